@@ -1,0 +1,41 @@
+import swagger from '@fastify/swagger';
+import type { App } from '../api/kit.ts';
+import { renderDocsPage } from './docs-page.ts';
+
+export const API_TITLE = 'Purse API';
+export const API_VERSION = '0.1.0';
+
+export async function registerOpenApi(app: App): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: API_TITLE,
+        version: API_VERSION,
+        description:
+          'Prepaid wallets for your customers: hosted Stripe Checkout top-ups, usage debits and holds, a double-entry ledger. ' +
+          'Tenant endpoints authenticate with `x-api-key: ps_…` or a signed request (`x-api-key-id`, `x-timestamp`, `x-signature`). ' +
+          'Amounts on the wire are major units of the account currency.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'Your ps_ API key' },
+          apiKeyId: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-api-key-id',
+            description: 'API key id; with x-timestamp and x-signature = hex HMAC-SHA256(secret, "{timestamp}.{METHOD}.{path}.{sha256(body)}")',
+          },
+          adminKey: { type: 'http', scheme: 'bearer', description: 'The operator key (PURSE_ADMIN_KEY)' },
+        },
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+
+  app.get('/openapi.json', { schema: { hide: true }, config: { auth: { kind: 'public' } } }, async () => app.swagger());
+  app.get('/docs', { schema: { hide: true }, config: { auth: { kind: 'public' } } }, async (_request, reply) => {
+    void reply.type('text/html; charset=utf-8');
+    return renderDocsPage(app.swagger() as unknown as Record<string, unknown>);
+  });
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
+import Fastify from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ErrorSchema, type App, type RouteRegistrar } from '../api/kit.ts';
+import { PurseError } from '../errors/purse-error.ts';
+import type { RateLimiter } from '../ratelimit/limiter.ts';
+import { authHook } from './auth-hook.ts';
+import { sendError } from './errors.ts';
+import { registerOpenApi } from './openapi.ts';
+import type { Ctx } from '../context.ts';
+
+export const BODY_LIMIT_BYTES = 64 * 1024;
+const REQUEST_ID_BYTES = 12;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+/** Headers that carry credentials; pino replaces them before a log line is written. */
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers["x-signature"]',
+  'req.headers["stripe-signature"]',
+];
+
+export interface ServerOptions {
+  limiter: RateLimiter;
+  routes: RouteRegistrar[];
+  /** Where JSON log lines go (tests capture them); stdout by default. */
+  logStream?: Writable;
+}
+
+export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
+  const app = Fastify({
+    logger: {
+      level: ctx.config.logLevel,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
+    bodyLimit: BODY_LIMIT_BYTES,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    genReqId: () => `req_${randomBytes(REQUEST_ID_BYTES).toString('base64url')}`,
+    requestIdHeader: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorSchema);
+  registerJsonParser(app);
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('preValidation', authHook(ctx, opts.limiter));
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, new PurseError('NOT_FOUND')));
+  await registerOpenApi(app);
+  for (const register of opts.routes) register(app, ctx);
+  return app;
+}
+
+/** Keeps the raw body (signed requests and webhooks are verified over the exact bytes) and parses strictly. */
+function registerJsonParser(app: App): void {
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser(['application/json'], { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    request.rawBody = text;
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new PurseError('INVALID_JSON'), undefined);
+    }
+  });
+}

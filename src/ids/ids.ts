@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+
+// Crockford base32, as ULID specifies.
+const ULID_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const ULID_TIME_CHARS = 10;
+const ULID_RANDOM_CHARS = 16;
+
+let lastTimeMs = -1;
+let lastRandom: number[] = [];
+
+/** A ULID: 48-bit millisecond time + 80 random bits, monotonic within one millisecond in this process. */
+export function ulid(nowMs: number = Date.now()): string {
+  if (nowMs <= lastTimeMs) {
+    incrementRandom(lastRandom);
+  } else {
+    lastTimeMs = nowMs;
+    lastRandom = Array.from(randomBytes(ULID_RANDOM_CHARS), (b) => b % 32);
+  }
+  return encodeTime(lastTimeMs) + lastRandom.map((d) => ULID_ALPHABET[d]).join('');
+}
+
+function encodeTime(timeMs: number): string {
+  let out = '';
+  let t = timeMs;
+  for (let i = 0; i < ULID_TIME_CHARS; i++) {
+    out = ULID_ALPHABET[t % 32] + out;
+    t = Math.floor(t / 32);
+  }
+  return out;
+}
+
+function incrementRandom(digits: number[]): void {
+  for (let i = digits.length - 1; i >= 0; i--) {
+    const d = digits[i]!;
+    if (d < 31) {
+      digits[i] = d + 1;
+      return;
+    }
+    digits[i] = 0;
+  }
+}
+
+export type IdPrefix = 'ten' | 'num' | 'key' | 'cto' | 'txn' | 'hld' | 'pst' | 'req' | 'pm' | 'evt' | 'whe';
+
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${ulid()}`;
+}

@@ -1,0 +1,29 @@
+import { type Kysely, type Migration, Migrator } from 'kysely';
+import type { Store } from './db.ts';
+import type { MigrationDialect } from './migrations/helpers.ts';
+import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0002 from './migrations/0002_ledger.ts';
+
+type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
+
+/** Numbered, forward-only. Append new migrations; never edit or reorder a landed one. */
+const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
+  ['0001_foundation', m0001.up],
+  ['0002_ledger', m0002.up],
+];
+
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  const migrations: Record<string, Migration> = {};
+  for (const [name, up] of MIGRATIONS) {
+    migrations[name] = { up: (db) => up(db, store.dialect) };
+  }
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'purse_migrations',
+    migrationLockTableName: 'purse_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
