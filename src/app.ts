@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import pino from 'pino';
-import type { App } from './api/kit.ts';
+import type { App, RouteRegistrar } from './api/kit.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecrets } from './config/dev-secrets.ts';
 import type { Ctx, Secrets } from './context.ts';
@@ -23,6 +23,8 @@ export interface CreatePurseOptions {
   nowMs?: () => number;
   secrets?: Secrets;
   store?: OpenStoreOptions;
+  /** Routes beyond the product's own (tests use this to provoke failures). */
+  extraRoutes?: RouteRegistrar[];
 }
 
 /** Storage (migrated), secrets, clock and logger: what the CLI needs without an HTTP server. */
@@ -41,7 +43,7 @@ export async function createPurse(config: Config, opts: CreatePurseOptions = {})
   const limiter: RateLimiter = config.redisUrl
     ? redisRateLimiter(config.redisUrl, config.rateLimitPerMinute, nowMs)
     : memoryRateLimiter(config.rateLimitPerMinute, nowMs);
-  const app = await buildServer(ctx, { limiter, routes: ROUTES, ...(opts.logStream ? { logStream: opts.logStream } : {}) });
+  const app = await buildServer(ctx, { limiter, routes: [...ROUTES, ...(opts.extraRoutes ?? [])], ...(opts.logStream ? { logStream: opts.logStream } : {}) });
   await app.ready();
   return {
     app,

@@ -1,7 +1,7 @@
 import { openCtx } from './app.ts';
 import { ConfigError, parseConfig } from './config/config.ts';
 import { PurseError } from './errors/purse-error.ts';
-import { adminCommand } from './cli/admin.ts';
+import { CTX_COMMANDS } from './cli/commands.ts';
 import { UsageError } from './cli/args.ts';
 import { serveCommand } from './cli/serve.ts';
 import { sandboxCommand } from './cli/sandbox.ts';
@@ -40,12 +40,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 async function withCtx(config: ReturnType<typeof parseConfig>, command: string, rest: string[]): Promise<number> {
-  if (!['migrate', 'tenants', 'numbers', 'keys'].includes(command)) throw new UsageError(`unknown command: ${command}`);
+  const run = CTX_COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command: ${command}`);
   const ctx = await openCtx(config);
   try {
-    if (command === 'migrate') process.stdout.write('migrations applied\n');
-    else await adminCommand(ctx, command, rest);
-    return 0;
+    return await run(ctx, rest);
   } finally {
     await ctx.store.close();
   }

@@ -19,6 +19,10 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthConfig;
   }
+  interface FastifyInstance {
+    /** Every documented route as "METHOD /path", for the docs completeness test. */
+    registeredRoutes: string[];
+  }
   interface FastifyRequest {
     principal?: Principal;
     rawBody?: string;

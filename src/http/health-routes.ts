@@ -8,7 +8,7 @@ const publicAuth = { auth: { kind: 'public' as const } };
 export const registerHealthRoutes: RouteRegistrar = (app, ctx) => {
   app.get('/healthz', {
     config: publicAuth,
-    schema: { tags: ['Operations'], summary: 'Liveness: the process answers', response: { 200: StatusSchema } },
+    schema: { tags: ['Operations'], summary: 'Liveness: the process answers', response: { 200: StatusSchema, ...errorResponses() } },
   }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', {

@@ -51,6 +51,12 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
   app.addHook('preValidation', authHook(ctx, opts.limiter));
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new PurseError('NOT_FOUND')));
+  const registered: string[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) if (m !== 'HEAD' && !route.schema?.hide) registered.push(`${m} ${route.url}`);
+  });
+  app.decorate('registeredRoutes', registered);
   await registerOpenApi(app);
   for (const register of opts.routes) register(app, ctx);
   return app;

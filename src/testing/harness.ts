@@ -21,14 +21,22 @@ export interface TestPurse extends Purse {
   /** Every JSON log line written so far. */
   logs(): string;
   databaseUrl: string;
+  /** PostgreSQL schema of this test's database, if any. */
+  pgSchema: string | undefined;
+}
+
+export interface TestPurseOptions extends CreatePurseOptions {
+  /** Run as a second instance on another test Purse's database (it stays owned by the first). */
+  shareDatabaseOf?: TestPurse;
 }
 
 export function testDatabaseKind(): 'sqlite' | 'postgres' {
   return process.env.PURSE_TEST_DATABASE_URL?.startsWith('postgres') ? 'postgres' : 'sqlite';
 }
 
-export async function startTestPurse(env: Record<string, string> = {}, opts: CreatePurseOptions = {}): Promise<TestPurse> {
-  const db = await freshDatabase();
+export async function startTestPurse(env: Record<string, string> = {}, opts: TestPurseOptions = {}): Promise<TestPurse> {
+  const { shareDatabaseOf, ...createOpts } = opts;
+  const db = shareDatabaseOf ? borrowed(shareDatabaseOf) : await freshDatabase();
   const config: Config = parseConfig({ PURSE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_URL: db.url, PUBLIC_URL: 'http://localhost:8080', ...env });
   const stream = new PassThrough();
   let logText = '';
@@ -39,11 +47,12 @@ export async function startTestPurse(env: Record<string, string> = {}, opts: Cre
     secrets: TEST_SECRETS,
     logStream: stream,
     ...(db.schema ? { store: { pgSchema: db.schema } } : {}),
-    ...opts,
+    ...createOpts,
   });
   return {
     ...purse,
     databaseUrl: db.url,
+    pgSchema: db.schema,
     logs: () => logText,
     async close() {
       await purse.close();
@@ -52,15 +61,19 @@ export async function startTestPurse(env: Record<string, string> = {}, opts: Cre
   };
 }
 
+function borrowed(owner: TestPurse): FreshDatabase {
+  return { url: owner.databaseUrl, ...(owner.pgSchema ? { schema: owner.pgSchema } : {}), drop: async () => {} };
+}
+
 interface FreshDatabase {
   url: string;
   schema?: string;
   drop(): Promise<void>;
 }
 
-export async function freshDatabase(): Promise<FreshDatabase> {
+export async function freshDatabase(kind: 'sqlite' | 'postgres' = testDatabaseKind()): Promise<FreshDatabase> {
   const pgUrl = process.env.PURSE_TEST_DATABASE_URL;
-  if (pgUrl?.startsWith('postgres')) return freshPostgresSchema(pgUrl);
+  if (kind === 'postgres' && pgUrl) return freshPostgresSchema(pgUrl);
   const dir = mkdtempSync(join(tmpdir(), 'purse-test-'));
   return { url: `sqlite:${join(dir, 'purse.sqlite')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
 }

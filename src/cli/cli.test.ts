@@ -1,0 +1,86 @@
+import { execSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../testing/harness.ts';
+import { freePort, purseCli, startPurseProcess } from '../testing/process.ts';
+
+const SECRETS = { PURSE_ADMIN_KEY: 'pa_cli_admin_key_0123456789abcdef', PURSE_MASTER_KEY: 'cli-master-key-0123456789abcdef0123456789' };
+
+// The CLI is exercised on SQLite: it is the same service code the HTTP tests run on both databases.
+describe('purse CLI', () => {
+  let env: Record<string, string>;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const db = await freshDatabaseSqlite();
+    env = { DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...SECRETS };
+    drop = db.drop;
+  });
+  afterAll(() => drop());
+
+  it('creates a tenant, a number and keys, printing JSON with --json, then revokes a key', async () => {
+    const tenant = await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'BRL', '--json'], env);
+    expect(tenant.code).toBe(0);
+    const t = JSON.parse(tenant.stdout);
+    expect(t).toMatchObject({ name: 'acme', currency: 'BRL', status: 'active' });
+
+    const number = JSON.parse((await purseCli(['numbers', 'create', '--tenant', t.id, '--name', 'line-1', '--json'], env)).stdout);
+    expect(number.tenantId).toBe(t.id);
+
+    const key = JSON.parse((await purseCli(['keys', 'create', '--tenant', t.id, '--scope', 'number', '--number', number.id, '--json'], env)).stdout);
+    expect(key).toMatchObject({ scope: 'number', numberId: number.id, permissions: ['usage:write'] });
+    expect(key.secret).toMatch(/^ps_/);
+
+    const listed = JSON.parse((await purseCli(['keys', 'list', '--tenant', t.id, '--json'], env)).stdout);
+    expect(listed.map((k: { id: string }) => k.id)).toEqual([key.id]);
+    expect(JSON.stringify(listed)).not.toContain(key.secret);
+
+    const revoked = JSON.parse((await purseCli(['keys', 'revoke', key.id, '--json'], env)).stdout);
+    expect(revoked.revokedAt).not.toBeNull();
+  });
+
+  it('exits 1 with the machine code when the input is invalid', async () => {
+    const res = await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'ZZZ'], env);
+    expect(res.code).toBe(1);
+    expect(JSON.parse(res.stderr).code).toBe('CURRENCY_INVALID');
+  });
+
+  it('exits 64 with usage for an unknown command or flag', async () => {
+    expect((await purseCli(['frobnicate'], env)).code).toBe(64);
+    const res = await purseCli(['tenants', 'create', '--nmae', 'x'], env);
+    expect(res.code).toBe(64);
+    expect(res.stderr).toContain('usage: purse');
+  });
+
+  it('exits 2 naming the variable when configuration is bad', async () => {
+    const res = await purseCli(['migrate'], { ...env, PORT: 'eighty' });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain('PORT');
+  });
+});
+
+describe('purse serve on an empty database (what npm start does)', () => {
+  it('migrates, creates a demo tenant and prints curl lines that work', async () => {
+    const db = await freshDatabaseSqlite();
+    const port = await freePort();
+    const proc = startPurseProcess(['serve'], {
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      PURSE_DATA_DIR: db.url.slice('sqlite:'.length).replace(/\/[^/]+$/, ''),
+      STRIPE_SANDBOX_PORT: String(await freePort()),
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      const [walletCurl] = await proc.waitFor(/curl -s http:\/\/127\.0\.0\.1:\d+\/v1\/billing\/wallet -H '[^']+'/);
+      expect(proc.output()).toMatch(/development admin key: pa_/);
+      const wallet = JSON.parse(execSync(walletCurl, { encoding: 'utf8' }));
+      expect(wallet).toEqual({ currency: 'BRL', balance: 0, held: 0, available: 0 });
+    } finally {
+      expect(await proc.stop()).toBe(0);
+      await db.drop();
+    }
+  });
+});
+
+function freshDatabaseSqlite() {
+  return freshDatabase('sqlite');
+}

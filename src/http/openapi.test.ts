@@ -1,0 +1,58 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call } from '../testing/api.ts';
+import { type TestPurse, startTestPurse } from '../testing/harness.ts';
+
+let purse: TestPurse;
+let doc: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- an OpenAPI document
+beforeAll(async () => {
+  purse = await startTestPurse();
+  doc = (await call(purse, 'GET', '/openapi.json')).body;
+});
+afterAll(() => purse.close());
+
+const METHODS = ['get', 'post', 'put', 'delete', 'patch'];
+
+function operations(): Array<[string, string, any]> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, item]) =>
+    METHODS.filter((m) => item[m]).map((m) => [m, path, item[m]] as [string, string, unknown]),
+  );
+}
+
+describe('/openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(doc.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(doc);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('documents every registered route', () => {
+    const documented = new Set(operations().map(([m, p]) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ':$1')}`));
+    const registered = purse.app.registeredRoutes;
+    expect(registered).toContain('GET /v1/billing/wallet');
+    expect([...documented].sort()).toEqual([...new Set(registered)].sort());
+  });
+
+  it('gives every operation its error responses, and tenant routes 401/403/429', () => {
+    for (const [method, path, op] of operations()) {
+      const statuses = Object.keys(op.responses);
+      expect(statuses, `${method} ${path}`).toContain('500');
+      if (path.startsWith('/v1/billing')) {
+        for (const s of ['401', '403', '429']) expect(statuses, `${method} ${path}`).toContain(s);
+        expect(op.security, `${method} ${path}`).toEqual([{ apiKey: [] }, { apiKeyId: [] }]);
+      }
+      if (path.startsWith('/v1/admin')) expect(statuses, `${method} ${path}`).toContain('401');
+      expect(op.responses['500'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+    }
+  });
+});
+
+describe('/docs', () => {
+  it('renders every operation as HTML', async () => {
+    const res = await call(purse, 'GET', '/docs');
+    expect(res.status).toBe(200);
+    expect(String(res.headers['content-type'])).toContain('text/html');
+    for (const [method, path] of operations()) expect(res.body).toContain(`<code>${method.toUpperCase()} ${path}</code>`);
+  });
+});
