@@ -1,5 +1,6 @@
 import type { Config } from './config/config.ts';
 import type { Store } from './store/db.ts';
+import type { StripeGateway } from './stripe/gateway.ts';
 
 /** The operator secrets in effect: from config, or generated for development. */
 export interface Secrets {
@@ -20,4 +21,5 @@ export interface Ctx {
   secrets: Secrets;
   nowMs(): number;
   log: Logger;
+  stripe: StripeGateway;
 }

@@ -71,7 +71,7 @@ describe('purse serve on an empty database (what npm start does)', () => {
     });
     try {
       const [walletCurl] = await proc.waitFor(/curl -s http:\/\/127\.0\.0\.1:\d+\/v1\/billing\/wallet -H '[^']+'/);
-      expect(proc.output()).toMatch(/development admin key: pa_/);
+      expect(proc.output()).toMatch(/admin key pa_/);
       const wallet = JSON.parse(execSync(walletCurl, { encoding: 'utf8' }));
       expect(wallet).toEqual({ currency: 'BRL', balance: 0, held: 0, available: 0 });
     } finally {

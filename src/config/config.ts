@@ -1,3 +1,6 @@
+import { isCurrency } from '../money/currencies.ts';
+import { boundsFromMajor } from '../money/limits.ts';
+
 /**
  * Every environment variable Purse reads, parsed once at boot by one schema.
  * A bad value fails fast with a message that names the variable.
@@ -21,6 +24,15 @@ export interface Config {
   stripeApiUrl: string | undefined;
   stripeWebhookSecrets: string[];
   stripeSandboxPort: number;
+  stripeTimeoutMs: number;
+  allowedRedirectOrigins: string[];
+  stripeAutomaticTax: boolean;
+  stripeAdaptivePricing: boolean;
+  checkoutRequireBillingAddress: boolean;
+  checkoutSaveCard: boolean;
+  checkoutExpiresMinutes: number;
+  /** Per-currency top-up bounds in major-unit text, e.g. {USD: {min: '5', max: '5000'}}; see money/limits.ts. */
+  topupLimits: Record<string, { min: string; max: string }>;
 }
 
 export class ConfigError extends Error {
@@ -36,6 +48,9 @@ const PORT_MAX = 65535;
 const DEFAULT_PORT = 8080;
 const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 const DEFAULT_SANDBOX_PORT = 12111;
+const DEFAULT_STRIPE_TIMEOUT_MS = 10_000;
+// Stripe's own bounds for a Checkout Session's expires_at are 30 minutes to 24 hours.
+const DEFAULT_CHECKOUT_EXPIRES_MINUTES = 60;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const ENVS: readonly PurseEnv[] = ['development', 'test', 'production'];
 
@@ -61,7 +76,16 @@ export function parseConfig(env: Env): Config {
     stripeApiUrl: httpUrl(env, 'STRIPE_API_URL'),
     stripeWebhookSecrets: list(env, 'STRIPE_WEBHOOK_SECRET'),
     stripeSandboxPort: integer(env, 'STRIPE_SANDBOX_PORT', DEFAULT_SANDBOX_PORT, 0, PORT_MAX),
+    stripeTimeoutMs: integer(env, 'STRIPE_TIMEOUT_MS', DEFAULT_STRIPE_TIMEOUT_MS, 100, 120_000),
+    allowedRedirectOrigins: origins(env, 'ALLOWED_REDIRECT_ORIGINS'),
+    stripeAutomaticTax: boolean(env, 'STRIPE_AUTOMATIC_TAX', true),
+    stripeAdaptivePricing: boolean(env, 'STRIPE_ADAPTIVE_PRICING', true),
+    checkoutRequireBillingAddress: boolean(env, 'CHECKOUT_REQUIRE_BILLING_ADDRESS', true),
+    checkoutSaveCard: boolean(env, 'CHECKOUT_SAVE_CARD', false),
+    checkoutExpiresMinutes: integer(env, 'CHECKOUT_EXPIRES_MINUTES', DEFAULT_CHECKOUT_EXPIRES_MINUTES, 30, 24 * 60),
+    topupLimits: topupLimits(env),
   };
+  if (config.allowedRedirectOrigins.length === 0) config.allowedRedirectOrigins = [new URL(config.publicUrl).origin];
   requireProductionSecrets(config);
   return config;
 }
@@ -146,4 +170,44 @@ function list(env: Env, name: string): string[] {
     if (!item.startsWith('whsec_')) throw new ConfigError(name, 'must be a comma-separated list of whsec_… secrets');
   }
   return items;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'on', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'off', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, 'must be true or false');
+}
+
+function origins(env: Env, name: string): string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [];
+  return raw.split(',').map((item) => {
+    let url: URL;
+    try {
+      url = new URL(item.trim());
+    } catch {
+      throw new ConfigError(name, 'must be a comma-separated list of http(s) origins');
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must be a comma-separated list of http(s) origins');
+    return url.origin;
+  });
+}
+
+/** `TOPUP_LIMITS=USD:5-5000,BRL:10-20000` (major units); currencies not named keep the defaults. */
+function topupLimits(env: Env): Record<string, { min: string; max: string }> {
+  const raw = text(env, 'TOPUP_LIMITS');
+  if (raw === undefined) return {};
+  const limits: Record<string, { min: string; max: string }> = {};
+  for (const item of raw.split(',')) {
+    const match = /^\s*([A-Za-z]{3}):(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\s*$/.exec(item);
+    if (!match) throw new ConfigError('TOPUP_LIMITS', 'must look like USD:5-5000,BRL:10-20000');
+    const currency = match[1]!.toUpperCase();
+    if (!isCurrency(currency) || !boundsFromMajor(currency, match[2]!, match[3]!)) {
+      throw new ConfigError('TOPUP_LIMITS', `has an invalid entry for ${currency} (unknown currency, too many decimals, or min > max)`);
+    }
+    limits[currency] = { min: match[2]!, max: match[3]! };
+  }
+  return limits;
 }

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   CURRENCY_INVALID: { status: 400, message: 'Validation error' },
   CURSOR_INVALID: { status: 400, message: 'Validation error' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: 'Validation error' },
+  SIGNATURE_INVALID: { status: 400, message: 'Invalid webhook signature' },
   UNAUTHORIZED: { status: 401, message: 'Unauthorized' },
   INSUFFICIENT_FUNDS: { status: 402, message: 'Insufficient funds' },
   NUMBER_SCOPE_NOT_ALLOWED: { status: 403, message: 'Number-scoped keys cannot call tenant endpoints' },

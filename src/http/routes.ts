@@ -1,13 +1,27 @@
 import type { RouteRegistrar } from '../api/kit.ts';
 import { registerAdminKeyRoutes } from '../tenants/admin-key-routes.ts';
 import { registerAdminTenantRoutes } from '../tenants/admin-tenant-routes.ts';
+import { registerAdminAdjustmentRoute } from '../ledger/admin-adjustment-route.ts';
+import { registerTransactionsRoute } from '../ledger/transactions-route.ts';
 import { registerWalletRoute } from '../wallet/wallet-route.ts';
 import { registerHealthRoutes } from './health-routes.ts';
+import { registerCheckoutRoute } from '../checkout/checkout-route.ts';
+import { registerOrderRoute } from '../checkout/order-route.ts';
+import { registerPaymentMethodsRoute } from '../payment-methods/payment-methods-route.ts';
+import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
+import { registerBillingPage } from '../web/billing-page.ts';
 
 /** Every route of the product, in the order they appear in the docs. */
 export const ROUTES: RouteRegistrar[] = [
   registerHealthRoutes,
   registerAdminTenantRoutes,
   registerAdminKeyRoutes,
+  registerAdminAdjustmentRoute,
   registerWalletRoute,
+  registerTransactionsRoute,
+  registerCheckoutRoute,
+  registerOrderRoute,
+  registerPaymentMethodsRoute,
+  registerStripeWebhookRoute,
+  registerBillingPage,
 ];

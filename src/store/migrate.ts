@@ -3,6 +3,7 @@ import type { Store } from './db.ts';
 import type { MigrationDialect } from './migrations/helpers.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_ledger.ts';
+import * as m0003 from './migrations/0003_checkout.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -10,6 +11,7 @@ type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0001_foundation', m0001.up],
   ['0002_ledger', m0002.up],
+  ['0003_checkout', m0003.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -10,6 +10,68 @@ export interface Database {
   wallets: WalletRow;
   ledger_transactions: LedgerTransactionRow;
   ledger_postings: LedgerPostingRow;
+  checkout_orders: CheckoutOrderRow;
+  stripe_events: StripeEventRow;
+  payment_methods: PaymentMethodRow;
+  idempotency_keys: IdempotencyKeyRow;
+}
+
+export interface CheckoutOrderRow {
+  id: string;
+  tenant_id: string;
+  purpose: string;
+  state: string;
+  amount_minor: bigint | null;
+  currency: string;
+  success_url: string;
+  cancel_url: string;
+  checkout_url: string | null;
+  stripe_customer_id: string | null;
+  stripe_session_id: string | null;
+  stripe_payment_intent_id: string | null;
+  stripe_setup_intent_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  ledger_transaction_id: string | null;
+  expires_at_ms: bigint | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+  completed_at_ms: bigint | null;
+}
+
+export interface StripeEventRow {
+  id: string;
+  type: string;
+  payload: string;
+  received_at_ms: bigint;
+  processed_at_ms: bigint | null;
+  claimed_until_ms: bigint | null;
+  attempts: bigint;
+  outcome: string | null;
+  last_error: string | null;
+}
+
+export interface PaymentMethodRow {
+  id: string;
+  tenant_id: string;
+  stripe_customer_id: string;
+  brand: string;
+  last4: string;
+  exp_month: bigint;
+  exp_year: bigint;
+  is_default: bigint;
+  created_at_ms: bigint;
+  removed_at_ms: bigint | null;
+}
+
+export interface IdempotencyKeyRow {
+  tenant_id: string;
+  scope: string;
+  key: string;
+  request_hash: string;
+  response_status: bigint | null;
+  response_body: string | null;
+  created_at_ms: bigint;
 }
 
 export interface TenantRow {
@@ -69,6 +131,7 @@ export interface LedgerTransactionRow {
   id: string;
   reference: string;
   tenant_id: string | null;
+  number_id: string | null;
   kind: string;
   description: string | null;
   metadata: string | null;

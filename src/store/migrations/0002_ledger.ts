@@ -31,6 +31,8 @@ export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promis
     .addColumn('id', 'text', (c) => c.notNull().unique())
     .addColumn('reference', 'text', (c) => c.notNull().unique())
     .addColumn('tenant_id', 'text', (c) => c.references('tenants.id'))
+    // Usage is attributed to a number (a tenant's sub-account); null for everything else.
+    .addColumn('number_id', 'text', (c) => c.references('numbers.id'))
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('description', 'text')
     .addColumn('metadata', 'text')

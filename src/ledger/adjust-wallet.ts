@@ -1,0 +1,95 @@
+import { PurseError, fieldError } from '../errors/purse-error.ts';
+import { ulid } from '../ids/ids.ts';
+import { minorDigits } from '../money/currencies.ts';
+import { parseMajor, toMajorNumber } from '../money/money.ts';
+import type { Ctx } from '../context.ts';
+import { systemAccountId, walletAccountId } from './accounts.ts';
+import { type LedgerTransaction, type WalletAfter, recordTransaction } from './post-transaction.ts';
+import { type TransactionView, toTransactionView } from './transaction-view.ts';
+
+export const REASON_LENGTH_MAX = 500;
+export const ADJUSTMENT_REFERENCE_LENGTH_MAX = 200;
+// Far above any real correction, and far below where a balance stops being exact as a JSON number.
+export const ADJUSTMENT_AMOUNT_MINOR_MAX = 10n ** 13n;
+
+export interface AdjustmentInput {
+  /** Major units, string or JSON number; a leading minus takes money out. */
+  amount?: unknown;
+  reason: string;
+  reference?: string | undefined;
+  /** Lets a negative adjustment take the available balance below zero. */
+  allowNegative?: boolean | undefined;
+}
+
+export interface AdjustmentResult {
+  created: boolean;
+  transaction: TransactionView;
+  /** Right after the adjustment; on a replay, the wallet as it is now. */
+  wallet: { currency: string; balance: number; held: number; available: number };
+}
+
+/** An operator's manual correction: a ledger transaction against the currency's adjustments account. */
+export async function adjustWallet(ctx: Ctx, tenantId: string, input: AdjustmentInput): Promise<AdjustmentResult> {
+  const currency = await walletCurrency(ctx, tenantId);
+  const amountMinor = parseSignedAmount(input.amount, currency);
+  const reason = input.reason.trim();
+  if (reason.length === 0) throw fieldError('VALIDATION_ERROR', 'reason', `must be 1 to ${REASON_LENGTH_MAX} characters`);
+  // Namespaced so an operator's reference can never collide with an order id or a usage key.
+  const reference = `adjustment:${tenantId}:${input.reference ?? ulid(ctx.nowMs())}`;
+  const result = await recordTransaction(ctx, {
+    reference,
+    kind: 'adjustment',
+    tenantId,
+    currency,
+    description: reason,
+    postings: [
+      { accountId: walletAccountId(tenantId), amountMinor },
+      { accountId: systemAccountId('adjustments', currency), amountMinor: -amountMinor },
+    ],
+    overdraft: amountMinor < 0n && input.allowNegative !== true ? 'forbid' : 'allow',
+  });
+  if (!result.created) requireSameAdjustment(result.transaction, amountMinor, reason);
+  const wallet = result.walletAfter ?? (await currentWallet(ctx, tenantId));
+  return { created: result.created, transaction: toTransactionView(result.transaction), wallet: walletView(wallet, currency) };
+}
+
+async function walletCurrency(ctx: Ctx, tenantId: string): Promise<string> {
+  const row = await ctx.store.db.selectFrom('wallets').select('currency').where('tenant_id', '=', tenantId).executeTakeFirst();
+  if (!row) throw new PurseError('NOT_FOUND');
+  return row.currency;
+}
+
+async function currentWallet(ctx: Ctx, tenantId: string): Promise<WalletAfter> {
+  const row = await ctx.store.db.selectFrom('wallets').select(['balance_minor', 'held_minor']).where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
+  return { balanceMinor: row.balance_minor, heldMinor: row.held_minor };
+}
+
+/** A replay must be the same request; the same reference with another amount or reason is a mistake to surface. */
+function requireSameAdjustment(existing: LedgerTransaction, amountMinor: bigint, reason: string): void {
+  if (existing.kind === 'adjustment' && existing.walletAmountMinor === amountMinor && existing.description === reason) return;
+  throw fieldError('CONFLICT', 'reference', 'was already used for a different adjustment');
+}
+
+/** Strict major-unit parsing with an optional leading minus; zero moves nothing and is refused. */
+export function parseSignedAmount(raw: unknown, currency: string): bigint {
+  if (raw === undefined || raw === null) throw fieldError('AMOUNT_REQUIRED', 'amount', 'is required');
+  const negative = (typeof raw === 'string' && raw.startsWith('-')) || (typeof raw === 'number' && raw < 0);
+  const magnitude = !negative ? raw : typeof raw === 'string' ? raw.slice(1) : -(raw as number);
+  const parsed = parseMajor(magnitude, currency);
+  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', 'amount', `${currency} allows at most ${minorDigits(currency)} decimal places`);
+  if (parsed === 'invalid') throw fieldError('AMOUNT_INVALID', 'amount', 'must be a plain decimal in major units, e.g. "10.50" or -5');
+  if (parsed === 0n) throw fieldError('AMOUNT_INVALID', 'amount', 'must not be zero');
+  if (parsed > ADJUSTMENT_AMOUNT_MINOR_MAX) {
+    throw fieldError('AMOUNT_INVALID', 'amount', `must be at most ${toMajorNumber(ADJUSTMENT_AMOUNT_MINOR_MAX, currency)} ${currency} either way`);
+  }
+  return negative ? -parsed : parsed;
+}
+
+function walletView(wallet: WalletAfter, currency: string): AdjustmentResult['wallet'] {
+  return {
+    currency,
+    balance: toMajorNumber(wallet.balanceMinor, currency),
+    held: toMajorNumber(wallet.heldMinor, currency),
+    available: toMajorNumber(wallet.balanceMinor - wallet.heldMinor, currency),
+  };
+}

@@ -1,0 +1,226 @@
+import type { Selectable } from 'kysely';
+import { PurseError, assert } from '../errors/purse-error.ts';
+import { newId } from '../ids/ids.ts';
+import { isCurrency } from '../money/currencies.ts';
+import type { Ctx } from '../context.ts';
+import type { Db } from '../store/db.ts';
+import type { LedgerTransactionRow } from '../store/schema.ts';
+import { walletAccountId } from './accounts.ts';
+
+export const TRANSACTION_KINDS = [
+  'topup', 'usage', 'hold_capture', 'adjustment', 'refund_clawback', 'dispute_hold', 'dispute_release', 'dispute_loss', 'auto_topup',
+] as const;
+export type TransactionKind = (typeof TRANSACTION_KINDS)[number];
+
+export interface PostingInput {
+  accountId: string;
+  /** Positive increases the account, negative decreases it. Never zero. */
+  amountMinor: bigint;
+}
+
+export interface TransactionInput {
+  /** Globally unique across every kind: namespace it (`usage:{tenantId}:{key}`) when it comes from a caller. */
+  reference: string;
+  kind: TransactionKind;
+  tenantId: string | null;
+  numberId?: string | null;
+  currency: string;
+  description?: string | null;
+  metadata?: Record<string, string> | null;
+  postings: PostingInput[];
+  /** forbid: the wallet's available balance (balance − held) must stay ≥ 0, else INSUFFICIENT_FUNDS. */
+  overdraft: 'forbid' | 'allow';
+  /** Change to wallets.held_minor in the same statement (a capture releases its hold); held stays ≥ 0. */
+  heldDeltaMinor?: bigint;
+}
+
+export interface LedgerTransaction {
+  id: string;
+  seq: bigint;
+  reference: string;
+  kind: TransactionKind;
+  tenantId: string | null;
+  numberId: string | null;
+  currency: string;
+  description: string | null;
+  metadata: Record<string, string> | null;
+  /** The wallet posting of this transaction, 0 when it has none. */
+  walletAmountMinor: bigint;
+  walletBalanceAfterMinor: bigint | null;
+  createdAtMs: number;
+}
+
+export interface WalletAfter {
+  balanceMinor: bigint;
+  heldMinor: bigint;
+}
+
+export interface PostResult {
+  transaction: LedgerTransaction;
+  created: boolean;
+  /** The wallet right after this posting; null on a replay or when no wallet was posted to. */
+  walletAfter: WalletAfter | null;
+}
+
+/**
+ * Thrown when the reference already exists. Not a PurseError: it must abort the caller's DB transaction
+ * (undoing the wallet update that preceded the insert); `transactOnce` turns it into the existing result.
+ */
+export class DuplicateReference extends Error {
+  constructor(readonly reference: string) {
+    super(`Ledger reference already used: ${reference}`);
+    this.name = 'DuplicateReference';
+  }
+}
+
+export const POSTINGS_MIN = 2;
+export const POSTINGS_MAX = 16;
+export const REFERENCE_LENGTH_MAX = 255;
+const WALLET_PREFIX = 'wallet:';
+
+/**
+ * Writes one balanced transaction. Call inside a DB transaction (READ COMMITTED on PostgreSQL).
+ * Statement order is the row-lock order: the wallet row first (guarded update), then the reference
+ * (insert-or-nothing), then the postings. Two racing requests with one reference queue on the wallet
+ * row; the second sees the first's reference, throws DuplicateReference and its update rolls back.
+ * Three statements, no reads on the success path.
+ */
+export async function postTransaction(db: Db, input: TransactionInput, nowMs: number): Promise<PostResult> {
+  const walletPosting = checkTransaction(input);
+  const walletAfter = walletPosting ? await moveWallet(db, input, walletPosting, nowMs) : null;
+  const row = transactionRow(input, walletPosting, walletAfter, nowMs);
+  const inserted = await db
+    .insertInto('ledger_transactions')
+    .values(row)
+    .onConflict((oc) => oc.column('reference').doNothing())
+    .returning('seq')
+    .executeTakeFirst();
+  if (!inserted) throw new DuplicateReference(input.reference);
+  const postings = input.postings.map((p) => ({ transaction_id: row.id, account_id: p.accountId, amount_minor: p.amountMinor, currency: input.currency }));
+  const written = await db.insertInto('ledger_postings').values(postings).executeTakeFirst();
+  assert(written.numInsertedOrUpdatedRows === BigInt(postings.length), `transaction ${row.id} wrote every posting`);
+  return { transaction: toLedgerTransaction({ ...row, seq: inserted.seq }), created: true, walletAfter };
+}
+
+/** Pure checks before any write; returns the wallet posting, if any. A failure here is a caller's bug. */
+function checkTransaction(input: TransactionInput): PostingInput | undefined {
+  const { postings, currency, reference } = input;
+  assert(reference.length > 0 && reference.length <= REFERENCE_LENGTH_MAX, `reference is 1 to ${REFERENCE_LENGTH_MAX} characters`);
+  assert((TRANSACTION_KINDS as readonly string[]).includes(input.kind), `kind ${input.kind} is known`);
+  assert(isCurrency(currency), `currency ${currency} is an ISO 4217 code`);
+  assert(postings.length >= POSTINGS_MIN && postings.length <= POSTINGS_MAX, `${reference}: ${POSTINGS_MIN} to ${POSTINGS_MAX} postings`);
+  assert(postings.every((p) => p.amountMinor !== 0n), `${reference}: no zero postings`);
+  assert(postings.reduce((sum, p) => sum + p.amountMinor, 0n) === 0n, `${reference}: postings sum to zero`);
+  const walletPostings = postings.filter((p) => p.accountId.startsWith(WALLET_PREFIX));
+  assert(walletPostings.length <= 1, `${reference}: at most one wallet posting`);
+  // System account ids end in their currency, so the currency check costs no read.
+  const others = postings.filter((p) => !p.accountId.startsWith(WALLET_PREFIX));
+  assert(others.every((p) => p.accountId.endsWith(`:${currency}`)), `${reference}: every system posting is in ${currency}`);
+  const walletPosting = walletPostings[0];
+  if (walletPosting) {
+    assert(input.tenantId !== null && walletPosting.accountId === walletAccountId(input.tenantId), `${reference}: the wallet posting is the tenant's`);
+  }
+  assert((input.heldDeltaMinor ?? 0n) === 0n || walletPosting, `${reference}: a held change needs a wallet posting`);
+  assert(!input.numberId || input.tenantId, `${reference}: a number belongs to a tenant`);
+  return walletPosting;
+}
+
+/** The guarded update: moves balance and held together, refusing what would break a wallet rule. */
+async function moveWallet(db: Db, input: TransactionInput, posting: PostingInput, nowMs: number): Promise<WalletAfter> {
+  const deltaMinor = posting.amountMinor;
+  const heldDeltaMinor = input.heldDeltaMinor ?? 0n;
+  let update = db
+    .updateTable('wallets')
+    .set((eb) => ({
+      balance_minor: eb('balance_minor', '+', deltaMinor),
+      held_minor: eb('held_minor', '+', heldDeltaMinor),
+      updated_at_ms: BigInt(nowMs),
+    }))
+    .where('account_id', '=', posting.accountId)
+    .where('currency', '=', input.currency)
+    .where((eb) => eb(eb('held_minor', '+', heldDeltaMinor), '>=', 0n));
+  if (input.overdraft === 'forbid') {
+    // available after = (balance + delta) − (held + heldDelta)
+    update = update.where((eb) => eb(eb(eb('balance_minor', '-', eb.ref('held_minor')), '+', deltaMinor - heldDeltaMinor), '>=', 0n));
+  }
+  const row = await update.returning(['balance_minor', 'held_minor']).executeTakeFirst();
+  if (!row) return explainRefusal(db, input, posting.accountId, heldDeltaMinor);
+  // The other side of the write: what the guard promised is what the row now says.
+  assert(row.held_minor >= 0n, `${input.reference}: held stays ≥ 0`);
+  assert(input.overdraft === 'allow' || row.balance_minor - row.held_minor >= 0n, `${input.reference}: available stays ≥ 0`);
+  return { balanceMinor: row.balance_minor, heldMinor: row.held_minor };
+}
+
+/**
+ * Failure path only (one read): a repeat of a reference that already moved money is a replay, not a
+ * refusal, even when the first one used up the funds; otherwise it is insufficient funds or a bug.
+ */
+async function explainRefusal(db: Db, input: TransactionInput, accountId: string, heldDeltaMinor: bigint): Promise<never> {
+  if (await findTransaction(db, input.reference)) throw new DuplicateReference(input.reference);
+  const wallet = await db.selectFrom('wallets').select(['currency', 'held_minor']).where('account_id', '=', accountId).executeTakeFirst();
+  assert(wallet, `${input.reference}: wallet ${accountId} exists`);
+  assert(wallet.currency === input.currency, `${input.reference}: wallet ${accountId} is in ${input.currency}`);
+  assert(wallet.held_minor + heldDeltaMinor >= 0n, `${input.reference}: held of ${accountId} stays ≥ 0`);
+  throw new PurseError('INSUFFICIENT_FUNDS');
+}
+
+function transactionRow(input: TransactionInput, walletPosting: PostingInput | undefined, walletAfter: WalletAfter | null, nowMs: number): Omit<LedgerTransactionRow, 'seq'> {
+  return {
+    id: newId('txn'),
+    reference: input.reference,
+    tenant_id: input.tenantId,
+    number_id: input.numberId ?? null,
+    kind: input.kind,
+    description: input.description ?? null,
+    metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+    currency: input.currency,
+    wallet_amount_minor: walletPosting?.amountMinor ?? 0n,
+    wallet_balance_after_minor: walletAfter?.balanceMinor ?? null,
+    created_at_ms: BigInt(nowMs),
+  };
+}
+
+export type Once<T> = { created: true; value: T } | { created: false; existing: LedgerTransaction };
+
+/**
+ * Runs `work` (which calls postTransaction, plus anything else that must commit with it) in its own DB
+ * transaction. On a duplicate reference everything rolls back and the transaction already stored is returned.
+ */
+export async function transactOnce<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<Once<T>> {
+  try {
+    return { created: true, value: await db.transaction().execute(work) };
+  } catch (err) {
+    if (!(err instanceof DuplicateReference)) throw err;
+    const existing = await findTransaction(db, err.reference);
+    assert(existing, `duplicate reference ${err.reference} has a stored transaction`);
+    return { created: false, existing };
+  }
+}
+
+/** The convenient entry point: one balanced transaction, at most once per reference. */
+export async function recordTransaction(ctx: Ctx, input: TransactionInput): Promise<PostResult> {
+  const once = await transactOnce(ctx.store.db, (trx) => postTransaction(trx, input, ctx.nowMs()));
+  return once.created ? once.value : { transaction: once.existing, created: false, walletAfter: null };
+}
+
+export async function findTransaction(db: Db, reference: string): Promise<LedgerTransaction | undefined> {
+  const row = await db.selectFrom('ledger_transactions').selectAll().where('reference', '=', reference).executeTakeFirst();
+  return row ? toLedgerTransaction(row) : undefined;
+}
+
+export function toLedgerTransaction(row: Selectable<LedgerTransactionRow>): LedgerTransaction {
+  return {
+    id: row.id,
+    seq: row.seq,
+    reference: row.reference,
+    kind: row.kind as TransactionKind,
+    tenantId: row.tenant_id,
+    numberId: row.number_id,
+    currency: row.currency,
+    description: row.description,
+    metadata: row.metadata === null ? null : (JSON.parse(row.metadata) as Record<string, string>),
+    walletAmountMinor: row.wallet_amount_minor,
+    walletBalanceAfterMinor: row.wallet_balance_after_minor,
+    createdAtMs: Number(row.created_at_ms),
+  };
+}

@@ -1,0 +1,34 @@
+import { type Static, Type } from 'typebox';
+import { toMajorNumber } from '../money/money.ts';
+import { TRANSACTION_KINDS, type LedgerTransaction } from './post-transaction.ts';
+
+/** A ledger transaction as a tenant sees it: its effect on the tenant's wallet, in major units. */
+export const TransactionSchema = Type.Object({
+  id: Type.String({ examples: ['txn_01JD8ZQ2X3Y4Z5A6B7C8D9E0F1'] }),
+  reference: Type.String({ description: 'Unique per transaction: order id, usage idempotency key, Stripe id…' }),
+  kind: Type.Enum(TRANSACTION_KINDS),
+  amount: Type.Number({ description: 'Signed change to the wallet balance, major units', examples: [-1.25] }),
+  balanceAfter: Type.Union([Type.Number(), Type.Null()], { description: 'Wallet balance right after it; null if the wallet did not move' }),
+  currency: Type.String({ examples: ['BRL'] }),
+  description: Type.Union([Type.String(), Type.Null()]),
+  numberId: Type.Union([Type.String(), Type.Null()], { description: 'The number usage was attributed to' }),
+  metadata: Type.Union([Type.Record(Type.String(), Type.String()), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export type TransactionView = Static<typeof TransactionSchema>;
+
+export function toTransactionView(t: LedgerTransaction): TransactionView {
+  return {
+    id: t.id,
+    reference: t.reference,
+    kind: t.kind,
+    amount: toMajorNumber(t.walletAmountMinor, t.currency),
+    balanceAfter: t.walletBalanceAfterMinor === null ? null : toMajorNumber(t.walletBalanceAfterMinor, t.currency),
+    currency: t.currency,
+    description: t.description,
+    numberId: t.numberId,
+    metadata: t.metadata,
+    createdAt: new Date(t.createdAtMs).toISOString(),
+  };
+}
