@@ -1,0 +1,145 @@
+import type Stripe from 'stripe';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestSandbox, topupSessionParams } from './test-support.ts';
+import type { TestSandbox } from './test-support.ts';
+
+let t: TestSandbox;
+let customer: Stripe.Customer;
+
+beforeEach(async () => {
+  t = await startTestSandbox();
+  customer = await t.stripe.customers.create({});
+});
+afterEach(async () => {
+  await t.sandbox.close();
+});
+
+const card = { action: 'pay', method: 'card', cardNumber: '4242 4242 4242 4242', cardExpiry: '12 / 34', cardCvc: '123' };
+const address = { line1: 'Rua A, 1', city: 'São Paulo', postalCode: '01000-000', country: 'BR' };
+
+async function page(url: string): Promise<{ status: number; html: string }> {
+  const response = await fetch(url);
+  return { status: response.status, html: await response.text() };
+}
+
+async function submit(url: string, fields: Record<string, string>): Promise<{ status: number; location: string | null; html: string }> {
+  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+  return { status: response.status, location: response.headers.get('location'), html: await response.text() };
+}
+
+async function session(overrides: Stripe.Checkout.SessionCreateParams = {}): Promise<Stripe.Checkout.Session> {
+  return t.stripe.checkout.sessions.create(topupSessionParams(customer.id, overrides));
+}
+
+describe('hosted checkout page over plain HTTP', () => {
+  it('shows the amount, a labelled card form and a cancel link, with no address or tax when not asked for', async () => {
+    const created = await session();
+    const { status, html } = await page(created.url as string);
+    expect(status).toBe(200);
+    expect(html).toContain('50.00 BRL');
+    expect(html).toContain('<label for="cardNumber">Card number</label>');
+    expect(html).toContain('href="https://merchant.test/billing?topup=cancelled"');
+    expect(html).not.toContain('Billing address');
+    expect(html).not.toContain('id="tax-amount"');
+  });
+
+  it('asks for a billing address and recomputes tax for the chosen country', async () => {
+    const created = await session({ billing_address_collection: 'required', automatic_tax: { enabled: true } });
+    const first = await page(created.url as string);
+    expect(first.html).toContain('<legend>Billing address</legend>');
+    expect(first.html).toContain('Calculated from your billing country');
+    const updated = await submit(created.url as string, { ...address, country: 'DE', action: 'update' });
+    expect(updated.status).toBe(200);
+    expect(updated.html).toContain('Tax (19% · DE)');
+    expect(updated.html).toContain('<dd id="tax-amount">9.50 BRL</dd>');
+    expect(updated.html).toContain('<dd id="total-amount">59.50 BRL</dd>');
+  });
+
+  it('pays with 4242 and redirects 303 to success_url with the session id substituted', async () => {
+    const created = await session({ billing_address_collection: 'required', automatic_tax: { enabled: true } });
+    const paid = await submit(created.url as string, { ...card, ...address });
+    expect(paid.status).toBe(303);
+    expect(paid.location).toBe(`https://merchant.test/billing?topup=success&session=${created.id}`);
+    expect(await t.stripe.checkout.sessions.retrieve(created.id)).toMatchObject({ status: 'complete', payment_status: 'paid', total_details: { amount_tax: 500 } });
+  });
+
+  it('declines 4000000000000002 inline with a visible alert and keeps the session open', async () => {
+    const created = await session();
+    const declined = await submit(created.url as string, { ...card, cardNumber: '4000000000000002' });
+    expect(declined.status).toBe(402);
+    expect(declined.html).toContain('<div class="error" role="alert" id="payment-error">Your card was declined.</div>');
+    expect((await t.stripe.checkout.sessions.retrieve(created.id)).status).toBe('open');
+  });
+
+  it('lets 4000002500003155 pay on the page, where the shopper can authenticate', async () => {
+    const created = await session();
+    expect((await submit(created.url as string, { ...card, cardNumber: '4000002500003155' })).status).toBe(303);
+  });
+
+  it.each([
+    ['an incomplete card number', { cardNumber: '' }, 'Your card number is incomplete.'],
+    ['a wrong card number', { cardNumber: '4242424242424241' }, 'Your card number is incorrect.'],
+    ['a past expiry date', { cardExpiry: '01 / 20' }, 'expiration date is in the past'],
+    ['a malformed expiry date', { cardExpiry: '13/30' }, 'expiration date is incomplete'],
+    ['a missing CVC', { cardCvc: '' }, 'security code is incomplete'],
+  ])('explains %s without charging', async (_name, override, message) => {
+    const created = await session();
+    const refused = await submit(created.url as string, { ...card, ...override });
+    expect(refused.html).toContain(message.replace(/'/g, '&#39;'));
+    expect((await t.stripe.checkout.sessions.retrieve(created.id)).payment_intent).toBeNull();
+  });
+
+  it('completes unpaid with the delayed option and still redirects to success_url', async () => {
+    const created = await session();
+    const done = await submit(created.url as string, { action: 'pay', method: 'delayed' });
+    expect(done.status).toBe(303);
+    expect(await t.stripe.checkout.sessions.retrieve(created.id)).toMatchObject({ status: 'complete', payment_status: 'unpaid' });
+  });
+
+  it('offers another currency with adaptive pricing and records it in presentment_details', async () => {
+    const created = await session({ adaptive_pricing: { enabled: true } });
+    const preview = await submit(created.url as string, { action: 'update', presentmentCurrency: 'usd' });
+    expect(preview.html).toContain('<dd id="presentment-total">9.26 USD</dd>');
+    expect(preview.html).toContain('Pay 9.26 USD');
+    await submit(created.url as string, { ...card, presentmentCurrency: 'usd' });
+    expect(await t.stripe.checkout.sessions.retrieve(created.id)).toMatchObject({
+      amount_total: 5000, currency: 'brl', presentment_details: { presentment_amount: 926, presentment_currency: 'usd' },
+    });
+  });
+
+  it('saves a card in setup mode from the page', async () => {
+    const created = await t.stripe.checkout.sessions.create({ mode: 'setup', currency: 'brl', customer: customer.id, success_url: 'https://merchant.test/ok' });
+    const form = await page(created.url as string);
+    expect(form.html).toContain('Save card');
+    const saved = await submit(created.url as string, card);
+    expect(saved.location).toBe('https://merchant.test/ok');
+    expect((await t.stripe.customers.listPaymentMethods(customer.id)).data).toHaveLength(1);
+  });
+
+  it('shows a clear page instead of the form once the session is complete or expired', async () => {
+    const paidSession = await session();
+    await submit(paidSession.url as string, card);
+    const completed = await page(paidSession.url as string);
+    expect(completed.html).toContain('Payment complete');
+    expect(completed.html).not.toContain('<form');
+    expect((await submit(paidSession.url as string, card)).status).toBe(409);
+    const expiring = await session();
+    await t.stripe.checkout.sessions.expire(expiring.id);
+    const expired = await page(expiring.url as string);
+    expect(expired.html).toContain('This checkout session has expired');
+    expect(expired.html).not.toContain('<form');
+  });
+
+  it('escapes merchant-provided text', async () => {
+    const created = await session({
+      line_items: [{ price_data: { currency: 'brl', unit_amount: 5000, product_data: { name: '<script>alert(1)</script>' } }, quantity: 1 }],
+    });
+    const { html } = await page(created.url as string);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>alert(1)');
+  });
+
+  it('answers an unknown session with a 404 page', async () => {
+    expect((await page(`${t.sandbox.url}/c/pay/cs_test_unknown`)).status).toBe(404);
+  });
+});

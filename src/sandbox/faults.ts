@@ -1,0 +1,58 @@
+/** Injected failures for the Stripe API (never for control or page requests), so clients can test outages. */
+export interface FaultSpec {
+  failNext: number;
+  status?: number;
+  delayMs?: number;
+}
+
+export interface Fault {
+  status: number | null;
+  delayMs: number;
+}
+
+export const faultDelayMaxMs = 10 * 60 * 1000;
+export const faultStatusMin = 400;
+export const faultStatusMax = 599;
+
+export class FaultInjector {
+  private remaining = 0;
+  private fault: Fault = { status: null, delayMs: 0 };
+  private readonly delays = new Map<NodeJS.Timeout, () => void>();
+
+  /** Replaces any pending fault. */
+  set(spec: FaultSpec): void {
+    this.remaining = spec.failNext;
+    this.fault = { status: spec.status ?? null, delayMs: spec.delayMs ?? 0 };
+  }
+
+  pending(): number {
+    return this.remaining;
+  }
+
+  /** The fault for this request, if one is armed; consumes one. */
+  take(): Fault | null {
+    if (this.remaining <= 0) return null;
+    this.remaining -= 1;
+    return { ...this.fault };
+  }
+
+  /** A cancellable wait: `close()` resolves it at once so no timer outlives the sandbox. */
+  delay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.delays.delete(timer);
+        resolve();
+      }, ms);
+      this.delays.set(timer, resolve);
+    });
+  }
+
+  close(): void {
+    this.remaining = 0;
+    for (const [timer, resolve] of this.delays) {
+      clearTimeout(timer);
+      resolve();
+    }
+    this.delays.clear();
+  }
+}

@@ -1,0 +1,97 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { PayInput } from '../checkout-pay.ts';
+import { paySession } from '../checkout-pay.ts';
+import type { SessionRecord } from '../checkout-types.ts';
+import type { SandboxCore } from '../core.ts';
+import { cardError, SandboxStripeError } from '../errors.ts';
+import { BodyTooLargeError, readBody, redirect, sendHtml } from '../http.ts';
+import type { CardExpiry } from '../objects.ts';
+import { renderCheckoutPage, renderClosedPage, renderNotFoundPage, successUrlFor } from './render.ts';
+import type { FormValues } from './render.ts';
+
+const pageBodyLimitBytes = 16 * 1024;
+const pagePathPattern = /^\/c\/pay\/([A-Za-z0-9_]+)$/;
+const expiryPattern = /^\s*(\d{1,2})\s*\/\s*(\d{2}|\d{4})\s*$/;
+const cvcPattern = /^\d{3,4}$/;
+const twoDigitYearBase = 2000;
+const monthsPerYear = 12;
+
+function parseExpiry(text: string, nowMs: number): CardExpiry {
+  const match = expiryPattern.exec(text);
+  const month = Number(match?.[1]);
+  if (!match || month < 1 || month > monthsPerYear) {
+    throw cardError({ code: 'incomplete_expiry', message: "Your card's expiration date is incomplete." });
+  }
+  const rawYear = Number(match[2]);
+  const year = rawYear < 100 ? twoDigitYearBase + rawYear : rawYear;
+  const now = new Date(nowMs);
+  if (year * monthsPerYear + month < now.getUTCFullYear() * monthsPerYear + now.getUTCMonth() + 1) {
+    throw cardError({ code: 'invalid_expiry_year', message: "Your card's expiration date is in the past." });
+  }
+  return { month, year };
+}
+
+/** Turns the submitted form into a payment attempt, checking what Stripe.js would check in the browser. */
+function payInputFromForm(values: FormValues, nowMs: number): PayInput {
+  const input: PayInput = {
+    method: values.method === 'delayed' ? 'delayed' : 'card',
+    email: values.email || null,
+    name: values.cardName || null,
+    presentmentCurrency: values.presentmentCurrency || null,
+    billingAddress: values.country
+      ? { line1: values.line1 || null, line2: values.line2 || null, city: values.city || null, state: values.state || null, postal_code: values.postalCode || null, country: values.country }
+      : null,
+  };
+  if (input.method === 'delayed') return input;
+  if (!values.cardNumber?.trim()) throw cardError({ code: 'incomplete_number', message: 'Your card number is incomplete.' });
+  input.cardNumber = values.cardNumber;
+  input.expiry = parseExpiry(values.cardExpiry ?? '', nowMs);
+  if (!cvcPattern.test((values.cardCvc ?? '').trim())) {
+    throw cardError({ code: 'incomplete_cvc', message: "Your card's security code is incomplete." });
+  }
+  return input;
+}
+
+function checkoutView(core: SandboxCore, record: SessionRecord, values: FormValues, error: string | null): string {
+  const customer = record.session.customer ? core.state.customers.get(record.session.customer) : undefined;
+  return renderCheckoutPage({ record, values, error, fallbackCountry: customer?.address?.country ?? null });
+}
+
+async function handlePost(core: SandboxCore, req: IncomingMessage, res: ServerResponse, record: SessionRecord): Promise<void> {
+  const values: FormValues = Object.fromEntries(new URLSearchParams(await readBody(req, pageBodyLimitBytes)));
+  if (record.session.status !== 'open') {
+    sendHtml(res, 409, renderClosedPage(record));
+    return;
+  }
+  if (values.action === 'update') {
+    sendHtml(res, 200, checkoutView(core, record, values, null));
+    return;
+  }
+  try {
+    paySession(core, record, payInputFromForm(values, core.clock.nowMs()));
+  } catch (error) {
+    if (!(error instanceof SandboxStripeError)) throw error;
+    const { cardNumber: _cardNumber, cardCvc: _cardCvc, ...kept } = values;
+    sendHtml(res, error.status, checkoutView(core, record, kept, error.body.message));
+    return;
+  }
+  redirect(res, successUrlFor(record) ?? record.pageUrl);
+}
+
+/** The hosted checkout page at `/c/pay/{session id}`: plain HTML forms, no JavaScript needed. */
+export async function handlePageRequest(core: SandboxCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const id = pagePathPattern.exec(url.pathname)?.[1];
+  const record = id ? core.state.sessions.get(id) : undefined;
+  if (!record) {
+    sendHtml(res, 404, renderNotFoundPage());
+    return;
+  }
+  try {
+    if (req.method === 'POST') await handlePost(core, req, res, record);
+    else if (record.session.status !== 'open') sendHtml(res, 200, renderClosedPage(record));
+    else sendHtml(res, 200, checkoutView(core, record, Object.fromEntries(url.searchParams), null));
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    sendHtml(res, 413, renderNotFoundPage());
+  }
+}
