@@ -16,7 +16,7 @@ const CheckoutBody = Type.Object(
     successUrl: Type.Optional(Type.String({ description: 'Redirect URL after success (origin must be allow-listed).', examples: ['https://app.acme.com/billing/ok'] })),
     cancelUrl: Type.Optional(Type.String({ description: 'Redirect URL if cancelled (origin must be allow-listed).', examples: ['https://app.acme.com/billing'] })),
   },
-  { required: ['purpose'], examples: [{ purpose: 'wallet_topup', amount: 50 }] },
+  { required: ['purpose'], additionalProperties: false, examples: [{ purpose: 'wallet_topup', amount: 50 }] },
 );
 
 const CheckoutResponse = Type.Object({
