@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, Migrator } from 'kysely';
+import { type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Store } from './db.ts';
 import type { MigrationDialect } from './migrations/helpers.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
@@ -24,8 +24,18 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'purse_migrations',
     migrationLockTableName: 'purse_migrations_lock',
+    // Kysely looks for its tables across every schema unless told which; name ours so that several
+    // Purse databases in one PostgreSQL (schemas) never mistake each other's migration state.
+    ...(store.dialect === 'postgres' ? { migrationTableSchema: await currentSchema(store) } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+async function currentSchema(store: Store): Promise<string> {
+  const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  const schema = result.rows[0]?.schema;
+  if (!schema) throw new Error('PostgreSQL has no current schema: set search_path in DATABASE_URL');
+  return schema;
 }
