@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestTenant, admin, setupTenant } from '../testing/api.ts';
-import { TEST_SECRETS, type TestPurse, startTestPurse, testDatabaseKind } from '../testing/harness.ts';
+import { TEST_SECRETS, type TestPurse, startTestPurse } from '../testing/harness.ts';
 import { fundWallet } from '../testing/ledger.ts';
 import { systemAccountId, walletAccountId } from './accounts.ts';
 import { recordTransaction } from './post-transaction.ts';
@@ -51,7 +51,7 @@ async function whileCorrupted(breakIt: string, repair: string, body: () => Promi
 }
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string }> {
-  const env = { ...process.env, DATABASE_URL: purse.databaseUrl, PURSE_ENV: 'test', LOG_LEVEL: 'silent', PURSE_ADMIN_KEY: TEST_SECRETS.adminKey, PURSE_MASTER_KEY: TEST_SECRETS.masterKey };
+  const env = { ...process.env, DATABASE_URL: purse.cliDatabaseUrl, PURSE_ENV: 'test', LOG_LEVEL: 'silent', PURSE_ADMIN_KEY: TEST_SECRETS.adminKey, PURSE_MASTER_KEY: TEST_SECRETS.masterKey };
   try {
     const { stdout } = await run(process.execPath, ['bin/purse.js', ...args], { env, timeout: CLI_TIMEOUT_MS });
     return { code: 0, stdout };
@@ -107,9 +107,7 @@ describe('verifyLedger', () => {
   });
 });
 
-// The command opens the database by DATABASE_URL alone; the PostgreSQL harness isolates tests in a
-// schema the URL cannot name, so the command is exercised on SQLite and the function on both.
-describe.skipIf(testDatabaseKind() === 'postgres')('purse ledger verify', () => {
+describe('purse ledger verify', () => {
   it('exits 0 and ticks every check on a sound ledger', async () => {
     const { code, stdout } = await cli('ledger', 'verify');
     expect(code).toBe(0);

@@ -23,6 +23,8 @@ export interface TestPurse extends Purse {
   databaseUrl: string;
   /** PostgreSQL schema of this test's database, if any. */
   pgSchema: string | undefined;
+  /** DATABASE_URL for a child process (`purse …`) to open this same database, schema included. */
+  cliDatabaseUrl: string;
 }
 
 export interface TestPurseOptions extends CreatePurseOptions {
@@ -53,6 +55,7 @@ export async function startTestPurse(env: Record<string, string> = {}, opts: Tes
     ...purse,
     databaseUrl: db.url,
     pgSchema: db.schema,
+    cliDatabaseUrl: db.schema ? `${db.url}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}` : db.url,
     logs: () => logText,
     async close() {
       await purse.close();
