@@ -96,6 +96,21 @@ describe('exactly-once credit', () => {
   });
 });
 
+describe('webhook secret rotation', () => {
+  it('accepts events signed with any configured secret and rejects others', async () => {
+    const rotating = await startRig({ deliverWebhooks: false, env: { STRIPE_WEBHOOK_SECRET: 'whsec_old_secret_1,whsec_new_secret_2' } });
+    try {
+      const payload = (id: string) => JSON.stringify({ id, object: 'event', type: 'customer.updated', created: 1, data: { object: { id: 'cus_1' } } });
+      const now = Math.floor(rotating.sandbox.clock.nowMs() / 1000);
+      expect((await deliver(rotating, payload('evt_rot_1'), now, 'whsec_old_secret_1')).status).toBe(200);
+      expect((await deliver(rotating, payload('evt_rot_2'), now, 'whsec_new_secret_2')).status).toBe(200);
+      expect((await deliver(rotating, payload('evt_rot_3'), now, 'whsec_someone_else')).status).toBe(400);
+    } finally {
+      await rotating.close();
+    }
+  });
+});
+
 describe('Stripe failing at checkout creation', () => {
   it('answers 502 STRIPE_UNAVAILABLE, marks the order failed, charges nothing', async () => {
     rig.sandbox.setFaults({ failNext: 4, status: 500 });

@@ -118,6 +118,17 @@ describe('add_card', () => {
     expect((await orderOf(rig, res.body.orderId)).state).toBe('completed');
     const cards = await asKey(rig.purse, rig.tenant.tenantKey, 'GET', '/v1/billing/payment-methods');
     expect(cards.body.data).toEqual([expect.objectContaining({ brand: 'visa', last4: '4242', expMonth: 12, expYear: 2031, isDefault: true })]);
+    const stranger = await setupTenant(rig.purse);
+    expect((await asKey(rig.purse, stranger.tenantKey, 'GET', '/v1/billing/payment-methods')).body.data).toEqual([]);
+    expect((await asKey(rig.purse, rig.tenant.numberKey, 'GET', '/v1/billing/payment-methods')).body.code).toBe('NUMBER_SCOPE_NOT_ALLOWED');
+  });
+
+  it('keeps the first card as default when a second one is saved', async () => {
+    const res = await asKey(rig.purse, rig.tenant.tenantKey, 'POST', '/v1/billing/checkout', { purpose: 'add_card' });
+    rig.sandbox.paySession(sessionIdOf(res.body.url), { card: '5555555555554444' });
+    await rig.sandbox.webhooks.idle();
+    const cards = (await asKey(rig.purse, rig.tenant.tenantKey, 'GET', '/v1/billing/payment-methods')).body.data;
+    expect(cards.map((c: { last4: string; isDefault: boolean }) => [c.last4, c.isDefault])).toEqual([['4242', true], ['4444', false]]);
   });
 });
 
