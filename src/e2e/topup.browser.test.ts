@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillHostedCheckout } from '../sandbox/test-support.ts';
 import { browserAvailable, launchChromium } from '../testing/browser.ts';
 import { freshDatabase } from '../testing/harness.ts';
 import { type RunningProcess, freePort, startPurseProcess } from '../testing/process.ts';
@@ -50,13 +51,7 @@ describe.skipIf(!hasBrowser)('top-up in a real browser against a real Purse proc
 
     const page = await browser.newPage();
     await page.goto(checkout.url);
-    await page.getByLabel('Card number').fill('4242 4242 4242 4242');
-    await page.getByLabel('Expiry date (MM / YY)').fill('12 / 34');
-    await page.getByLabel('Security code (CVC)').fill('123');
-    await page.getByLabel('Address line 1 (required)').fill('Av. Paulista, 1000');
-    await page.getByLabel('City (required)').fill('São Paulo');
-    await page.getByLabel('Postal code (required)').fill('01310-100');
-    await page.getByLabel('Country (required)').selectOption('BR');
+    await fillHostedCheckout(page, '4242 4242 4242 4242');
     await page.getByRole('button', { name: /^Pay / }).click();
 
     await page.waitForURL(`${baseUrl}/billing?topup=success&order=${checkout.orderId}`);

@@ -5,7 +5,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestSandbox, topupSessionParams } from './test-support.ts';
+import { fillHostedCheckout as fillCard, startTestSandbox, topupSessionParams } from './test-support.ts';
 import type { TestSandbox } from './test-support.ts';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -74,16 +74,6 @@ describe.skipIf(!hasChromium)('hosted checkout page in Chromium', { timeout: bro
     const page = await browser.newPage();
     await page.goto(session.url as string);
     return { session, page };
-  }
-
-  async function fillCard(page: Page, cardNumber: string): Promise<void> {
-    await page.getByLabel('Card number').fill(cardNumber);
-    await page.getByLabel('Expiry date (MM / YY)').fill('12 / 34');
-    await page.getByLabel('Security code (CVC)').fill('123');
-    await page.getByLabel('Address line 1 (required)').fill('Av. Paulista, 1000');
-    await page.getByLabel('City (required)').fill('São Paulo');
-    await page.getByLabel('Postal code (required)').fill('01310-100');
-    await page.getByLabel('Country (required)').selectOption('BR');
   }
 
   it('pays with 4242 4242 4242 4242 and lands on the success URL', async () => {

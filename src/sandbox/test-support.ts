@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Page } from 'playwright-core';
 import Stripe from 'stripe';
 import { createManualClock, startSandbox } from './index.ts';
 import type { Sandbox, SandboxOptions } from './index.ts';
@@ -88,4 +89,15 @@ export function topupSessionParams(customer: string, overrides: Stripe.Checkout.
     cancel_url: 'https://merchant.test/billing?topup=cancelled',
     ...overrides,
   };
+}
+
+/** Fills the hosted checkout page the way a customer would: card, expiry, CVC and a Brazilian billing address. */
+export async function fillHostedCheckout(page: Page, cardNumber: string): Promise<void> {
+  await page.getByLabel('Card number').fill(cardNumber);
+  await page.getByLabel('Expiry date (MM / YY)').fill('12 / 34');
+  await page.getByLabel('Security code (CVC)').fill('123');
+  await page.getByLabel('Address line 1 (required)').fill('Av. Paulista, 1000');
+  await page.getByLabel('City (required)').fill('São Paulo');
+  await page.getByLabel('Postal code (required)').fill('01310-100');
+  await page.getByLabel('Country (required)').selectOption('BR');
 }
