@@ -33,6 +33,10 @@ export interface Config {
   checkoutExpiresMinutes: number;
   /** Per-currency top-up bounds in major-unit text, e.g. {USD: {min: '5', max: '5000'}}; see money/limits.ts. */
   topupLimits: Record<string, { min: string; max: string }>;
+  /** A hold's lifetime when the caller names none. */
+  holdExpiresSecondsDefault: number;
+  /** The longest lifetime a caller may ask a hold for. */
+  holdExpiresSecondsMax: number;
 }
 
 export class ConfigError extends Error {
@@ -51,6 +55,10 @@ const DEFAULT_SANDBOX_PORT = 12111;
 const DEFAULT_STRIPE_TIMEOUT_MS = 10_000;
 // Stripe's own bounds for a Checkout Session's expires_at are 30 minutes to 24 hours.
 const DEFAULT_CHECKOUT_EXPIRES_MINUTES = 60;
+const DEFAULT_HOLD_EXPIRES_SECONDS = 15 * 60;
+const DEFAULT_HOLD_EXPIRES_SECONDS_MAX = 7 * 24 * 60 * 60;
+// Funds reserved for longer than this are better modelled as a debit and a refund.
+const HOLD_EXPIRES_SECONDS_LIMIT = 30 * 24 * 60 * 60;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const ENVS: readonly PurseEnv[] = ['development', 'test', 'production'];
 
@@ -84,7 +92,12 @@ export function parseConfig(env: Env): Config {
     checkoutSaveCard: boolean(env, 'CHECKOUT_SAVE_CARD', false),
     checkoutExpiresMinutes: integer(env, 'CHECKOUT_EXPIRES_MINUTES', DEFAULT_CHECKOUT_EXPIRES_MINUTES, 30, 24 * 60),
     topupLimits: topupLimits(env),
+    holdExpiresSecondsDefault: integer(env, 'HOLD_EXPIRES_SECONDS_DEFAULT', DEFAULT_HOLD_EXPIRES_SECONDS, 1, HOLD_EXPIRES_SECONDS_LIMIT),
+    holdExpiresSecondsMax: integer(env, 'HOLD_EXPIRES_SECONDS_MAX', DEFAULT_HOLD_EXPIRES_SECONDS_MAX, 1, HOLD_EXPIRES_SECONDS_LIMIT),
   };
+  if (config.holdExpiresSecondsDefault > config.holdExpiresSecondsMax) {
+    throw new ConfigError('HOLD_EXPIRES_SECONDS_DEFAULT', `must not exceed HOLD_EXPIRES_SECONDS_MAX (${config.holdExpiresSecondsMax})`);
+  }
   if (config.allowedRedirectOrigins.length === 0) config.allowedRedirectOrigins = [new URL(config.publicUrl).origin];
   requireProductionSecrets(config);
   return config;

@@ -4,6 +4,8 @@ import { registerAdminTenantRoutes } from '../tenants/admin-tenant-routes.ts';
 import { registerAdminAdjustmentRoute } from '../ledger/admin-adjustment-route.ts';
 import { registerTransactionsRoute } from '../ledger/transactions-route.ts';
 import { registerWalletRoute } from '../wallet/wallet-route.ts';
+import { registerUsageRoute } from '../wallet/usage-route.ts';
+import { registerHoldsRoutes } from '../wallet/holds-route.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerCheckoutRoute } from '../checkout/checkout-route.ts';
 import { registerOrderRoute } from '../checkout/order-route.ts';
@@ -19,6 +21,8 @@ export const ROUTES: RouteRegistrar[] = [
   registerAdminAdjustmentRoute,
   registerWalletRoute,
   registerTransactionsRoute,
+  registerUsageRoute,
+  registerHoldsRoutes,
   registerCheckoutRoute,
   registerOrderRoute,
   registerPaymentMethodsRoute,

@@ -14,6 +14,7 @@ export interface Database {
   stripe_events: StripeEventRow;
   payment_methods: PaymentMethodRow;
   idempotency_keys: IdempotencyKeyRow;
+  holds: HoldRow;
 }
 
 export interface CheckoutOrderRow {
@@ -147,4 +148,22 @@ export interface LedgerPostingRow {
   account_id: string;
   amount_minor: bigint;
   currency: string;
+}
+
+export interface HoldRow {
+  id: string;
+  tenant_id: string;
+  number_id: string | null;
+  currency: string;
+  state: string;
+  amount_minor: bigint;
+  captured_minor: bigint;
+  description: string | null;
+  metadata: string | null;
+  idempotency_key: string | null;
+  capture_transaction_id: string | null;
+  expires_at_ms: bigint;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+  closed_at_ms: bigint | null;
 }

@@ -1,0 +1,32 @@
+/**
+ * The hold state machine, as data. A hold is `held` until exactly one of capture, void or expiry ends
+ * it; nothing ends twice and nothing goes backwards. Asking for the state a hold is already in is a
+ * repeat (a no-op answered with the hold); any other move out of a final state is refused.
+ */
+export const HOLD_STATES = ['held', 'captured', 'voided', 'expired'] as const;
+export type HoldState = (typeof HOLD_STATES)[number];
+
+const HOLD_TRANSITIONS: Record<HoldState, readonly HoldState[]> = {
+  held: ['captured', 'voided', 'expired'],
+  captured: [],
+  voided: [],
+  expired: [],
+};
+
+export type HoldVerdict = 'apply' | 'repeat' | 'refused';
+
+export function judgeHoldTransition(from: HoldState, to: HoldState): HoldVerdict {
+  if (from === to) return 'repeat';
+  const allowed = HOLD_TRANSITIONS[from];
+  if (!allowed) throw new Error(`Invariant violated: unknown hold state ${from}`);
+  return allowed.includes(to) ? 'apply' : 'refused';
+}
+
+export function isHoldState(value: string): value is HoldState {
+  return (HOLD_STATES as readonly string[]).includes(value);
+}
+
+/** A held hold past its expiry reserves nothing, whether or not the expiry job has released it yet. */
+export function effectiveHoldState(state: HoldState, expiresAtMs: number, nowMs: number): HoldState {
+  return state === 'held' && expiresAtMs <= nowMs ? 'expired' : state;
+}
