@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { adminCommand } from './admin.ts';
 import { ledgerCommand } from './ledger.ts';
+import { reconcileCommand } from './reconcile.ts';
 
 /** A command that runs against the database: returns the process exit code. */
 export type CtxCommand = (ctx: Ctx, argv: string[]) => Promise<number>;
@@ -15,4 +16,5 @@ export const CTX_COMMANDS: Record<string, CtxCommand> = {
   numbers: async (ctx, argv) => adminCommand(ctx, 'numbers', argv).then(() => 0),
   keys: async (ctx, argv) => adminCommand(ctx, 'keys', argv).then(() => 0),
   ledger: ledgerCommand,
+  reconcile: reconcileCommand,
 };

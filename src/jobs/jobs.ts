@@ -1,5 +1,6 @@
 import { pruneIdempotencyKeys } from '../idempotency/idempotency.ts';
 import { retryPendingEvents } from '../stripe/inbox.ts';
+import { reconcileEvents } from '../stripe/reconcile.ts';
 import { expireHolds } from '../wallet/expire-holds.ts';
 import type { Job } from './scheduler.ts';
 
@@ -7,10 +8,14 @@ const INBOX_RETRY_EVERY_MS = 5_000;
 const IDEMPOTENCY_PRUNE_EVERY_MS = 60 * 60 * 1000;
 // Lapsed holds already reserve nothing in reads and refusals; the job makes the release durable.
 const HOLD_EXPIRY_EVERY_MS = 2_000;
+// A short look back, often: a missed webhook is recovered within minutes; `purse reconcile` goes further back.
+const RECONCILE_EVERY_MS = 10 * 60 * 1000;
+const RECONCILE_JOB_LOOKBACK_SECONDS = 2 * 60 * 60;
 
 /** Every background job of the product. */
 export const JOBS: Job[] = [
   { name: 'stripe-inbox-retry', everyMs: INBOX_RETRY_EVERY_MS, run: retryPendingEvents },
   { name: 'idempotency-prune', everyMs: IDEMPOTENCY_PRUNE_EVERY_MS, run: pruneIdempotencyKeys },
   { name: 'hold-expiry', everyMs: HOLD_EXPIRY_EVERY_MS, run: expireHolds },
+  { name: 'stripe-reconcile', everyMs: RECONCILE_EVERY_MS, run: (ctx) => reconcileEvents(ctx, RECONCILE_JOB_LOOKBACK_SECONDS) },
 ];
