@@ -3,6 +3,7 @@ import { type KeyScope, type Permission, isPermission } from './permissions.ts';
 import { deriveKeySecret, hashSecret, looksLikeKeySecret, safeEqual } from './secrets.ts';
 import { SIGNATURE_TOLERANCE_SECONDS, signRequest, timestampFresh } from './signature.ts';
 import type { Ctx } from '../context.ts';
+import type { Store } from '../store/db.ts';
 import type { ApiKeyRow } from '../store/schema.ts';
 
 /** Who is calling: resolved from a valid, unrevoked key of an active tenant. */
@@ -27,6 +28,13 @@ export interface RequestFacts {
   rawBody: string | Buffer;
 }
 
+/**
+ * Keys found by secret are remembered (by the secret's hash) so that most requests skip the lookups.
+ * Revoking a key or disabling a tenant takes effect at once on the instance that does it (any write to
+ * `api_keys` or `tenants` through its store empties the cache) and within AUTH_CACHE_TTL_MS on the others.
+ */
+export const AUTH_CACHE_TTL_MS = 1_000;
+export const AUTH_CACHE_ENTRIES_MAX = 10_000;
 const KEY_ID_PATTERN = /^key_[0-9A-Z]{26}$/;
 const SIGNATURE_PATTERN = /^[0-9a-f]{64}$/;
 const REPLAY_PRUNE_EVERY = 500;
@@ -35,13 +43,12 @@ let insertsSincePrune = 0;
 export async function authenticate(ctx: Ctx, req: RequestFacts): Promise<Principal> {
   const apiKey = header(req, 'x-api-key');
   const keyId = header(req, 'x-api-key-id');
-  let row: ApiKeyRow | undefined;
-  if (apiKey !== undefined) row = await keyBySecret(ctx, apiKey);
-  else if (keyId !== undefined) row = await keyBySignature(ctx, keyId, req);
-  if (!row || row.revoked_at_ms !== null) throw new PurseError('UNAUTHORIZED');
-  const tenant = await ctx.store.db.selectFrom('tenants').select('status').where('id', '=', row.tenant_id).executeTakeFirst();
-  if (!tenant) throw new PurseError('UNAUTHORIZED');
-  if (tenant.status !== 'active') throw new PurseError('TENANT_DISABLED');
+  let found: KeyOfTenant | undefined;
+  if (apiKey !== undefined) found = await keyBySecret(ctx, apiKey);
+  else if (keyId !== undefined) found = await keyBySignature(ctx, keyId, req);
+  if (!found || found.key.revoked_at_ms !== null) throw new PurseError('UNAUTHORIZED');
+  if (found.tenantStatus !== 'active') throw new PurseError('TENANT_DISABLED');
+  const row = found.key;
   return {
     keyId: row.id,
     tenantId: row.tenant_id,
@@ -57,22 +64,61 @@ export function authorize(principal: Principal, need: Requirement): void {
   if (!principal.permissions.includes(need.permission)) throw new PurseError('INSUFFICIENT_SCOPE');
 }
 
-async function keyBySecret(ctx: Ctx, secret: string): Promise<ApiKeyRow | undefined> {
-  if (!looksLikeKeySecret(secret)) return undefined;
-  return ctx.store.db.selectFrom('api_keys').selectAll().where('secret_hash', '=', hashSecret(secret)).executeTakeFirst();
+/** A key with its tenant's status, read together: a key whose tenant is gone is no key at all. */
+interface KeyOfTenant {
+  key: ApiKeyRow;
+  tenantStatus: string;
 }
 
-async function keyBySignature(ctx: Ctx, keyId: string, req: RequestFacts): Promise<ApiKeyRow | undefined> {
+interface CachedKey extends KeyOfTenant {
+  cachedAtMs: number;
+  /** The tables' versions when read: any later write to them by this instance makes the entry stale. */
+  version: number;
+}
+
+const KEY_CACHES = new WeakMap<Store, Map<string, CachedKey>>();
+
+async function keyBySecret(ctx: Ctx, secret: string): Promise<KeyOfTenant | undefined> {
+  if (!looksLikeKeySecret(secret)) return undefined;
+  const secretHash = hashSecret(secret);
+  const cache = keyCacheOf(ctx.store);
+  const nowMs = ctx.nowMs();
+  const version = ctx.store.tableVersion('api_keys') + ctx.store.tableVersion('tenants');
+  const cached = cache.get(secretHash);
+  if (cached && cached.version === version && nowMs - cached.cachedAtMs < AUTH_CACHE_TTL_MS) return cached;
+  const found = await keysOfTenants(ctx).where('api_keys.secret_hash', '=', secretHash).executeTakeFirst();
+  if (!found) return undefined;
+  const { tenant_status: tenantStatus, ...key } = found;
+  if (cache.size >= AUTH_CACHE_ENTRIES_MAX) cache.delete(cache.keys().next().value as string);
+  cache.set(secretHash, { key, tenantStatus, cachedAtMs: nowMs, version });
+  return { key, tenantStatus };
+}
+
+function keyCacheOf(store: Store): Map<string, CachedKey> {
+  let cache = KEY_CACHES.get(store);
+  if (!cache) {
+    cache = new Map();
+    KEY_CACHES.set(store, cache);
+  }
+  return cache;
+}
+
+function keysOfTenants(ctx: Ctx) {
+  return ctx.store.db.selectFrom('api_keys').innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id').selectAll('api_keys').select('tenants.status as tenant_status');
+}
+
+async function keyBySignature(ctx: Ctx, keyId: string, req: RequestFacts): Promise<KeyOfTenant | undefined> {
   const timestamp = header(req, 'x-timestamp');
   const signature = header(req, 'x-signature')?.toLowerCase();
   if (!KEY_ID_PATTERN.test(keyId) || timestamp === undefined || signature === undefined) return undefined;
   if (!SIGNATURE_PATTERN.test(signature) || !timestampFresh(timestamp, ctx.nowMs())) return undefined;
-  const row = await ctx.store.db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
-  if (!row) return undefined;
-  const secret = deriveKeySecret(ctx.secrets.masterKey, row.id, row.salt);
+  const found = await keysOfTenants(ctx).where('api_keys.id', '=', keyId).executeTakeFirst();
+  if (!found) return undefined;
+  const { tenant_status: tenantStatus, ...key } = found;
+  const secret = deriveKeySecret(ctx.secrets.masterKey, key.id, key.salt);
   const expected = signRequest(secret, timestamp, req.method, req.url, req.rawBody);
   if (!safeEqual(expected, signature)) return undefined;
-  return (await claimSignature(ctx, row.id, signature)) ? row : undefined;
+  return (await claimSignature(ctx, key.id, signature)) ? { key, tenantStatus } : undefined;
 }
 
 /** Each signature is accepted once: the first request to claim it wins, across every instance. */

@@ -3,9 +3,10 @@ import { PurseError, assert } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
 import { isCurrency } from '../money/currencies.ts';
 import type { Ctx } from '../context.ts';
-import type { Db } from '../store/db.ts';
+import { type Db, type TransactOptions, transact } from '../store/db.ts';
 import type { LedgerTransactionRow } from '../store/schema.ts';
 import { walletAccountId } from './accounts.ts';
+import { type WalletMove, insertPostingRows, insertTransactionRow, moveWalletRow, onPostgres, postInOneStatement } from './post-transaction-sql.ts';
 
 export const TRANSACTION_KINDS = [
   'topup', 'usage', 'hold_capture', 'adjustment', 'refund_clawback', 'dispute_hold', 'dispute_release', 'dispute_loss', 'auto_topup',
@@ -83,23 +84,30 @@ const WALLET_PREFIX = 'wallet:';
  * Statement order is the row-lock order: the wallet row first (guarded update), then the reference
  * (insert-or-nothing), then the postings. Two racing requests with one reference queue on the wallet
  * row; the second sees the first's reference, throws DuplicateReference and its update rolls back.
- * Three statements, no reads on the success path.
+ * No reads on the success path: three statements on SQLite, one on PostgreSQL (post-transaction-sql.ts).
+ * It only ever returns `created: true`: a repeated reference throws DuplicateReference, which
+ * `transactOnce` / `recordTransaction` turn into the stored one.
  */
 export async function postTransaction(db: Db, input: TransactionInput, nowMs: number): Promise<PostResult> {
   const walletPosting = checkTransaction(input);
+  if (walletPosting && onPostgres(db)) return postInOneRoundTrip(db, input, walletPosting, nowMs);
   const walletAfter = walletPosting ? await moveWallet(db, input, walletPosting, nowMs) : null;
   const row = transactionRow(input, walletPosting, walletAfter, nowMs);
-  const inserted = await db
-    .insertInto('ledger_transactions')
-    .values(row)
-    .onConflict((oc) => oc.column('reference').doNothing())
-    .returning('seq')
-    .executeTakeFirst();
-  if (!inserted) throw new DuplicateReference(input.reference);
-  const postings = input.postings.map((p) => ({ transaction_id: row.id, account_id: p.accountId, amount_minor: p.amountMinor, currency: input.currency }));
-  const written = await db.insertInto('ledger_postings').values(postings).executeTakeFirst();
-  assert(written.numInsertedOrUpdatedRows === BigInt(postings.length), `transaction ${row.id} wrote every posting`);
-  return { transaction: toLedgerTransaction({ ...row, seq: inserted.seq }), created: true, walletAfter };
+  const seq = await insertTransactionRow(db, row);
+  if (seq === undefined) throw new DuplicateReference(input.reference);
+  const written = await insertPostingRows(db, row.id, input.currency, input.postings);
+  assert(written === BigInt(input.postings.length), `transaction ${row.id} wrote every posting`);
+  return { transaction: toLedgerTransaction({ ...row, seq }), created: true, walletAfter };
+}
+
+async function postInOneRoundTrip(db: Db, input: TransactionInput, walletPosting: PostingInput, nowMs: number): Promise<PostResult> {
+  const row = transactionRow(input, walletPosting, null, nowMs);
+  const posted = await postInOneStatement(db, walletMove(input, walletPosting, nowMs), row, input.postings);
+  if (!posted) return explainRefusal(db, input, walletPosting.accountId, input.heldDeltaMinor ?? 0n);
+  if (posted.seq === undefined) throw new DuplicateReference(input.reference);
+  assert(posted.postings === BigInt(input.postings.length), `transaction ${row.id} wrote every posting`);
+  const walletAfter = checkWalletAfter(input, posted.wallet.balance_minor, posted.wallet.held_minor);
+  return { transaction: toLedgerTransaction({ ...row, wallet_balance_after_minor: walletAfter.balanceMinor, seq: posted.seq }), created: true, walletAfter };
 }
 
 /** Pure checks before any write; returns the wallet posting, if any. A failure here is a caller's bug. */
@@ -127,28 +135,23 @@ function checkTransaction(input: TransactionInput): PostingInput | undefined {
 
 /** The guarded update: moves balance and held together, refusing what would break a wallet rule. */
 async function moveWallet(db: Db, input: TransactionInput, posting: PostingInput, nowMs: number): Promise<WalletAfter> {
-  const deltaMinor = posting.amountMinor;
-  const heldDeltaMinor = input.heldDeltaMinor ?? 0n;
-  let update = db
-    .updateTable('wallets')
-    .set((eb) => ({
-      balance_minor: eb('balance_minor', '+', deltaMinor),
-      held_minor: eb('held_minor', '+', heldDeltaMinor),
-      updated_at_ms: BigInt(nowMs),
-    }))
-    .where('account_id', '=', posting.accountId)
-    .where('currency', '=', input.currency)
-    .where((eb) => eb(eb('held_minor', '+', heldDeltaMinor), '>=', 0n));
-  if (input.overdraft === 'forbid') {
-    // available after = (balance + delta) − (held + heldDelta)
-    update = update.where((eb) => eb(eb(eb('balance_minor', '-', eb.ref('held_minor')), '+', deltaMinor - heldDeltaMinor), '>=', 0n));
-  }
-  const row = await update.returning(['balance_minor', 'held_minor']).executeTakeFirst();
-  if (!row) return explainRefusal(db, input, posting.accountId, heldDeltaMinor);
-  // The other side of the write: what the guard promised is what the row now says.
-  assert(row.held_minor >= 0n, `${input.reference}: held stays ≥ 0`);
-  assert(input.overdraft === 'allow' || row.balance_minor - row.held_minor >= 0n, `${input.reference}: available stays ≥ 0`);
-  return { balanceMinor: row.balance_minor, heldMinor: row.held_minor };
+  const row = await moveWalletRow(db, walletMove(input, posting, nowMs));
+  if (!row) return explainRefusal(db, input, posting.accountId, input.heldDeltaMinor ?? 0n);
+  return checkWalletAfter(input, BigInt(row.balance_minor), BigInt(row.held_minor));
+}
+
+function walletMove(input: TransactionInput, posting: PostingInput, nowMs: number): WalletMove {
+  return {
+    accountId: posting.accountId, currency: input.currency, deltaMinor: posting.amountMinor,
+    heldDeltaMinor: input.heldDeltaMinor ?? 0n, forbidOverdraft: input.overdraft === 'forbid', nowMs,
+  };
+}
+
+/** The other side of the write: what the guard promised is what the row now says. */
+function checkWalletAfter(input: TransactionInput, balanceMinor: bigint, heldMinor: bigint): WalletAfter {
+  assert(heldMinor >= 0n, `${input.reference}: held stays ≥ 0`);
+  assert(input.overdraft === 'allow' || balanceMinor - heldMinor >= 0n, `${input.reference}: available stays ≥ 0`);
+  return { balanceMinor, heldMinor };
 }
 
 /**
@@ -183,12 +186,16 @@ function transactionRow(input: TransactionInput, walletPosting: PostingInput | u
 export type Once<T> = { created: true; value: T } | { created: false; existing: LedgerTransaction };
 
 /**
- * Runs `work` (which calls postTransaction, plus anything else that must commit with it) in its own DB
- * transaction. On a duplicate reference everything rolls back and the transaction already stored is returned.
+ * Runs `work` (which calls postTransaction, plus anything else that must commit with it) in its own
+ * savepoint of the store's group commit (store/commit-batcher.ts): resolved only once committed. On a
+ * duplicate reference its work rolls back and the transaction already stored is returned — including when
+ * the first use of the reference was earlier in the same batch, since the replay is read after the commit.
+ * `opts.key` names the wallet the work locks (the tenant id) so PostgreSQL keeps that wallet in one lane.
+ * On PostgreSQL `work` may run more than once (a batch replayed with savepoints): database work only.
  */
-export async function transactOnce<T>(db: Db, work: (trx: Db) => Promise<T>): Promise<Once<T>> {
+export async function transactOnce<T>(db: Db, work: (trx: Db) => Promise<T>, opts: TransactOptions = {}): Promise<Once<T>> {
   try {
-    return { created: true, value: await db.transaction().execute(work) };
+    return { created: true, value: await transact(db, work, opts) };
   } catch (err) {
     if (!(err instanceof DuplicateReference)) throw err;
     const existing = await findTransaction(db, err.reference);
@@ -199,7 +206,7 @@ export async function transactOnce<T>(db: Db, work: (trx: Db) => Promise<T>): Pr
 
 /** The convenient entry point: one balanced transaction, at most once per reference. */
 export async function recordTransaction(ctx: Ctx, input: TransactionInput): Promise<PostResult> {
-  const once = await transactOnce(ctx.store.db, (trx) => postTransaction(trx, input, ctx.nowMs()));
+  const once = await transactOnce(ctx.store.db, (trx) => postTransaction(trx, input, ctx.nowMs()), { key: input.tenantId ?? undefined });
   return once.created ? once.value : { transaction: once.existing, created: false, walletAfter: null };
 }
 

@@ -1,24 +1,58 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
+import { type BatchStats, type BatchTransaction, CommitBatcher } from './commit-batcher.ts';
 import type { Database } from './schema.ts';
+import { wrapPool } from './pg-pool.ts';
+import { CHECKPOINT_BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
+import { GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
+import { TableVersions } from './table-versions.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
 
+export interface TransactOptions {
+  /**
+   * The wallet (tenant id) the work locks, if it locks one. PostgreSQL runs work with one key in one lane,
+   * so batches running side by side never wait on each other's wallet rows (nor deadlock on them).
+   */
+  key?: string | undefined;
+}
+
 export interface Store {
   db: Db;
   dialect: Dialect;
+  /**
+   * Runs `work` in a database transaction shared with concurrently submitted work (group commit), inside
+   * its own savepoint; resolves only after the shared COMMIT. On PostgreSQL `work` may run more than once
+   * (only its last run commits), so it must do database work only. See commit-batcher.ts.
+   */
+  transact<T>(work: (trx: Db) => Promise<T>, opts?: TransactOptions): Promise<T>;
+  batchStats(): BatchStats;
+  /** Moves whenever this process writes `table` (see table-versions.ts): lets a cache notice its own writes. */
+  tableVersion(table: keyof Database): number;
   close(): Promise<void>;
   ping(): Promise<void>;
 }
 
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
 const PG_POOL_SIZE = 20;
+// Batches in flight at once, each on its own pooled connection; more lanes add commits, not throughput,
+// on a small machine, and the pool keeps the rest of its connections for reads and other writes.
+export const PG_BATCH_LANES = 4;
+// Below 64: past that many subtransactions a backend's cache overflows and every snapshot gets slower.
+export const PG_BATCH_ITEMS_MAX = 48;
+export const PG_BATCH_SPAN_MS_MAX = 20;
+export const PG_BATCH_RETRIES_MAX = 3;
+const PG_DEADLOCK_DETECTED = '40P01';
+const PG_SERIALIZATION_FAILURE = '40001';
 const PG_CONNECT_TIMEOUT_MS = 5_000;
 const PG_INT8_OID = 20;
+
+/** Each store's `transact`, by its root handle, for `transact(db, …)` below. */
+const TRANSACTORS = new WeakMap<Db, Store['transact']>();
 
 // int8 comes back from pg as a string by default; money must be bigint, never a float.
 pg.types.setTypeParser(PG_INT8_OID, (value: string) => BigInt(value));
@@ -27,27 +61,52 @@ export interface OpenStoreOptions {
   /** PostgreSQL only: a schema to use as search_path (tests isolate themselves this way). */
   pgSchema?: string;
   pgPoolSize?: number;
+  /** Overrides of the batch bounds (tests make them deterministic: no time bound). */
+  batch?: BatchBounds;
+}
+
+export interface BatchBounds {
+  itemsMax?: number;
+  spanMsMax?: number;
+  /** PostgreSQL only: batches in flight at once. */
+  lanes?: number;
 }
 
 export function openStore(databaseUrl: string, opts: OpenStoreOptions = {}): Store {
-  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length));
+  if (databaseUrl.startsWith('sqlite:')) return openSqlite(databaseUrl.slice('sqlite:'.length), opts);
   return openPostgres(databaseUrl, opts);
 }
 
-function openSqlite(path: string): Store {
+function openSqlite(path: string, opts: OpenStoreOptions): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before we acknowledge it (a returned 2xx survives power loss).
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
+  // Each piece of work in a batch has a savepoint; its undo journal is kept in memory, not a temp file.
+  database.pragma('temp_store = MEMORY');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.defaultSafeIntegers(true);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path, SQLITE_BUSY_TIMEOUT_MS);
+  if (checkpointer) database.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
+  const dialect = new GroupCommitSqliteDialect(database, opts.batch);
+  const versions = new TableVersions();
+  const db = new Kysely<Database>({ dialect, plugins: [versions] });
+  // Every transaction of this driver already joins the group commit.
+  const transact: Store['transact'] = (work) => db.transaction().execute(work);
+  TRANSACTORS.set(db, transact);
   return {
     db,
     dialect: 'sqlite',
-    close: () => db.destroy(),
+    transact,
+    batchStats: () => dialect.stats(),
+    tableVersion: (table) => versions.version(table),
+    close: async () => {
+      await dialect.drain();
+      await checkpointer?.stop();
+      await db.destroy();
+    },
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -63,15 +122,69 @@ function openPostgres(url: string, opts: OpenStoreOptions): Store {
   });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const versions = new TableVersions();
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: wrapPool(pool) }), plugins: [versions] });
+  const batcher = new CommitBatcher<Db>({
+    begin: () => beginPgBatch(db),
+    lanes: opts.batch?.lanes ?? PG_BATCH_LANES,
+    itemsMax: opts.batch?.itemsMax ?? PG_BATCH_ITEMS_MAX,
+    spanMsMax: opts.batch?.spanMsMax ?? PG_BATCH_SPAN_MS_MAX,
+    retryable: lostRace,
+    retriesMax: PG_BATCH_RETRIES_MAX,
+    // Callbacks can run again, and a savepoint is a round trip: try each batch without first.
+    optimistic: true,
+  });
+  const transact: Store['transact'] = (work, opts) => batcher.submit(work, { key: opts?.key });
+  TRANSACTORS.set(db, transact);
   return {
     db,
     dialect: 'postgres',
-    close: () => db.destroy(),
+    transact,
+    batchStats: () => batcher.stats(),
+    tableVersion: (table) => versions.version(table),
+    close: async () => {
+      await batcher.close();
+      await db.destroy();
+    },
     ping: async () => {
       await sql`select 1`.execute(db);
     },
   };
+}
+
+/** One batch: a transaction on its own pooled connection; savepoint commands share a round trip. */
+async function beginPgBatch(db: Db): Promise<BatchTransaction<Db>> {
+  const trx = await db.startTransaction().execute();
+  return {
+    handle: trx,
+    advance: async (release, open) => {
+      // No parameters, so pg sends this as a simple query: both commands in one round trip.
+      const commands = [release !== null ? `release savepoint ${release}` : '', open !== null ? `savepoint ${open}` : ''];
+      await sql.raw(commands.filter((c) => c !== '').join('; ')).execute(trx);
+    },
+    rollbackTo: async (savepoint) => {
+      await sql.raw(`rollback to savepoint ${savepoint}`).execute(trx);
+    },
+    // PostgreSQL never ends a transaction by itself; an error leaves it aborted until ROLLBACK TO SAVEPOINT.
+    intact: () => true,
+    commit: () => trx.commit().execute(),
+    rollback: () => trx.rollback().execute(),
+  };
+}
+
+/** A deadlock victim or a serialization failure: nothing wrong with the work, it lost a race; run it again. */
+function lostRace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === PG_DEADLOCK_DETECTED || code === PG_SERIALIZATION_FAILURE;
+}
+
+/**
+ * `store.transact` for code that holds only the database handle (the ledger's `transactOnce`). A handle
+ * that is not a store's root (say, a transaction) gets a plain Kysely transaction, as before.
+ */
+export function transact<T>(db: Db, work: (trx: Db) => Promise<T>, opts: TransactOptions = {}): Promise<T> {
+  const viaStore = TRANSACTORS.get(db);
+  return viaStore ? viaStore(work, opts) : db.transaction().execute(work);
 }
 
 /** Rows read back carry bigint for every integer column; this narrows ones known to be small (timestamps). */

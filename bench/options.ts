@@ -1,0 +1,55 @@
+/**
+ * `npm run bench [-- --quick] [-- --large] [-- --db sqlite|postgres|all]`.
+ * Full: long enough for steady numbers (~10 s per scenario). Quick: a smoke run a reviewer can do in about
+ * a minute per database. Large: also seeds ≥ 1,000,000 postings and re-measures the reads.
+ */
+export interface BenchOptions {
+  quick: boolean;
+  large: boolean;
+  databases: Array<'sqlite' | 'postgres'>;
+  /** Seconds of measured load per scenario, and of unmeasured warm-up before it. */
+  durationSeconds: number;
+  warmupSeconds: number;
+  connections: number;
+  /** Sequential requests for the checkout latency comparison (Purse vs the sandbox alone). */
+  latencySamples: number;
+  walletsMany: number;
+  postgresUrl: string;
+}
+
+export const BENCH_CONNECTIONS = 50;
+export const WALLETS_MANY = 1_000;
+const FULL_DURATION_SECONDS = 10;
+const FULL_WARMUP_SECONDS = 2;
+const QUICK_DURATION_SECONDS = 2;
+const QUICK_WARMUP_SECONDS = 0.5;
+const FULL_LATENCY_SAMPLES = 1_000;
+const QUICK_LATENCY_SAMPLES = 200;
+const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
+  const known = new Set(['--quick', '--large', '--db']);
+  for (const arg of argv) {
+    const name = arg.split('=')[0] ?? arg;
+    if (arg.startsWith('--') && !known.has(name)) throw new Error(`unknown option ${arg} (known: --quick, --large, --db=sqlite|postgres|all)`);
+  }
+  const quick = argv.includes('--quick');
+  const dbArg = argv.find((a) => a.startsWith('--db='))?.slice('--db='.length) ?? argAfter(argv, '--db') ?? 'all';
+  if (!['sqlite', 'postgres', 'all'].includes(dbArg)) throw new Error(`--db must be sqlite, postgres or all, not ${dbArg}`);
+  return {
+    quick,
+    large: argv.includes('--large'),
+    databases: dbArg === 'all' ? ['sqlite', 'postgres'] : [dbArg as 'sqlite' | 'postgres'],
+    durationSeconds: quick ? QUICK_DURATION_SECONDS : FULL_DURATION_SECONDS,
+    warmupSeconds: quick ? QUICK_WARMUP_SECONDS : FULL_WARMUP_SECONDS,
+    connections: BENCH_CONNECTIONS,
+    latencySamples: quick ? QUICK_LATENCY_SAMPLES : FULL_LATENCY_SAMPLES,
+    walletsMany: WALLETS_MANY,
+    postgresUrl: env.PURSE_BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
+  };
+}
+
+function argAfter(argv: string[], flag: string): string | undefined {
+  const at = argv.indexOf(flag);
+  return at === -1 ? undefined : argv[at + 1];
+}

@@ -1,0 +1,99 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, totalmem } from 'node:os';
+import { execSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT } from './processes.ts';
+
+/** One line of the table. Ratios compare with the baselines measured in the same run. */
+export interface Row {
+  database: 'sqlite' | 'postgres' | '-';
+  scenario: string;
+  connections: number;
+  throughput: number;
+  unit: string;
+  p50Ms: number;
+  p99Ms: number;
+  failed: number;
+  /** Throughput ÷ the bare Fastify route's. */
+  vsBare?: number | undefined;
+  /** Throughput ÷ the raw database transaction loop's. */
+  vsRawTx?: number | undefined;
+  note?: string | undefined;
+}
+
+export interface Target {
+  database: string;
+  what: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
+export function printTable(rows: Row[]): void {
+  const header = ['db', 'scenario', 'conns', 'throughput', 'p50 ms', 'p99 ms', 'failed', '×bare', '×raw tx', 'note'];
+  const body = rows.map((r) => [
+    r.database, r.scenario, String(r.connections), `${fmt(r.throughput, 0)} ${r.unit}`, fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), String(r.failed),
+    r.vsBare === undefined ? '' : fmt(r.vsBare, 2), r.vsRawTx === undefined ? '' : fmt(r.vsRawTx, 2), r.note ?? '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 8 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const cells of body) console.log(line(cells));
+}
+
+export function printTargets(targets: Target[]): void {
+  console.log('\nTargets (2-core machine; not timed tests):');
+  for (const t of targets) console.log(`  ${t.met ? 'MET   ' : 'MISSED'}  [${t.database}] ${t.what}: goal ${t.goal}, measured ${t.measured}`);
+}
+
+function fmt(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return '-';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export interface Machine {
+  nproc: number;
+  cpuModel: string;
+  memoryGiB: number;
+  freeMemoryGiB: number;
+  disk: string;
+  node: string;
+  postgres?: string | undefined;
+}
+
+export function describeMachine(postgresVersion: string | undefined): Machine {
+  return {
+    nproc: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    freeMemoryGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
+    disk: describeDisk(),
+    node: process.version,
+    postgres: postgresVersion,
+  };
+}
+
+/** The filesystem the databases live on, and the block device under it. */
+function describeDisk(): string {
+  const [device, type, size, , available] = shell(`df -hT ${JSON.stringify(REPO_ROOT)} | tail -1`).split(' ');
+  const name = device?.replace('/dev/', '') ?? '';
+  const rotational = shell(`cat /sys/block/${name}/queue/rotational 2>/dev/null`);
+  return `${device} ${type} ${size} (${available} free), rotational=${rotational || '?'}`;
+}
+
+function shell(command: string): string {
+  try {
+    return execSync(command, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().replace(/\s+/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+export function writeResults(result: unknown): string {
+  const dir = join(REPO_ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'latest.json');
+  writeFileSync(path, JSON.stringify(result, null, 2) + '\n');
+  return path;
+}

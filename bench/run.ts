@@ -1,0 +1,244 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { type BenchDatabase, type BenchTenant, createFundedTenant, freshBenchDatabase, inParallel } from './fixtures.ts';
+import type { LoadResult } from './http-load.ts';
+import { deepCursor, seedLargeStore, type SeedResult } from './large-store.ts';
+import { type LedgerResult, ledgerInProcess } from './ledger-inprocess.ts';
+import { type BenchOptions, parseOptions } from './options.ts';
+import { type Child, type PurseProcess, startBareServer, startPurse } from './processes.ts';
+import { type RawResult, rawPostgres, rawSqlite } from './raw-db.ts';
+import { type Row, type Target, describeMachine, printTable, printTargets, writeResults } from './report.ts';
+import {
+  type CheckoutLatency, type Scene, bareRoute, checkoutCreate, checkoutLatency, holdThenCapture, readGet, usageDebit, webhookIngest,
+} from './scenarios.ts';
+import { creditedAmong, openOrders, signEvents } from './webhooks.ts';
+
+/**
+ * `npm run bench`: real Purse processes (`purse serve`) on a fresh SQLite file and a fresh PostgreSQL
+ * database, driven over HTTP by autocannon, next to the baselines measured in the same run — a bare
+ * Fastify route (its own process) and the raw debit transaction in a tight loop on each database.
+ */
+const CURRENCY = 'BRL';
+const FUNDS_HOT_MAJOR = '100000000';
+const FUNDS_EACH_MAJOR = '1000000';
+const READER_HISTORY = 200;
+const WEBHOOK_EVENTS_MAX_FULL = 30_000;
+const WEBHOOK_EVENTS_MAX_QUICK = 5_000;
+const WEBHOOK_WARMUP_SHARE = 0.2;
+const LEDGER_DEBITS_FULL = 20_000;
+const LEDGER_DEBITS_QUICK = 5_000;
+
+interface Tenants {
+  hot: BenchTenant;
+  reader: BenchTenant;
+  many: BenchTenant[];
+}
+
+interface DatabaseReport {
+  rows: Row[];
+  raw: RawResult[];
+  ledger: LedgerResult[];
+  checkout: CheckoutLatency;
+  webhook: { events: number; credited: number };
+  seed?: SeedResult | undefined;
+  purseProblemLogLines: number;
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2), process.env);
+  const runTag = randomBytes(4).toString('hex');
+  const startedAt = new Date().toISOString();
+  const postgresVersion = options.databases.includes('postgres') ? await postgresServerVersion(options.postgresUrl) : undefined;
+  console.log(`Purse bench ${options.quick ? '(quick) ' : ''}${options.large ? '(large store) ' : ''}— ${options.durationSeconds}s per scenario, ${options.connections} connections`);
+  const bare = await startBareServer();
+  const reports: Record<string, DatabaseReport> = {};
+  try {
+    for (const kind of options.databases) {
+      console.log(`\n== ${kind} ==`);
+      reports[kind] = await benchDatabase(kind, options, bare, runTag);
+    }
+  } finally {
+    await bare.stop();
+  }
+  const rows = Object.values(reports).flatMap((r) => r.rows);
+  const targets = judgeTargets(reports);
+  console.log('');
+  printTable(rows);
+  printTargets(targets);
+  const path = writeResults({ startedAt, finishedAt: new Date().toISOString(), options, machine: describeMachine(postgresVersion), rows, targets, databases: reports });
+  console.log(`\nwritten to ${path}`);
+}
+
+async function benchDatabase(kind: 'sqlite' | 'postgres', options: BenchOptions, bare: Child, runTag: string): Promise<DatabaseReport> {
+  const db = await freshBenchDatabase(kind, options.postgresUrl);
+  try {
+    // The database alone first, before Purse shares the machine with it.
+    const raw = await rawBaselines(db, options);
+    for (const r of raw) console.log(`  ${r.name}: ${r.txPerSecond.toFixed(0)} tx/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`);
+    const ledger = await ledgerInProcess(kind, db.dir, db.url, options.quick ? LEDGER_DEBITS_QUICK : LEDGER_DEBITS_FULL);
+    for (const l of ledger) console.log(`  ${l.name}, ${l.wallets} wallet(s): ${l.txPerSecond.toFixed(0)} debits/s`);
+    const purse = await startPurse(db.url, db.dir);
+    try {
+      return await againstPurse(kind, options, { purse, bare, db, raw, ledger, runTag });
+    } finally {
+      await purse.stop();
+    }
+  } finally {
+    await db.close();
+  }
+}
+
+async function rawBaselines(db: BenchDatabase, options: BenchOptions): Promise<RawResult[]> {
+  if (db.kind === 'sqlite') return [rawSqlite(db.dir, options.durationSeconds)];
+  return [
+    await rawPostgres(db.url, 1, 1, options.durationSeconds),
+    await rawPostgres(db.url, options.connections, 1, options.durationSeconds),
+    await rawPostgres(db.url, options.connections, options.walletsMany, options.durationSeconds),
+  ];
+}
+
+interface Running {
+  purse: PurseProcess;
+  bare: Child;
+  db: BenchDatabase;
+  raw: RawResult[];
+  ledger: LedgerResult[];
+  runTag: string;
+}
+
+async function againstPurse(kind: 'sqlite' | 'postgres', options: BenchOptions, run: Running): Promise<DatabaseReport> {
+  const scene: Scene = { purseUrl: run.purse.url, options, runTag: `${run.runTag}-${kind}` };
+  const tenants = await setUpTenants(scene, options);
+  const rawTx = run.raw[0];
+  const rows: Row[] = [];
+  const add = (scenario: string, result: LoadResult, extra: Partial<Row> = {}) => {
+    const row = toRow(kind, scenario, options.connections, result, extra);
+    rows.push(row);
+    console.log(`  ${scenario}: ${row.throughput.toFixed(0)} ${row.unit}, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, failed ${row.failed}`);
+    return row;
+  };
+  const bareRow = add('bare Fastify route (baseline)', await bareRoute(scene, run.bare.url), { note: 'POST JSON, separate process' });
+  for (const r of run.raw) {
+    rows.push({ database: kind, scenario: `${r.name} (baseline)`, connections: r.clients, throughput: r.txPerSecond, unit: 'tx/s', p50Ms: r.p50Ms, p99Ms: r.p99Ms, failed: 0 });
+  }
+  for (const l of run.ledger) {
+    const throughput = l.txPerSecond;
+    rows.push({
+      database: kind, scenario: `${l.name}, ${l.wallets} wallet${l.wallets === 1 ? '' : 's'}`, connections: 50, throughput, unit: 'debits/s',
+      p50Ms: Number.NaN, p99Ms: Number.NaN, failed: 0, vsRawTx: rawTx ? throughput / rawTx.txPerSecond : undefined, note: 'no HTTP: recordTransaction from 50 callers',
+    });
+  }
+  const ratios = (throughput: number) => ({ vsBare: throughput / bareRow.throughput, vsRawTx: rawTx ? throughput / rawTx.txPerSecond : undefined });
+  const withRatios = (scenario: string, result: LoadResult, divide = 1, unit = 'req/s') => {
+    const row = add(scenario, result, { unit, throughput: result.okPerSecond / divide });
+    Object.assign(row, ratios(row.throughput));
+  };
+  withRatios('usage debit, one hot wallet', await usageDebit(scene, [tenants.hot]), 1, 'debits/s');
+  withRatios(`usage debit, ${tenants.many.length} wallets`, await usageDebit(scene, tenants.many), 1, 'debits/s');
+  withRatios(`hold + capture, ${tenants.many.length} wallets`, await holdThenCapture(scene, tenants.many), 2, 'pairs/s');
+  withRatios('balance read', await readGet(scene, tenants.reader, '/v1/billing/wallet'));
+  withRatios('transactions page (limit 50)', await readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
+  const checkout = await checkoutLatency(scene, run.purse.sandboxUrl, tenants.reader, CURRENCY);
+  rows.push(...checkoutRows(kind, checkout));
+  withRatios('checkout creation (sandbox)', await checkoutCreate(scene, tenants.many));
+  const webhook = await ingestWebhooks(scene, run.db, options, (result) => withRatios('signed webhook ingest → credited', result, 1, 'events/s'));
+  const seed = options.large ? await largeStore(scene, run.db, tenants, (name, result) => withRatios(name, result)) : undefined;
+  return { rows, raw: run.raw, ledger: run.ledger, checkout, webhook, seed, purseProblemLogLines: run.purse.problemLines() };
+}
+
+async function setUpTenants(scene: Scene, options: BenchOptions): Promise<Tenants> {
+  const startMs = performance.now();
+  const url = scene.purseUrl;
+  const hot = await createFundedTenant(url, 'Hot wallet', CURRENCY, FUNDS_HOT_MAJOR);
+  const reader = await createFundedTenant(url, 'Reader', CURRENCY, FUNDS_EACH_MAJOR);
+  const many = await inParallel(options.walletsMany, (i) => createFundedTenant(url, `Tenant ${i}`, CURRENCY, FUNDS_EACH_MAJOR));
+  await inParallel(READER_HISTORY, async (i) => {
+    const res = await fetch(`${url}/v1/billing/usage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': reader.apiKey, 'idempotency-key': `${scene.runTag}-history-${i}` },
+      body: JSON.stringify({ amount: '0.01' }),
+    });
+    if (res.status !== 201) throw new Error(`reader history debit → ${res.status}: ${await res.text()}`);
+  });
+  console.log(`  set up ${options.walletsMany + 2} tenants with keys and funds in ${((performance.now() - startMs) / 1000).toFixed(1)} s`);
+  return { hot, reader, many };
+}
+
+function checkoutRows(kind: 'sqlite' | 'postgres', c: CheckoutLatency): Row[] {
+  console.log(`  checkout, 1 at a time: Purse p50 ${c.purse.p50Ms.toFixed(2)} ms vs sandbox alone ${c.sandbox.p50Ms.toFixed(2)} ms → Purse adds ${c.addedP50Ms.toFixed(2)} ms`);
+  const row = (scenario: string, s: CheckoutLatency['purse'], note: string): Row => ({
+    database: kind, scenario, connections: 1, throughput: 1000 / s.meanMs, unit: 'req/s', p50Ms: s.p50Ms, p99Ms: s.p99Ms, failed: s.failed, note,
+  });
+  return [
+    row('stripe.checkout.sessions.create on the sandbox alone', c.sandbox, 'same SDK call, straight to the sandbox'),
+    row('checkout creation, 1 at a time', c.purse, `Purse adds ${c.addedP50Ms.toFixed(2)} ms at p50`),
+  ];
+}
+
+async function ingestWebhooks(scene: Scene, db: BenchDatabase, options: BenchOptions, record: (r: LoadResult) => void): Promise<{ events: number; credited: number }> {
+  const orders = await openOrders(db, options.quick ? WEBHOOK_EVENTS_MAX_QUICK : WEBHOOK_EVENTS_MAX_FULL);
+  const events = signEvents(orders, scene.runTag);
+  // Like every other scenario, a warm-up first (real deliveries, credited too) that is not measured.
+  const warmup = Math.floor(events.length * WEBHOOK_WARMUP_SHARE);
+  await webhookIngest(scene, events.slice(0, warmup));
+  const result = await webhookIngest(scene, events.slice(warmup));
+  record(result);
+  const credited = await creditedAmong(db, events.map((e) => e.orderId));
+  console.log(`  webhooks: ${events.length} events delivered, ${credited} orders credited`);
+  return { events: events.length, credited };
+}
+
+async function largeStore(scene: Scene, db: BenchDatabase, tenants: Tenants, measure: (name: string, r: LoadResult) => void): Promise<SeedResult> {
+  console.log('  seeding the large store…');
+  const seed = await seedLargeStore(db, tenants.reader.tenantId, tenants.many.map((t) => t.tenantId), CURRENCY);
+  console.log(`  seeded ${seed.postingsAdded} postings in ${seed.seconds.toFixed(1)} s (store: ${seed.postingsTotal} postings; reader: ${seed.readerTransactions} transactions)`);
+  const label = `large store, ${(seed.postingsTotal / 1e6).toFixed(2)}M postings`;
+  measure(`balance read (${label})`, await readGet(scene, tenants.reader, '/v1/billing/wallet'));
+  measure(`transactions page (${label})`, await readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
+  const cursor = await deepCursor(db, tenants.reader.tenantId);
+  measure(`transactions page mid-history (${label})`, await readGet(scene, tenants.reader, `/v1/billing/transactions?limit=50&cursor=${cursor}`));
+  return seed;
+}
+
+function toRow(database: 'sqlite' | 'postgres', scenario: string, connections: number, r: LoadResult, extra: Partial<Row>): Row {
+  return { database, scenario, connections, throughput: r.okPerSecond, unit: 'req/s', p50Ms: r.p50Ms, p99Ms: r.p99Ms, failed: r.failed, ...extra };
+}
+
+function judgeTargets(reports: Record<string, DatabaseReport>): Target[] {
+  const targets: Target[] = [];
+  const find = (db: string, prefix: string) => reports[db]?.rows.find((r) => r.scenario.startsWith(prefix));
+  const sqliteHot = find('sqlite', 'usage debit, one hot wallet');
+  if (sqliteHot) {
+    targets.push({ database: 'sqlite', what: 'usage debit (durable commits, 50 conns) vs bare route', goal: '≥ 50% of bare', measured: `${((sqliteHot.vsBare ?? 0) * 100).toFixed(0)}%`, met: (sqliteHot.vsBare ?? 0) >= 0.5 });
+    targets.push({ database: 'sqlite', what: 'usage debit p99', goal: '≤ 10 ms', measured: `${sqliteHot.p99Ms} ms`, met: sqliteHot.p99Ms <= 10 });
+  }
+  const pgHot = find('postgres', 'usage debit, one hot wallet');
+  if (pgHot) targets.push({ database: 'postgres', what: 'usage debit, one hot wallet, 50 conns', goal: '≥ 2,000/s', measured: `${pgHot.throughput.toFixed(0)}/s`, met: pgHot.throughput >= 2000 });
+  const pgMany = find('postgres', 'usage debit, 1000 wallets');
+  if (pgMany) targets.push({ database: 'postgres', what: 'usage debit, 1,000 wallets, 50 conns', goal: '≥ 4,000/s', measured: `${pgMany.throughput.toFixed(0)}/s`, met: pgMany.throughput >= 4000 });
+  for (const [db, report] of Object.entries(reports)) {
+    targets.push({ database: db, what: 'checkout creation: Purse over the sandbox call, p50', goal: '≤ 1 ms', measured: `${report.checkout.addedP50Ms.toFixed(2)} ms`, met: report.checkout.addedP50Ms <= 1 });
+  }
+  const hooks = find('sqlite', 'signed webhook ingest');
+  const hookReport = reports.sqlite?.webhook;
+  if (hooks && hookReport) {
+    const allCredited = hookReport.credited === hookReport.events;
+    targets.push({ database: 'sqlite', what: 'signed webhook ingest to credited wallet', goal: '≥ 2,000 events/s, all credited', measured: `${hooks.throughput.toFixed(0)}/s, ${hookReport.credited}/${hookReport.events} credited`, met: hooks.throughput >= 2000 && allCredited });
+  }
+  return targets;
+}
+
+async function postgresServerVersion(url: string): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+    const result = await client.query<{ server_version: string }>('show server_version');
+    return result.rows[0]?.server_version;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+await main();

@@ -1,0 +1,154 @@
+import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
+import type { Db } from '../store/db.ts';
+import { PREPARED_MARK } from '../store/pg-pool.ts';
+import type { LedgerTransactionRow } from '../store/schema.ts';
+
+/**
+ * postTransaction's success path as SQL written once per dialect. On that path, building and compiling
+ * the statements with Kysely's query builder cost more CPU than SQLite takes to run them, and on
+ * PostgreSQL every statement is a round trip inside a batch that holds a wallet's row lock:
+ * - SQLite (in-process, no round trips): the guarded UPDATE, the INSERT of the transaction, the INSERT of
+ *   its postings — three statements, as in the builder version;
+ * - PostgreSQL: the same three as one statement (data-modifying CTEs, wallet row first), one round trip.
+ * The same guards and the same lock order either way; the builder stays for everything off the hot path.
+ */
+export interface WalletMove {
+  accountId: string;
+  currency: string;
+  deltaMinor: bigint;
+  heldDeltaMinor: bigint;
+  /** Only when the wallet's available balance must stay ≥ 0. */
+  forbidOverdraft: boolean;
+  nowMs: number;
+}
+
+export interface WalletAfterRow {
+  balance_minor: bigint;
+  held_minor: bigint;
+}
+
+export type TransactionRowInput = Omit<LedgerTransactionRow, 'seq'>;
+
+export interface Posting {
+  accountId: string;
+  amountMinor: bigint;
+}
+
+const SET_WALLET = 'update wallets set balance_minor = balance_minor + ?, held_minor = held_minor + ?, updated_at_ms = ?';
+const WALLET_GUARD = 'where account_id = ? and currency = ? and held_minor + ? >= 0';
+const OVERDRAFT_GUARD = ' and balance_minor - held_minor + ? >= 0';
+const TRANSACTION_COLUMNS = 'id, reference, tenant_id, number_id, kind, description, metadata, currency, wallet_amount_minor, wallet_balance_after_minor, created_at_ms';
+
+export function onPostgres(db: Db): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+export async function moveWalletRow(db: Db, move: WalletMove): Promise<WalletAfterRow | undefined> {
+  const text = cached(db, `move:${move.forbidOverdraft}`, () => `${SET_WALLET} ${WALLET_GUARD}${move.forbidOverdraft ? OVERDRAFT_GUARD : ''} returning balance_minor, held_minor`);
+  const result = await run<WalletAfterRow>(db, text, walletParameters(move));
+  return result.rows[0];
+}
+
+/** The new transaction's seq, or undefined when its reference is already taken. */
+export async function insertTransactionRow(db: Db, row: TransactionRowInput): Promise<bigint | undefined> {
+  const text = cached(db, 'transaction', () => `insert into ledger_transactions (${TRANSACTION_COLUMNS}) values (${marks(11)}) on conflict (reference) do nothing returning seq`);
+  const result = await run<{ seq: bigint }>(db, text, transactionParameters(row, row.wallet_balance_after_minor));
+  const seq = result.rows[0]?.seq;
+  return seq === undefined ? undefined : BigInt(seq);
+}
+
+export async function insertPostingRows(db: Db, transactionId: string, currency: string, postings: Posting[]): Promise<bigint | undefined> {
+  const text = cached(db, `postings:${postings.length}`, () =>
+    `insert into ledger_postings (transaction_id, account_id, amount_minor, currency) values ${Array(postings.length).fill(`(${marks(4)})`).join(', ')}`);
+  const result = await run(db, text, postings.flatMap((p) => [transactionId, p.accountId, p.amountMinor, currency]));
+  return result.numAffectedRows;
+}
+
+export interface OneStatementResult {
+  wallet: WalletAfterRow;
+  /** Undefined when the reference was already taken (the wallet moved in this statement: roll it back). */
+  seq: bigint | undefined;
+  postings: bigint;
+}
+
+/**
+ * PostgreSQL: wallet, transaction and postings in one statement. The transaction row takes the wallet's
+ * balance after from the UPDATE; no wallet row (a refusal) means no insert; a taken reference means no
+ * postings. Undefined when the guarded update refused.
+ */
+export async function postInOneStatement(db: Db, move: WalletMove, row: TransactionRowInput, postings: Posting[]): Promise<OneStatementResult | undefined> {
+  const text = cached(db, `one:${move.forbidOverdraft}:${postings.length}`, () => `with moved as (
+      ${SET_WALLET} ${WALLET_GUARD}${move.forbidOverdraft ? OVERDRAFT_GUARD : ''} returning balance_minor, held_minor
+    ), inserted as (
+      insert into ledger_transactions (${TRANSACTION_COLUMNS})
+      select ?, ?, ?, ?, ?, ?, ?, ?, ?, moved.balance_minor, ? from moved
+      on conflict (reference) do nothing returning id, seq
+    ), posted as (
+      insert into ledger_postings (transaction_id, account_id, amount_minor, currency)
+      select inserted.id, p.account_id, p.amount_minor, ? from inserted
+      cross join (values ${Array(postings.length).fill('(?::text, ?::bigint)').join(', ')}) as p (account_id, amount_minor)
+      returning 1
+    )
+    select moved.balance_minor, moved.held_minor, inserted.seq, (select count(*) from posted) as postings
+    from moved left join inserted on true`);
+  const parameters = [
+    ...walletParameters(move),
+    ...transactionParameters(row, undefined),
+    row.currency,
+    ...postings.flatMap((p) => [p.accountId, p.amountMinor]),
+  ];
+  const result = await run<WalletAfterRow & { seq: bigint | null; postings: bigint }>(db, text, parameters);
+  const found = result.rows[0];
+  if (!found) return undefined;
+  return {
+    wallet: { balance_minor: BigInt(found.balance_minor), held_minor: BigInt(found.held_minor) },
+    seq: found.seq === null ? undefined : BigInt(found.seq),
+    postings: BigInt(found.postings),
+  };
+}
+
+function walletParameters(move: WalletMove): unknown[] {
+  const { deltaMinor, heldDeltaMinor } = move;
+  const guard = [move.accountId, move.currency, heldDeltaMinor];
+  // available after = (balance + delta) − (held + heldDelta)
+  return [deltaMinor, heldDeltaMinor, BigInt(move.nowMs), ...guard, ...(move.forbidOverdraft ? [deltaMinor - heldDeltaMinor] : [])];
+}
+
+/** In column order; `balanceAfter` undefined leaves that column out (the one-statement form computes it). */
+function transactionParameters(row: TransactionRowInput, balanceAfter: bigint | null | undefined): unknown[] {
+  const head = [row.id, row.reference, row.tenant_id, row.number_id, row.kind, row.description, row.metadata, row.currency, row.wallet_amount_minor];
+  return balanceAfter === undefined ? [...head, row.created_at_ms] : [...head, balanceAfter, row.created_at_ms];
+}
+
+function marks(count: number): string {
+  return Array(count).fill('?').join(', ');
+}
+
+const STATEMENTS = new WeakMap<object, Map<string, string>>();
+
+/** SQL text per dialect (placeholders `?` or `$n`), built on first use. */
+function cached(db: Db, key: string, build: () => string): string {
+  const adapter = db.getExecutor().adapter;
+  let texts = STATEMENTS.get(adapter);
+  if (!texts) {
+    texts = new Map();
+    STATEMENTS.set(adapter, texts);
+  }
+  let text = texts.get(key);
+  if (text === undefined) {
+    // PostgreSQL plans each statement once per connection (store/pg-pool.ts); SQLite caches its own.
+    text = adapter instanceof PostgresAdapter ? PREPARED_MARK + numberPlaceholders(build()) : build();
+    texts.set(key, text);
+  }
+  return text;
+}
+
+/** `?, ?` → `$1, $2`: none of these statements has a `?` anywhere but its placeholders. */
+function numberPlaceholders(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+function run<R>(db: Db, text: string, parameters: unknown[]): Promise<QueryResult<R>> {
+  return db.executeQuery<R>(CompiledQuery.raw(text, parameters));
+}

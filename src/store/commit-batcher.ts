@@ -1,0 +1,342 @@
+import { assert } from '../errors/purse-error.ts';
+
+/**
+ * Group commit in the application. A commit costs a disk flush (SQLite `synchronous=FULL`, PostgreSQL
+ * `fsync`), and on PostgreSQL a hot wallet's row stays locked until that flush is done; so instead of one
+ * database transaction per piece of work, the batcher gathers the work submitted while the previous batch
+ * was busy and runs it inside ONE database transaction:
+ *
+ *   begin; savepoint b0; work 0; release b0; savepoint b1; work 1; …; commit
+ *
+ * Guarantees, per submitted piece of work:
+ * - Its effects commit only if it succeeds. If it throws (its own error or the database's), its work is
+ *   rolled back to its savepoint — which also clears PostgreSQL's aborted-transaction state — and the rest
+ *   of the batch carries on; only this submission rejects, with that error.
+ * - It sees the writes of the work before it in the same batch (one transaction), so a second use of a
+ *   ledger reference meets the first one's row and becomes a replay, never a second movement of money.
+ * - Nobody hears back before the COMMIT has returned: results are settled only after it. If the COMMIT
+ *   (or the transaction itself) fails, every submission of the batch rejects with that failure.
+ * - Work that loses a PostgreSQL deadlock or serialization check is rolled back to its savepoint and runs
+ *   again in a later batch (at most `retriesMax` times); the rest of its batch commits as usual.
+ * - FIFO within a lane. Lanes run side by side (PostgreSQL: each on its own pooled connection); work
+ *   submitted with the same key always shares a lane, so batches running at once never queue on each
+ *   other's wallet rows, and a hot wallet is serialised by its row lock only, never more.
+ * - Optimistic mode (PostgreSQL): a batch first runs without savepoints, a round trip less per piece of
+ *   work; if anything in it fails, all of it is rolled back and the batch runs again as above. So work may
+ *   run more than once — only its last run's effects commit — and must do nothing but database work.
+ *
+ * Work must use only the handle it is given (not the root database: on SQLite that waits for the batch it
+ * is part of), and must not wait on anything slow: the whole batch waits with it.
+ */
+export interface BatchTransaction<H> {
+  /** What each piece of work receives: the open transaction. */
+  handle: H;
+  /** Releases savepoint `release` and opens savepoint `open` (either may be null), in one round trip where it can. */
+  advance(release: string | null, open: string | null): Promise<void>;
+  rollbackTo(savepoint: string): Promise<void>;
+  /** False once the database has ended the transaction on its own (SQLite does on some errors). */
+  intact(): boolean;
+  commit(): Promise<void>;
+  /** Ends the transaction without committing; must give the connection back even when it fails. */
+  rollback(): Promise<void>;
+}
+
+export interface BatchSettings<H> {
+  begin(): Promise<BatchTransaction<H>>;
+  /** Batches that may run at once, each on its own connection (1 on SQLite: one connection, one writer). */
+  lanes: number;
+  /** Bounds the work per batch (PostgreSQL: 64 savepoints overflow each backend's subtransaction cache). */
+  itemsMax: number;
+  /** Once a batch has run this long it stops taking more of its queue and commits what it has. */
+  spanMsMax: number;
+  /** Errors that mean "this lost a race, run it again later" rather than "this failed". */
+  retryable(error: unknown): boolean;
+  retriesMax: number;
+  /**
+   * Run a batch without savepoints first (one round trip less per piece of work) and, if any of its work
+   * fails, roll it all back and run the batch again with savepoints; the lane then stays careful for
+   * CAREFUL_BATCHES_AFTER_FAILURE batches. Only for work that may run twice (PostgreSQL callbacks), never
+   * for SQLite, whose turns are driven by their callers and cannot be replayed.
+   */
+  optimistic: boolean;
+}
+
+export const CAREFUL_BATCHES_AFTER_FAILURE = 16;
+
+export interface BatchStats {
+  batches: number;
+  /** Pieces of work that ran in a batch (retries count again). */
+  items: number;
+  itemsLargest: number;
+  /** Batches whose transaction failed as a whole, rejecting everything in them. */
+  batchesFailed: number;
+  retries: number;
+  /** Optimistic batches run again with savepoints because some of their work failed. */
+  replays: number;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+export interface SubmitOptions {
+  /** Work with one key always runs in the same lane. */
+  key?: string | undefined;
+  /**
+   * One statement that the database undoes by itself if it fails, leaving the transaction usable (SQLite
+   * does, PostgreSQL does not): it needs no savepoint of its own.
+   */
+  selfAtomic?: boolean;
+}
+
+interface Item<H> {
+  work: (handle: H) => Promise<unknown>;
+  selfAtomic: boolean;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+  attempts: number;
+}
+
+interface Lane<H> {
+  queue: Item<H>[];
+  busy: boolean;
+  /** Batches still to run with savepoints before trying without again. */
+  careful: number;
+}
+
+interface Ran<H> {
+  item: Item<H>;
+  outcome: Outcome;
+}
+
+interface BatchRun<H> {
+  ran: Ran<H>[];
+  /** Taken from the queue but never started (span bound reached, or the transaction broke first). */
+  notStarted: Item<H>[];
+  /** Set when the transaction itself failed; nothing in it can commit. */
+  broken?: { error: unknown };
+}
+
+const SAVEPOINT_PREFIX = 'purse_b';
+
+export class CommitBatcher<H> {
+  readonly #settings: BatchSettings<H>;
+  readonly #lanes: Lane<H>[];
+  readonly #idleWaiters: Array<() => void> = [];
+  readonly #stats: BatchStats = { batches: 0, items: 0, itemsLargest: 0, batchesFailed: 0, retries: 0, replays: 0 };
+  #closed = false;
+
+  constructor(settings: BatchSettings<H>) {
+    assert(Number.isInteger(settings.lanes) && settings.lanes >= 1, 'a batcher has at least one lane');
+    assert(Number.isInteger(settings.itemsMax) && settings.itemsMax >= 1, 'a batch holds at least one piece of work');
+    this.#settings = settings;
+    this.#lanes = Array.from({ length: settings.lanes }, () => ({ queue: [], busy: false, careful: 0 }));
+  }
+
+  /** Runs `work` in the next batch of its lane; settles once that batch has committed (or failed). */
+  submit<T>(work: (handle: H) => Promise<T>, opts: SubmitOptions = {}): Promise<T> {
+    if (this.#closed) return Promise.reject(new Error('The store is closed'));
+    const { key } = opts;
+    const lane = this.#lanes[key === undefined ? 0 : laneOf(key, this.#lanes.length)];
+    assert(lane, 'a key maps to an existing lane');
+    return new Promise<T>((resolve, reject) => {
+      lane.queue.push({ work, selfAtomic: opts.selfAtomic === true, resolve: resolve as (value: unknown) => void, reject, attempts: 0 });
+      this.#wake(lane);
+    });
+  }
+
+  stats(): BatchStats {
+    return { ...this.#stats };
+  }
+
+  /** Refuses new work, then waits until everything already submitted has settled. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    while (this.#lanes.some((lane) => lane.busy || lane.queue.length > 0)) {
+      await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    }
+  }
+
+  #wake(lane: Lane<H>): void {
+    if (lane.busy || lane.queue.length === 0) return;
+    lane.busy = true;
+    // setImmediate, not now: the requests whose bytes arrived in this event-loop turn submit their work
+    // first, so it shares this commit instead of each paying for its own.
+    setImmediate(() => void this.#drain(lane));
+  }
+
+  async #drain(lane: Lane<H>): Promise<void> {
+    try {
+      await this.#runBatch(lane);
+    } finally {
+      lane.busy = false;
+      this.#wake(lane);
+      if (!this.#lanes.some((l) => l.busy)) this.#idleWaiters.splice(0).forEach((notify) => notify());
+    }
+  }
+
+  async #runBatch(lane: Lane<H>): Promise<void> {
+    const items = lane.queue.splice(0, this.#settings.itemsMax);
+    if (this.#settings.optimistic && lane.careful === 0) {
+      if (await this.#runOptimistic(lane, items)) return;
+      lane.careful = CAREFUL_BATCHES_AFTER_FAILURE;
+      this.#stats.replays += 1;
+    } else if (lane.careful > 0) {
+      lane.careful -= 1;
+    }
+    await this.#runCareful(lane, items);
+  }
+
+  /**
+   * No savepoints. True when every piece of work ran and the COMMIT went through (all settled); false when
+   * anything failed, in which case everything was rolled back and nothing settled: the caller replays.
+   */
+  async #runOptimistic(lane: Lane<H>, items: Item<H>[]): Promise<boolean> {
+    let trx: BatchTransaction<H>;
+    try {
+      trx = await this.#settings.begin();
+    } catch {
+      return false;
+    }
+    const startedMs = performance.now();
+    const values: unknown[] = [];
+    for (const [index, item] of items.entries()) {
+      if (index > 0 && performance.now() - startedMs >= this.#settings.spanMsMax) break;
+      const outcome = await runWork(item, trx.handle);
+      if (!outcome.ok) {
+        await rollBack(trx, { error: outcome.error });
+        return false;
+      }
+      values.push(outcome.value);
+    }
+    // A COMMIT that fails here fails again in the careful run, which then rejects the whole batch.
+    if (await commitOrFailure(trx)) return false;
+    lane.queue.unshift(...items.slice(values.length));
+    this.#count(values.length, false);
+    values.forEach((value, index) => items[index]?.resolve(value));
+    return true;
+  }
+
+  async #runCareful(lane: Lane<H>, items: Item<H>[]): Promise<void> {
+    let trx: BatchTransaction<H>;
+    try {
+      trx = await this.#settings.begin();
+    } catch (error) {
+      for (const item of items) item.reject(error);
+      return;
+    }
+    const run = await this.#runItems(trx, items);
+    lane.queue.unshift(...run.notStarted);
+    const failure = run.broken ? await rollBack(trx, run.broken) : await commitOrFailure(trx);
+    this.#count(run.ran.length, failure !== undefined);
+    const again: Item<H>[] = [];
+    for (const { item, outcome } of run.ran) {
+      if (failure) item.reject(failure.error);
+      else if (outcome.ok) item.resolve(outcome.value);
+      else if (this.#settings.retryable(outcome.error) && item.attempts < this.#settings.retriesMax) again.push(item);
+      else item.reject(outcome.error);
+    }
+    for (const item of again) item.attempts += 1;
+    this.#stats.retries += again.length;
+    // Ahead of newer work: the deadlock victim was submitted first and should not wait twice.
+    lane.queue.unshift(...again);
+  }
+
+  /** Runs each piece of work in its own savepoint, stopping early at the span bound or a broken transaction. */
+  async #runItems(trx: BatchTransaction<H>, items: Item<H>[]): Promise<BatchRun<H>> {
+    const startedMs = performance.now();
+    const ran: Ran<H>[] = [];
+    let open: string | null = null;
+    for (const [index, item] of items.entries()) {
+      if (index > 0 && performance.now() - startedMs >= this.#settings.spanMsMax) {
+        return this.#finish(trx, ran, open, items.slice(index));
+      }
+      const savepoint = item.selfAtomic ? null : `${SAVEPOINT_PREFIX}${index}`;
+      try {
+        await advance(trx, ran, open, savepoint);
+      } catch (error) {
+        return { ran, notStarted: items.slice(index), broken: { error } };
+      }
+      open = savepoint;
+      const outcome = await runWork(item, trx.handle);
+      ran.push({ item, outcome });
+      if (outcome.ok) continue;
+      try {
+        if (savepoint !== null) await trx.rollbackTo(savepoint);
+        assert(trx.intact(), 'the database kept the transaction open after a failed statement');
+      } catch (error) {
+        return { ran, notStarted: items.slice(index + 1), broken: { error } };
+      }
+    }
+    return this.#finish(trx, ran, open, []);
+  }
+
+  /** Releases the last savepoint before COMMIT: on PostgreSQL a COMMIT of an aborted transaction would quietly roll back. */
+  async #finish(trx: BatchTransaction<H>, ran: Ran<H>[], open: string | null, notStarted: Item<H>[]): Promise<BatchRun<H>> {
+    try {
+      await advance(trx, ran, open, null);
+      assert(trx.intact(), 'the transaction is still open before COMMIT');
+      return { ran, notStarted };
+    } catch (error) {
+      return { ran, notStarted, broken: { error } };
+    }
+  }
+
+  #count(items: number, failed: boolean): void {
+    this.#stats.batches += 1;
+    this.#stats.items += items;
+    this.#stats.itemsLargest = Math.max(this.#stats.itemsLargest, items);
+    if (failed) this.#stats.batchesFailed += 1;
+  }
+}
+
+async function runWork<H>(item: Item<H>, handle: H): Promise<Outcome> {
+  try {
+    return { ok: true, value: await item.work(handle) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
+ * Moves from one piece of work to the next. A release fails only when the work it closes left the
+ * transaction unusable while claiming success (it swallowed a database error): that work is rolled back
+ * to its savepoint and counted as failed, and the others are unharmed. Throws if the transaction is broken.
+ */
+async function advance<H>(trx: BatchTransaction<H>, ran: Ran<H>[], release: string | null, open: string | null): Promise<void> {
+  if (release === null && open === null) return;
+  try {
+    await trx.advance(release, open);
+    return;
+  } catch (error) {
+    const last = ran.at(-1);
+    if (release === null || !last) throw error;
+    await trx.rollbackTo(release);
+    last.outcome = { ok: false, error };
+  }
+  await trx.advance(release, open);
+}
+
+async function commitOrFailure<H>(trx: BatchTransaction<H>): Promise<{ error: unknown } | undefined> {
+  try {
+    await trx.commit();
+    return undefined;
+  } catch (error) {
+    // The transaction may still be open (SQLite keeps it after a failed COMMIT); end it either way.
+    return rollBack(trx, { error });
+  }
+}
+
+async function rollBack<H>(trx: BatchTransaction<H>, failure: { error: unknown }): Promise<{ error: unknown }> {
+  // Its own failure is secondary: the batch has already failed with `failure`, and rollback frees the connection.
+  await trx.rollback().catch(() => {});
+  return failure;
+}
+
+/** FNV-1a: a cheap, stable spread of keys (tenant ids) over the lanes. */
+export function laneOf(key: string, lanes: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < key.length; i += 1) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % lanes;
+}
