@@ -56,13 +56,20 @@ export class IdempotencyStore {
   }
 
   save(key: string, entry: Omit<StoredResponse, 'storedAtMs'>): void {
+    // Delete first so a re-saved key moves to the end and the order stays storage-time order.
+    this.entries.delete(key);
     this.entries.set(key, { ...entry, storedAtMs: this.clock.nowMs() });
   }
 
+  /**
+   * Entries sit in insertion order, which is storage-time order (the clock never goes back), so the
+   * walk stops at the first live entry: O(expired) per request, not O(all keys).
+   */
   private prune(): void {
     const oldestMs = this.clock.nowMs() - keyTtlMs;
     for (const [key, entry] of this.entries) {
-      if (entry.storedAtMs < oldestMs) this.entries.delete(key);
+      if (entry.storedAtMs >= oldestMs) return;
+      this.entries.delete(key);
     }
   }
 }
