@@ -1,4 +1,5 @@
 import { PurseError, assert, fieldError } from '../errors/purse-error.ts';
+import { transact } from '../store/db.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import { type PostResult, findTransaction, postTransaction } from '../ledger/post-transaction.ts';
 import { type TransactionView, toTransactionView } from '../ledger/transaction-view.ts';
@@ -34,13 +35,13 @@ export async function captureHold(ctx: Ctx, principal: Principal, holdId: string
   const currency = await tenantCurrency(ctx, owner.tenantId);
   const requested: CaptureAmount = body.amount === undefined ? 'all' : parseSpendAmount(body.amount, currency);
   const nowMs = ctx.nowMs();
-  const captured = await ctx.store.db.transaction().execute(async (trx) => {
+  const captured = await transact(ctx.store.db, async (trx) => {
     const hold = await closeHold(trx, holdId, owner, 'captured', nowMs, requested);
     if (!hold) return undefined;
     const posted = await postCapture(trx, hold, nowMs);
     await trx.updateTable('holds').set({ capture_transaction_id: posted.transaction.id }).where('id', '=', hold.id).execute();
     return { hold: { ...hold, captureTransactionId: posted.transaction.id }, posted };
-  });
+  }, { key: owner.tenantId });
   if (!captured) return explainRefusal(ctx, owner, holdId, requested, nowMs);
   const { hold, posted } = captured;
   const after = posted.walletAfter;

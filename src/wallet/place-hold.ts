@@ -1,4 +1,5 @@
 import { PurseError, assert, fieldError } from '../errors/purse-error.ts';
+import { transact } from '../store/db.ts';
 import { checkIdempotencyKey } from '../idempotency/idempotency.ts';
 import { newId } from '../ids/ids.ts';
 import type { WalletAfter } from '../ledger/post-transaction.ts';
@@ -94,7 +95,7 @@ type InsertOutcome = { hold: Hold; wallet: WalletAfter } | { existing: Hold };
 async function insertHold(ctx: Ctx, row: HoldRow): Promise<InsertOutcome> {
   const nowMs = Number(row.created_at_ms);
   try {
-    return await ctx.store.db.transaction().execute(async (trx) => {
+    return await transact(ctx.store.db, async (trx) => {
       const wallet = await reserveHeld(trx, row.tenant_id, row.currency, row.amount_minor, nowMs);
       if (!wallet) {
         // A retry of a hold that used up the funds is a replay, not a refusal.
@@ -107,7 +108,7 @@ async function insertHold(ctx: Ctx, row: HoldRow): Promise<InsertOutcome> {
         .executeTakeFirst();
       if (!inserted) throw new DuplicateHoldKey();
       return { hold: toHold(inserted), wallet };
-    });
+    }, { key: row.tenant_id });
   } catch (err) {
     if (!(err instanceof DuplicateHoldKey)) throw err;
     const existing = row.idempotency_key === null ? undefined : await findByKey(ctx.store.db, row.tenant_id, row.idempotency_key);

@@ -1,4 +1,5 @@
 import { PurseError, assert } from '../errors/purse-error.ts';
+import { transact } from '../store/db.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import type { Ctx } from '../context.ts';
 import { settledHold } from './expire-holds.ts';
@@ -17,11 +18,11 @@ export interface VoidResult {
 export async function voidHold(ctx: Ctx, principal: Principal, holdId: string): Promise<VoidResult> {
   const owner = holdOwnerOf(principal);
   const nowMs = ctx.nowMs();
-  const voided = await ctx.store.db.transaction().execute(async (trx) => {
+  const voided = await transact(ctx.store.db, async (trx) => {
     const hold = await closeHold(trx, holdId, owner, 'voided', nowMs);
     if (!hold) return undefined;
     return { hold, wallet: await releaseHeld(trx, hold.tenantId, hold.amountMinor, nowMs) };
-  });
+  }, { key: owner.tenantId });
   if (voided) {
     const { hold, wallet } = voided;
     return { hold: toHoldView(hold, nowMs), wallet: toWalletView(wallet.balanceMinor, wallet.heldMinor, hold.currency) };
