@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyLedger } from '../ledger/verify-ledger.ts';
+import { expectLedgerSound } from '../testing/ledger.ts';
 import type { StripeEvent } from '../sandbox/types.ts';
 import { asKey, setupTenant } from '../testing/api.ts';
 import { createTopup, deliver, orderOf, type Rig, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
@@ -10,9 +10,11 @@ beforeAll(async () => {
   rig = await startRig({ deliverWebhooks: false });
 });
 afterAll(async () => {
-  const verdict = await verifyLedger(rig.purse.ctx.store.db);
-  await rig.close();
-  expect(verdict.ok, JSON.stringify(verdict.checks.filter((c) => !c.ok))).toBe(true);
+  try {
+    await expectLedgerSound(rig.purse);
+  } finally {
+    await rig.close();
+  }
 });
 
 function eventFor(type: string, sessionId: string): StripeEvent {

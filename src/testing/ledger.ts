@@ -1,3 +1,6 @@
+import { expect } from 'vitest';
+import { verifyLedger } from '../ledger/verify-ledger.ts';
+import { HOLD_LEDGER_CHECKS } from '../wallet/hold-checks.ts';
 import { type Call, admin } from './api.ts';
 import type { TestPurse } from './harness.ts';
 
@@ -9,4 +12,11 @@ export async function fundWallet(purse: TestPurse, tenantId: string, amountMajor
   const res = await admin(purse, 'POST', `/v1/admin/tenants/${tenantId}/adjustments`, { amount: amountMajor, reason: 'test funding' });
   if (res.status !== 201) throw new Error(`funding ${tenantId} failed with ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body;
+}
+
+/** Asserts every ledger invariant (plus the holds checks) over a test's database, naming what broke. */
+export async function expectLedgerSound(purse: TestPurse): Promise<void> {
+  const report = await verifyLedger(purse.ctx.store.db, HOLD_LEDGER_CHECKS);
+  expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+  expect(report.ok).toBe(true);
 }

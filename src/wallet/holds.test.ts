@@ -3,7 +3,7 @@ import { ConfigError, parseConfig } from '../config/config.ts';
 import { verifyLedger } from '../ledger/verify-ledger.ts';
 import { type TestTenant, admin, asKey, call, setupTenant } from '../testing/api.ts';
 import { type TestPurse, startTestPurse } from '../testing/harness.ts';
-import { fundWallet } from '../testing/ledger.ts';
+import { expectLedgerSound, fundWallet } from '../testing/ledger.ts';
 import { expireHolds } from './expire-holds.ts';
 import { HOLD_LEDGER_CHECKS } from './hold-checks.ts';
 
@@ -27,11 +27,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (purse) {
-    const report = await verifyLedger(purse.ctx.store.db, HOLD_LEDGER_CHECKS);
-    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(report.ok).toBe(true);
-  }
+  if (purse) await expectLedgerSound(purse);
   await purse?.close();
 });
 

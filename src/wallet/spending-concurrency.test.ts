@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../ledger/verify-ledger.ts';
 import { type Call, type TestTenant, asKey, setupTenant } from '../testing/api.ts';
 import { type TestPurse, startTestPurse } from '../testing/harness.ts';
-import { fundWallet } from '../testing/ledger.ts';
+import { expectLedgerSound, fundWallet } from '../testing/ledger.ts';
 import type { Ctx } from '../context.ts';
 import { expireHolds } from './expire-holds.ts';
 import { HOLD_LEDGER_CHECKS } from './hold-checks.ts';
@@ -23,11 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (purse) {
-    const report = await verifyLedger(purse.ctx.store.db, HOLD_LEDGER_CHECKS);
-    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(report.ok).toBe(true);
-  }
+  if (purse) await expectLedgerSound(purse);
   await purse?.close();
 });
 

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_LENGTH_MAX } from '../ledger/post-transaction.ts';
-import { verifyLedger } from '../ledger/verify-ledger.ts';
 import { type TestTenant, admin, asKey, call, setupTenant } from '../testing/api.ts';
 import { type TestPurse, startTestPurse } from '../testing/harness.ts';
-import { fundWallet } from '../testing/ledger.ts';
-import { HOLD_LEDGER_CHECKS } from './hold-checks.ts';
+import { expectLedgerSound, fundWallet } from '../testing/ledger.ts';
 
 let purse: TestPurse;
 let acme: TestTenant;
@@ -17,11 +15,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (purse) {
-    const report = await verifyLedger(purse.ctx.store.db, HOLD_LEDGER_CHECKS);
-    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(report.ok).toBe(true);
-  }
+  if (purse) await expectLedgerSound(purse);
   await purse?.close();
 });
 
