@@ -3,8 +3,10 @@ import { PurseError } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
 import { toMajorNumber } from '../money/money.ts';
 import { ensureStripeCustomer } from '../stripe/customer.ts';
+import { tenantCurrency } from '../tenants/tenant-facts.ts';
 import { stripeIdempotencyKey } from '../stripe/gateway.ts';
 import { runIdempotent } from '../idempotency/idempotency.ts';
+import { settleOrder } from './fulfil-order.ts';
 import { validateCheckout, type CheckoutRequest } from './validate-checkout.ts';
 import type { Ctx } from '../context.ts';
 
@@ -19,6 +21,7 @@ export interface CheckoutResponse {
 
 const TOPUP_PRODUCT_NAME = 'Wallet top-up';
 const SECONDS_PER_MINUTE = 60;
+const FAILURE_MESSAGE_MAX = 200;
 
 export interface CheckoutInput {
   body: unknown;
@@ -30,10 +33,10 @@ export interface CheckoutInput {
 /** `POST /v1/billing/checkout`: validate, claim the idempotency key, record the order, ask Stripe. */
 export async function createCheckout(ctx: Ctx, tenantId: string, input: CheckoutInput): Promise<CheckoutResponse> {
   const { body, idempotencyKey } = input;
-  const tenant = await ctx.store.db.selectFrom('tenants').select(['currency']).where('id', '=', tenantId).executeTakeFirstOrThrow();
-  const request = validateCheckout(body, tenant.currency, ctx.config);
+  const currency = await tenantCurrency(ctx, tenantId);
+  const request = validateCheckout(body, currency, ctx.config);
   if (input.schemaProblem) throw new PurseError('VALIDATION_ERROR', { details: [{ field: 'body', message: input.schemaProblem }] });
-  const work = async () => ({ status: 200, body: await openOrder(ctx, tenantId, tenant.currency, request) });
+  const work = async () => ({ status: 200, body: await openOrder(ctx, tenantId, currency, request) });
   if (!idempotencyKey) return (await work()).body;
   const result = await runIdempotent(ctx, { tenantId, scope: 'checkout', key: idempotencyKey, request: body }, work);
   return result.body;
@@ -79,9 +82,8 @@ async function openOrder(ctx: Ctx, tenantId: string, currency: string, request: 
 async function failOrder(ctx: Ctx, orderId: string, err: Error): Promise<void> {
   const stripeError = err as Error & { type?: string; code?: string; statusCode?: number };
   ctx.log.error({ orderId, stripeErrorType: stripeError.type, stripeStatus: stripeError.statusCode, message: err.message }, 'Stripe refused or failed checkout creation');
-  await ctx.store.db.updateTable('checkout_orders')
-    .set({ state: 'failed', failure_code: 'stripe_unavailable', failure_message: String(stripeError.type ?? err.name).slice(0, 200), updated_at_ms: BigInt(ctx.nowMs()) })
-    .where('id', '=', orderId).where('state', '=', 'open').execute();
+  // Through the state machine like every other move, so this path cannot override a state it should not.
+  await settleOrder(ctx, orderId, 'failed', { failure_code: 'stripe_unavailable', failure_message: String(stripeError.type ?? err.name).slice(0, FAILURE_MESSAGE_MAX) });
 }
 
 interface SessionInput {

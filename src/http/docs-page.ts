@@ -2,13 +2,12 @@
  * A plain, dependency-free docs UI rendered on the server from the OpenAPI document:
  * every operation with its auth, parameters, request schema and responses.
  */
+import { escapeHtml } from '../web/html.ts';
+
 type Json = Record<string, unknown>;
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export function renderDocsPage(doc: Json): string {
   const info = (doc.info ?? {}) as Json;

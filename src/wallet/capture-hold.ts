@@ -12,7 +12,7 @@ import { type HoldView, toHoldView } from './hold-view.ts';
 import { type CaptureAmount, type Hold, type HoldOwner, closeHold, holdOwnerOf } from './holds-store.ts';
 import { type WalletView, readWallet, toWalletView } from './read-wallet.ts';
 import { parseSpendAmount } from './spend-input.ts';
-import { tenantCurrency } from './tenant-facts.ts';
+import { tenantCurrency } from '../tenants/tenant-facts.ts';
 
 export interface CaptureResult {
   hold: HoldView;

@@ -8,7 +8,7 @@ import type { Ctx } from '../context.ts';
 import { releasingLapsedHolds } from './expire-holds.ts';
 import { type WalletView, readWallet, toWalletView } from './read-wallet.ts';
 import { attributedNumber, normalizeMetadata, parseSpendAmount, sameMetadata } from './spend-input.ts';
-import { tenantCurrency } from './tenant-facts.ts';
+import { tenantCurrency } from '../tenants/tenant-facts.ts';
 
 export interface UsageBody {
   amount?: unknown;

@@ -12,7 +12,7 @@ import { type HoldView, toHoldView } from './hold-view.ts';
 import { type Hold, reserveHeld, toHold } from './holds-store.ts';
 import { type WalletView, readWallet, toWalletView } from './read-wallet.ts';
 import { attributedNumber, normalizeMetadata, parseSpendAmount, sameMetadata } from './spend-input.ts';
-import { tenantCurrency } from './tenant-facts.ts';
+import { tenantCurrency } from '../tenants/tenant-facts.ts';
 
 const MS_PER_SECOND = 1000;
 

@@ -4,7 +4,7 @@ import { minorDigits } from '../money/currencies.ts';
 import { parseMajor, toMajorNumber } from '../money/money.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import type { Ctx } from '../context.ts';
-import { isTenantNumber } from './tenant-facts.ts';
+import { isTenantNumber } from '../tenants/tenant-facts.ts';
 
 /** What a usage debit and a hold have in common: an amount, a number, a description, metadata. */
 export const DESCRIPTION_LENGTH_MAX = 500;

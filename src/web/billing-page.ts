@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { RouteRegistrar } from '../api/kit.ts';
-import { escapeHtml } from '../http/docs-page.ts';
+import { escapeHtml } from './html.ts';
 
 /**
  * `/billing`: the plain landing page Stripe returns customers to (`?topup=success|cancelled&order=…`).
