@@ -1,6 +1,8 @@
+import { ROUNDS_MIN } from './rounds.ts';
+
 /**
- * `npm run bench [-- --quick] [-- --large] [-- --db sqlite|postgres|all]`.
- * Full: long enough for steady numbers (~10 s per scenario). Quick: a smoke run a reviewer can do in about
+ * `npm run bench [-- --quick] [-- --large] [-- --db sqlite|postgres|all] [-- --rounds N]`.
+ * Full: long enough for steady numbers (3 rounds × 5 s per scenario, each after 5 s of the baseline). Quick: a smoke run a reviewer can do in about
  * a minute per database. Large: also seeds ≥ 1,000,000 postings and re-measures the reads.
  */
 export interface BenchOptions {
@@ -15,23 +17,26 @@ export interface BenchOptions {
   latencySamples: number;
   walletsMany: number;
   postgresUrl: string;
+  /** Rounds of baseline-then-scenario per scenario (A/B/A/B), summarised as min/median/max. */
+  rounds: number;
 }
 
 export const BENCH_CONNECTIONS = 50;
 export const WALLETS_MANY = 1_000;
-const FULL_DURATION_SECONDS = 10;
-const FULL_WARMUP_SECONDS = 2;
-const QUICK_DURATION_SECONDS = 2;
+const FULL_DURATION_SECONDS = 5;
+const FULL_WARMUP_SECONDS = 1;
+const QUICK_DURATION_SECONDS = 1;
 const QUICK_WARMUP_SECONDS = 0.5;
+const DEFAULT_ROUNDS = 3;
 const FULL_LATENCY_SAMPLES = 1_000;
 const QUICK_LATENCY_SAMPLES = 200;
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
-  const known = new Set(['--quick', '--large', '--db']);
+  const known = new Set(['--quick', '--large', '--db', '--rounds']);
   for (const arg of argv) {
     const name = arg.split('=')[0] ?? arg;
-    if (arg.startsWith('--') && !known.has(name)) throw new Error(`unknown option ${arg} (known: --quick, --large, --db=sqlite|postgres|all)`);
+    if (arg.startsWith('--') && !known.has(name)) throw new Error(`unknown option ${arg} (known: --quick, --large, --db=sqlite|postgres|all, --rounds=N)`);
   }
   const quick = argv.includes('--quick');
   const dbArg = argv.find((a) => a.startsWith('--db='))?.slice('--db='.length) ?? argAfter(argv, '--db') ?? 'all';
@@ -46,10 +51,18 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     latencySamples: quick ? QUICK_LATENCY_SAMPLES : FULL_LATENCY_SAMPLES,
     walletsMany: WALLETS_MANY,
     postgresUrl: env.PURSE_BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
+    rounds: parseRounds(argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? argAfter(argv, '--rounds')),
   };
 }
 
 function argAfter(argv: string[], flag: string): string | undefined {
   const at = argv.indexOf(flag);
   return at === -1 ? undefined : argv[at + 1];
+}
+
+function parseRounds(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_ROUNDS;
+  const rounds = Number(text);
+  if (!Number.isInteger(rounds) || rounds < ROUNDS_MIN) throw new Error(`--rounds must be an integer ≥ ${ROUNDS_MIN}, not ${text}`);
+  return rounds;
 }

@@ -12,6 +12,8 @@ const OUTPUT_LINES_KEPT = 200;
 export interface Child {
   name: string;
   url: string;
+  /** The process id, for reading its CPU time from /proc. */
+  pid: number;
   /** The last lines it wrote, for the report when something goes wrong. */
   output(): string[];
   /** Lines at level warn or above (pino's numeric level ≥ 40), counted over its whole life. */
@@ -56,6 +58,7 @@ export async function startProcess(opts: StartOptions): Promise<Child> {
   return {
     name: opts.name,
     url: opts.url,
+    pid: child.pid ?? 0,
     output: () => [...lines],
     problemLines: () => problems,
     stop: () => stopChild(child, exited),

@@ -3,6 +3,7 @@ import { cpus, freemem, totalmem } from 'node:os';
 import { execSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from './processes.ts';
+import type { RoundsResult, Spread } from './rounds.ts';
 
 /** One line of the table. Ratios compare with the baselines measured in the same run. */
 export interface Row {
@@ -19,6 +20,8 @@ export interface Row {
   /** Throughput ÷ the raw database transaction loop's. */
   vsRawTx?: number | undefined;
   note?: string | undefined;
+  /** Set when the row was measured in interleaved rounds: throughput and ×bare are then the medians. */
+  rounds?: RoundsResult | undefined;
 }
 
 export interface Target {
@@ -29,14 +32,35 @@ export interface Target {
   met: boolean;
 }
 
+/** A row from interleaved rounds: medians in the main columns, the spread kept in `rounds`. */
+export function roundsRow(database: 'sqlite' | 'postgres', scenario: string, connections: number, r: RoundsResult, unit: string): Row {
+  return {
+    database, scenario, connections, unit, throughput: r.throughput.median, p50Ms: r.p50Ms.median, p99Ms: r.p99Ms.median, failed: r.failed,
+    vsBare: r.vsBare.median, rounds: r,
+  };
+}
+
+export function describeRounds(r: RoundsResult, unit: string): string {
+  const cpu = `server ${fmt(r.serverCpuUsPerRequest.median, 0)} µs/req${r.databaseCpuUsPerRequest ? `, db ${fmt(r.databaseCpuUsPerRequest.median, 0)} µs/req` : ''}`;
+  return `${spreadText(r.throughput, 0)} ${unit}, ×bare ${spreadText(r.vsBare, 2)} (bare ${spreadText(r.bareThroughput, 0)}), p99 ${fmt(r.p99Ms.median, 0)} ms, ${cpu}, failed ${r.failed}`;
+}
+
+/** `median (min–max)`. */
+export function spreadText(s: Spread, digits: number): string {
+  return `${fmt(s.median, digits)} (${fmt(s.min, digits)}–${fmt(s.max, digits)})`;
+}
+
 export function printTable(rows: Row[]): void {
-  const header = ['db', 'scenario', 'conns', 'throughput', 'p50 ms', 'p99 ms', 'failed', '×bare', '×raw tx', 'note'];
+  const header = ['db', 'scenario', 'conns', 'throughput, median (min–max)', 'p50 ms', 'p99 ms', 'failed', '×bare, median (min–max)', 'cpu µs/req srv|db', '×raw tx', 'note'];
   const body = rows.map((r) => [
-    r.database, r.scenario, String(r.connections), `${fmt(r.throughput, 0)} ${r.unit}`, fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), String(r.failed),
-    r.vsBare === undefined ? '' : fmt(r.vsBare, 2), r.vsRawTx === undefined ? '' : fmt(r.vsRawTx, 2), r.note ?? '',
+    r.database, r.scenario, String(r.connections), `${r.rounds ? spreadText(r.rounds.throughput, 0) : fmt(r.throughput, 0)} ${r.unit}`,
+    fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), String(r.failed),
+    r.rounds ? spreadText(r.rounds.vsBare, 2) : r.vsBare === undefined ? '' : fmt(r.vsBare, 2),
+    r.rounds ? cpuText(r.rounds) : '',
+    r.vsRawTx === undefined ? '' : fmt(r.vsRawTx, 2), r.note ?? '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 8 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 9 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const cells of body) console.log(line(cells));
@@ -45,6 +69,11 @@ export function printTable(rows: Row[]): void {
 export function printTargets(targets: Target[]): void {
   console.log('\nTargets (2-core machine; not timed tests):');
   for (const t of targets) console.log(`  ${t.met ? 'MET   ' : 'MISSED'}  [${t.database}] ${t.what}: goal ${t.goal}, measured ${t.measured}`);
+}
+
+function cpuText(r: RoundsResult): string {
+  const db = r.databaseCpuUsPerRequest ? fmt(r.databaseCpuUsPerRequest.median, 0) : '-';
+  return `${fmt(r.serverCpuUsPerRequest.median, 0)}|${db}`;
 }
 
 function fmt(value: number, digits: number): string {

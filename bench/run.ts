@@ -7,7 +7,9 @@ import { type LedgerResult, ledgerInProcess } from './ledger-inprocess.ts';
 import { type BenchOptions, parseOptions } from './options.ts';
 import { type Child, type PurseProcess, startBareServer, startPurse } from './processes.ts';
 import { type RawResult, rawPostgres, rawSqlite } from './raw-db.ts';
-import { type Row, type Target, describeMachine, printTable, printTargets, writeResults } from './report.ts';
+import { type Row, describeMachine, describeRounds, printTable, printTargets, roundsRow, writeResults } from './report.ts';
+import { measureRounds } from './rounds.ts';
+import { judgeTargets } from './targets.ts';
 import {
   type CheckoutLatency, type Scene, bareRoute, checkoutCreate, checkoutLatency, holdThenCapture, readGet, usageDebit, webhookIngest,
 } from './scenarios.ts';
@@ -34,7 +36,7 @@ interface Tenants {
   many: BenchTenant[];
 }
 
-interface DatabaseReport {
+export interface DatabaseReport {
   rows: Row[];
   raw: RawResult[];
   ledger: LedgerResult[];
@@ -109,41 +111,51 @@ interface Running {
 async function againstPurse(kind: 'sqlite' | 'postgres', options: BenchOptions, run: Running): Promise<DatabaseReport> {
   const scene: Scene = { purseUrl: run.purse.url, options, runTag: `${run.runTag}-${kind}` };
   const tenants = await setUpTenants(scene, options);
-  const rawTx = run.raw[0];
-  const rows: Row[] = [];
-  const add = (scenario: string, result: LoadResult, extra: Partial<Row> = {}) => {
-    const row = toRow(kind, scenario, options.connections, result, extra);
-    rows.push(row);
-    console.log(`  ${scenario}: ${row.throughput.toFixed(0)} ${row.unit}, p50 ${row.p50Ms} ms, p99 ${row.p99Ms} ms, failed ${row.failed}`);
-    return row;
-  };
-  const bareRow = add('bare Fastify route (baseline)', await bareRoute(scene, run.bare.url), { note: 'POST JSON, separate process' });
-  for (const r of run.raw) {
-    rows.push({ database: kind, scenario: `${r.name} (baseline)`, connections: r.clients, throughput: r.txPerSecond, unit: 'tx/s', p50Ms: r.p50Ms, p99Ms: r.p99Ms, failed: 0 });
-  }
-  for (const l of run.ledger) {
-    const throughput = l.txPerSecond;
-    rows.push({
-      database: kind, scenario: `${l.name}, ${l.wallets} wallet${l.wallets === 1 ? '' : 's'}`, connections: 50, throughput, unit: 'debits/s',
-      p50Ms: Number.NaN, p99Ms: Number.NaN, failed: 0, vsRawTx: rawTx ? throughput / rawTx.txPerSecond : undefined, note: 'no HTTP: recordTransaction from 50 callers',
-    });
-  }
-  const ratios = (throughput: number) => ({ vsBare: throughput / bareRow.throughput, vsRawTx: rawTx ? throughput / rawTx.txPerSecond : undefined });
-  const withRatios = (scenario: string, result: LoadResult, divide = 1, unit = 'req/s') => {
-    const row = add(scenario, result, { unit, throughput: result.okPerSecond / divide });
-    Object.assign(row, ratios(row.throughput));
-  };
-  withRatios('usage debit, one hot wallet', await usageDebit(scene, [tenants.hot]), 1, 'debits/s');
-  withRatios(`usage debit, ${tenants.many.length} wallets`, await usageDebit(scene, tenants.many), 1, 'debits/s');
-  withRatios(`hold + capture, ${tenants.many.length} wallets`, await holdThenCapture(scene, tenants.many), 2, 'pairs/s');
-  withRatios('balance read', await readGet(scene, tenants.reader, '/v1/billing/wallet'));
-  withRatios('transactions page (limit 50)', await readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
+  const rows: Row[] = [...baselineRows(kind, run)];
+  const measure = measurer(kind, scene, run, rows);
+  await measure('usage debit, one hot wallet', () => usageDebit(scene, [tenants.hot]), { unit: 'debits/s' });
+  await measure(`usage debit, ${tenants.many.length} wallets`, () => usageDebit(scene, tenants.many), { unit: 'debits/s' });
+  await measure(`hold + capture, ${tenants.many.length} wallets`, () => holdThenCapture(scene, tenants.many), { unit: 'pairs/s', divide: 2 });
+  await measure('balance read', () => readGet(scene, tenants.reader, '/v1/billing/wallet'));
+  await measure('transactions page (limit 50)', () => readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
   const checkout = await checkoutLatency(scene, run.purse.sandboxUrl, tenants.reader, CURRENCY);
   rows.push(...checkoutRows(kind, checkout));
-  withRatios('checkout creation (sandbox)', await checkoutCreate(scene, tenants.many));
-  const webhook = await ingestWebhooks(scene, run.db, options, (result) => withRatios('signed webhook ingest → credited', result, 1, 'events/s'));
-  const seed = options.large ? await largeStore(scene, run.db, tenants, (name, result) => withRatios(name, result)) : undefined;
+  await measure('checkout creation (sandbox)', () => checkoutCreate(scene, tenants.many));
+  const webhook = await ingestWebhooks(scene, run.db, options, measure);
+  const seed = options.large ? await largeStore(scene, run.db, tenants, measure) : undefined;
   return { rows, raw: run.raw, ledger: run.ledger, checkout, webhook, seed, purseProblemLogLines: run.purse.problemLines() };
+}
+
+type Measure = (scenario: string, load: (round: number) => Promise<LoadResult>, opts?: { unit?: string; divide?: number }) => Promise<void>;
+
+/** Each scenario in rounds, every round right after a round of the bare route (A/B/A/B), CPU charged per request. */
+function measurer(kind: 'sqlite' | 'postgres', scene: Scene, run: Running, rows: Row[]): Measure {
+  return async (scenario, load, opts = {}) => {
+    const result = await measureRounds({
+      rounds: scene.options.rounds,
+      bare: () => bareRoute(scene, run.bare.url),
+      scenario: load,
+      probe: { serverPid: run.purse.pid, database: kind },
+      ...(opts.divide ? { divide: opts.divide } : {}),
+    });
+    const row = roundsRow(kind, scenario, scene.options.connections, result, opts.unit ?? 'req/s');
+    rows.push(row);
+    console.log(`  ${scenario}: ${describeRounds(result, row.unit)}`);
+  };
+}
+
+function baselineRows(kind: 'sqlite' | 'postgres', run: Running): Row[] {
+  const rawTx = run.raw[0];
+  const rows: Row[] = run.raw.map((r) => ({
+    database: kind, scenario: `${r.name} (baseline)`, connections: r.clients, throughput: r.txPerSecond, unit: 'tx/s', p50Ms: r.p50Ms, p99Ms: r.p99Ms, failed: 0,
+  }));
+  for (const l of run.ledger) {
+    rows.push({
+      database: kind, scenario: `${l.name}, ${l.wallets} wallet${l.wallets === 1 ? '' : 's'}`, connections: 50, throughput: l.txPerSecond, unit: 'debits/s',
+      p50Ms: Number.NaN, p99Ms: Number.NaN, failed: 0, vsRawTx: rawTx ? l.txPerSecond / rawTx.txPerSecond : undefined, note: 'no HTTP: recordTransaction from 50 callers',
+    });
+  }
+  return rows;
 }
 
 async function setUpTenants(scene: Scene, options: BenchOptions): Promise<Tenants> {
@@ -175,57 +187,31 @@ function checkoutRows(kind: 'sqlite' | 'postgres', c: CheckoutLatency): Row[] {
   ];
 }
 
-async function ingestWebhooks(scene: Scene, db: BenchDatabase, options: BenchOptions, record: (r: LoadResult) => void): Promise<{ events: number; credited: number }> {
+async function ingestWebhooks(scene: Scene, db: BenchDatabase, options: BenchOptions, measure: Measure): Promise<{ events: number; credited: number }> {
   const orders = await openOrders(db, options.quick ? WEBHOOK_EVENTS_MAX_QUICK : WEBHOOK_EVENTS_MAX_FULL);
   const events = signEvents(orders, scene.runTag);
-  // Like every other scenario, a warm-up first (real deliveries, credited too) that is not measured.
+  // Like every other scenario, a warm-up first (real deliveries, credited too) that is not measured; then
+  // one share of the remaining events per round, each event delivered once.
   const warmup = Math.floor(events.length * WEBHOOK_WARMUP_SHARE);
   await webhookIngest(scene, events.slice(0, warmup));
-  const result = await webhookIngest(scene, events.slice(warmup));
-  record(result);
+  const perRound = Math.floor((events.length - warmup) / options.rounds);
+  await measure('signed webhook ingest → credited', (round) => webhookIngest(scene, events.slice(warmup + round * perRound, warmup + (round + 1) * perRound)), { unit: 'events/s' });
   const credited = await creditedAmong(db, events.map((e) => e.orderId));
-  console.log(`  webhooks: ${events.length} events delivered, ${credited} orders credited`);
-  return { events: events.length, credited };
+  const delivered = warmup + perRound * options.rounds;
+  console.log(`  webhooks: ${delivered} events delivered, ${credited} orders credited`);
+  return { events: delivered, credited };
 }
 
-async function largeStore(scene: Scene, db: BenchDatabase, tenants: Tenants, measure: (name: string, r: LoadResult) => void): Promise<SeedResult> {
+async function largeStore(scene: Scene, db: BenchDatabase, tenants: Tenants, measure: Measure): Promise<SeedResult> {
   console.log('  seeding the large store…');
   const seed = await seedLargeStore(db, tenants.reader.tenantId, tenants.many.map((t) => t.tenantId), CURRENCY);
   console.log(`  seeded ${seed.postingsAdded} postings in ${seed.seconds.toFixed(1)} s (store: ${seed.postingsTotal} postings; reader: ${seed.readerTransactions} transactions)`);
   const label = `large store, ${(seed.postingsTotal / 1e6).toFixed(2)}M postings`;
-  measure(`balance read (${label})`, await readGet(scene, tenants.reader, '/v1/billing/wallet'));
-  measure(`transactions page (${label})`, await readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
+  await measure(`balance read (${label})`, () => readGet(scene, tenants.reader, '/v1/billing/wallet'));
+  await measure(`transactions page (${label})`, () => readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
   const cursor = await deepCursor(db, tenants.reader.tenantId);
-  measure(`transactions page mid-history (${label})`, await readGet(scene, tenants.reader, `/v1/billing/transactions?limit=50&cursor=${cursor}`));
+  await measure(`transactions page mid-history (${label})`, () => readGet(scene, tenants.reader, `/v1/billing/transactions?limit=50&cursor=${cursor}`));
   return seed;
-}
-
-function toRow(database: 'sqlite' | 'postgres', scenario: string, connections: number, r: LoadResult, extra: Partial<Row>): Row {
-  return { database, scenario, connections, throughput: r.okPerSecond, unit: 'req/s', p50Ms: r.p50Ms, p99Ms: r.p99Ms, failed: r.failed, ...extra };
-}
-
-function judgeTargets(reports: Record<string, DatabaseReport>): Target[] {
-  const targets: Target[] = [];
-  const find = (db: string, prefix: string) => reports[db]?.rows.find((r) => r.scenario.startsWith(prefix));
-  const sqliteHot = find('sqlite', 'usage debit, one hot wallet');
-  if (sqliteHot) {
-    targets.push({ database: 'sqlite', what: 'usage debit (durable commits, 50 conns) vs bare route', goal: '≥ 50% of bare', measured: `${((sqliteHot.vsBare ?? 0) * 100).toFixed(0)}%`, met: (sqliteHot.vsBare ?? 0) >= 0.5 });
-    targets.push({ database: 'sqlite', what: 'usage debit p99', goal: '≤ 10 ms', measured: `${sqliteHot.p99Ms} ms`, met: sqliteHot.p99Ms <= 10 });
-  }
-  const pgHot = find('postgres', 'usage debit, one hot wallet');
-  if (pgHot) targets.push({ database: 'postgres', what: 'usage debit, one hot wallet, 50 conns', goal: '≥ 2,000/s', measured: `${pgHot.throughput.toFixed(0)}/s`, met: pgHot.throughput >= 2000 });
-  const pgMany = find('postgres', 'usage debit, 1000 wallets');
-  if (pgMany) targets.push({ database: 'postgres', what: 'usage debit, 1,000 wallets, 50 conns', goal: '≥ 4,000/s', measured: `${pgMany.throughput.toFixed(0)}/s`, met: pgMany.throughput >= 4000 });
-  for (const [db, report] of Object.entries(reports)) {
-    targets.push({ database: db, what: 'checkout creation: Purse over the sandbox call, p50', goal: '≤ 1 ms', measured: `${report.checkout.addedP50Ms.toFixed(2)} ms`, met: report.checkout.addedP50Ms <= 1 });
-  }
-  const hooks = find('sqlite', 'signed webhook ingest');
-  const hookReport = reports.sqlite?.webhook;
-  if (hooks && hookReport) {
-    const allCredited = hookReport.credited === hookReport.events;
-    targets.push({ database: 'sqlite', what: 'signed webhook ingest to credited wallet', goal: '≥ 2,000 events/s, all credited', measured: `${hooks.throughput.toFixed(0)}/s, ${hookReport.credited}/${hookReport.events} credited`, met: hooks.throughput >= 2000 && allCredited });
-  }
-  return targets;
 }
 
 async function postgresServerVersion(url: string): Promise<string | undefined> {

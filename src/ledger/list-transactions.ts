@@ -33,6 +33,9 @@ export async function listTransactions(ctx: Ctx, tenantId: string, query: PageQu
     .selectAll()
     .where('tenant_id', '=', tenantId)
     .$if(beforeSeq !== undefined, (qb) => qb.where('seq', '<', beforeSeq!))
+    // Ordering by the whole (tenant_id, seq) index, not by seq alone: with seq alone PostgreSQL may walk the
+    // primary key backwards and filter out other tenants' rows, which slows as they write.
+    .orderBy('tenant_id', 'desc')
     .orderBy('seq', 'desc')
     .limit(limit + 1)
     .execute();
