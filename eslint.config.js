@@ -10,7 +10,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'src/testing/**', 'bench/**'],
+    files: ['**/*.test.ts', 'src/testing/**', 'bench/**', 'chaos/**'],
     rules: { 'no-console': 'off' },
   },
 );

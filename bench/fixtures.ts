@@ -53,7 +53,8 @@ function sqliteDatabase(dir: string): BenchDatabase {
   return {
     kind: 'sqlite', url: `sqlite:${path}`, dir,
     query: async <T>(text: string, params: unknown[] = []) => {
-      const statement = open().prepare(text);
+      // The same SQL text as PostgreSQL's: $1, $2… (each used once, in order) become SQLite's positional ?.
+      const statement = open().prepare(text.replace(/\$\d+/g, '?'));
       if (statement.reader) return statement.all(...params) as T[];
       statement.run(...params);
       return [];

@@ -1,0 +1,206 @@
+import Stripe from 'stripe';
+import { adminCall } from '../bench/fixtures.ts';
+import { type Schedule, random, shuffled } from './schedule.ts';
+import { CHAOS_WEBHOOK_SECRET, type World } from './world.ts';
+
+/**
+ * Runs one schedule against the world and records what Purse acknowledged, so the invariants can be
+ * checked afterwards against the database alone: what Purse said yes to must be there exactly once.
+ */
+export const CURRENCY = 'USD';
+const MINOR_PER_MAJOR = 100;
+const CARD_OK = '4242424242424242';
+const DEBIT_CONCURRENCY = 8;
+const DELIVERY_CONCURRENCY = 8;
+
+export interface Expectation {
+  seed: number;
+  tenantId: string;
+  /** Orders whose payment Stripe completed: each must be credited exactly once, for its amount. */
+  paidOrders: Array<{ orderId: string; amountMinor: number; chargeId: string | null }>;
+  /** Orders created but never paid: never credited. */
+  unpaidOrders: string[];
+  /** Idempotency-Keys of debits Purse acknowledged with 201, and their amounts. */
+  acknowledgedDebits: Array<{ key: string; amountMinor: number }>;
+  refunds: Array<{ chargeId: string; orderId: string; creditedMinor: number; chargeMinor: number; refundedMinor: number }>;
+  disputes: Array<{ chargeId: string; orderId: string; creditedMinor: number; chargeMinor: number; disputedMinor: number; outcome: 'won' | 'lost' | 'open' }>;
+}
+
+/** Events Purse has not yet answered 2xx to (Stripe keeps retrying those), and ones held back on purpose. */
+export interface Mailbag {
+  seen: Set<string>;
+  undelivered: Map<string, Stripe.Event>;
+  delayed: Stripe.Event[];
+}
+
+export async function runSchedule(world: World, schedule: Schedule, mail: Mailbag): Promise<Expectation> {
+  const stripe = sandboxStripe(world.sandboxUrl);
+  const next = random(schedule.seed ^ 0x5eed);
+  const tenant = await adminCall<{ id: string }>(world.purseUrl, 'POST', '/v1/admin/tenants', { name: `chaos ${schedule.seed}`, currency: CURRENCY });
+  const key = await adminCall<{ secret: string }>(world.purseUrl, 'POST', `/v1/admin/tenants/${tenant.id}/keys`, { scope: 'tenant' });
+  const expect: Expectation = { seed: schedule.seed, tenantId: tenant.id, paidOrders: [], unpaidOrders: [], acknowledgedDebits: [], refunds: [], disputes: [] };
+  const orders = await createTopups(world, schedule, key.secret, stripe, expect);
+  const kill = schedule.killAfterMs === null ? null : killLater(world, schedule.killAfterMs);
+  await Promise.all([
+    debit(world, schedule, key.secret, expect),
+    deliverNew(world, stripe, mail, next, schedule),
+  ]);
+  if (kill) await kill;
+  await world.restartPurse();
+  await moneyBack(world, schedule, stripe, orders, expect);
+  await deliverNew(world, stripe, mail, next, schedule);
+  await redeliverUnanswered(world, mail);
+  return expect;
+}
+
+interface CreatedOrder {
+  orderId: string;
+  amountMinor: number;
+  chargeId: string | null;
+}
+
+async function createTopups(world: World, schedule: Schedule, apiKey: string, stripe: Stripe, expect: Expectation): Promise<CreatedOrder[]> {
+  if (schedule.stripeFailures > 0) await control(world, '/_sandbox/faults', { failNext: schedule.stripeFailures, status: 500 });
+  const created: CreatedOrder[] = [];
+  for (const topup of schedule.topups) {
+    const res = await purse(world, apiKey, '/v1/billing/checkout', { purpose: 'wallet_topup', amount: topup.amountMajor });
+    if (res.status !== 200) continue; // 502 while Stripe fails: nothing was charged, nothing is expected
+    const body = (await res.json()) as { orderId: string; url: string };
+    const sessionId = new URL(body.url).pathname.split('/').pop() ?? '';
+    const amountMinor = topup.amountMajor * MINOR_PER_MAJOR;
+    if (!topup.pay) {
+      expect.unpaidOrders.push(body.orderId);
+      continue;
+    }
+    const chargeId = await pay(world, stripe, sessionId, topup.payment);
+    expect.paidOrders.push({ orderId: body.orderId, amountMinor, chargeId });
+    created.push({ orderId: body.orderId, amountMinor, chargeId });
+  }
+  await control(world, '/_sandbox/faults', { failNext: 0 });
+  return created;
+}
+
+async function pay(world: World, stripe: Stripe, sessionId: string, payment: 'card' | 'delayed'): Promise<string | null> {
+  const session = (await control(world, `/_sandbox/checkout/sessions/${sessionId}/pay`, payment === 'card' ? { card: CARD_OK } : { method: 'delayed' })) as { payment_intent: string };
+  if (payment === 'delayed') await control(world, `/_sandbox/payment_intents/${session.payment_intent}/settle`, { outcome: 'succeeded' });
+  const intent = await stripe.paymentIntents.retrieve(session.payment_intent);
+  return typeof intent.latest_charge === 'string' ? intent.latest_charge : (intent.latest_charge?.id ?? null);
+}
+
+async function debit(world: World, schedule: Schedule, apiKey: string, expect: Expectation): Promise<void> {
+  const sends = schedule.debits.flatMap((d, i) => Array.from({ length: 1 + d.retries }, () => ({ key: `chaos-${schedule.seed}-${i}`, amountMinor: d.amountMinor })));
+  const acknowledged = new Map<string, number>();
+  await inPool(sends, DEBIT_CONCURRENCY, async (send) => {
+    const res = await purse(world, apiKey, '/v1/billing/usage', { amount: (send.amountMinor / MINOR_PER_MAJOR).toFixed(2) }, send.key).catch(() => null);
+    if (res?.status === 201) acknowledged.set(send.key, send.amountMinor);
+  });
+  for (const [key, amountMinor] of acknowledged) expect.acknowledgedDebits.push({ key, amountMinor });
+}
+
+async function moneyBack(world: World, schedule: Schedule, stripe: Stripe, orders: CreatedOrder[], expect: Expectation): Promise<void> {
+  for (const r of schedule.refunds) {
+    const order = orders[r.topup];
+    if (!order?.chargeId) continue;
+    const charge = await stripe.charges.retrieve(order.chargeId);
+    let refundedMinor = 0;
+    for (const share of r.shares) {
+      const amount = Math.min(charge.amount - refundedMinor, Math.max(1, Math.floor(charge.amount * share)));
+      if (amount <= 0) break;
+      await control(world, `/_sandbox/charges/${order.chargeId}/refund`, { amount });
+      refundedMinor += amount;
+    }
+    expect.refunds.push({ chargeId: order.chargeId, orderId: order.orderId, creditedMinor: order.amountMinor, chargeMinor: charge.amount, refundedMinor });
+  }
+  for (const d of schedule.disputes) {
+    const order = orders[d.topup];
+    if (!order?.chargeId) continue;
+    const charge = await stripe.charges.retrieve(order.chargeId);
+    const dispute = (await control(world, `/_sandbox/charges/${order.chargeId}/dispute`, {})) as { id: string; amount: number };
+    if (d.outcome !== 'open') await control(world, `/_sandbox/disputes/${dispute.id}/close`, { status: d.outcome });
+    expect.disputes.push({ chargeId: order.chargeId, orderId: order.orderId, creditedMinor: order.amountMinor, chargeMinor: charge.amount, disputedMinor: dispute.amount, outcome: d.outcome });
+  }
+}
+
+/** Stripe's new events, each dropped, delayed, duplicated or delivered, in a shuffled order. */
+async function deliverNew(world: World, stripe: Stripe, mail: Mailbag, next: () => number, schedule: Schedule): Promise<void> {
+  const fresh: Stripe.Event[] = [];
+  for await (const event of stripe.events.list({ limit: 100 })) {
+    if (!mail.seen.has(event.id)) fresh.push(event);
+  }
+  for (const e of fresh) mail.seen.add(e.id);
+  const sends: Stripe.Event[] = [];
+  for (const event of fresh) {
+    const roll = next();
+    const { dropShare, delayShare, duplicateShare } = schedule.delivery;
+    if (roll < dropShare) continue; // never delivered: only reconcile can find it
+    if (roll < dropShare + delayShare) {
+      mail.delayed.push(event);
+      continue;
+    }
+    mail.undelivered.set(event.id, event);
+    sends.push(event);
+    if (next() < duplicateShare) sends.push(event);
+  }
+  await inPool(shuffled(sends, next), DELIVERY_CONCURRENCY, (event) => deliver(world, mail, event));
+}
+
+export async function redeliverUnanswered(world: World, mail: Mailbag): Promise<void> {
+  await inPool([...mail.undelivered.values()], DELIVERY_CONCURRENCY, (event) => deliver(world, mail, event));
+}
+
+export async function deliverDelayed(world: World, mail: Mailbag): Promise<void> {
+  const delayed = mail.delayed.splice(0);
+  for (const e of delayed) mail.undelivered.set(e.id, e);
+  await redeliverUnanswered(world, mail);
+}
+
+async function deliver(world: World, mail: Mailbag, event: Stripe.Event): Promise<void> {
+  const payload = JSON.stringify(event);
+  const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: CHAOS_WEBHOOK_SECRET });
+  const res = await fetch(`${world.purseUrl}/v1/webhooks/stripe`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload,
+  }).catch(() => null);
+  if (res) await res.arrayBuffer();
+  if (res?.ok) mail.undelivered.delete(event.id);
+}
+
+function killLater(world: World, afterMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    setTimeout(() => {
+      world.killPurse();
+      resolve();
+    }, afterMs);
+  });
+}
+
+async function purse(world: World, apiKey: string, path: string, body: unknown, idempotencyKey?: string): Promise<Response> {
+  return fetch(`${world.purseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+    body: JSON.stringify(body),
+  });
+}
+
+async function control(world: World, path: string, body: unknown): Promise<unknown> {
+  const res = await fetch(`${world.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`sandbox ${path} → ${res.status}: ${text}`);
+  return JSON.parse(text) as unknown;
+}
+
+export function sandboxStripe(sandboxUrl: string): Stripe {
+  const url = new URL(sandboxUrl);
+  return new Stripe('sk_test_purse_chaos_driver', { host: url.hostname, port: Number(url.port), protocol: 'http', maxNetworkRetries: 2, telemetry: false });
+}
+
+async function inPool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+  let index = 0;
+  const worker = async () => {
+    while (index < items.length) {
+      const item = items[index] as T;
+      index += 1;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}

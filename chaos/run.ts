@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { type BenchDatabase, freshBenchDatabase } from '../bench/fixtures.ts';
+import { BENCH_ADMIN_KEY, BENCH_MASTER_KEY, REPO_ROOT } from '../bench/processes.ts';
+import { type Expectation, type Mailbag, deliverDelayed, redeliverUnanswered, runSchedule } from './drive.ts';
+import { type Violation, checkSchedule } from './invariants.ts';
+import { makeSchedule } from './schedule.ts';
+import { CHAOS_WEBHOOK_SECRET, type World, startWorld } from './world.ts';
+
+/**
+ * `npm run chaos [-- --schedules N] [-- --seed S] [-- --db sqlite|postgres|all]`: seeded fault schedules
+ * (duplicated, reordered, delayed and dropped Stripe webhooks; Stripe 500s; refunds and disputes; SIGKILL
+ * of Purse at random moments) against real processes, then the money invariants and `purse ledger verify`.
+ * Prints `schedules N, violations 0`, and the seed of every schedule that broke something.
+ */
+const DEFAULT_SCHEDULES = 50;
+const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
+/** Events stored but left unprocessed by a kill wait out their claim, then the retry job takes them. */
+const INBOX_DRAIN_TIMEOUT_MS = 120_000;
+const INBOX_DRAIN_POLL_MS = 500;
+const run = promisify(execFile);
+
+interface Options {
+  schedules: number;
+  firstSeed: number;
+  databases: Array<'sqlite' | 'postgres'>;
+  postgresUrl: string;
+  moneyBack: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const value = (flag: string) => {
+    const inline = argv.find((a) => a.startsWith(`${flag}=`));
+    if (inline) return inline.slice(flag.length + 1);
+    const at = argv.indexOf(flag);
+    return at === -1 ? undefined : argv[at + 1];
+  };
+  const integer = (flag: string, fallback: number) => {
+    const text = value(flag);
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text)) throw new Error(`${flag} must be a non-negative integer, not ${text}`);
+    return Number(text);
+  };
+  const db = value('--db') ?? 'all';
+  if (!['sqlite', 'postgres', 'all'].includes(db)) throw new Error(`--db must be sqlite, postgres or all, not ${db}`);
+  return {
+    schedules: integer('--schedules', DEFAULT_SCHEDULES),
+    firstSeed: integer('--seed', Number(process.env.PURSE_CHAOS_SEED ?? Date.now() % 1_000_000)),
+    databases: db === 'all' ? ['sqlite', 'postgres'] : [db as 'sqlite' | 'postgres'],
+    postgresUrl: process.env.PURSE_CHAOS_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
+    moneyBack: !argv.includes('--no-money-back'),
+  };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  console.log(`chaos: ${options.schedules} schedules per database from seed ${options.firstSeed} (replay one: --seed S --schedules 1)`);
+  let total = 0;
+  const violations: Violation[] = [];
+  for (const kind of options.databases) {
+    const found = await chaosOn(kind, options);
+    total += options.schedules;
+    violations.push(...found);
+  }
+  for (const v of violations) console.log(`VIOLATION seed ${v.seed}: ${v.what}`);
+  console.log(`schedules ${total}, violations ${violations.length}`);
+  return violations.length === 0 ? 0 : 1;
+}
+
+async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<Violation[]> {
+  const db = await freshBenchDatabase(kind, options.postgresUrl);
+  const world = await startWorld(db.url, db.dir);
+  try {
+    const mail: Mailbag = { seen: new Set(), undelivered: new Map(), delayed: [] };
+    const expectations: Expectation[] = [];
+    let kills = 0;
+    for (let i = 0; i < options.schedules; i += 1) {
+      const schedule = makeSchedule(options.firstSeed + i, options.moneyBack);
+      if (schedule.killAfterMs !== null) kills += 1;
+      expectations.push(await runSchedule(world, schedule, mail));
+    }
+    await settle(world, db, mail);
+    const violations = (await Promise.all(expectations.map((e) => checkSchedule(db, e)))).flat();
+    const verify = await cli(db, world, ['ledger', 'verify']);
+    if (verify.code !== 0) violations.push({ seed: options.firstSeed, what: `purse ledger verify failed: ${verify.output.slice(-400)}` });
+    console.log(`[${kind}] ${options.schedules} schedules, ${kills} with a SIGKILL, ${violations.length} violations; ledger verify ${verify.code === 0 ? 'clean' : 'FAILED'}`);
+    return violations;
+  } finally {
+    await world.stop();
+    await db.close();
+  }
+}
+
+/** The end of every outage: held-back events arrive, Stripe's retries land, reconcile finds the dropped ones. */
+async function settle(world: World, db: BenchDatabase, mail: Mailbag): Promise<void> {
+  await deliverDelayed(world, mail);
+  await redeliverUnanswered(world, mail);
+  if (mail.undelivered.size > 0) throw new Error(`${mail.undelivered.size} events still not acknowledged by Purse`);
+  const reconcile = await cli(db, world, ['reconcile']);
+  if (reconcile.code !== 0) throw new Error(`purse reconcile failed: ${reconcile.output}`);
+  const deadline = Date.now() + INBOX_DRAIN_TIMEOUT_MS;
+  for (;;) {
+    const [row] = await db.query<{ n: number | string }>('select count(*) as n from stripe_events where processed_at_ms is null');
+    if (Number(row?.n ?? 0) === 0) return;
+    if (Date.now() > deadline) throw new Error(`${row?.n} Stripe events never processed`);
+    await new Promise((resolve) => setTimeout(resolve, INBOX_DRAIN_POLL_MS));
+  }
+}
+
+async function cli(db: BenchDatabase, world: World, args: string[]): Promise<{ code: number; output: string }> {
+  const env = {
+    ...process.env, DATABASE_URL: db.url, PURSE_DATA_DIR: db.dir, PURSE_ADMIN_KEY: BENCH_ADMIN_KEY, PURSE_MASTER_KEY: BENCH_MASTER_KEY,
+    STRIPE_SECRET_KEY: 'sk_test_purse_chaos', STRIPE_API_URL: world.sandboxUrl, STRIPE_WEBHOOK_SECRET: CHAOS_WEBHOOK_SECRET, LOG_LEVEL: 'warn',
+  };
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/purse.js', ...args], { cwd: REPO_ROOT, env });
+    return { code: 0, output: stdout + stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+process.exitCode = await main();
