@@ -107,7 +107,7 @@ function readReport(file: string): VitestReport | { error: string } {
 export function countAll(args: string[], read: ReadReport = readReport): Total {
   const total: Total = { passed: 0, failed: 0, lines: [], problems: [] };
   for (const arg of args) {
-    const [kind, name, ...rest] = arg.split(':');
+    const [kind, name = '', ...rest] = arg.split(':');
     const value = rest.join(':');
     if (kind === 'run') {
       const report = read(value);
@@ -136,7 +136,7 @@ export function countAll(args: string[], read: ReadReport = readReport): Total {
   return total;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '/').href) {
   const total = countAll(process.argv.slice(2));
   for (const line of total.lines) console.error(`[ci] ${line}`);
   for (const problem of total.problems) console.error(`[ci] ${problem}`);

@@ -2,6 +2,7 @@ import { createPurse } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { resolveSecrets } from '../config/dev-secrets.ts';
 import { type Sandbox, startSandbox } from '../sandbox/index.ts';
+import { armCrashPoint } from '../store/crash-points.ts';
 import { gatewayFromConfig } from '../stripe/gateway.ts';
 import { createDemoIfEmpty, demoInstructions } from './demo.ts';
 
@@ -11,6 +12,7 @@ import { createDemoIfEmpty, demoInstructions } from './demo.ts';
  */
 export async function serveCommand(config: Config): Promise<number> {
   const { secrets, devFile } = resolveSecrets(config);
+  armCrashPoint(config.testCrashAt);
   const sandbox = config.stripeSecretKey ? undefined : await startSandbox({ port: config.stripeSandboxPort });
   const stripe = gatewayFromConfig(config, sandbox);
   const purse = await createPurse(config, { secrets, stripe });

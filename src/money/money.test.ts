@@ -38,7 +38,7 @@ describe('parseMajor', () => {
     ['0x10', 'hex'], ['NaN', 'NaN text'], [Number.NaN, 'NaN'], [Number.POSITIVE_INFINITY, 'Infinity'], [1e21, 'exponent number'],
     [-1, 'negative number'], [null, 'null'], [undefined, 'undefined'], [true, 'boolean'], [{}, 'object'], [['1'], 'array'],
     ['1000000000000000', 'sixteen integer digits'],
-  ])('refuses %j (%s) as invalid', (input) => {
+  ] as Array<[unknown, string]>)('refuses %j (%s) as invalid', (input) => {
     expect(parseMajor(input, 'BRL')).toBe('invalid');
   });
 });
