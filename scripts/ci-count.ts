@@ -140,6 +140,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '/').href) {
   const total = countAll(process.argv.slice(2));
   for (const line of total.lines) console.error(`[ci] ${line}`);
   for (const problem of total.problems) console.error(`[ci] ${problem}`);
-  console.log(`${total.passed} passed, ${total.failed} failed`);
+  process.stdout.write(`${total.passed} passed, ${total.failed} failed\n`);
   process.exitCode = total.failed > 0 ? 1 : 0;
 }
