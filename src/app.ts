@@ -5,6 +5,8 @@ import type { Config } from './config/config.ts';
 import { resolveSecrets } from './config/dev-secrets.ts';
 import type { Ctx, Secrets } from './context.ts';
 import { buildServer } from './http/server.ts';
+import { JOBS } from './jobs/jobs.ts';
+import { type JobTimers, type Scheduler, startJobs } from './jobs/scheduler.ts';
 import { ROUTES } from './http/routes.ts';
 import type { RateLimiter } from './ratelimit/limiter.ts';
 import { memoryRateLimiter } from './ratelimit/limiter.ts';
@@ -16,6 +18,8 @@ import { type StripeGateway, gatewayFromConfig } from './stripe/gateway.ts';
 export interface Purse {
   app: App;
   ctx: Ctx;
+  /** The background jobs, unless started with `jobs: false`. */
+  jobs: Scheduler | undefined;
   close(): Promise<void>;
 }
 
@@ -27,6 +31,11 @@ export interface CreatePurseOptions {
   stripe?: StripeGateway;
   /** Routes beyond the product's own (tests use this to provoke failures). */
   extraRoutes?: RouteRegistrar[];
+  /**
+   * The background jobs (jobs/jobs.ts) start with the app by default, so every way of running Purse runs
+   * them. `false` leaves them off (tests that drive each job themselves); `timers` replaces real intervals.
+   */
+  jobs?: false | { timers?: JobTimers };
 }
 
 /** Storage (migrated), secrets, clock and logger: what the CLI needs without an HTTP server. */
@@ -48,10 +57,13 @@ export async function createPurse(config: Config, opts: CreatePurseOptions = {})
     : memoryRateLimiter(config.rateLimitPerMinute, nowMs);
   const app = await buildServer(ctx, { limiter, routes: [...ROUTES, ...(opts.extraRoutes ?? [])], ...(opts.logStream ? { logStream: opts.logStream } : {}) });
   await app.ready();
+  const jobs = opts.jobs === false ? undefined : startJobs(ctx, JOBS, opts.jobs?.timers);
   return {
     app,
     ctx,
+    jobs,
     async close() {
+      await jobs?.stop();
       await app.close();
       await limiter.close();
       await store.close();

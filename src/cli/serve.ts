@@ -1,30 +1,28 @@
 import { createPurse } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { resolveSecrets } from '../config/dev-secrets.ts';
-import { JOBS } from '../jobs/jobs.ts';
-import { startJobs } from '../jobs/scheduler.ts';
 import { type Sandbox, startSandbox } from '../sandbox/index.ts';
+import { armCrashPoint } from '../store/crash-points.ts';
 import { gatewayFromConfig } from '../stripe/gateway.ts';
 import { createDemoIfEmpty, demoInstructions } from './demo.ts';
 
 /**
  * `purse serve` / `npm start`: start the Stripe sandbox in-process when no Stripe key is set, migrate,
- * listen, run the background jobs, and on a first development start print a demo.
+ * listen (createPurse starts the background jobs), and on a first development start print a demo.
  */
 export async function serveCommand(config: Config): Promise<number> {
   const { secrets, devFile } = resolveSecrets(config);
+  armCrashPoint(config.testCrashAt);
   const sandbox = config.stripeSecretKey ? undefined : await startSandbox({ port: config.stripeSandboxPort });
   const stripe = gatewayFromConfig(config, sandbox);
   const purse = await createPurse(config, { secrets, stripe });
   const address = await purse.app.listen({ port: config.port, host: config.host });
   sandbox?.addWebhookEndpoint(`${localUrl(config)}/v1/webhooks/stripe`);
-  const jobs = startJobs(purse.ctx, JOBS);
   process.stdout.write(startBanner(config, address, sandbox, devFile ? secrets.adminKey : undefined, devFile));
   const demo = await createDemoIfEmpty(purse.ctx);
   if (demo) process.stdout.write(demoInstructions(config.publicUrl, demo) + '\n');
   await waitForSignal();
   process.stdout.write('shutting down\n');
-  await jobs.stop();
   await purse.close();
   await sandbox?.close();
   return 0;

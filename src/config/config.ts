@@ -1,5 +1,6 @@
 import { isCurrency } from '../money/currencies.ts';
 import { boundsFromMajor } from '../money/limits.ts';
+import { CRASH_POINTS, type CrashPoint } from '../store/crash-points.ts';
 
 /**
  * Every environment variable Purse reads, parsed once at boot by one schema.
@@ -37,6 +38,8 @@ export interface Config {
   holdExpiresSecondsDefault: number;
   /** The longest lifetime a caller may ask a hold for. */
   holdExpiresSecondsMax: number;
+  /** PURSE_TEST_CRASH_AT: a crash point armed for a crash test (store/crash-points.ts); test only. */
+  testCrashAt: { point: CrashPoint; hit: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -94,6 +97,7 @@ export function parseConfig(env: Env): Config {
     topupLimits: topupLimits(env),
     holdExpiresSecondsDefault: integer(env, 'HOLD_EXPIRES_SECONDS_DEFAULT', DEFAULT_HOLD_EXPIRES_SECONDS, 1, HOLD_EXPIRES_SECONDS_LIMIT),
     holdExpiresSecondsMax: integer(env, 'HOLD_EXPIRES_SECONDS_MAX', DEFAULT_HOLD_EXPIRES_SECONDS_MAX, 1, HOLD_EXPIRES_SECONDS_LIMIT),
+    testCrashAt: crashAt(env, purseEnv),
   };
   if (config.holdExpiresSecondsDefault > config.holdExpiresSecondsMax) {
     throw new ConfigError('HOLD_EXPIRES_SECONDS_DEFAULT', `must not exceed HOLD_EXPIRES_SECONDS_MAX (${config.holdExpiresSecondsMax})`);
@@ -173,6 +177,21 @@ function stripeKey(env: Env): string | undefined {
   if (raw === undefined) return undefined;
   if (!/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.test(raw)) throw new ConfigError('STRIPE_SECRET_KEY', 'must look like sk_live_… or sk_test_…');
   return raw;
+}
+
+const CRASH_HIT_MAX = 1_000_000;
+
+/** `<point>` or `<point>@<n>`; anywhere but PURSE_ENV=test it is refused, so no deployment can arm one. */
+function crashAt(env: Env, purseEnv: PurseEnv): Config['testCrashAt'] {
+  const raw = text(env, 'PURSE_TEST_CRASH_AT');
+  if (raw === undefined) return undefined;
+  if (purseEnv !== 'test') throw new ConfigError('PURSE_TEST_CRASH_AT', 'is only allowed with PURSE_ENV=test');
+  const [point, hitText] = raw.split('@');
+  const hit = hitText === undefined ? 1 : Number(hitText);
+  if (!(CRASH_POINTS as readonly string[]).includes(point ?? '') || !Number.isInteger(hit) || hit < 1 || hit > CRASH_HIT_MAX) {
+    throw new ConfigError('PURSE_TEST_CRASH_AT', `must be one of ${CRASH_POINTS.join(', ')}, optionally followed by @<n>`);
+  }
+  return { point: point as CrashPoint, hit };
 }
 
 function list(env: Env, name: string): string[] {

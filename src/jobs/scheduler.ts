@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.ts';
 
 /**
- * Background work on timers (inbox retries now; hold expiry, outbox and reconcile later). Every job
+ * Background work on timers (inbox retries, idempotency pruning, hold expiry, reconcile). Every job
  * must be safe to run on several instances at once: each claims its rows with a guarded update.
  */
 export interface Job {
@@ -10,12 +10,27 @@ export interface Job {
   run(ctx: Ctx): Promise<unknown>;
 }
 
+/** Where ticks come from: real intervals in production, a hand-driven tick in tests (no sleeps). */
+export interface JobTimers {
+  every(ms: number, tick: () => void): () => void;
+}
+
+export const REAL_TIMERS: JobTimers = {
+  every(ms, tick) {
+    const timer = setInterval(tick, ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
+};
+
 export interface Scheduler {
+  /** Resolves once every run started so far has finished. */
+  idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export function startJobs(ctx: Ctx, jobs: Job[]): Scheduler {
-  const timers: NodeJS.Timeout[] = [];
+export function startJobs(ctx: Ctx, jobs: Job[], timers: JobTimers = REAL_TIMERS): Scheduler {
+  const cancels: Array<() => void> = [];
   const running = new Set<Promise<unknown>>();
   let stopped = false;
   for (const job of jobs) {
@@ -32,15 +47,38 @@ export function startJobs(ctx: Ctx, jobs: Job[]): Scheduler {
         });
       running.add(run);
     };
-    const timer = setInterval(tick, job.everyMs);
-    timer.unref();
-    timers.push(timer);
+    cancels.push(timers.every(job.everyMs, tick));
   }
   return {
-    async stop() {
-      stopped = true;
-      for (const t of timers) clearInterval(t);
+    async idle() {
       await Promise.allSettled([...running]);
     },
+    async stop() {
+      stopped = true;
+      for (const cancel of cancels) cancel();
+      await Promise.allSettled([...running]);
+    },
+  };
+}
+
+/** Test timers: nothing fires until `tick()` fires every registered interval once. */
+export interface ManualTimers extends JobTimers {
+  tick(): void;
+  /** Intervals registered and not cancelled. */
+  active(): number;
+}
+
+export function manualTimers(): ManualTimers {
+  const ticks = new Set<() => void>();
+  return {
+    every(_ms, tick) {
+      const entry = () => tick();
+      ticks.add(entry);
+      return () => ticks.delete(entry);
+    },
+    tick() {
+      for (const tick of [...ticks]) tick();
+    },
+    active: () => ticks.size,
   };
 }

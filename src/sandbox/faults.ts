@@ -18,6 +18,7 @@ export class FaultInjector {
   private remaining = 0;
   private fault: Fault = { status: null, delayMs: 0 };
   private readonly delays = new Map<NodeJS.Timeout, () => void>();
+  private takenWaiters: Array<() => void> = [];
 
   /** Replaces any pending fault. */
   set(spec: FaultSpec): void {
@@ -33,7 +34,15 @@ export class FaultInjector {
   take(): Fault | null {
     if (this.remaining <= 0) return null;
     this.remaining -= 1;
+    const waiters = this.takenWaiters;
+    this.takenWaiters = [];
+    for (const resolve of waiters) resolve();
     return { ...this.fault };
+  }
+
+  /** Resolves when the next fault is taken: a request is now failing or hanging (tests kill a client then). */
+  nextTaken(): Promise<void> {
+    return new Promise((resolve) => this.takenWaiters.push(resolve));
   }
 
   /** A cancellable wait: `close()` resolves it at once so no timer outlives the sandbox. */

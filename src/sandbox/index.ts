@@ -67,6 +67,8 @@ export interface Sandbox {
   closeDispute(disputeId: string, status: 'won' | 'lost'): Dispute;
   resendEvent(eventId: string): number;
   setFaults(spec: FaultSpec): void;
+  /** Resolves when the next injected fault is applied to a request (e.g. the request now hangs). */
+  faultTaken(): Promise<void>;
   /** Moves the clock and expires sessions that are due, emitting `checkout.session.expired`. */
   advanceClock(seconds: number): void;
   /** Every event so far, newest first. */
@@ -103,6 +105,7 @@ function directControls(internals: SandboxInternals): Omit<Sandbox, 'url' | 'hos
     closeDispute: (id, status) => closeDispute(core, state.dispute(id), status, noRequest),
     resendEvent,
     setFaults: (spec) => faults.set(spec),
+    faultTaken: () => faults.nextTaken(),
     advanceClock: core.clock.advance,
     events: () => core.events.newestFirst(),
   };

@@ -207,7 +207,7 @@ describe('group commit', () => {
   });
 });
 
-describe.runIf(testDatabaseKind() === 'sqlite')('group commit on SQLite', () => {
+describe.runIf(testDatabaseKind() === 'sqlite')('group commit on SQLite [sqlite-only]', () => {
   it('writes outside a transaction share one commit and are answered after it', async () => {
     const ids = Array.from({ length: 20 }, probeId);
     const { batches } = await countBatches(() => Promise.all(ids.map((id) => insertProbe(store.db, id))));
@@ -233,7 +233,7 @@ describe.runIf(testDatabaseKind() === 'sqlite')('group commit on SQLite', () => 
   });
 });
 
-describe.runIf(testDatabaseKind() === 'postgres')('group commit on PostgreSQL', () => {
+describe.runIf(testDatabaseKind() === 'postgres')('group commit on PostgreSQL [postgres-only]', () => {
   it('a COMMIT that PostgreSQL turns into a ROLLBACK is an error, never a success', async () => {
     const taken = probeId();
     await insertProbe(store.db, taken);

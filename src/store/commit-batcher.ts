@@ -1,4 +1,5 @@
 import { assert } from '../errors/purse-error.ts';
+import { crashPoint } from './crash-points.ts';
 
 /**
  * Group commit in the application. A commit costs a disk flush (SQLite `synchronous=FULL`, PostgreSQL
@@ -317,7 +318,9 @@ async function advance<H>(trx: BatchTransaction<H>, ran: Ran<H>[], release: stri
 
 async function commitOrFailure<H>(trx: BatchTransaction<H>): Promise<{ error: unknown } | undefined> {
   try {
+    crashPoint('group-commit:before-commit');
     await trx.commit();
+    crashPoint('group-commit:after-commit');
     return undefined;
   } catch (error) {
     // The transaction may still be open (SQLite keeps it after a failed COMMIT); end it either way.

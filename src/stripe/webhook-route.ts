@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { Type } from 'typebox';
 import { type RouteRegistrar, errorResponses } from '../api/kit.ts';
 import { PurseError } from '../errors/purse-error.ts';
+import { crashPoint } from '../store/crash-points.ts';
 import { processEvent, recordEvent } from './inbox.ts';
 import type { Ctx } from '../context.ts';
 
@@ -19,6 +20,7 @@ export const registerStripeWebhookRoute: RouteRegistrar = (app, ctx) => {
   }, async (request) => {
     const event = verifyEvent(ctx, request.rawBody ?? '', request.headers['stripe-signature']);
     const fresh = await recordEvent(ctx, event, request.rawBody ?? '');
+    crashPoint('webhook:after-inbox-insert');
     if (fresh) await processEvent(ctx, event);
     return { received: true, duplicate: !fresh };
   });

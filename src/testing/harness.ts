@@ -48,6 +48,8 @@ export async function startTestPurse(env: Record<string, string> = {}, opts: Tes
   const purse = await createPurse(config, {
     secrets: TEST_SECRETS,
     logStream: stream,
+    // Tests drive jobs themselves (or pass `jobs: { timers: manualTimers() }`), never on real intervals.
+    jobs: false,
     ...(db.schema ? { store: { pgSchema: db.schema } } : {}),
     ...createOpts,
   });

@@ -3,7 +3,7 @@ import { type Sandbox, createManualClock, startSandbox } from '../sandbox/index.
 import { gatewayFromConfig } from '../stripe/gateway.ts';
 import { parseConfig } from '../config/config.ts';
 import { asKey, setupTenant, type TestTenant } from './api.ts';
-import { type TestPurse, startTestPurse } from './harness.ts';
+import { type TestPurse, type TestPurseOptions, startTestPurse } from './harness.ts';
 
 /**
  * Purse listening on a real port, the Stripe sandbox beside it delivering signed webhooks to it over
@@ -26,6 +26,8 @@ export interface RigOptions {
   /** false: the sandbox records events but nobody receives them; tests deliver by hand. */
   deliverWebhooks?: boolean;
   currency?: string;
+  /** Further options for the Purse (its Stripe gateway and clock are the rig's). */
+  purse?: Omit<TestPurseOptions, 'stripe' | 'nowMs'>;
 }
 
 export async function startRig(opts: RigOptions = {}): Promise<Rig> {
@@ -33,7 +35,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const sandbox = await startSandbox({ port: 0, clock, webhookSecret: RIG_WEBHOOK_SECRET, webhookRetry: FAST_RETRY });
   const env = { STRIPE_TIMEOUT_MS: '2000', ...opts.env };
   const stripe = gatewayFromConfig(parseConfig({ ...env, STRIPE_SANDBOX_PORT: String(sandbox.port) }), sandbox);
-  const purse = await startTestPurse(env, { stripe, nowMs: () => clock.nowMs() });
+  const purse = await startTestPurse(env, { ...opts.purse, stripe, nowMs: () => clock.nowMs() });
   const baseUrl = await purse.app.listen({ port: 0, host: '127.0.0.1' });
   if (opts.deliverWebhooks !== false) sandbox.addWebhookEndpoint(`${baseUrl}/v1/webhooks/stripe`);
   const tenant = await setupTenant(purse, opts.currency ?? 'BRL');

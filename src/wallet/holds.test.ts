@@ -27,7 +27,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (purse) await expectLedgerSound(purse);
   await purse?.close();
 });
 
@@ -363,7 +362,7 @@ describe('hold isolation', () => {
 });
 
 describe('ledger verification of holds', () => {
-  /** Breaks one row on purpose, checks the report, then puts it back so afterAll's verification stays clean. */
+  /** Breaks one row on purpose, checks the report, then puts it back so the final ledger test stays clean. */
   async function whileCorrupted(breakIt: () => Promise<unknown>, repair: () => Promise<unknown>, check: () => Promise<void>): Promise<void> {
     await breakIt();
     try {
@@ -415,4 +414,9 @@ describe('hold lifetime configuration', () => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     expect(() => parseConfig(env)).toThrow(variable);
   });
+});
+
+// Last in the file (vitest runs a file's tests in order): a broken ledger fails a test, not a hook.
+it('leaves the ledger sound after everything above', async () => {
+  await expectLedgerSound(purse);
 });

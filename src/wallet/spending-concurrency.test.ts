@@ -23,7 +23,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (purse) await expectLedgerSound(purse);
   await purse?.close();
 });
 
@@ -157,7 +156,9 @@ describe('racing settlements of one hold', () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, 100);
     let capturedCents = 0;
-    const outcomes = { captured: 0, expired: 0 };
+    // Rounds where the capture is late lose by construction; only the genuinely raced rounds are tallied.
+    const raced = { captured: 0, expired: 0 };
+    let forced = 0;
     for (let round = 0; round < RACE_ROUNDS; round += 1) {
       const placed = (await hold(tenant, 100 + round, { expiresInSeconds: 60 })).body.hold;
       const expiresAtMs = Date.parse(placed.expiresAt);
@@ -176,18 +177,18 @@ describe('racing settlements of one hold', () => {
       if (capture.status === 200) {
         expect(stored).toEqual({ state: 'captured', captured_minor: 50n });
         capturedCents += 50;
-        outcomes.captured += 1;
       } else {
         expect([capture.status, capture.body.code]).toEqual([409, 'HOLD_NOT_ACTIVE']);
         expect(stored).toEqual({ state: 'expired', captured_minor: 0n });
-        outcomes.expired += 1;
       }
+      if (captureLate) forced += 1;
+      else raced[capture.status === 200 ? 'captured' : 'expired'] += 1;
       expect(await storedWallet(tenant)).toEqual({ balance: 100 * CENTS - capturedCents, held: 0 });
     }
-    expect(outcomes.captured + outcomes.expired).toBe(RACE_ROUNDS);
-    // Both sides won some rounds: the test raced rather than always running one side first.
-    expect(outcomes.captured, 'rounds won by the capture').toBeGreaterThan(0);
-    expect(outcomes.expired, 'rounds won by an expiry').toBeGreaterThan(0);
+    expect(raced.captured + raced.expired + forced).toBe(RACE_ROUNDS);
+    // Both sides won some of the raced rounds: the test raced rather than always running one side first.
+    expect(raced.captured, 'raced rounds won by the capture').toBeGreaterThan(0);
+    expect(raced.expired, 'raced rounds won by an expiry').toBeGreaterThan(0);
     const report = await verifyLedger(purse.ctx.store.db, HOLD_LEDGER_CHECKS);
     expect(report.ok).toBe(true);
   });
@@ -222,4 +223,9 @@ describe('racing settlements of one hold', () => {
     expect(new Set(results.map((r) => r.body.transaction.id)).size).toBe(1);
     expect(await storedWallet(tenant)).toEqual({ balance: 600, held: 0 });
   });
+});
+
+// Last in the file (vitest runs a file's tests in order): a broken ledger fails a test, not a hook.
+it('leaves the ledger sound after everything above', async () => {
+  await expectLedgerSound(purse);
 });

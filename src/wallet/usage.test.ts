@@ -15,7 +15,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  if (purse) await expectLedgerSound(purse);
   await purse?.close();
 });
 
@@ -275,4 +274,9 @@ describe('POST /v1/billing/usage — keys and numbers', () => {
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('INSUFFICIENT_SCOPE');
   });
+});
+
+// Last in the file (vitest runs a file's tests in order): a broken ledger fails a test, not a hook.
+it('leaves the ledger sound after everything above', async () => {
+  await expectLedgerSound(purse);
 });

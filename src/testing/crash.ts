@@ -1,0 +1,136 @@
+import { PassThrough } from 'node:stream';
+import { openCtx } from '../app.ts';
+import { parseConfig } from '../config/config.ts';
+import type { Ctx } from '../context.ts';
+import { type Sandbox, startSandbox } from '../sandbox/index.ts';
+import { CRASH_MARKER } from '../store/crash-points.ts';
+import { gatewayFromConfig } from '../stripe/gateway.ts';
+import { TEST_SECRETS, freshDatabase } from './harness.ts';
+import { type RunningProcess, freePort, purseCli, startPurseProcess } from './process.ts';
+import { RIG_WEBHOOK_SECRET, signedDelivery } from './stripe-rig.ts';
+
+/**
+ * Crash tests with real processes. A bench is one database, one Stripe sandbox (in the test process, so
+ * it outlives every crash) and a port; `serve()` starts `purse serve` on them, optionally with a crash
+ * point armed (store/crash-points.ts: the child SIGKILLs itself there), `kill()` SIGKILLs it from
+ * outside (e.g. while the sandbox hangs a request), and a later `serve()` is the restart on the same
+ * database. Then `verifyLedger()` runs `purse ledger verify` and `openCtx()` gives an in-process view of
+ * the database to check invariants or run a job with a clock of the test's choosing.
+ *
+ * A later money path (outbox, auto top-up, clawback) gets the same treatment by adding its point to
+ * CRASH_POINTS, calling crashPoint() there, and writing: serve → work → serve({ crashAt }) → work until
+ * the child dies → serve() → retry everything the client sent → assert exactly-once + verifyLedger().
+ */
+const STARTED = /Purse is listening on (\S+)/;
+const FAST_WEBHOOK_RETRY = { baseDelayMs: 1, delayMaxMs: 5, attemptsMax: 2, timeoutMs: 5_000 };
+
+export interface CrashBench {
+  sandbox: Sandbox;
+  baseUrl: string;
+  /** The running child, if any. */
+  child: RunningProcess | undefined;
+  /** Starts `purse serve` (stopping a running one first); resolves once it listens. */
+  serve(opts?: { crashAt?: string }): Promise<RunningProcess>;
+  /** Resolves once the child has died by SIGKILL at its armed crash point; rejects on any other exit. */
+  crashed(): Promise<void>;
+  /** SIGKILLs the child now, from outside. */
+  kill(): Promise<void>;
+  request(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  /** Delivers a Stripe event to the child, signed as the sandbox would. */
+  deliver(event: unknown): Promise<{ status: number; body: unknown }>;
+  verifyLedger(): Promise<{ code: number; stdout: string }>;
+  /** The same database, in process; `nowMs` lets a job run as if later. Closed with the bench. */
+  openCtx(nowMs?: () => number): Promise<Ctx>;
+  close(): Promise<void>;
+}
+
+export async function startCrashBench(): Promise<CrashBench> {
+  const db = await freshDatabase();
+  const dbUrl = db.schema ? `${db.url}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}` : db.url;
+  const sandbox = await startSandbox({ port: 0, webhookSecret: RIG_WEBHOOK_SECRET, webhookRetry: FAST_WEBHOOK_RETRY });
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    PURSE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: baseUrl,
+    PURSE_ADMIN_KEY: TEST_SECRETS.adminKey, PURSE_MASTER_KEY: TEST_SECRETS.masterKey, RATE_LIMIT_PER_MINUTE: '1000000',
+    STRIPE_SECRET_KEY: 'sk_test_crash_bench', STRIPE_API_URL: sandbox.url, STRIPE_WEBHOOK_SECRET: RIG_WEBHOOK_SECRET, STRIPE_TIMEOUT_MS: '10000',
+  };
+  const ctxs: Ctx[] = [];
+  let child: RunningProcess | undefined;
+  const bench: CrashBench = {
+    sandbox, baseUrl,
+    get child() {
+      return child;
+    },
+    async serve(opts = {}) {
+      if (child && child.child.exitCode === null && child.child.signalCode === null) await child.stop();
+      child = startPurseProcess(['serve'], { ...env, PURSE_TEST_CRASH_AT: opts.crashAt ?? '' });
+      await child.waitFor(STARTED);
+      return child;
+    },
+    async crashed() {
+      const running = requireChild(child);
+      const signal = await exitSignal(running);
+      if (signal !== 'SIGKILL' || !running.output().includes(CRASH_MARKER)) {
+        throw new Error(`expected death at a crash point, got ${signal}; output:\n${running.output()}`);
+      }
+    },
+    async kill() {
+      const running = requireChild(child);
+      running.child.kill('SIGKILL');
+      await exitSignal(running);
+    },
+    async request(method, path, opts = {}) {
+      const payload = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+      const res = await fetch(`${baseUrl}${path}`, {
+        method, ...(payload !== undefined ? { body: payload } : {}),
+        headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+      });
+      const text = await res.text();
+      return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+    },
+    async deliver(event) {
+      const payload = JSON.stringify(event);
+      const res = await fetch(`${baseUrl}/v1/webhooks/stripe`, { method: 'POST', headers: signedDelivery(payload, Math.floor(Date.now() / 1000)), body: payload });
+      return { status: res.status, body: await res.json() };
+    },
+    async verifyLedger() {
+      const res = await purseCli(['ledger', 'verify'], { PURSE_ENV: 'test', DATABASE_URL: dbUrl, PURSE_ADMIN_KEY: env.PURSE_ADMIN_KEY, PURSE_MASTER_KEY: env.PURSE_MASTER_KEY });
+      return { code: res.code, stdout: res.stdout + res.stderr };
+    },
+    async openCtx(nowMs = Date.now) {
+      const config = parseConfig({ PURSE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_API_URL: sandbox.url, STRIPE_WEBHOOK_SECRET: RIG_WEBHOOK_SECRET });
+      const ctx = await openCtx(config, { secrets: TEST_SECRETS, logStream: new PassThrough(), nowMs, stripe: gatewayFromConfig(config), ...(db.schema ? { store: { pgSchema: db.schema } } : {}) });
+      ctxs.push(ctx);
+      return ctx;
+    },
+    async close() {
+      if (child && child.child.exitCode === null && child.child.signalCode === null) await child.stop();
+      for (const ctx of ctxs) await ctx.store.close();
+      await sandbox.close();
+      await db.drop();
+    },
+  };
+  return bench;
+}
+
+function requireChild(child: RunningProcess | undefined): RunningProcess {
+  if (!child) throw new Error('no purse serve started on this bench');
+  return child;
+}
+
+function exitSignal(running: RunningProcess): Promise<NodeJS.Signals | null> {
+  const { child } = running;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.signalCode);
+  return new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+}
+
+/** A tenant with a full tenant key, made through the child's admin API. */
+export async function setupBenchTenant(bench: CrashBench, currency = 'BRL'): Promise<{ tenantId: string; tenantKey: string }> {
+  const adminHeaders = { authorization: `Bearer ${TEST_SECRETS.adminKey}` };
+  const tenant = await bench.request('POST', '/v1/admin/tenants', { body: { name: 'Crash Co', currency }, headers: adminHeaders });
+  if (tenant.status !== 201) throw new Error(`tenant: ${tenant.status} ${JSON.stringify(tenant.body)}`);
+  const key = await bench.request('POST', `/v1/admin/tenants/${tenant.body.id}/keys`, { body: { scope: 'tenant' }, headers: adminHeaders });
+  if (key.status !== 201) throw new Error(`key: ${key.status} ${JSON.stringify(key.body)}`);
+  return { tenantId: tenant.body.id, tenantKey: key.body.secret };
+}
