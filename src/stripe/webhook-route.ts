@@ -10,7 +10,8 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
 /** Verify on the raw bytes → store by event id → process → acknowledge. Duplicates are acknowledged only. */
 export const registerStripeWebhookRoute: RouteRegistrar = (app, ctx) => {
   app.post('/v1/webhooks/stripe', {
-    config: { auth: { kind: 'public' } },
+    // The raw bytes are verified and stored as sent; Stripe's own text is not held to our input rules.
+    config: { auth: { kind: 'public' }, rawTextBody: true },
     schema: {
       tags: ['Webhooks'], summary: 'Stripe webhook endpoint (signed with Stripe-Signature)',
       headers: Type.Object({ 'stripe-signature': Type.Optional(Type.String()) }),
