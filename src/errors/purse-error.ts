@@ -5,7 +5,6 @@
 export const ERROR_CODES = {
   VALIDATION_ERROR: { status: 400, message: 'Validation error' },
   INVALID_JSON: { status: 400, message: 'Malformed JSON body' },
-  TEXT_INVALID: { status: 400, message: 'Text must not contain NUL or unpaired surrogate characters' },
   MALFORMED_REQUEST: { status: 400, message: 'Malformed HTTP request' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json' },
   PURPOSE_INVALID: { status: 400, message: 'Validation error' },

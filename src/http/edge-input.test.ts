@@ -23,18 +23,20 @@ describe('text input with NUL or lone surrogates', () => {
     ['a lone high surrogate in an admin body field', '/v1/admin/tenants', { name: 'ac\ud800me', currency: 'BRL' }],
     ['a lone low surrogate in an admin body field', '/v1/admin/tenants', { name: '\udc00', currency: 'BRL' }],
     ['a NUL in a nested id', '/v1/admin/tenants/ten_x/numbers', { name: 'n\u0000' }],
-  ])('refuses %s with 400 TEXT_INVALID and writes nothing', async (_label, url, body) => {
+  ])('refuses %s with 400 VALIDATION_ERROR (TEXT_INVALID) and writes nothing', async (_label, url, body) => {
     const before = (await admin(purse, 'GET', '/v1/admin/tenants')).body.data.length;
     const res = await admin(purse, 'POST', url, body);
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe('TEXT_INVALID');
+    expect(res.body.code).toBe('VALIDATION_ERROR');
+    expect(res.body.details[0].code).toBe('TEXT_INVALID');
     expect((await admin(purse, 'GET', '/v1/admin/tenants')).body.data.length).toBe(before);
   });
 
   it('refuses a NUL in an object key of a tenant body', async () => {
     const res = await asKey(purse, tenant.tenantKey, 'POST', '/v1/billing/usage', { amount: '1', metadata: { 'k\u0000': 'v' } }, { 'idempotency-key': 'nul-key-1' });
     expect(res.status).toBe(400);
-    expect(res.body.code).toBe('TEXT_INVALID');
+    expect(res.body.code).toBe('VALIDATION_ERROR');
+    expect(res.body.details[0].code).toBe('TEXT_INVALID');
   });
 
   it.each([
@@ -46,7 +48,7 @@ describe('text input with NUL or lone surrogates', () => {
     const headers: Record<string, string> = auth ? { authorization: auth } : { 'x-api-key': tenant.tenantKey };
     const res = await call(purse, 'GET', url, { headers });
     expect(res.status).toBe(400);
-    expect(['TEXT_INVALID', 'MALFORMED_REQUEST']).toContain(res.body.code);
+    expect(['VALIDATION_ERROR', 'MALFORMED_REQUEST']).toContain(res.body.code);
     expect(res.headers['x-request-id']).toMatch(REQUEST_ID);
   });
 

@@ -9,6 +9,7 @@ import { authHook } from './auth-hook.ts';
 import { sendError } from './errors.ts';
 import { clientErrorHandler, onRouterError } from './edge-errors.ts';
 import { checkRequestText } from './text-guard.ts';
+import { parseJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { Ctx } from '../context.ts';
 
@@ -71,21 +72,8 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
   return app;
 }
 
-/** Keeps the raw body (signed requests and webhooks are verified over the exact bytes) and parses strictly. */
+/** JSON only: Fastify's default text/plain parser would hand a string to routes that expect an object. */
 function registerJsonParser(app: App): void {
-  // JSON only: Fastify's default text/plain parser would hand a string to routes that expect an object.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json'], { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    request.rawBody = text;
-    if (text.trim() === '') {
-      done(null, undefined);
-      return;
-    }
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new PurseError('INVALID_JSON'), undefined);
-    }
-  });
+  app.addContentTypeParser(['application/json'], { parseAs: 'string' }, parseJsonBody);
 }

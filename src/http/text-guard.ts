@@ -5,7 +5,7 @@ import { PurseError } from '../errors/purse-error.ts';
  * Every piece of text a caller sends (path parameters, query string, JSON body keys and values) is
  * checked once here, for every route: PostgreSQL text cannot hold NUL (it answers an error, so a 500),
  * and a lone surrogate is not valid Unicode (stored as U+FFFD, a retry would no longer match). Both
- * are refused with 400 TEXT_INVALID before any handler runs, so the two databases behave alike.
+ * are refused with 400 VALIDATION_ERROR (detail code TEXT_INVALID) before any handler runs, so the two databases behave alike.
  */
 // A NUL, a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
 const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -40,5 +40,5 @@ export function findBadText(value: unknown, path: string, depth = 0): string | u
 export async function checkRequestText(request: FastifyRequest): Promise<void> {
   const bad = findBadText(request.params, 'params') ?? findBadText(request.query, 'query') ??
     (request.routeOptions.config.rawTextBody ? undefined : findBadText(request.body, 'body'));
-  if (bad) throw new PurseError('TEXT_INVALID', { details: [{ field: bad, message: 'contains NUL or an unpaired surrogate', code: 'TEXT_INVALID' }] });
+  if (bad) throw new PurseError('VALIDATION_ERROR', { details: [{ field: bad, message: 'contains NUL or an unpaired surrogate', code: 'TEXT_INVALID' }] });
 }
