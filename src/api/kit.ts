@@ -18,6 +18,8 @@ export type AuthConfig = { kind: 'admin' } | ({ kind: 'tenant' } & Requirement) 
 declare module 'fastify' {
   interface FastifyContextConfig {
     auth?: AuthConfig;
+    /** The body is verified and stored as raw bytes (webhooks); its text is not checked for NUL/surrogates. */
+    rawTextBody?: boolean;
   }
   interface FastifyInstance {
     /** Every documented route as "METHOD /path", for the docs completeness test. */

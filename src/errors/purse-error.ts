@@ -5,6 +5,7 @@
 export const ERROR_CODES = {
   VALIDATION_ERROR: { status: 400, message: 'Validation error' },
   INVALID_JSON: { status: 400, message: 'Malformed JSON body' },
+  MALFORMED_REQUEST: { status: 400, message: 'Malformed HTTP request' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Content-Type must be application/json' },
   PURPOSE_INVALID: { status: 400, message: 'Validation error' },
   AMOUNT_REQUIRED: { status: 400, message: 'Validation error' },
@@ -29,6 +30,8 @@ export const ERROR_CODES = {
   HOLD_NOT_ACTIVE: { status: 409, message: 'Hold is not active' },
   CONFLICT: { status: 409, message: 'Conflict' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Payload too large' },
+  URI_TOO_LONG: { status: 414, message: 'URL or path parameter too long' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'Request headers too large' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   INTERNAL: { status: 500, message: 'Internal error' },
   STRIPE_UNAVAILABLE: { status: 502, message: 'Payment provider unavailable' },

@@ -7,6 +7,9 @@ import { PurseError } from '../errors/purse-error.ts';
 import type { RateLimiter } from '../ratelimit/limiter.ts';
 import { authHook } from './auth-hook.ts';
 import { sendError } from './errors.ts';
+import { clientErrorHandler, onRouterError } from './edge-errors.ts';
+import { checkRequestText } from './text-guard.ts';
+import { parseJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
 import type { Ctx } from '../context.ts';
 
@@ -29,6 +32,10 @@ export interface ServerOptions {
   logStream?: Writable;
 }
 
+export function newRequestId(): string {
+  return `req_${randomBytes(REQUEST_ID_BYTES).toString('base64url')}`;
+}
+
 export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
   const app = Fastify({
     logger: {
@@ -38,7 +45,9 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
     },
     bodyLimit: BODY_LIMIT_BYTES,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    genReqId: () => `req_${randomBytes(REQUEST_ID_BYTES).toString('base64url')}`,
+    genReqId: newRequestId,
+    frameworkErrors: onRouterError,
+    clientErrorHandler: clientErrorHandler(newRequestId, (fields, message) => ctx.log.info(fields, message)),
     requestIdHeader: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -49,6 +58,7 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
     void reply.header('x-request-id', request.id);
   });
   app.addHook('preValidation', authHook(ctx, opts.limiter));
+  app.addHook('preValidation', checkRequestText);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new PurseError('NOT_FOUND')));
   const registered: string[] = [];
@@ -62,20 +72,8 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
   return app;
 }
 
-/** Keeps the raw body (signed requests and webhooks are verified over the exact bytes) and parses strictly. */
+/** JSON only: Fastify's default text/plain parser would hand a string to routes that expect an object. */
 function registerJsonParser(app: App): void {
-  app.removeContentTypeParser(['application/json']);
-  app.addContentTypeParser(['application/json'], { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    request.rawBody = text;
-    if (text.trim() === '') {
-      done(null, undefined);
-      return;
-    }
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(new PurseError('INVALID_JSON'), undefined);
-    }
-  });
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser(['application/json'], { parseAs: 'string' }, parseJsonBody);
 }

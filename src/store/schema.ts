@@ -50,6 +50,8 @@ export interface StripeEventRow {
   attempts: bigint;
   outcome: string | null;
   last_error: string | null;
+  /** Set when the event exhausted its attempts (dead letter); never retried again automatically. */
+  failed_at_ms: bigint | null;
 }
 
 export interface PaymentMethodRow {
@@ -73,6 +75,10 @@ export interface IdempotencyKeyRow {
   response_status: bigint | null;
   response_body: string | null;
   created_at_ms: bigint;
+  /** While the first attempt runs; after it a retry may take the claim over. Null on rows from before the lease. */
+  lease_until_ms: bigint | null;
+  /** What the attempt created (a checkout order id), so a retry after a crash resumes it. */
+  resource_id: string | null;
 }
 
 export interface TenantRow {
@@ -81,6 +87,8 @@ export interface TenantRow {
   currency: string;
   status: string;
   stripe_customer_id: string | null;
+  /** How many times the Stripe customer was replaced; part of the customer's idempotency key. */
+  stripe_customer_generation: Generated<bigint>;
   created_at_ms: bigint;
 }
 

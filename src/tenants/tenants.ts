@@ -84,7 +84,7 @@ function requireName(raw: string): string {
   return name;
 }
 
-function toTenant(row: TenantRow): Tenant {
+function toTenant(row: Pick<TenantRow, 'id' | 'name' | 'currency' | 'status' | 'created_at_ms'>): Tenant {
   return {
     id: row.id,
     name: row.name,
