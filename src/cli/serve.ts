@@ -4,7 +4,7 @@ import { resolveSecrets } from '../config/dev-secrets.ts';
 import { JOBS } from '../jobs/jobs.ts';
 import { startJobs } from '../jobs/scheduler.ts';
 import { type Sandbox, startSandbox } from '../sandbox/index.ts';
-import { gatewayFromConfig } from '../stripe/gateway.ts';
+import { gatewayFromConfig } from '../gateway/stripe-gateway.ts';
 import { createDemoIfEmpty, demoInstructions } from './demo.ts';
 
 /**
@@ -14,8 +14,8 @@ import { createDemoIfEmpty, demoInstructions } from './demo.ts';
 export async function serveCommand(config: Config): Promise<number> {
   const { secrets, devFile } = resolveSecrets(config);
   const sandbox = config.stripeSecretKey ? undefined : await startSandbox({ port: config.stripeSandboxPort });
-  const stripe = gatewayFromConfig(config, sandbox);
-  const purse = await createPurse(config, { secrets, stripe });
+  const payments = gatewayFromConfig(config, sandbox);
+  const purse = await createPurse(config, { secrets, payments });
   const address = await purse.app.listen({ port: config.port, host: config.host });
   sandbox?.addWebhookEndpoint(`${localUrl(config)}/v1/webhooks/stripe`);
   const jobs = startJobs(purse.ctx, JOBS);

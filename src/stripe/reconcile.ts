@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { EVENT_HANDLERS } from './handlers/index.ts';
+import { EVENT_HANDLERS } from './event-table.ts';
 import { processEvent, recordEvent } from './inbox.ts';
 import type { Ctx } from '../context.ts';
 
@@ -10,7 +10,6 @@ import type { Ctx } from '../context.ts';
  * next to live deliveries, never credits twice.
  */
 export const RECONCILE_LOOKBACK_SECONDS = 3 * 24 * 60 * 60;
-const EVENTS_PAGE_SIZE = 100;
 
 export interface ReconcileReport {
   seen: number;
@@ -20,7 +19,7 @@ export interface ReconcileReport {
 export async function reconcileEvents(ctx: Ctx, lookbackSeconds = RECONCILE_LOOKBACK_SECONDS): Promise<ReconcileReport> {
   const sinceSeconds = Math.floor(ctx.nowMs() / 1000) - lookbackSeconds;
   const report: ReconcileReport = { seen: 0, recovered: 0 };
-  const events = ctx.stripe.client.events.list({ types: Object.keys(EVENT_HANDLERS), created: { gte: sinceSeconds }, limit: EVENTS_PAGE_SIZE });
+  const events = ctx.payments.listEvents(Object.keys(EVENT_HANDLERS), sinceSeconds);
   for await (const event of events) {
     report.seen += 1;
     if (await recoverEvent(ctx, event)) report.recovered += 1;

@@ -26,14 +26,7 @@ export const registerStripeWebhookRoute: RouteRegistrar = (app, ctx) => {
 
 function verifyEvent(ctx: Ctx, rawBody: string, header: string | string[] | undefined): Stripe.Event {
   if (typeof header !== 'string' || rawBody === '') throw new PurseError('SIGNATURE_INVALID');
-  // The SDK takes "now" in milliseconds; passing our clock keeps tests and instances consistent.
-  const receivedAtMs = ctx.nowMs();
-  for (const secret of ctx.stripe.webhookSecrets) {
-    try {
-      return ctx.stripe.client.webhooks.constructEvent(rawBody, header, secret, WEBHOOK_TOLERANCE_SECONDS, undefined, receivedAtMs);
-    } catch {
-      // Try the next secret: several are valid while one is being rotated out.
-    }
-  }
-  throw new PurseError('SIGNATURE_INVALID');
+  const event = ctx.payments.verifyWebhook(rawBody, header, WEBHOOK_TOLERANCE_SECONDS, ctx.nowMs());
+  if (!event) throw new PurseError('SIGNATURE_INVALID');
+  return event;
 }
