@@ -1,6 +1,6 @@
 import { fulfilOrder, recordFailedAttempt, settleOrder } from './fulfil-order.ts';
 import { findOrder, type Order } from './orders-store.ts';
-import type { Purpose } from './order-states.ts';
+import { type Purpose, isTerminal } from './order-states.ts';
 import { savePaymentMethodFromSetup } from '../payment-methods/save-payment-method.ts';
 import type { Ctx } from '../context.ts';
 
@@ -33,9 +33,9 @@ export interface PaymentFailureFacts {
 type Completion = (ctx: Ctx, order: Order, s: SessionFacts) => Promise<string>;
 
 /** Per purpose: the kind of page that may complete it, whether it is paid for, and what completing it does. */
-const COMPLETIONS: Record<Purpose, { mode: SessionFacts['mode']; paid: boolean; complete: Completion }> = {
-  wallet_topup: { mode: 'payment', paid: true, complete: completeTopup },
-  add_card: { mode: 'setup', paid: false, complete: completeAddCard },
+const COMPLETIONS: Record<Purpose, { mode: SessionFacts['mode']; paid: boolean; complete: Completion; done: string }> = {
+  wallet_topup: { mode: 'payment', paid: true, complete: completeTopup, done: 'already_credited' },
+  add_card: { mode: 'setup', paid: false, complete: completeAddCard, done: 'already_completed' },
 };
 
 /** checkout.session.completed: paid → credit; unpaid (a delayed method) → processing; setup → save the card. */
@@ -44,6 +44,8 @@ export async function completeCheckout(ctx: Ctx, s: SessionFacts): Promise<strin
   if (!order) return 'unknown_order';
   const completion = COMPLETIONS[order.purpose];
   if (completion.mode !== s.mode) return 'purpose_mismatch';
+  // A finished order needs nothing more (and no call to Stripe): redeliveries and reconcile runs stop here.
+  if (isTerminal(order.purpose, order.state)) return completion.done;
   return completion.complete(ctx, order, s);
 }
 

@@ -1,6 +1,8 @@
 import type Stripe from 'stripe';
 import { completeCheckout, expireCheckout, failPayment, settleDelayedPayment } from '../checkout/payment-events.ts';
-import { paymentFailureFacts, sessionFacts } from './translate.ts';
+import { clawBackRefund } from '../refunds/claw-back-refund.ts';
+import { closeDispute, openDispute } from '../refunds/disputes.ts';
+import { disputeClosing, disputeFacts, paymentFailureFacts, refundFacts, sessionFacts } from './translate.ts';
 import type { Ctx } from '../context.ts';
 
 export type EventHandler = (ctx: Ctx, event: Stripe.Event) => Promise<string>;
@@ -15,6 +17,12 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
   'checkout.session.async_payment_failed': (ctx, event) => settleDelayedPayment(ctx, sessionFacts(event), 'failed'),
   'checkout.session.expired': (ctx, event) => expireCheckout(ctx, sessionFacts(event)),
   'payment_intent.payment_failed': (ctx, event) => failPayment(ctx, paymentFailureFacts(event)),
+  'charge.refunded': (ctx, event) => clawBackRefund(ctx, refundFacts(event)),
+  'charge.dispute.created': async (ctx, event) => openDispute(ctx, await disputeFacts(ctx, event)),
+  'charge.dispute.closed': async (ctx, event) => {
+    const { disputeId, outcome } = disputeClosing(event);
+    return outcome === 'other' ? 'ignored_status' : closeDispute(ctx, disputeId, outcome);
+  },
 };
 
 export function handlerOf(type: string): EventHandler | undefined {
