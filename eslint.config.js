@@ -1,5 +1,23 @@
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layering, held by the linter (STYLE.md): http → capability → ledger → store. A capability never
+ * imports http; ledger imports no capability; the payment gateway sits below every capability; the
+ * Stripe adapter (stripe/) sits above the capabilities it feeds; sandbox imports nothing of Purse.
+ */
+const CAPABILITIES = ['checkout', 'wallet', 'payment-methods', 'tenants', 'refunds', 'stripe', 'web', 'idempotency'];
+const ABOVE_CAPABILITIES = ['http', 'cli', 'jobs', 'testing', 'e2e'];
+const folders = (names) => `(^|/)(${names.join('|')})/`;
+const banned = (names, message) => ({ regex: folders(names), message });
+const rootFiles = { regex: '^\\.\\./(app|main)\\.ts$', message: 'Only the entry points assemble the app.' };
+
+/** Production code only: tests stand above everything and may reach any layer. */
+function layer(files, patterns, paths = []) {
+  return { files, ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns, paths }] } };
+}
+
+const STRIPE_SDK = { name: 'stripe', message: 'Only gateway/ (requests) and stripe/ (events) speak Stripe; capabilities use ctx.payments.' };
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'bench/results/**'] },
   ...tseslint.configs.recommended,
@@ -13,4 +31,21 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'src/testing/**', 'bench/**', 'chaos/**'],
     rules: { 'no-console': 'off' },
   },
+  // Capabilities: never the HTTP assembly, the CLI, the jobs, the sandbox or the Stripe adapter above them.
+  layer(
+    ['src/{checkout,wallet,payment-methods,tenants,refunds,idempotency,web,auth,api}/**/*.ts'],
+    [banned([...ABOVE_CAPABILITIES, 'sandbox', 'stripe'], 'A capability never imports the layers above it (http, cli, jobs, the Stripe adapter).'), rootFiles],
+    [STRIPE_SDK],
+  ),
+  // The ledger: accounts, transactions, postings, verify. No capability.
+  layer(['src/ledger/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'auth'], 'ledger/ imports no capability.'), rootFiles], [STRIPE_SDK]),
+  // Storage and the pure helpers at the bottom.
+  layer(['src/{store,money,ids,errors}/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'ledger', 'auth', 'api'], 'store/ and the pure helpers import nothing above them.'), rootFiles], [STRIPE_SDK]),
+  // The payment gateway builds Stripe requests and sits below every capability.
+  layer(['src/gateway/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'ledger', 'store', 'auth', 'api'], 'gateway/ imports no capability.'), rootFiles]),
+  // Ctx depends on the gateway interface, never on the Stripe adapter.
+  layer(['src/context.ts'], [{ regex: '^\\./(stripe|gateway/stripe-gateway)', message: 'Ctx names the PaymentGateway interface only.' }]),
+  // The sandbox is a Stripe of its own: nothing of Purse.
+  layer(['src/sandbox/*.ts'], [{ regex: '^\\.\\./', message: 'sandbox/ imports nothing of Purse.' }]),
+  layer(['src/sandbox/*/**/*.ts'], [{ regex: '^\\.\\./\\.\\./', message: 'sandbox/ imports nothing of Purse.' }]),
 );

@@ -13,7 +13,8 @@ import { memoryRateLimiter } from './ratelimit/limiter.ts';
 import { redisRateLimiter } from './ratelimit/redis-limiter.ts';
 import { type OpenStoreOptions, openStore } from './store/db.ts';
 import { migrateToLatest } from './store/migrate.ts';
-import { type StripeGateway, gatewayFromConfig } from './stripe/gateway.ts';
+import type { PaymentGateway } from './gateway/payment-gateway.ts';
+import { gatewayFromConfig } from './gateway/stripe-gateway.ts';
 
 export interface Purse {
   app: App;
@@ -28,7 +29,7 @@ export interface CreatePurseOptions {
   nowMs?: () => number;
   secrets?: Secrets;
   store?: OpenStoreOptions;
-  stripe?: StripeGateway;
+  payments?: PaymentGateway;
   /** Routes beyond the product's own (tests use this to provoke failures). */
   extraRoutes?: RouteRegistrar[];
   /**
@@ -44,8 +45,8 @@ export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Pr
   await migrateToLatest(store);
   const secrets = opts.secrets ?? resolveSecrets(config).secrets;
   const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
-  const stripe = opts.stripe ?? gatewayFromConfig(config);
-  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, stripe };
+  const payments = opts.payments ?? gatewayFromConfig(config);
+  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments };
 }
 
 /** Opens storage, runs migrations and assembles the HTTP app. Listening is the caller's choice. */

@@ -1,6 +1,6 @@
 import type { Config } from './config/config.ts';
 import type { Store } from './store/db.ts';
-import type { StripeGateway } from './stripe/gateway.ts';
+import type { PaymentGateway } from './gateway/payment-gateway.ts';
 
 /** The operator secrets in effect: from config, or generated for development. */
 export interface Secrets {
@@ -14,12 +14,13 @@ export interface Logger {
   error(obj: object, msg?: string): void;
 }
 
-/** What every service receives: storage, settings, secrets, a clock and a logger. No globals. */
+/** What every service receives: storage, settings, secrets, a clock, a logger and the payment gateway. No globals. */
 export interface Ctx {
   config: Config;
   store: Store;
   secrets: Secrets;
   nowMs(): number;
   log: Logger;
-  stripe: StripeGateway;
+  /** The payment provider (Stripe or its sandbox), behind Purse's own interface. */
+  payments: PaymentGateway;
 }

@@ -16,7 +16,7 @@ const USAGE = `usage: purse <command>
   keys create --tenant T [--scope tenant|number] [--number N] [--permissions a,b] [--json]
   keys list --tenant T [--json] keys revoke <keyId> [--json]
   ledger verify [--json]        prove every ledger invariant (exit 0 only if all hold)
-  reconcile [--hours N] [--json]  fetch Stripe events that were never delivered and process them
+  reconcile [--hours N] [--json]  catch up Stripe events, paid sessions and refunds that never arrived
   events failed [--json]        list Stripe events that failed every attempt (dead letters)
   sandbox [--port P] [--webhook-url U] [--webhook-secret S]   run the Stripe sandbox alone
 

@@ -125,3 +125,25 @@ describe('scope and permissions', () => {
     expect((await asKey(purse, t.tenantKey, 'GET', WALLET)).status).toBe(200);
   });
 });
+
+describe('stored rows fail closed', () => {
+  it.each([
+    ['an unknown scope', { scope: 'admin' }],
+    ['a scope in another case', { scope: 'Tenant' }],
+    ['a number scope without its number', { scope: 'number', number_id: null }],
+  ])('a key with %s authenticates as nothing (401), never as a tenant key', async (_name, corrupt) => {
+    const t = await setupTenant(purse);
+    await purse.ctx.store.db.updateTable('api_keys').set(corrupt).where('id', '=', t.numberKeyId).execute();
+    const res = await asKey(purse, t.numberKey, 'GET', WALLET);
+    expect(res.status).toBe(401);
+    expect(res.body).toEqual(UNAUTHORIZED);
+    expect(purse.logs()).toContain('API key has an unknown scope');
+  });
+
+  it('a tenant whose stored status is unknown reads as disabled and its keys are refused', async () => {
+    const t = await setupTenant(purse);
+    await purse.ctx.store.db.updateTable('tenants').set({ status: 'suspended' }).where('id', '=', t.tenantId).execute();
+    expect((await admin(purse, 'GET', `/v1/admin/tenants/${t.tenantId}`)).body.status).toBe('disabled');
+    expect((await asKey(purse, t.tenantKey, 'GET', WALLET)).body.code).toBe('TENANT_DISABLED');
+  });
+});

@@ -1,5 +1,5 @@
 import { PurseError } from '../errors/purse-error.ts';
-import { type KeyScope, type Permission, isPermission } from './permissions.ts';
+import { type KeyScope, type Permission, isKeyScope, isPermission } from './permissions.ts';
 import { deriveKeySecret, hashSecret, looksLikeKeySecret, safeEqual } from './secrets.ts';
 import { SIGNATURE_TOLERANCE_SECONDS, signRequest, timestampFresh } from './signature.ts';
 import type { Ctx } from '../context.ts';
@@ -49,10 +49,16 @@ export async function authenticate(ctx: Ctx, req: RequestFacts): Promise<Princip
   if (!found || found.key.revoked_at_ms !== null) throw new PurseError('UNAUTHORIZED');
   if (found.tenantStatus !== 'active') throw new PurseError('TENANT_DISABLED');
   const row = found.key;
+  const scope = row.scope;
+  if (!isKeyScope(scope) || (scope === 'number') !== (row.number_id !== null)) {
+    // Fail closed: a key whose stored scope we do not understand authenticates as nothing.
+    ctx.log.error({ keyId: row.id, scope }, 'API key has an unknown scope or a number binding that disagrees with it; refused');
+    throw new PurseError('UNAUTHORIZED');
+  }
   return {
     keyId: row.id,
     tenantId: row.tenant_id,
-    scope: row.scope === 'number' ? 'number' : 'tenant',
+    scope,
     numberId: row.number_id,
     permissions: row.permissions.split(' ').filter(isPermission),
   };

@@ -1,6 +1,7 @@
 export const PERMISSIONS = ['billing:read', 'billing:write', 'usage:write'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
-export type KeyScope = 'tenant' | 'number';
+export const KEY_SCOPES = ['tenant', 'number'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
 
 /** A number-scoped key can only report usage for its number; billing is an account-level concern. */
 const ALLOWED_BY_SCOPE: Record<KeyScope, readonly Permission[]> = {
@@ -10,6 +11,11 @@ const ALLOWED_BY_SCOPE: Record<KeyScope, readonly Permission[]> = {
 
 export function permissionsAllowed(scope: KeyScope): readonly Permission[] {
   return ALLOWED_BY_SCOPE[scope];
+}
+
+/** The guard for stored scopes: an unknown one is never read as `tenant` (that would widen access). */
+export function isKeyScope(value: string): value is KeyScope {
+  return (KEY_SCOPES as readonly string[]).includes(value);
 }
 
 export function isPermission(value: string): value is Permission {

@@ -1,10 +1,8 @@
-import type Stripe from 'stripe';
 import { PurseError } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
 import { toMajorNumber } from '../money/money.ts';
-import { ensureStripeCustomer } from '../stripe/customer.ts';
+import { ensureCustomer } from './ensure-customer.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
-import { stripeIdempotencyKey } from '../stripe/gateway.ts';
 import { runIdempotent } from '../idempotency/idempotency.ts';
 import { settleOrder } from './fulfil-order.ts';
 import { validateCheckout, type CheckoutRequest } from './validate-checkout.ts';
@@ -19,7 +17,6 @@ export interface CheckoutResponse {
   expiresAt: string;
 }
 
-const TOPUP_PRODUCT_NAME = 'Wallet top-up';
 const SECONDS_PER_MINUTE = 60;
 const FAILURE_MESSAGE_MAX = 200;
 
@@ -55,19 +52,19 @@ async function openOrder(ctx: Ctx, tenantId: string, currency: string, request: 
     ledger_transaction_id: null, expires_at_ms: BigInt(expiresAtSeconds * 1000), created_at_ms: BigInt(nowMs),
     updated_at_ms: BigInt(nowMs), completed_at_ms: null,
   }).execute();
-  let session: Stripe.Checkout.Session;
+  let session: { sessionId: string; url: string };
   let customerId: string;
   try {
-    customerId = await ensureStripeCustomer(ctx, tenantId);
-    const params = sessionParams(ctx, { orderId, tenantId, currency, request, customerId, successUrl, cancelUrl, expiresAtSeconds });
-    session = await ctx.stripe.client.checkout.sessions.create(params, { idempotencyKey: stripeIdempotencyKey('checkout', orderId) });
+    customerId = await ensureCustomer(ctx, tenantId);
+    session = await ctx.payments.createCheckoutSession({
+      orderId, tenantId, purpose: request.purpose, amountMinor: request.amountMinor, currency, customerId, successUrl, cancelUrl, expiresAtSeconds,
+    });
   } catch (err) {
     await failOrder(ctx, orderId, err as Error);
     throw new PurseError('STRIPE_UNAVAILABLE');
   }
-  if (!session.url) throw new Error(`Invariant violated: Stripe returned checkout session ${session.id} without a url`);
   await ctx.store.db.updateTable('checkout_orders')
-    .set({ stripe_session_id: session.id, checkout_url: session.url, stripe_customer_id: customerId, updated_at_ms: BigInt(ctx.nowMs()) })
+    .set({ stripe_session_id: session.sessionId, checkout_url: session.url, stripe_customer_id: customerId, updated_at_ms: BigInt(ctx.nowMs()) })
     .where('id', '=', orderId).execute();
   return {
     url: session.url,
@@ -84,44 +81,4 @@ async function failOrder(ctx: Ctx, orderId: string, err: Error): Promise<void> {
   ctx.log.error({ orderId, stripeErrorType: stripeError.type, stripeStatus: stripeError.statusCode, message: err.message }, 'Stripe refused or failed checkout creation');
   // Through the state machine like every other move, so this path cannot override a state it should not.
   await settleOrder(ctx, orderId, 'failed', { failure_code: 'stripe_unavailable', failure_message: String(stripeError.type ?? err.name).slice(0, FAILURE_MESSAGE_MAX) });
-}
-
-interface SessionInput {
-  orderId: string;
-  tenantId: string;
-  currency: string;
-  request: CheckoutRequest;
-  customerId: string;
-  successUrl: string;
-  cancelUrl: string;
-  expiresAtSeconds: number;
-}
-
-/** SPEC §3.2: exactly what Purse asks Stripe for, per purpose. */
-export function sessionParams(ctx: Ctx, s: SessionInput): Stripe.Checkout.SessionCreateParams {
-  const metadata = { orderId: s.orderId, tenantId: s.tenantId, purpose: s.request.purpose };
-  const common = {
-    customer: s.customerId,
-    client_reference_id: s.orderId,
-    metadata,
-    success_url: s.successUrl,
-    cancel_url: s.cancelUrl,
-    expires_at: s.expiresAtSeconds,
-  };
-  if (s.request.purpose === 'add_card') {
-    return { ...common, mode: 'setup', currency: s.currency.toLowerCase(), setup_intent_data: { metadata } };
-  }
-  const config = ctx.config;
-  return {
-    ...common,
-    mode: 'payment',
-    line_items: [{
-      quantity: 1,
-      price_data: { currency: s.currency.toLowerCase(), unit_amount: Number(s.request.amountMinor), product_data: { name: TOPUP_PRODUCT_NAME } },
-    }],
-    payment_intent_data: { metadata, ...(config.checkoutSaveCard ? { setup_future_usage: 'off_session' as const } : {}) },
-    billing_address_collection: config.checkoutRequireBillingAddress ? 'required' : 'auto',
-    ...(config.stripeAutomaticTax ? { automatic_tax: { enabled: true }, customer_update: { address: 'auto' as const } } : {}),
-    ...(config.stripeAdaptivePricing ? { adaptive_pricing: { enabled: true } } : {}),
-  };
 }

@@ -1,8 +1,7 @@
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import { postTransaction, transactOnce } from '../ledger/post-transaction.ts';
-import type { CheckoutOrderRow } from '../store/schema.ts';
-import { lockOrder, moveOrder, type OrderPatch } from './orders-store.ts';
-import type { OrderState } from './order-states.ts';
+import { lockOrder, moveOrder, type Order, type OrderPatch, recordOrderAttempt } from './orders-store.ts';
+import { type OrderState, judgeTransition } from './order-states.ts';
 import type { Ctx } from '../context.ts';
 
 export type FulfilOutcome = 'credited' | 'already_credited' | 'unknown_order' | 'refused';
@@ -35,7 +34,7 @@ export async function fulfilOrder(ctx: Ctx, orderId: string, patch: OrderPatch):
 
 class RefusedMove extends Error {}
 
-function creditInput(order: CheckoutOrderRow) {
+function creditInput(order: Order) {
   if (order.amount_minor === null || order.amount_minor <= 0n) throw new Error(`Invariant violated: top-up ${order.id} has a positive amount`);
   return {
     reference: topupReference(order.id),
@@ -58,5 +57,20 @@ export async function settleOrder(ctx: Ctx, orderId: string, to: OrderState, pat
     const order = await lockOrder(trx, ctx.store.dialect, orderId);
     if (!order) return 'unknown_order';
     return (await moveOrder(trx, ctx.log, order, to, ctx.nowMs(), patch)) ? 'moved' : 'unchanged';
+  });
+}
+
+/**
+ * A failed payment attempt: where the machine says the state only records attempts (an open page the
+ * customer may retry on), the failure is noted; where it allows a move to failed, the order fails.
+ */
+export async function recordFailedAttempt(ctx: Ctx, orderId: string, failPatch: OrderPatch, attemptPatch: OrderPatch): Promise<'moved' | 'recorded_attempt' | 'unchanged' | 'unknown_order'> {
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const order = await lockOrder(trx, ctx.store.dialect, orderId);
+    if (!order) return 'unknown_order';
+    const nowMs = ctx.nowMs();
+    if (await recordOrderAttempt(trx, order, nowMs, attemptPatch)) return 'recorded_attempt';
+    if (judgeTransition(order.purpose, order.state, 'failed') !== 'apply') return 'unchanged';
+    return (await moveOrder(trx, ctx.log, order, 'failed', nowMs, failPatch)) ? 'moved' : 'unchanged';
   });
 }

@@ -1,17 +1,31 @@
+import { assert } from '../errors/purse-error.ts';
 import type { Db } from '../store/db.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';
-import { type OrderState, type Purpose, judgeTransition } from './order-states.ts';
+import { type OrderState, type Purpose, isOrderState, isPurpose, judgeTransition, recordsAttempts } from './order-states.ts';
 import type { Logger } from '../context.ts';
 
-export async function findOrder(db: Db, orderId: string): Promise<CheckoutOrderRow | undefined> {
-  return db.selectFrom('checkout_orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+/** An order row whose purpose and state were checked against the state machine when read. */
+export type Order = Omit<CheckoutOrderRow, 'purpose' | 'state'> & { purpose: Purpose; state: OrderState };
+
+/** The guard at the database edge: an unknown purpose or state is a corrupt row, never a default. */
+export function toOrder(row: CheckoutOrderRow): Order {
+  const { purpose, state } = row;
+  assert(isPurpose(purpose), `order ${row.id} has a known purpose (${purpose})`);
+  assert(isOrderState(purpose, state), `order ${row.id} has a known ${purpose} state (${state})`);
+  return { ...row, purpose, state };
+}
+
+export async function findOrder(db: Db, orderId: string): Promise<Order | undefined> {
+  const row = await db.selectFrom('checkout_orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  return row && toOrder(row);
 }
 
 /** Inside a transaction: the order row, locked on PostgreSQL so concurrent events on one order serialise. */
-export async function lockOrder(db: Db, dialect: 'sqlite' | 'postgres', orderId: string): Promise<CheckoutOrderRow | undefined> {
+export async function lockOrder(db: Db, dialect: 'sqlite' | 'postgres', orderId: string): Promise<Order | undefined> {
   const query = db.selectFrom('checkout_orders').selectAll().where('id', '=', orderId);
   // SQLite has no FOR UPDATE; its write transactions are already serialised.
-  return (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  const row = await (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  return row && toOrder(row);
 }
 
 export type OrderPatch = Partial<Pick<CheckoutOrderRow,
@@ -22,27 +36,27 @@ export type OrderPatch = Partial<Pick<CheckoutOrderRow,
  * Applies one state-machine step. Returns whether the state changed; a repeat or a refused move
  * leaves the row as it was (a refused one is logged, since it means events disagree).
  */
-export async function moveOrder(
-  db: Db,
-  log: Logger,
-  order: CheckoutOrderRow,
-  to: OrderState,
-  nowMs: number,
-  patch: OrderPatch = {},
-): Promise<boolean> {
-  const verdict = judgeTransition(order.purpose as Purpose, order.state as OrderState, to);
+export async function moveOrder(db: Db, log: Logger, order: Order, to: OrderState, nowMs: number, patch: OrderPatch = {}): Promise<boolean> {
+  const verdict = judgeTransition(order.purpose, order.state, to);
   if (verdict === 'refused') {
     log.warn({ orderId: order.id, from: order.state, to }, 'order transition refused');
     return false;
   }
   if (verdict === 'repeat') return false;
-  const result = await db
-    .updateTable('checkout_orders')
-    .set({ ...patch, state: to, updated_at_ms: BigInt(nowMs) })
-    .where('id', '=', order.id)
-    .where('state', '=', order.state)
-    .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) throw new Error(`Invariant violated: order ${order.id} changed under a lock`);
+  await writeOrder(db, order, { ...patch, state: to }, nowMs);
   order.state = to;
   return true;
+}
+
+/** Records a failed attempt without a move, where the machine says the state only records attempts. */
+export async function recordOrderAttempt(db: Db, order: Order, nowMs: number, patch: OrderPatch): Promise<boolean> {
+  if (!recordsAttempts(order.purpose, order.state)) return false;
+  await writeOrder(db, order, patch, nowMs);
+  return true;
+}
+
+async function writeOrder(db: Db, order: Order, set: OrderPatch & { state?: OrderState }, nowMs: number): Promise<void> {
+  const result = await db.updateTable('checkout_orders').set({ ...set, updated_at_ms: BigInt(nowMs) })
+    .where('id', '=', order.id).where('state', '=', order.state).executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) throw new Error(`Invariant violated: order ${order.id} changed under a lock`);
 }

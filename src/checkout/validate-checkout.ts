@@ -2,7 +2,7 @@ import { fieldError } from '../errors/purse-error.ts';
 import { topupBounds } from '../money/limits.ts';
 import { formatMajor, parseMajor } from '../money/money.ts';
 import type { Config } from '../config/config.ts';
-import type { Purpose } from './order-states.ts';
+import { type Purpose, isPurpose } from './order-states.ts';
 
 export interface CheckoutRequest {
   purpose: Purpose;
@@ -12,7 +12,6 @@ export interface CheckoutRequest {
 }
 
 const URL_LENGTH_MAX = 2048;
-const PURPOSES: readonly Purpose[] = ['wallet_topup', 'add_card'];
 
 /** The seed's validation rules, in the seed's order: purpose, then amount, then the redirect URLs. */
 export function validateCheckout(body: unknown, currency: string, config: Config): CheckoutRequest {
@@ -21,12 +20,12 @@ export function validateCheckout(body: unknown, currency: string, config: Config
   }
   const input = body as Record<string, unknown>;
   const purpose = input.purpose;
-  if (typeof purpose !== 'string' || !(PURPOSES as readonly string[]).includes(purpose)) {
+  if (typeof purpose !== 'string' || !isPurpose(purpose)) {
     throw fieldError('PURPOSE_INVALID', 'purpose', 'must be "wallet_topup" or "add_card"');
   }
   const amountMinor = purpose === 'wallet_topup' ? topupAmount(input.amount, currency, config) : noAmount(input.amount);
   return {
-    purpose: purpose as Purpose,
+    purpose,
     amountMinor,
     successUrl: redirectUrl(input.successUrl, 'successUrl', config),
     cancelUrl: redirectUrl(input.cancelUrl, 'cancelUrl', config),

@@ -1,5 +1,6 @@
 import { type LedgerCheck, verifyLedger } from '../ledger/verify-ledger.ts';
 import { HOLD_LEDGER_CHECKS } from '../wallet/hold-checks.ts';
+import { REFUND_LEDGER_CHECKS } from '../refunds/refund-checks.ts';
 import type { Ctx } from '../context.ts';
 import { UsageError, flags } from './args.ts';
 
@@ -10,7 +11,7 @@ const EXIT_INVARIANT_BROKEN = 1;
  * Invariants owned by other capabilities (e.g. holds: held_minor equals the active holds). The ledger
  * may not import them, the command line may: add a capability's checks here.
  */
-export const CAPABILITY_LEDGER_CHECKS: readonly LedgerCheck[] = [...HOLD_LEDGER_CHECKS];
+export const CAPABILITY_LEDGER_CHECKS: readonly LedgerCheck[] = [...HOLD_LEDGER_CHECKS, ...REFUND_LEDGER_CHECKS];
 
 /** `purse ledger verify [--json]`: exit 0 only if every invariant holds. */
 export async function ledgerCommand(ctx: Ctx, argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@ import type { Config } from '../config/config.ts';
 import { resolveSecrets } from '../config/dev-secrets.ts';
 import { type Sandbox, startSandbox } from '../sandbox/index.ts';
 import { armCrashPoint } from '../store/crash-points.ts';
-import { gatewayFromConfig } from '../stripe/gateway.ts';
+import { gatewayFromConfig } from '../gateway/stripe-gateway.ts';
 import { createDemoIfEmpty, demoInstructions } from './demo.ts';
 
 /**
@@ -14,8 +14,8 @@ export async function serveCommand(config: Config): Promise<number> {
   const { secrets, devFile } = resolveSecrets(config);
   armCrashPoint(config.testCrashAt);
   const sandbox = config.stripeSecretKey ? undefined : await startSandbox({ port: config.stripeSandboxPort });
-  const stripe = gatewayFromConfig(config, sandbox);
-  const purse = await createPurse(config, { secrets, stripe });
+  const payments = gatewayFromConfig(config, sandbox);
+  const purse = await createPurse(config, { secrets, payments });
   const address = await purse.app.listen({ port: config.port, host: config.host });
   sandbox?.addWebhookEndpoint(`${localUrl(config)}/v1/webhooks/stripe`);
   process.stdout.write(startBanner(config, address, sandbox, devFile ? secrets.adminKey : undefined, devFile));

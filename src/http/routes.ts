@@ -11,6 +11,7 @@ import { registerCheckoutRoute } from '../checkout/checkout-route.ts';
 import { registerOrderRoute } from '../checkout/order-route.ts';
 import { registerPaymentMethodsRoute } from '../payment-methods/payment-methods-route.ts';
 import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
+import { registerReconcileRoute } from '../stripe/reconcile-route.ts';
 import { registerBillingPage } from '../web/billing-page.ts';
 
 /** Every route of the product, in the order they appear in the docs. */
@@ -19,6 +20,7 @@ export const ROUTES: RouteRegistrar[] = [
   registerAdminTenantRoutes,
   registerAdminKeyRoutes,
   registerAdminAdjustmentRoute,
+  registerReconcileRoute,
   registerWalletRoute,
   registerTransactionsRoute,
   registerUsageRoute,

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeEvent } from '../sandbox/types.ts';
 import { IDEMPOTENCY_RETENTION_MS } from '../idempotency/idempotency.ts';
 import { INBOX_RETRY_AFTER_MS } from '../stripe/inbox.ts';
-import { reconcileEvents } from '../stripe/reconcile.ts';
+import { reconcileStripe } from '../stripe/reconcile.ts';
 import { asKey } from '../testing/api.ts';
 import { expectLedgerSound, fundWallet } from '../testing/ledger.ts';
 import { type Rig, createTopup, deliver, orderOf, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
@@ -137,7 +137,7 @@ describe('stripe-reconcile', () => {
     advanceMs(3 * 60 * 60 * SECOND_MS);
     await job('stripe-reconcile')();
     expect((await orderOf(rig, old.orderId)).state).toBe('open');
-    expect((await reconcileEvents(rig.purse.ctx)).recovered).toBeGreaterThanOrEqual(1);
+    expect((await reconcileStripe(rig.purse.ctx)).recovered).toBeGreaterThanOrEqual(1);
     expect((await orderOf(rig, old.orderId)).state).toBe('paid');
   });
 });

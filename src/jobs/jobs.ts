@@ -1,6 +1,6 @@
 import { pruneIdempotencyKeys } from '../idempotency/idempotency.ts';
 import { retryPendingEvents } from '../stripe/inbox.ts';
-import { reconcileEvents } from '../stripe/reconcile.ts';
+import { reconcileStripe } from '../stripe/reconcile.ts';
 import { expireHolds } from '../wallet/expire-holds.ts';
 import type { Job } from './scheduler.ts';
 
@@ -17,5 +17,5 @@ export const JOBS: Job[] = [
   { name: 'stripe-inbox-retry', everyMs: INBOX_RETRY_EVERY_MS, run: retryPendingEvents },
   { name: 'idempotency-prune', everyMs: IDEMPOTENCY_PRUNE_EVERY_MS, run: pruneIdempotencyKeys },
   { name: 'hold-expiry', everyMs: HOLD_EXPIRY_EVERY_MS, run: expireHolds },
-  { name: 'stripe-reconcile', everyMs: RECONCILE_EVERY_MS, run: (ctx) => reconcileEvents(ctx, RECONCILE_JOB_LOOKBACK_SECONDS) },
+  { name: 'stripe-reconcile', everyMs: RECONCILE_EVERY_MS, run: (ctx) => reconcileStripe(ctx, RECONCILE_JOB_LOOKBACK_SECONDS) },
 ];

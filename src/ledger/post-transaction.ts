@@ -215,12 +215,18 @@ export async function findTransaction(db: Db, reference: string): Promise<Ledger
   return row ? toLedgerTransaction(row) : undefined;
 }
 
+function transactionKind(row: Selectable<LedgerTransactionRow>): TransactionKind {
+  const kind = TRANSACTION_KINDS.find((k) => k === row.kind);
+  assert(kind, `transaction ${row.id} has a known kind (${row.kind})`);
+  return kind;
+}
+
 export function toLedgerTransaction(row: Selectable<LedgerTransactionRow>): LedgerTransaction {
   return {
     id: row.id,
     seq: row.seq,
     reference: row.reference,
-    kind: row.kind as TransactionKind,
+    kind: transactionKind(row),
     tenantId: row.tenant_id,
     numberId: row.number_id,
     currency: row.currency,

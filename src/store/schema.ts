@@ -15,6 +15,8 @@ export interface Database {
   payment_methods: PaymentMethodRow;
   idempotency_keys: IdempotencyKeyRow;
   holds: HoldRow;
+  refund_clawbacks: RefundClawbackRow;
+  disputes: DisputeRow;
 }
 
 export interface CheckoutOrderRow {
@@ -171,6 +173,32 @@ export interface HoldRow {
   idempotency_key: string | null;
   capture_transaction_id: string | null;
   expires_at_ms: bigint;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+  closed_at_ms: bigint | null;
+}
+
+export interface RefundClawbackRow {
+  reference: string;
+  charge_id: string;
+  order_id: string;
+  tenant_id: string;
+  amount_refunded_minor: bigint;
+  clawed_back_minor: bigint;
+  transaction_id: string;
+  created_at_ms: bigint;
+}
+
+export interface DisputeRow {
+  id: string;
+  charge_id: string;
+  order_id: string;
+  tenant_id: string;
+  currency: string;
+  state: string;
+  disputed_minor: bigint;
+  held_minor: bigint;
+  loss_transaction_id: string | null;
   created_at_ms: bigint;
   updated_at_ms: bigint;
   closed_at_ms: bigint | null;

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { EVENT_HANDLERS } from './handlers/index.ts';
+import { handlerOf } from './event-table.ts';
 import type { Ctx } from '../context.ts';
 
 /**
@@ -27,7 +27,7 @@ export async function recordEvent(ctx: Ctx, event: Stripe.Event, payload: string
 
 /** Runs the handler for one stored event and records the outcome; a failure leaves it for the retry job. */
 export async function processEvent(ctx: Ctx, event: Stripe.Event): Promise<string> {
-  const handler = EVENT_HANDLERS[event.type];
+  const handler = handlerOf(event.type);
   let outcome: string;
   try {
     if (handler) outcome = await handler(ctx, event);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../ledger/verify-ledger.ts';
 import { createTopup, orderOf, type Rig, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
-import { reconcileEvents } from './reconcile.ts';
+import { reconcileStripe } from './reconcile.ts';
 
 // No webhook endpoint is registered: every event is "missed" until reconcile fetches it.
 let rig: Rig;
@@ -10,19 +10,19 @@ beforeAll(async () => {
 });
 afterAll(() => rig.close());
 
-describe('reconcileEvents', () => {
+describe('reconcileStripe', () => {
   it('credits a paid top-up whose webhook never arrived, once, however often it runs', async () => {
     const before = await walletOf(rig);
     const checkout = await createTopup(rig, 75);
     rig.sandbox.paySession(sessionIdOf(checkout.url), { card: '4242424242424242' });
     expect((await orderOf(rig, checkout.orderId)).state).toBe('open');
 
-    const first = await reconcileEvents(rig.purse.ctx);
+    const first = await reconcileStripe(rig.purse.ctx);
     expect(first.recovered).toBeGreaterThanOrEqual(1);
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
     expect((await walletOf(rig)).balance).toBe(before.balance + 75);
 
-    const [again, concurrent] = await Promise.all([reconcileEvents(rig.purse.ctx), reconcileEvents(rig.purse.ctx)]);
+    const [again, concurrent] = await Promise.all([reconcileStripe(rig.purse.ctx), reconcileStripe(rig.purse.ctx)]);
     expect(again.recovered + concurrent.recovered).toBe(0);
     expect((await walletOf(rig)).balance).toBe(before.balance + 75);
     expect((await verifyLedger(rig.purse.ctx.store.db)).ok).toBe(true);
@@ -32,9 +32,9 @@ describe('reconcileEvents', () => {
     const checkout = await createTopup(rig, 5);
     rig.sandbox.expireSession(sessionIdOf(checkout.url));
     rig.sandbox.advanceClock(2 * 60 * 60);
-    expect(await reconcileEvents(rig.purse.ctx, 60 * 60)).toEqual({ seen: 0, recovered: 0 });
+    expect(await reconcileStripe(rig.purse.ctx, 60 * 60)).toEqual({ scanned: 0, recovered: 0 });
     expect((await orderOf(rig, checkout.orderId)).state).toBe('open');
-    expect((await reconcileEvents(rig.purse.ctx)).recovered).toBe(1);
+    expect((await reconcileStripe(rig.purse.ctx)).recovered).toBe(1);
     expect((await orderOf(rig, checkout.orderId)).state).toBe('expired');
   });
 });

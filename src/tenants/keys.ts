@@ -1,6 +1,6 @@
-import { PurseError, fieldError } from '../errors/purse-error.ts';
+import { PurseError, assert, fieldError } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
-import { type KeyScope, type Permission, isPermission, permissionsAllowed } from '../auth/permissions.ts';
+import { type KeyScope, type Permission, isKeyScope, isPermission, permissionsAllowed } from '../auth/permissions.ts';
 import { deriveKeySecret, hashSecret, newSalt, secretHint } from '../auth/secrets.ts';
 import { findNumber, getTenant } from './tenants.ts';
 import type { Ctx } from '../context.ts';
@@ -87,10 +87,12 @@ function checkPermissions(scope: KeyScope, requested: string[] | undefined): Per
 }
 
 export function toKeyView(row: ApiKeyRow): ApiKeyView {
+  const scope = row.scope;
+  assert(isKeyScope(scope), `key ${row.id} has a known scope (${scope})`);
   return {
     id: row.id,
     tenantId: row.tenant_id,
-    scope: row.scope === 'number' ? 'number' : 'tenant',
+    scope,
     numberId: row.number_id,
     permissions: row.permissions.split(' ').filter(isPermission),
     hint: row.hint,

@@ -89,7 +89,8 @@ function toTenant(row: Pick<TenantRow, 'id' | 'name' | 'currency' | 'status' | '
     id: row.id,
     name: row.name,
     currency: row.currency,
-    status: row.status === 'disabled' ? 'disabled' : 'active',
+    // Fail closed: only a row that says `active` reads as active.
+    status: row.status === 'active' ? 'active' : 'disabled',
     createdAt: new Date(Number(row.created_at_ms)).toISOString(),
   };
 }

@@ -4,7 +4,7 @@ import { parseConfig } from '../config/config.ts';
 import type { Ctx } from '../context.ts';
 import { type Sandbox, startSandbox } from '../sandbox/index.ts';
 import { CRASH_MARKER } from '../store/crash-points.ts';
-import { gatewayFromConfig } from '../stripe/gateway.ts';
+import { gatewayFromConfig } from '../gateway/stripe-gateway.ts';
 import { TEST_SECRETS, freshDatabase } from './harness.ts';
 import { type RunningProcess, freePort, purseCli, startPurseProcess } from './process.ts';
 import { RIG_WEBHOOK_SECRET, signedDelivery } from './stripe-rig.ts';
@@ -100,7 +100,7 @@ export async function startCrashBench(): Promise<CrashBench> {
     },
     async openCtx(nowMs = Date.now) {
       const config = parseConfig({ PURSE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_API_URL: sandbox.url, STRIPE_WEBHOOK_SECRET: RIG_WEBHOOK_SECRET });
-      const ctx = await openCtx(config, { secrets: TEST_SECRETS, logStream: new PassThrough(), nowMs, stripe: gatewayFromConfig(config), ...(db.schema ? { store: { pgSchema: db.schema } } : {}) });
+      const ctx = await openCtx(config, { secrets: TEST_SECRETS, logStream: new PassThrough(), nowMs, payments: gatewayFromConfig(config), ...(db.schema ? { store: { pgSchema: db.schema } } : {}) });
       ctxs.push(ctx);
       return ctx;
     },

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { verifyLedger } from '../ledger/verify-ledger.ts';
-import { HOLD_LEDGER_CHECKS } from '../wallet/hold-checks.ts';
+import { CAPABILITY_LEDGER_CHECKS } from '../cli/ledger.ts';
 import { type Call, admin } from './api.ts';
 import type { TestPurse } from './harness.ts';
 
@@ -14,9 +14,9 @@ export async function fundWallet(purse: TestPurse, tenantId: string, amountMajor
   return res.body;
 }
 
-/** Asserts every ledger invariant (plus the holds checks) over a test's database, naming what broke. */
+/** Asserts every ledger invariant (plus the capabilities' checks: holds, refunds, disputes) over a test's database, naming what broke. */
 export async function expectLedgerSound(purse: TestPurse): Promise<void> {
-  const report = await verifyLedger(purse.ctx.store.db, HOLD_LEDGER_CHECKS);
+  const report = await verifyLedger(purse.ctx.store.db, CAPABILITY_LEDGER_CHECKS);
   expect(report.checks.filter((c) => !c.ok)).toEqual([]);
   expect(report.ok).toBe(true);
 }

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { type Sandbox, createManualClock, startSandbox } from '../sandbox/index.ts';
-import { gatewayFromConfig } from '../stripe/gateway.ts';
+import { gatewayFromConfig } from '../gateway/stripe-gateway.ts';
 import { parseConfig } from '../config/config.ts';
 import { asKey, setupTenant, type TestTenant } from './api.ts';
 import { type TestPurse, type TestPurseOptions, startTestPurse } from './harness.ts';
@@ -34,8 +34,8 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const clock = createManualClock(RIG_START_MS);
   const sandbox = await startSandbox({ port: 0, clock, webhookSecret: RIG_WEBHOOK_SECRET, webhookRetry: FAST_RETRY });
   const env = { STRIPE_TIMEOUT_MS: '2000', ...opts.env };
-  const stripe = gatewayFromConfig(parseConfig({ ...env, STRIPE_SANDBOX_PORT: String(sandbox.port) }), sandbox);
-  const purse = await startTestPurse(env, { ...opts.purse, stripe, nowMs: () => clock.nowMs() });
+  const payments = gatewayFromConfig(parseConfig({ ...env, STRIPE_SANDBOX_PORT: String(sandbox.port) }), sandbox);
+  const purse = await startTestPurse(env, { ...opts.purse, payments, nowMs: () => clock.nowMs() });
   const baseUrl = await purse.app.listen({ port: 0, host: '127.0.0.1' });
   if (opts.deliverWebhooks !== false) sandbox.addWebhookEndpoint(`${baseUrl}/v1/webhooks/stripe`);
   const tenant = await setupTenant(purse, opts.currency ?? 'BRL');

@@ -3,17 +3,20 @@ import type { LedgerCheck } from '../ledger/verify-ledger.ts';
 
 /**
  * The holds' invariants, for verifyLedger's extension point (the ledger may not import holds):
- * a wallet's cached held equals the sum of its holds still `held` — a release that was lost or
- * made twice shows up here — and a captured hold has its capture transaction, for what it took.
+ * a wallet's cached held equals the sum of its holds still `held` plus its open disputes' holds — a
+ * release that was lost or made twice shows up here — and a captured hold has its capture transaction, for what it took.
  */
 export const HOLD_LEDGER_CHECKS: readonly LedgerCheck[] = [
   {
     name: 'wallet_held_matches_holds',
     findProblems: async (db, limit) => {
-      const { rows } = await sql<Record<string, unknown>>`SELECT w.tenant_id, w.held_minor, COALESCE(h.total, 0) AS total FROM wallets w
+      // Open disputes hold too (refunds/disputes.ts), so both kinds of reservation are summed here.
+      const { rows } = await sql<Record<string, unknown>>`SELECT w.tenant_id, w.held_minor, COALESCE(h.total, 0) AS holds, COALESCE(d.total, 0) AS disputes
+        FROM wallets w
         LEFT JOIN (SELECT tenant_id, SUM(amount_minor) AS total FROM holds WHERE state = 'held' GROUP BY tenant_id) h ON h.tenant_id = w.tenant_id
-        WHERE w.held_minor <> COALESCE(h.total, 0) LIMIT ${limit}`.execute(db);
-      return rows.map((r) => `wallet of ${r.tenant_id}: held ${r.held_minor}, held holds ${r.total} (minor units)`);
+        LEFT JOIN (SELECT tenant_id, SUM(held_minor) AS total FROM disputes WHERE state = 'open' GROUP BY tenant_id) d ON d.tenant_id = w.tenant_id
+        WHERE w.held_minor <> COALESCE(h.total, 0) + COALESCE(d.total, 0) LIMIT ${limit}`.execute(db);
+      return rows.map((r) => `wallet of ${r.tenant_id}: held ${r.held_minor}, held holds ${r.holds}, open disputes ${r.disputes} (minor units)`);
     },
   },
   {

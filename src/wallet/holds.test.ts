@@ -382,7 +382,7 @@ describe('ledger verification of holds', () => {
       const report = await verifyLedger(db, HOLD_LEDGER_CHECKS);
       expect(report.ok).toBe(false);
       expect(report.checks.find((c) => c.name === 'wallet_held_matches_holds')).toEqual({
-        name: 'wallet_held_matches_holds', ok: false, detail: `wallet of ${tenant.tenantId}: held 299, held holds 300 (minor units)`,
+        name: 'wallet_held_matches_holds', ok: false, detail: `wallet of ${tenant.tenantId}: held 299, held holds 300, open disputes 0 (minor units)`,
       });
     });
   });

@@ -1,0 +1,57 @@
+import type Stripe from 'stripe';
+
+/**
+ * What Purse asks of its payment provider, in Purse's terms. The capabilities and `Ctx` see only this
+ * interface; `stripe-gateway.ts` is the one module that builds Stripe requests. It sits below every
+ * capability and imports none of them.
+ */
+export interface PaymentGateway {
+  mode: 'stripe' | 'sandbox';
+  /** The provider customer for a tenant, created idempotently (one per tenant id). */
+  createCustomer(input: { tenantId: string; name: string }): Promise<string>;
+  /** A hosted checkout page for one order, idempotent per order id. */
+  createCheckoutSession(input: CheckoutSessionInput): Promise<{ sessionId: string; url: string }>;
+  /** The card a completed setup saved, or null when it saved none. */
+  cardOfSetup(setupIntentId: string): Promise<SavedCard | null>;
+  /** The charge's amount and our order id (from the PaymentIntent metadata checkout sets). */
+  chargeFacts(chargeId: string): Promise<ChargeFacts>;
+  /** A signed webhook body verified against every accepted secret; null when none verifies it. */
+  verifyWebhook(rawBody: string, signatureHeader: string, toleranceSeconds: number, receivedAtMs: number): Stripe.Event | null;
+  /** The provider's own record of events since a time, for catching up missed deliveries. */
+  listEvents(types: readonly string[], sinceSeconds: number): AsyncIterable<Stripe.Event>;
+  /** Checkout sessions created since a time, newest first. */
+  listCheckoutSessions(sinceSeconds: number): AsyncIterable<Stripe.Checkout.Session>;
+  /** Charges created since a time, newest first. */
+  listCharges(sinceSeconds: number): AsyncIterable<Stripe.Charge>;
+}
+
+export type CheckoutPurpose = 'wallet_topup' | 'add_card';
+
+export interface CheckoutSessionInput {
+  orderId: string;
+  tenantId: string;
+  purpose: CheckoutPurpose;
+  /** Null for add_card. */
+  amountMinor: bigint | null;
+  currency: string;
+  customerId: string;
+  successUrl: string;
+  cancelUrl: string;
+  expiresAtSeconds: number;
+}
+
+export interface SavedCard {
+  paymentMethodId: string;
+  customerId: string | null;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+export interface ChargeFacts {
+  chargeId: string;
+  orderId: string | null;
+  amountMinor: bigint;
+  currency: string;
+}

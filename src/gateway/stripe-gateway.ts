@@ -1,0 +1,153 @@
+import Stripe from 'stripe';
+import type { Config } from '../config/config.ts';
+import type { ChargeFacts, CheckoutSessionInput, PaymentGateway, SavedCard } from './payment-gateway.ts';
+
+/**
+ * Purse's one door to Stripe: the official SDK, pointed at real Stripe, at STRIPE_API_URL, or at the
+ * built-in sandbox. Same code path in all three; only host, port and protocol differ. Every Stripe
+ * request Purse makes is built here.
+ */
+export const STRIPE_API_VERSION = '2026-10-28.endive';
+export const SANDBOX_SECRET_KEY = 'sk_test_purse_sandbox';
+const STRIPE_NETWORK_RETRIES = 1;
+const LIST_PAGE_SIZE = 100;
+const TOPUP_PRODUCT_NAME = 'Wallet top-up';
+
+export interface StripeTarget {
+  secretKey: string;
+  apiUrl?: string | undefined;
+  timeoutMs: number;
+}
+
+export function stripeClient(target: StripeTarget): Stripe {
+  const options: Stripe.StripeConfig = {
+    apiVersion: STRIPE_API_VERSION as Stripe.StripeConfig['apiVersion'],
+    timeout: target.timeoutMs,
+    // Every write carries our own idempotency key, so a retry can never charge twice.
+    maxNetworkRetries: STRIPE_NETWORK_RETRIES,
+    telemetry: false,
+    appInfo: { name: 'purse' },
+  };
+  if (target.apiUrl) {
+    const url = new URL(target.apiUrl);
+    options.host = url.hostname;
+    options.protocol = url.protocol === 'http:' ? 'http' : 'https';
+    options.port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
+  }
+  return new Stripe(target.secretKey, options);
+}
+
+/** The gateway the configuration asks for; `sandbox` gives the address and secret of a running sandbox. */
+export function gatewayFromConfig(config: Config, sandbox?: { url: string; webhookSecret: string }): PaymentGateway {
+  if (config.stripeSecretKey) {
+    const client = stripeClient({ secretKey: config.stripeSecretKey, apiUrl: config.stripeApiUrl, timeoutMs: config.stripeTimeoutMs });
+    return stripeGateway(client, config, config.stripeWebhookSecrets, 'stripe');
+  }
+  const url = sandbox?.url ?? `http://127.0.0.1:${config.stripeSandboxPort}`;
+  const client = stripeClient({ secretKey: SANDBOX_SECRET_KEY, apiUrl: url, timeoutMs: config.stripeTimeoutMs });
+  return stripeGateway(client, config, [...config.stripeWebhookSecrets, ...(sandbox ? [sandbox.webhookSecret] : [])], 'sandbox');
+}
+
+/** Stripe's own idempotency keys, derived from our ids so a retry of the same thing is the same request. */
+export function stripeIdempotencyKey(kind: 'customer' | 'checkout', ourId: string): string {
+  return `purse:${kind}:${ourId}`;
+}
+
+type CheckoutSettings = Pick<Config, 'checkoutSaveCard' | 'checkoutRequireBillingAddress' | 'stripeAutomaticTax' | 'stripeAdaptivePricing'>;
+
+/** `webhookSecrets`: every `whsec_…` accepted on /v1/webhooks/stripe (several during rotation). */
+export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhookSecrets: readonly string[], mode: 'stripe' | 'sandbox'): PaymentGateway {
+  return {
+    mode,
+    async createCustomer({ tenantId, name }) {
+      const customer = await client.customers.create({ name, metadata: { tenantId } }, { idempotencyKey: stripeIdempotencyKey('customer', tenantId) });
+      return customer.id;
+    },
+    async createCheckoutSession(input) {
+      const session = await client.checkout.sessions.create(sessionParams(settings, input), { idempotencyKey: stripeIdempotencyKey('checkout', input.orderId) });
+      if (!session.url) throw new Error(`Invariant violated: Stripe returned checkout session ${session.id} without a url`);
+      return { sessionId: session.id, url: session.url };
+    },
+    cardOfSetup: (setupIntentId) => cardOfSetup(client, setupIntentId),
+    chargeFacts: async (chargeId) => toChargeFacts(await client.charges.retrieve(chargeId)),
+    verifyWebhook(rawBody, header, toleranceSeconds, receivedAtMs) {
+      for (const secret of webhookSecrets) {
+        try {
+          // The SDK takes "now" in milliseconds; passing our clock keeps tests and instances consistent.
+          return client.webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, receivedAtMs);
+        } catch {
+          // Try the next secret: several are valid while one is being rotated out.
+        }
+      }
+      return null;
+    },
+    listEvents: (types, sinceSeconds) => client.events.list({ types: [...types], created: { gte: sinceSeconds }, limit: LIST_PAGE_SIZE }),
+    listCheckoutSessions: (sinceSeconds) => newerThan(client.checkout.sessions.list({ limit: LIST_PAGE_SIZE }), sinceSeconds),
+    listCharges: (sinceSeconds) => newerThan(client.charges.list({ limit: LIST_PAGE_SIZE }), sinceSeconds),
+  };
+}
+
+/** Lists come newest first; stop at the first object older than the look-back. */
+async function* newerThan<T extends { created: number }>(list: AsyncIterable<T>, sinceSeconds: number): AsyncIterable<T> {
+  for await (const item of list) {
+    if (item.created < sinceSeconds) return;
+    yield item;
+  }
+}
+
+async function cardOfSetup(client: Stripe, setupIntentId: string): Promise<SavedCard | null> {
+  const setupIntent = await client.setupIntents.retrieve(setupIntentId);
+  const pmId = idOf(setupIntent.payment_method);
+  if (!pmId) return null;
+  const pm = await client.paymentMethods.retrieve(pmId);
+  return {
+    paymentMethodId: pm.id,
+    customerId: idOf(pm.customer),
+    brand: pm.card?.brand ?? pm.type,
+    last4: pm.card?.last4 ?? '',
+    expMonth: pm.card?.exp_month ?? 0,
+    expYear: pm.card?.exp_year ?? 0,
+  };
+}
+
+/** Stripe copies the PaymentIntent's metadata (where checkout puts our order id) onto its charges. */
+export function toChargeFacts(charge: Stripe.Charge): ChargeFacts {
+  return {
+    chargeId: charge.id,
+    orderId: charge.metadata?.orderId ?? null,
+    amountMinor: BigInt(charge.amount),
+    currency: charge.currency.toUpperCase(),
+  };
+}
+
+export function idOf(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === 'string' ? value : value.id;
+}
+
+/** SPEC §3.2: exactly what Purse asks Stripe for, per purpose. */
+export function sessionParams(settings: CheckoutSettings, s: CheckoutSessionInput): Stripe.Checkout.SessionCreateParams {
+  const metadata = { orderId: s.orderId, tenantId: s.tenantId, purpose: s.purpose };
+  const common = {
+    customer: s.customerId,
+    client_reference_id: s.orderId,
+    metadata,
+    success_url: s.successUrl,
+    cancel_url: s.cancelUrl,
+    expires_at: s.expiresAtSeconds,
+  };
+  const currency = s.currency.toLowerCase();
+  const byPurpose: Record<CheckoutSessionInput['purpose'], () => Stripe.Checkout.SessionCreateParams> = {
+    add_card: () => ({ ...common, mode: 'setup', currency, setup_intent_data: { metadata } }),
+    wallet_topup: () => ({
+      ...common,
+      mode: 'payment',
+      line_items: [{ quantity: 1, price_data: { currency, unit_amount: Number(s.amountMinor), product_data: { name: TOPUP_PRODUCT_NAME } } }],
+      payment_intent_data: { metadata, ...(settings.checkoutSaveCard ? { setup_future_usage: 'off_session' as const } : {}) },
+      billing_address_collection: settings.checkoutRequireBillingAddress ? 'required' : 'auto',
+      ...(settings.stripeAutomaticTax ? { automatic_tax: { enabled: true }, customer_update: { address: 'auto' as const } } : {}),
+      ...(settings.stripeAdaptivePricing ? { adaptive_pricing: { enabled: true } } : {}),
+    }),
+  };
+  return byPurpose[s.purpose]();
+}

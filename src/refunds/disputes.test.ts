@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StripeEvent } from '../sandbox/types.ts';
+import { INBOX_RETRY_AFTER_MS, retryPendingEvents } from '../stripe/inbox.ts';
+import { asKey } from '../testing/api.ts';
+import { expectLedgerSound } from '../testing/ledger.ts';
+import { createTopup, deliver, type Rig, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
+
+// Webhooks are delivered by hand, so each test decides how many times and in which order.
+let rig: Rig;
+beforeAll(async () => {
+  rig = await startRig({ deliverWebhooks: false });
+});
+afterAll(async () => {
+  try {
+    await expectLedgerSound(rig.purse);
+  } finally {
+    await rig.close();
+  }
+});
+
+function latestEvent(type: string, matches: (object: Record<string, unknown>) => boolean): StripeEvent {
+  const event = rig.sandbox.events().find((e) => e.type === type && matches(e.data.object as Record<string, unknown>));
+  if (!event) throw new Error(`no ${type} event`);
+  return event;
+}
+
+/** A credited top-up (Stripe Tax on: the charge is larger than the credit) and its charge. */
+async function creditedTopup(amount: number) {
+  const checkout = await createTopup(rig, amount);
+  const sessionId = sessionIdOf(checkout.url);
+  const session = rig.sandbox.paySession(sessionId, { card: '4242424242424242' });
+  await deliver(rig, JSON.stringify(latestEvent('checkout.session.completed', (o) => o.id === sessionId)));
+  const intent = latestEvent('payment_intent.succeeded', (o) => o.id === session.payment_intent).data.object as { latest_charge: string; amount: number };
+  return { chargeId: intent.latest_charge, chargeMinor: intent.amount, creditedMinor: Math.round(amount * 100) };
+}
+
+function dispute(chargeId: string, amountMinor?: number): { disputeId: string; created: StripeEvent } {
+  const opened = rig.sandbox.disputeCharge(chargeId, amountMinor);
+  return { disputeId: opened.id, created: latestEvent('charge.dispute.created', (o) => o.id === opened.id) };
+}
+
+function close(disputeId: string, status: 'won' | 'lost'): StripeEvent {
+  rig.sandbox.closeDispute(disputeId, status);
+  return latestEvent('charge.dispute.closed', (o) => o.id === disputeId);
+}
+
+/** The wallet in minor units (BRL). */
+async function walletMinor() {
+  const w = await walletOf(rig);
+  return { balance: Math.round(w.balance * 100), held: Math.round(w.held * 100), available: Math.round(w.available * 100) };
+}
+
+describe('charge.dispute.created / closed', () => {
+  it('holds the disputed share (available drops, balance unchanged) and releases it when won', async () => {
+    const topup = await creditedTopup(50);
+    const before = await walletMinor();
+    const disputedMinor = Math.floor(topup.chargeMinor / 2);
+    const heldMinor = Math.floor((topup.creditedMinor * disputedMinor) / topup.chargeMinor);
+    const { disputeId, created } = dispute(topup.chargeId, disputedMinor);
+    await deliver(rig, JSON.stringify(created));
+    await deliver(rig, JSON.stringify({ ...created, id: `${created.id}_again` }));
+    expect(await walletMinor()).toEqual({ balance: before.balance, held: before.held + heldMinor, available: before.available - heldMinor });
+    const won = close(disputeId, 'won');
+    await deliver(rig, JSON.stringify(won));
+    await deliver(rig, JSON.stringify({ ...won, id: `${won.id}_again` }));
+    expect(await walletMinor()).toEqual(before);
+  });
+
+  it('claws the held share back when lost, once, even below zero, and then refuses spending', async () => {
+    const topup = await creditedTopup(40);
+    const debit = (amount: string, key: string) => asKey(rig.purse, rig.tenant.tenantKey, 'POST', '/v1/billing/usage', { amount }, { 'idempotency-key': key });
+    const { disputeId, created } = dispute(topup.chargeId);
+    await deliver(rig, JSON.stringify(created));
+    const held = await walletMinor();
+    expect(held.held).toBe(topup.creditedMinor);
+    // Spend everything still available; the disputed credit cannot be spent.
+    expect((await debit((held.available / 100).toFixed(2), 'spend-all-but-the-dispute')).status).toBe(201);
+    expect((await debit('0.01', 'spend-the-disputed-part')).body.code).toBe('INSUFFICIENT_FUNDS');
+    const lost = close(disputeId, 'lost');
+    await Promise.all(Array.from({ length: 10 }, (_, i) => deliver(rig, JSON.stringify(i === 0 ? lost : { ...lost, id: `${lost.id}_${i}` }))));
+    expect(await walletMinor()).toEqual({ balance: 0, held: 0, available: 0 });
+    const losses = await rig.purse.ctx.store.db.selectFrom('ledger_transactions').selectAll().where('reference', '=', `dispute:${disputeId}:lost`).execute();
+    expect(losses.map((t) => [t.kind, t.wallet_amount_minor])).toEqual([['dispute_loss', -BigInt(topup.creditedMinor)]]);
+  });
+
+  it('a lost dispute after the money was spent takes the balance below zero', async () => {
+    const topup = await creditedTopup(20);
+    const { disputeId, created } = dispute(topup.chargeId);
+    const before = await walletMinor();
+    // The dispute event is late: the customer spends first.
+    const spend = await asKey(rig.purse, rig.tenant.tenantKey, 'POST', '/v1/billing/usage', { amount: (before.available / 100).toFixed(2) }, { 'idempotency-key': 'spend-before-dispute' });
+    expect(spend.status).toBe(201);
+    await deliver(rig, JSON.stringify(created));
+    expect(await walletMinor()).toEqual({ balance: 0, held: 2000, available: -2000 });
+    await deliver(rig, JSON.stringify(close(disputeId, 'lost')));
+    expect(await walletMinor()).toEqual({ balance: -2000, held: 0, available: -2000 });
+    await creditedTopup(20);
+    expect(await walletMinor()).toEqual({ balance: 0, held: 0, available: 0 });
+  });
+
+  it('keeps a close that overtakes its opening and applies it after the opening', async () => {
+    const topup = await creditedTopup(10);
+    const before = await walletMinor();
+    const { disputeId, created } = dispute(topup.chargeId);
+    const won = close(disputeId, 'won');
+    await deliver(rig, JSON.stringify(won));
+    await deliver(rig, JSON.stringify(created));
+    expect((await walletMinor()).held).toBe(before.held + 1000);
+    rig.sandbox.advanceClock(INBOX_RETRY_AFTER_MS / 1000 + 1);
+    expect(await retryPendingEvents(rig.purse.ctx)).toBeGreaterThanOrEqual(1);
+    expect(await walletMinor()).toEqual(before);
+  });
+});

@@ -1,0 +1,110 @@
+import { assert } from '../errors/purse-error.ts';
+import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
+import { postTransaction, transactOnce } from '../ledger/post-transaction.ts';
+import { lockOrder } from '../checkout/orders-store.ts';
+import type { Db } from '../store/db.ts';
+import type { DisputeRow } from '../store/schema.ts';
+import { creditedOrderOf, shareOfCredit } from './credited-order.ts';
+import { type DisputeState, isDisputeState, judgeDisputeClose } from './dispute-states.ts';
+import type { Ctx } from '../context.ts';
+
+export interface DisputeFacts {
+  disputeId: string;
+  chargeId: string;
+  orderId: string | null;
+  disputedMinor: bigint;
+  chargeAmountMinor: bigint;
+}
+
+export type OpenOutcome = 'opened' | 'already_open' | 'not_ours' | 'unknown_order' | 'not_a_topup';
+export type CloseOutcome = 'won' | 'lost' | 'already_closed';
+
+/** Thrown when the close of a dispute arrives before its opening; the inbox retries it. */
+export class DisputeNotOpenYet extends Error {}
+
+/**
+ * charge.dispute.created: the credited share of the disputed amount is held — wallets.held_minor rises,
+ * so available drops and the balance stays as it is (SPEC §8.4). Not a money movement yet, so no ledger
+ * transaction, like a hold; unlike a hold it is taken even when available cannot cover it.
+ */
+export async function openDispute(ctx: Ctx, f: DisputeFacts): Promise<OpenOutcome> {
+  const order = await creditedOrderOf(ctx, f.orderId);
+  if (typeof order === 'string') return order;
+  return ctx.store.transact(async (trx): Promise<OpenOutcome> => {
+    await lockOrder(trx, ctx.store.dialect, order.id);
+    const nowMs = ctx.nowMs();
+    const heldMinor = shareOfCredit(order.amount_minor, f.disputedMinor, f.chargeAmountMinor);
+    const inserted = await trx.insertInto('disputes').values({
+      id: f.disputeId, charge_id: f.chargeId, order_id: order.id, tenant_id: order.tenant_id, currency: order.currency, state: 'open',
+      disputed_minor: f.disputedMinor, held_minor: heldMinor, loss_transaction_id: null,
+      created_at_ms: BigInt(nowMs), updated_at_ms: BigInt(nowMs), closed_at_ms: null,
+    }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+    if (!inserted) return 'already_open';
+    if (heldMinor > 0n) await moveHeld(trx, order.tenant_id, heldMinor, nowMs);
+    // EVENT: dispute.opened {tenantId: order.tenant_id, orderId: order.id, disputeId: f.disputeId, chargeId: f.chargeId, heldMinor, currency: order.currency}
+    return 'opened';
+  }, { key: order.tenant_id });
+}
+
+/** charge.dispute.closed: won → the hold is released; lost → the held share is clawed back (may go below zero). */
+export async function closeDispute(ctx: Ctx, disputeId: string, outcome: 'won' | 'lost'): Promise<CloseOutcome> {
+  const known = await ctx.store.db.selectFrom('disputes').select('tenant_id').where('id', '=', disputeId).executeTakeFirst();
+  if (!known) throw new DisputeNotOpenYet(`dispute ${disputeId} closed before it was opened here; retried later`);
+  const once = await transactOnce(ctx.store.db, async (trx): Promise<CloseOutcome> => {
+    const dispute = await lockDispute(trx, ctx.store.dialect, disputeId);
+    if (judgeDisputeClose(dispute.state, outcome) !== 'apply') return 'already_closed';
+    const nowMs = ctx.nowMs();
+    const lossTransactionId = outcome === 'lost' ? await postLoss(trx, dispute, nowMs) : await releaseDisputeHold(trx, dispute, nowMs);
+    const moved = await trx.updateTable('disputes')
+      .set({ state: outcome, loss_transaction_id: lossTransactionId, updated_at_ms: BigInt(nowMs), closed_at_ms: BigInt(nowMs) })
+      .where('id', '=', dispute.id).where('state', '=', 'open').executeTakeFirst();
+    assert(moved.numUpdatedRows === 1n, `dispute ${dispute.id} was open under its lock`);
+    // EVENT: dispute.closed {tenantId: dispute.tenant_id, orderId: dispute.order_id, disputeId: dispute.id, chargeId: dispute.charge_id, status: outcome, heldMinor: dispute.held_minor, currency: dispute.currency, transactionId: lossTransactionId}
+    return outcome;
+  }, { key: known.tenant_id });
+  return once.created ? once.value : 'already_closed';
+}
+
+type Dispute = Omit<DisputeRow, 'state'> & { state: DisputeState };
+
+async function lockDispute(trx: Db, dialect: 'sqlite' | 'postgres', disputeId: string): Promise<Dispute> {
+  const query = trx.selectFrom('disputes').selectAll().where('id', '=', disputeId);
+  const row = await (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirstOrThrow();
+  const state = row.state;
+  assert(isDisputeState(state), `dispute ${row.id} has a known state (${state})`);
+  return { ...row, state };
+}
+
+/** The loss: wallet → system:disputes for the held share, releasing the hold in the same guarded update. */
+async function postLoss(trx: Db, d: Dispute, nowMs: number): Promise<string | null> {
+  if (d.held_minor === 0n) return null;
+  const { transaction } = await postTransaction(trx, {
+    reference: `dispute:${d.id}:lost`,
+    kind: 'dispute_loss',
+    tenantId: d.tenant_id,
+    currency: d.currency,
+    description: 'Dispute lost (Stripe)',
+    metadata: { orderId: d.order_id, chargeId: d.charge_id, disputeId: d.id },
+    postings: [
+      { accountId: walletAccountId(d.tenant_id), amountMinor: -d.held_minor },
+      { accountId: systemAccountId('disputes', d.currency), amountMinor: d.held_minor },
+    ],
+    heldDeltaMinor: -d.held_minor,
+    overdraft: 'allow',
+  }, nowMs);
+  return transaction.id;
+}
+
+async function releaseDisputeHold(trx: Db, d: Dispute, nowMs: number): Promise<null> {
+  if (d.held_minor > 0n) await moveHeld(trx, d.tenant_id, -d.held_minor, nowMs);
+  return null;
+}
+
+/** held += delta with no available-balance guard (a dispute is not the tenant's choice); held stays ≥ 0. */
+async function moveHeld(trx: Db, tenantId: string, deltaMinor: bigint, nowMs: number): Promise<void> {
+  const row = await trx.updateTable('wallets')
+    .set((eb) => ({ held_minor: eb('held_minor', '+', deltaMinor), updated_at_ms: BigInt(nowMs) }))
+    .where('tenant_id', '=', tenantId).where((eb) => eb(eb('held_minor', '+', deltaMinor), '>=', 0n))
+    .returning('held_minor').executeTakeFirst();
+  assert(row, `wallet of ${tenantId}: held stays ≥ 0 after moving it by ${deltaMinor}`);
+}

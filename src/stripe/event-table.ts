@@ -1,0 +1,30 @@
+import type Stripe from 'stripe';
+import { completeCheckout, expireCheckout, failPayment, settleDelayedPayment } from '../checkout/payment-events.ts';
+import { clawBackRefund } from '../refunds/claw-back-refund.ts';
+import { closeDispute, openDispute } from '../refunds/disputes.ts';
+import { disputeClosing, disputeFacts, paymentFailureFacts, refundFacts, sessionFacts } from './translate.ts';
+import type { Ctx } from '../context.ts';
+
+export type EventHandler = (ctx: Ctx, event: Stripe.Event) => Promise<string>;
+
+/**
+ * Stripe event type → the capability function it feeds, with the translation between. Nothing here
+ * decides; every other type is logged and ignored by the inbox.
+ */
+export const EVENT_HANDLERS: Record<string, EventHandler> = {
+  'checkout.session.completed': (ctx, event) => completeCheckout(ctx, sessionFacts(event)),
+  'checkout.session.async_payment_succeeded': (ctx, event) => settleDelayedPayment(ctx, sessionFacts(event), 'succeeded'),
+  'checkout.session.async_payment_failed': (ctx, event) => settleDelayedPayment(ctx, sessionFacts(event), 'failed'),
+  'checkout.session.expired': (ctx, event) => expireCheckout(ctx, sessionFacts(event)),
+  'payment_intent.payment_failed': (ctx, event) => failPayment(ctx, paymentFailureFacts(event)),
+  'charge.refunded': (ctx, event) => clawBackRefund(ctx, refundFacts(event)),
+  'charge.dispute.created': async (ctx, event) => openDispute(ctx, await disputeFacts(ctx, event)),
+  'charge.dispute.closed': async (ctx, event) => {
+    const { disputeId, outcome } = disputeClosing(event);
+    return outcome === 'other' ? 'ignored_status' : closeDispute(ctx, disputeId, outcome);
+  },
+};
+
+export function handlerOf(type: string): EventHandler | undefined {
+  return Object.hasOwn(EVENT_HANDLERS, type) ? EVENT_HANDLERS[type] : undefined;
+}

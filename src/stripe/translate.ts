@@ -1,0 +1,71 @@
+import type Stripe from 'stripe';
+import type { PaymentFailureFacts, SessionFacts } from '../checkout/payment-events.ts';
+import { idOf, toChargeFacts } from '../gateway/stripe-gateway.ts';
+import type { DisputeFacts } from '../refunds/disputes.ts';
+import type { RefundFacts } from '../refunds/claw-back-refund.ts';
+import type { Ctx } from '../context.ts';
+
+/**
+ * Stripe's objects in Purse's terms. Pure and decision-free: which order, whether the purpose or amount
+ * fits, is for the capability to judge. The event body was verified as Stripe's (signature) or fetched
+ * from Stripe, so its shape is Stripe's wire format.
+ */
+const FAILURE_MESSAGE_MAX = 500;
+
+export function sessionFacts(event: Stripe.Event): SessionFacts {
+  const session = event.data.object as Stripe.Checkout.Session;
+  return toSessionFacts(session);
+}
+
+export function toSessionFacts(session: Stripe.Checkout.Session): SessionFacts {
+  return {
+    sessionId: session.id,
+    orderId: session.metadata?.orderId ?? session.client_reference_id ?? null,
+    mode: oneOf(session.mode, ['payment', 'setup'] as const),
+    paymentStatus: oneOf(session.payment_status, ['paid', 'unpaid'] as const),
+    subtotalMinor: typeof session.amount_subtotal === 'number' ? BigInt(session.amount_subtotal) : null,
+    currency: session.currency ? session.currency.toUpperCase() : null,
+    paymentIntentId: idOf(session.payment_intent),
+    setupIntentId: idOf(session.setup_intent),
+  };
+}
+
+export function paymentFailureFacts(event: Stripe.Event): PaymentFailureFacts {
+  const intent = event.data.object as Stripe.PaymentIntent;
+  return {
+    orderId: intent.metadata?.orderId ?? null,
+    paymentIntentId: intent.id,
+    code: intent.last_payment_error?.code ?? 'payment_failed',
+    message: intent.last_payment_error?.message?.slice(0, FAILURE_MESSAGE_MAX) ?? null,
+  };
+}
+
+/** A Stripe enum value Purse acts on, or `other` for the rest (Stripe adds values over time). */
+function oneOf<T extends string>(value: string | null, known: readonly T[]): T | 'other' {
+  return known.find((k) => k === value) ?? 'other';
+}
+
+/** charge.refunded carries the charge itself, with the cumulative amount refunded so far. */
+export function refundFacts(event: Stripe.Event): RefundFacts {
+  return toRefundFacts(event.data.object as Stripe.Charge);
+}
+
+export function toRefundFacts(charge: Stripe.Charge): RefundFacts {
+  const facts = toChargeFacts(charge);
+  return { chargeId: facts.chargeId, orderId: facts.orderId, chargeAmountMinor: facts.amountMinor, amountRefundedMinor: BigInt(charge.amount_refunded) };
+}
+
+/** A dispute names its charge; the charge (fetched) gives its amount and our order id. */
+export async function disputeFacts(ctx: Ctx, event: Stripe.Event): Promise<DisputeFacts> {
+  const dispute = event.data.object as Stripe.Dispute;
+  const chargeId = idOf(dispute.charge);
+  if (!chargeId) throw new Error(`dispute ${dispute.id} names no charge`);
+  const charge = await ctx.payments.chargeFacts(chargeId);
+  return { disputeId: dispute.id, chargeId, orderId: charge.orderId, disputedMinor: BigInt(dispute.amount), chargeAmountMinor: charge.amountMinor };
+}
+
+/** How Stripe closed a dispute, in the two outcomes Purse acts on. */
+export function disputeClosing(event: Stripe.Event): { disputeId: string; outcome: 'won' | 'lost' | 'other' } {
+  const dispute = event.data.object as Stripe.Dispute;
+  return { disputeId: dispute.id, outcome: oneOf(dispute.status, ['won', 'lost'] as const) };
+}
