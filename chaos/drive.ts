@@ -23,7 +23,7 @@ export interface Expectation {
   /** Idempotency-Keys of debits Purse acknowledged with 201, and their amounts. */
   acknowledgedDebits: Array<{ key: string; amountMinor: number }>;
   refunds: Array<{ chargeId: string; orderId: string; creditedMinor: number; chargeMinor: number; refundedMinor: number }>;
-  disputes: Array<{ chargeId: string; orderId: string; creditedMinor: number; chargeMinor: number; disputedMinor: number; outcome: 'won' | 'lost' | 'open' }>;
+  disputes: Array<{ disputeId: string; chargeId: string; orderId: string; creditedMinor: number; chargeMinor: number; disputedMinor: number; outcome: 'won' | 'lost' | 'open' }>;
 }
 
 /** Events Purse has not yet answered 2xx to (Stripe keeps retrying those), and ones held back on purpose. */
@@ -117,7 +117,7 @@ async function moneyBack(world: World, schedule: Schedule, stripe: Stripe, order
     const charge = await stripe.charges.retrieve(order.chargeId);
     const dispute = (await control(world, `/_sandbox/charges/${order.chargeId}/dispute`, {})) as { id: string; amount: number };
     if (d.outcome !== 'open') await control(world, `/_sandbox/disputes/${dispute.id}/close`, { status: d.outcome });
-    expect.disputes.push({ chargeId: order.chargeId, orderId: order.orderId, creditedMinor: order.amountMinor, chargeMinor: charge.amount, disputedMinor: dispute.amount, outcome: d.outcome });
+    expect.disputes.push({ disputeId: dispute.id, chargeId: order.chargeId, orderId: order.orderId, creditedMinor: order.amountMinor, chargeMinor: charge.amount, disputedMinor: dispute.amount, outcome: d.outcome });
   }
 }
 

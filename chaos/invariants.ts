@@ -6,7 +6,8 @@ import type { Expectation } from './drive.ts';
  * - every paid session credited exactly once, for its amount; an unpaid one never;
  * - every debit Purse acknowledged present exactly once, for its amount;
  * - usage never took the balance below zero (replaying the tenant's ledger in commit order);
- * - every refund clawed back exactly once in proportion; a lost dispute clawed back, a won one not.
+ * - every refund clawed back exactly once in proportion; a lost dispute clawed back, a won one not, an open
+ *   one held.
  */
 export interface Violation {
   seed: number;
@@ -47,6 +48,8 @@ export async function checkSchedule(db: BenchDatabase, e: Expectation): Promise<
   }
   checkNoUsageOverdraft(rows, fail);
   checkMoneyBack(rows, e, fail);
+  const [wallet] = await db.query<{ held_minor: number | string }>('select held_minor from wallets where tenant_id = $1', [e.tenantId]);
+  checkDisputeHolds(Number(wallet?.held_minor ?? 0), e, fail);
   return out;
 }
 
@@ -61,8 +64,8 @@ function checkNoUsageOverdraft(rows: TxRow[], fail: (what: string) => void): voi
 
 /** Clawbacks are the transactions whose reference names the charge; their sum is what the rules give. */
 function checkMoneyBack(rows: TxRow[], e: Expectation, fail: (what: string) => void): void {
-  const clawedFor = (chargeId: string, prefix: string) =>
-    rows.filter((r) => r.reference.startsWith(`${prefix}:${chargeId}`)).reduce((sum, r) => sum + Number(r.wallet_amount_minor), 0);
+  const clawedFor = (id: string, prefix: string) =>
+    rows.filter((r) => r.reference.startsWith(`${prefix}:${id}:`)).reduce((sum, r) => sum + Number(r.wallet_amount_minor), 0);
   for (const r of e.refunds) {
     const expected = Math.floor((r.creditedMinor * r.refundedMinor) / r.chargeMinor);
     const got = -clawedFor(r.chargeId, 'refund');
@@ -70,8 +73,15 @@ function checkMoneyBack(rows: TxRow[], e: Expectation, fail: (what: string) => v
   }
   for (const d of e.disputes) {
     const share = Math.floor((d.creditedMinor * d.disputedMinor) / d.chargeMinor);
-    const got = -clawedFor(d.chargeId, 'dispute');
+    const got = -clawedFor(d.disputeId, 'dispute');
     const expected = d.outcome === 'lost' ? share : 0;
     if (Math.abs(got - expected) > 1) fail(`dispute of ${d.chargeId} (${d.outcome}): clawed back ${got}, expected ${expected} (±1 rounding)`);
   }
+}
+
+/** An open dispute keeps its share held (available drops, balance does not); a closed one holds nothing. */
+function checkDisputeHolds(heldMinor: number, e: Expectation, fail: (what: string) => void): void {
+  const expected = e.disputes.filter((d) => d.outcome === 'open').reduce((sum, d) => sum + Math.floor((d.creditedMinor * d.disputedMinor) / d.chargeMinor), 0);
+  const open = e.disputes.filter((d) => d.outcome === 'open').length;
+  if (Math.abs(heldMinor - expected) > open) fail(`wallet holds ${heldMinor} for disputes, expected ${expected} (±1 rounding each)`);
 }
