@@ -16,7 +16,11 @@ export interface PaymentGateway {
   /** The charge's amount and our order id (from the PaymentIntent metadata checkout sets). */
   chargeFacts(chargeId: string): Promise<ChargeFacts>;
   /** A signed webhook body verified against every accepted secret; null when none verifies it. */
-  verifyWebhook(rawBody: string, signatureHeader: string, toleranceSeconds: number, receivedAtMs: number): Stripe.Event | null;
+  /**
+   * The parsed body when one of the secrets signed it, else null. `body` is whatever JSON was signed (even
+   * `null` or `[]`): the caller checks that it looks like an event, so a bad shape is not a bad signature.
+   */
+  verifyWebhook(rawBody: string, signatureHeader: string, toleranceSeconds: number, receivedAtMs: number): { body: unknown } | null;
   /** The provider's own record of events since a time, for catching up missed deliveries. */
   listEvents(types: readonly string[], sinceSeconds: number): AsyncIterable<Stripe.Event>;
   /** Checkout sessions created since a time, newest first. */

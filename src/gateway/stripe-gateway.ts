@@ -74,7 +74,7 @@ export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhoo
       for (const secret of webhookSecrets) {
         try {
           // The SDK takes "now" in milliseconds; passing our clock keeps tests and instances consistent.
-          return client.webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, receivedAtMs);
+          return { body: client.webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, receivedAtMs) as unknown };
         } catch {
           // Try the next secret: several are valid while one is being rotated out.
         }

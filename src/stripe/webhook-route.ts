@@ -34,9 +34,9 @@ function verifyEvent(ctx: Ctx, rawBody: string, header: string | string[] | unde
   const receivedAtMs = ctx.nowMs();
   // The SDK only refuses timestamps too far in the past; a future one is as much a replay risk.
   if (!timestampNotAhead(header, receivedAtMs)) throw new PurseError('SIGNATURE_INVALID');
-  const event = ctx.payments.verifyWebhook(rawBody, header, WEBHOOK_TOLERANCE_SECONDS, receivedAtMs);
-  if (!event) throw new PurseError('SIGNATURE_INVALID');
-  return checkEventShape(event);
+  const verified = ctx.payments.verifyWebhook(rawBody, header, WEBHOOK_TOLERANCE_SECONDS, receivedAtMs);
+  if (!verified) throw new PurseError('SIGNATURE_INVALID');
+  return checkEventShape(verified.body);
 }
 
 function timestampNotAhead(header: string, nowMs: number): boolean {
