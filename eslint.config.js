@@ -45,7 +45,10 @@ export default tseslint.config(
   layer(['src/gateway/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'ledger', 'store', 'auth', 'api'], 'gateway/ imports no capability.'), rootFiles]),
   // Ctx depends on the gateway interface, never on the Stripe adapter.
   layer(['src/context.ts'], [{ regex: '^\\./(stripe|gateway/stripe-gateway)', message: 'Ctx names the PaymentGateway interface only.' }]),
-  // The sandbox is a Stripe of its own: nothing of Purse.
-  layer(['src/sandbox/*.ts'], [{ regex: '^\\.\\./', message: 'sandbox/ imports nothing of Purse.' }]),
-  layer(['src/sandbox/*/**/*.ts'], [{ regex: '^\\.\\./\\.\\./', message: 'sandbox/ imports nothing of Purse.' }]),
+  // The sandbox is a Stripe of its own: nothing of Purse, except the neutral currency table both share
+  // (Stripe's own minor units per currency, a fact about Stripe, not about Purse).
+  layer(['src/sandbox/*.ts'], [{ regex: '^\\.\\./(?!currency-table/)', message: 'sandbox/ imports nothing of Purse.' }]),
+  layer(['src/sandbox/*/**/*.ts'], [{ regex: '^\\.\\./\\.\\./(?!currency-table/)', message: 'sandbox/ imports nothing of Purse.' }]),
+  // The currency table is a leaf: it imports nothing of Purse or the sandbox.
+  layer(['src/currency-table/**/*.ts'], [{ regex: '^\\.\\./', message: 'currency-table/ is a leaf shared by Purse and the sandbox.' }]),
 );

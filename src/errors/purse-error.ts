@@ -35,6 +35,10 @@ export const ERROR_CODES = {
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   INTERNAL: { status: 500, message: 'Internal error' },
   STRIPE_UNAVAILABLE: { status: 502, message: 'Payment provider unavailable' },
+  STRIPE_REQUEST_REJECTED: {
+    status: 502,
+    message: "Stripe refused the request as invalid (a Stripe account setting or a configured limit); the operator finds Stripe's reason and request id in the Purse log",
+  },
   NOT_READY: { status: 503, message: 'Not ready' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

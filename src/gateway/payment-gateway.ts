@@ -7,15 +7,19 @@ import type Stripe from 'stripe';
  */
 export interface PaymentGateway {
   mode: 'stripe' | 'sandbox';
-  /** The provider customer for a tenant, created idempotently (one per tenant id). */
-  createCustomer(input: { tenantId: string; name: string }): Promise<string>;
+  /**
+   * The provider customer for a tenant, created idempotently: one per tenant id and generation (a new
+   * generation replaces a customer the provider no longer knows).
+   */
+  createCustomer(input: { tenantId: string; name: string; generation: bigint }): Promise<string>;
   /** A hosted checkout page for one order, idempotent per order id. */
   createCheckoutSession(input: CheckoutSessionInput): Promise<{ sessionId: string; url: string }>;
   /** The card a completed setup saved, or null when it saved none. */
   cardOfSetup(setupIntentId: string): Promise<SavedCard | null>;
   /** The charge's amount and our order id (from the PaymentIntent metadata checkout sets). */
   chargeFacts(chargeId: string): Promise<ChargeFacts>;
-  /** A signed webhook body verified against every accepted secret; null when none verifies it. */
+  /** What kind of failure a provider error is, so capabilities decide without knowing Stripe's error shapes. */
+  classifyError(err: unknown): ProviderFailure;
   /**
    * The parsed body when one of the secrets signed it, else null. `body` is whatever JSON was signed (even
    * `null` or `[]`): the caller checks that it looks like an event, so a bad shape is not a bad signature.
@@ -31,8 +35,17 @@ export interface PaymentGateway {
 
 export type CheckoutPurpose = 'wallet_topup' | 'add_card';
 
+/**
+ * `missing_customer`: the stored customer no longer exists at the provider; `invalid_request`: the provider
+ * refused the request itself (an account setting, a limit), so retrying will not help; `unavailable`: anything
+ * else (network, 5xx, timeouts).
+ */
+export type ProviderFailure = 'missing_customer' | 'invalid_request' | 'unavailable';
+
 export interface CheckoutSessionInput {
   orderId: string;
+  /** Set when a second session is asked for the same order (after a customer replacement): a new idempotency key. */
+  attempt?: string | undefined;
   tenantId: string;
   purpose: CheckoutPurpose;
   /** Null for add_card. */

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import type { Config } from '../config/config.ts';
-import type { ChargeFacts, CheckoutSessionInput, PaymentGateway, SavedCard } from './payment-gateway.ts';
+import type { ChargeFacts, CheckoutSessionInput, PaymentGateway, ProviderFailure, SavedCard } from './payment-gateway.ts';
 
 /**
  * Purse's one door to Stripe: the official SDK, pointed at real Stripe, at STRIPE_API_URL, or at the
@@ -48,6 +48,13 @@ export function gatewayFromConfig(config: Config, sandbox?: { url: string; webho
   return stripeGateway(client, config, [...config.stripeWebhookSecrets, ...(sandbox ? [sandbox.webhookSecret] : [])], 'sandbox');
 }
 
+function classifyError(err: unknown): ProviderFailure {
+  const e = (err ?? {}) as { type?: string; code?: string; param?: string; message?: string };
+  if (e.code === 'resource_missing' && (e.param === 'customer' || /No such customer/.test(e.message ?? ''))) return 'missing_customer';
+  if (e.type === 'StripeInvalidRequestError') return 'invalid_request';
+  return 'unavailable';
+}
+
 /** Stripe's own idempotency keys, derived from our ids so a retry of the same thing is the same request. */
 export function stripeIdempotencyKey(kind: 'customer' | 'checkout', ourId: string): string {
   return `purse:${kind}:${ourId}`;
@@ -59,15 +66,18 @@ type CheckoutSettings = Pick<Config, 'checkoutSaveCard' | 'checkoutRequireBillin
 export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhookSecrets: readonly string[], mode: 'stripe' | 'sandbox'): PaymentGateway {
   return {
     mode,
-    async createCustomer({ tenantId, name }) {
-      const customer = await client.customers.create({ name, metadata: { tenantId } }, { idempotencyKey: stripeIdempotencyKey('customer', tenantId) });
+    async createCustomer({ tenantId, name, generation }) {
+      const ourId = generation === 0n ? tenantId : `${tenantId}:${generation}`;
+      const customer = await client.customers.create({ name, metadata: { tenantId } }, { idempotencyKey: stripeIdempotencyKey('customer', ourId) });
       return customer.id;
     },
     async createCheckoutSession(input) {
-      const session = await client.checkout.sessions.create(sessionParams(settings, input), { idempotencyKey: stripeIdempotencyKey('checkout', input.orderId) });
+      const ourId = input.attempt ? `${input.orderId}:${input.attempt}` : input.orderId;
+      const session = await client.checkout.sessions.create(sessionParams(settings, input), { idempotencyKey: stripeIdempotencyKey('checkout', ourId) });
       if (!session.url) throw new Error(`Invariant violated: Stripe returned checkout session ${session.id} without a url`);
       return { sessionId: session.id, url: session.url };
     },
+    classifyError,
     cardOfSetup: (setupIntentId) => cardOfSetup(client, setupIntentId),
     chargeFacts: async (chargeId) => toChargeFacts(await client.charges.retrieve(chargeId)),
     verifyWebhook(rawBody, header, toleranceSeconds, receivedAtMs) {

@@ -1,4 +1,4 @@
-import { minorDigits } from './currencies.ts';
+import { minorDigits, minorStep } from './currencies.ts';
 import { parseMajor } from './money.ts';
 
 /**
@@ -25,7 +25,10 @@ export function defaultBounds(currency: string): TopupBounds {
   if (seeded) return seeded;
   const digits = minorDigits(currency);
   const fallbackMin = digits === 0 ? 50n : 5n * 10n ** BigInt(digits - 1);
-  return { minMinor: STRIPE_MINIMUM_MINOR[currency] ?? fallbackMin, maxMinor: STRIPE_AMOUNT_MAX_MINOR };
+  const step = minorStep(currency);
+  const minMinor = STRIPE_MINIMUM_MINOR[currency] ?? fallbackMin;
+  // Both bounds on the currency's step, so the bounds themselves are amounts Stripe accepts.
+  return { minMinor: ((minMinor + step - 1n) / step) * step, maxMinor: (STRIPE_AMOUNT_MAX_MINOR / step) * step };
 }
 
 /** Turns configured major-unit text into bounds; undefined when the text does not fit the currency. */

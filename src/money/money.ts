@@ -1,4 +1,4 @@
-import { minorDigits } from './currencies.ts';
+import { minorDigits, minorStep } from './currencies.ts';
 
 /** An amount in integer minor units of one currency. Never a float. */
 export interface Money {
@@ -14,7 +14,8 @@ const INTEGER_DIGITS_MAX = 15;
 
 /**
  * Strict decimal → minor units. Accepts a string or a JSON number written plainly ("10.5", 10.5);
- * rejects exponents, signs, NaN, Infinity, empty strings and separators.
+ * rejects exponents, signs, NaN, Infinity, empty strings and separators, and answers 'too_precise'
+ * for more decimals than the currency has or an amount off its step (see currency-table/).
  */
 export function parseMajor(input: unknown, currency: string): bigint | ParseFailure {
   const text = majorText(input);
@@ -26,7 +27,10 @@ export function parseMajor(input: unknown, currency: string): bigint | ParseFail
   if (whole.replace(/^0+/, '').length > INTEGER_DIGITS_MAX) return 'invalid';
   const digits = minorDigits(currency);
   if (fraction.length > digits) return 'too_precise';
-  return BigInt(whole + fraction.padEnd(digits, '0'));
+  const amountMinor = BigInt(whole + fraction.padEnd(digits, '0'));
+  // Finer than Stripe takes (ISK in whole krónur, three-decimal currencies to the ten).
+  if (amountMinor % minorStep(currency) !== 0n) return 'too_precise';
+  return amountMinor;
 }
 
 function majorText(input: unknown): string | undefined {

@@ -3,7 +3,7 @@ import { unixSeconds } from './clock.ts';
 import type { SandboxCore } from './core.ts';
 import { invalidRequest, missingParam, resourceMissing } from './errors.ts';
 import { newId } from './ids.ts';
-import { amountMaxMinor, computeTaxMinor, formatMinor, isSupportedCurrency, minimumChargeFor } from './money.ts';
+import { amountMaxMinor, computeTaxMinor, formatMinor, isSupportedCurrency, minimumChargeFor, stepProblem } from './money.ts';
 import { arr, bool, int, metadata, obj, oneOf, optional, str, url } from './schema.ts';
 import type { ObjectOf } from './schema.ts';
 
@@ -100,6 +100,8 @@ function paymentAmounts(params: SessionCreateParams, items: LineItemInput[]): { 
   if (subtotalMinor < minimum) {
     throw invalidRequest(`The Checkout Session's total amount due must add up to at least ${formatMinor(minimum, currency)}.`, 'line_items', 'amount_too_small');
   }
+  const offStep = stepProblem(currency, subtotalMinor);
+  if (offStep) throw invalidRequest(offStep, 'line_items', 'amount_invalid');
   return { currency, subtotalMinor };
 }
 

@@ -1,13 +1,11 @@
-/** Currency facts the sandbox needs: minor-unit exponents, Stripe minimums, fixed FX rates, flat tax rates. */
+/**
+ * Currency facts the sandbox needs: Stripe minimums, fixed FX rates, flat tax rates. Minor-unit
+ * exponents and steps come from the shared currency table (src/currency-table/), the one Purse module
+ * the sandbox may import, so Purse and its sandbox count minor units alike.
+ */
+import { currencyRule, stepProblem } from '../currency-table/currencies.ts';
 
-const zeroDecimalCurrencies = new Set([
-  'bif', 'clp', 'djf', 'gnf', 'jpy', 'kmf', 'krw', 'mga', 'pyg', 'rwf', 'ugx', 'vnd', 'vuv', 'xaf', 'xof', 'xpf',
-]);
-const threeDecimalCurrencies = new Set(['bhd', 'jod', 'kwd', 'omr', 'tnd']);
-const twoDecimalCurrencies = new Set([
-  'usd', 'eur', 'gbp', 'brl', 'cad', 'aud', 'mxn', 'chf', 'sek', 'nok', 'dkk', 'pln', 'inr', 'sgd', 'hkd', 'nzd',
-  'czk', 'huf', 'ils', 'zar', 'thb', 'myr', 'php', 'idr', 'cop', 'pen', 'ars', 'uyu', 'ron', 'bgn', 'aed', 'try',
-]);
+export { stepProblem };
 
 /** Stripe's per-currency minimum charge, in minor units; others default to one minor unit. */
 const minimumChargeMinor: Readonly<Record<string, number>> = {
@@ -33,13 +31,11 @@ const taxRateBasisPointsDefault = 1000;
 const basisPointsPerUnit = 10_000;
 
 export function isSupportedCurrency(currency: string): boolean {
-  return zeroDecimalCurrencies.has(currency) || threeDecimalCurrencies.has(currency) || twoDecimalCurrencies.has(currency);
+  return currency === currency.toLowerCase() && currencyRule(currency) !== undefined;
 }
 
 export function currencyExponent(currency: string): number {
-  if (zeroDecimalCurrencies.has(currency)) return 0;
-  if (threeDecimalCurrencies.has(currency)) return 3;
-  return 2;
+  return currencyRule(currency)?.exponent ?? 2;
 }
 
 export function minimumChargeFor(currency: string): number {

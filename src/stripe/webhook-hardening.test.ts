@@ -5,6 +5,8 @@ import { purseCli } from '../testing/process.ts';
 import { INBOX_ATTEMPTS_MAX, INBOX_RETRY_AFTER_MS, listFailedEvents, retryPendingEvents } from './inbox.ts';
 import { WEBHOOK_TOLERANCE_SECONDS } from './webhook-route.ts';
 
+// Spawning `purse` (a fresh Node with the TypeScript loader) is slow on a loaded machine.
+const CLI_TEST_TIMEOUT_MS = 120_000;
 let rig: Rig;
 beforeAll(async () => {
   rig = await startRig({ deliverWebhooks: false });
@@ -76,5 +78,5 @@ describe('an event whose processing keeps failing', () => {
     const listed = JSON.parse(cli.stdout) as Array<{ id: string; type: string; attempts: number; lastError: string }>;
     expect(listed).toEqual([expect.objectContaining({ id: 'evt_poison_1', type: 'checkout.session.completed', attempts: INBOX_ATTEMPTS_MAX })]);
     expect(listed[0]!.lastError).toMatch(/seti_missing|No such/);
-  });
+  }, CLI_TEST_TIMEOUT_MS);
 });

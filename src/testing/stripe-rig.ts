@@ -27,7 +27,7 @@ export interface RigOptions {
   deliverWebhooks?: boolean;
   currency?: string;
   /** Further options for the Purse (its Stripe gateway and clock are the rig's). */
-  purse?: Omit<TestPurseOptions, 'stripe' | 'nowMs'>;
+  purse?: Omit<TestPurseOptions, 'payments' | 'nowMs'>;
 }
 
 export async function startRig(opts: RigOptions = {}): Promise<Rig> {

@@ -24,7 +24,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('two instances racing on one P
   beforeAll(async () => {
     rig = await startRig({ deliverWebhooks: false, env: HIGH_RATE_LIMIT });
     a = rig.purse;
-    b = await startTestPurse(HIGH_RATE_LIMIT, { shareDatabaseOf: a, stripe: a.ctx.stripe, nowMs: () => rig.sandbox.clock.nowMs() });
+    b = await startTestPurse(HIGH_RATE_LIMIT, { shareDatabaseOf: a, payments: a.ctx.payments, nowMs: () => rig.sandbox.clock.nowMs() });
   });
   afterAll(async () => {
     await b?.close();

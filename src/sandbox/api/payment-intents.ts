@@ -1,7 +1,7 @@
 import { unixSeconds } from '../clock.ts';
 import type { SandboxCore } from '../core.ts';
 import { invalidRequest } from '../errors.ts';
-import { amountMaxMinor, formatMinor, isSupportedCurrency, minimumChargeFor } from '../money.ts';
+import { amountMaxMinor, formatMinor, isSupportedCurrency, minimumChargeFor, stepProblem } from '../money.ts';
 import { newPaymentIntent } from '../objects.ts';
 import { confirmCardPayment } from '../payments.ts';
 import { arr, bool, int, metadata, oneOf, optional, parseObject, str } from '../schema.ts';
@@ -32,6 +32,8 @@ function checkAmount(amount: number, currency: string): void {
   if (amount < minimum) {
     throw invalidRequest(`Amount must be at least ${formatMinor(minimum, currency)}`, 'amount', 'amount_too_small');
   }
+  const offStep = stepProblem(currency, amount);
+  if (offStep) throw invalidRequest(offStep, 'amount', 'amount_invalid');
 }
 
 /** Stripe's ownership rules between a PaymentMethod and the PaymentIntent's customer. */
