@@ -15,6 +15,7 @@ export interface Database {
   payment_methods: PaymentMethodRow;
   idempotency_keys: IdempotencyKeyRow;
   holds: HoldRow;
+  portal_sessions: PortalSessionRow;
 }
 
 export interface CheckoutOrderRow {
@@ -166,4 +167,16 @@ export interface HoldRow {
   created_at_ms: bigint;
   updated_at_ms: bigint;
   closed_at_ms: bigint | null;
+}
+
+export interface PortalSessionRow {
+  id: string;
+  tenant_id: string;
+  link_token_hash: string;
+  cookie_hash: string | null;
+  return_url: string | null;
+  link_expires_at_ms: bigint;
+  opened_at_ms: bigint | null;
+  expires_at_ms: bigint | null;
+  created_at_ms: bigint;
 }

@@ -1,0 +1,2 @@
+import type { RouteRegistrar } from '../api/kit.ts';
+export const registerPortalSessionRoutes: RouteRegistrar = () => {};
