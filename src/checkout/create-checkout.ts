@@ -45,8 +45,10 @@ export async function createCheckout(ctx: Ctx, tenantId: string, input: Checkout
 async function openOrder(ctx: Ctx, tenantId: string, currency: string, request: CheckoutRequest): Promise<CheckoutResponse> {
   const orderId = newId('cto');
   const nowMs = ctx.nowMs();
-  const successUrl = request.successUrl ?? `${ctx.config.publicUrl}/billing?topup=success&order=${orderId}`;
-  const cancelUrl = request.cancelUrl ?? `${ctx.config.publicUrl}/billing?topup=cancelled&order=${orderId}`;
+  // A saved card returns to "card saved", never to a payment message (nothing was paid).
+  const [done, undone] = request.purpose === 'add_card' ? ['card=saved', 'card=cancelled'] : ['topup=success', 'topup=cancelled'];
+  const successUrl = request.successUrl ?? `${ctx.config.publicUrl}/billing?${done}&order=${orderId}`;
+  const cancelUrl = request.cancelUrl ?? `${ctx.config.publicUrl}/billing?${undone}&order=${orderId}`;
   const expiresAtSeconds = Math.floor(nowMs / 1000) + ctx.config.checkoutExpiresMinutes * SECONDS_PER_MINUTE;
   await ctx.store.db.insertInto('checkout_orders').values({
     id: orderId, tenant_id: tenantId, purpose: request.purpose, state: 'open', amount_minor: request.amountMinor, currency,
