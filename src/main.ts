@@ -17,6 +17,7 @@ const USAGE = `usage: purse <command>
   keys list --tenant T [--json] keys revoke <keyId> [--json]
   ledger verify [--json]        prove every ledger invariant (exit 0 only if all hold)
   reconcile [--hours N] [--json]  fetch Stripe events that were never delivered and process them
+  portal --tenant T [--return-url U] [--json]   print a single-use billing page link (valid 1 hour)
   sandbox [--port P] [--webhook-url U] [--webhook-secret S]   run the Stripe sandbox alone
 
 Configuration comes from environment variables; see README.md.`;

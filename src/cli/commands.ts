@@ -1,6 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { adminCommand } from './admin.ts';
 import { ledgerCommand } from './ledger.ts';
+import { portalCommand } from './portal.ts';
 import { reconcileCommand } from './reconcile.ts';
 
 /** A command that runs against the database: returns the process exit code. */
@@ -17,4 +18,5 @@ export const CTX_COMMANDS: Record<string, CtxCommand> = {
   keys: async (ctx, argv) => adminCommand(ctx, 'keys', argv).then(() => 0),
   ledger: ledgerCommand,
   reconcile: reconcileCommand,
+  portal: portalCommand,
 };
