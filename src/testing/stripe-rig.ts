@@ -26,6 +26,8 @@ export interface RigOptions {
   /** false: the sandbox records events but nobody receives them; tests deliver by hand. */
   deliverWebhooks?: boolean;
   currency?: string;
+  /** Listen on this port (so PUBLIC_URL can name it); a free one by default. */
+  port?: number;
 }
 
 export async function startRig(opts: RigOptions = {}): Promise<Rig> {
@@ -34,7 +36,7 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const env = { STRIPE_TIMEOUT_MS: '2000', ...opts.env };
   const stripe = gatewayFromConfig(parseConfig({ ...env, STRIPE_SANDBOX_PORT: String(sandbox.port) }), sandbox);
   const purse = await startTestPurse(env, { stripe, nowMs: () => clock.nowMs() });
-  const baseUrl = await purse.app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = await purse.app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
   if (opts.deliverWebhooks !== false) sandbox.addWebhookEndpoint(`${baseUrl}/v1/webhooks/stripe`);
   const tenant = await setupTenant(purse, opts.currency ?? 'BRL');
   return {

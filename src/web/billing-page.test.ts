@@ -45,6 +45,8 @@ describe('the page', () => {
   it('shows balance, held and available in the tenant currency, English by default', async () => {
     const tenant = await setupTenant(rig.purse, 'BRL');
     await credit(tenant, '1234.5');
+    await credit(tenant, '-0.05');
+    await credit(tenant, '0.05');
     const page = await (await browserFor(tenant)).get('/billing');
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
@@ -53,6 +55,7 @@ describe('the page', () => {
     expect(page.body).toContain('id="available">R$1,234.50<');
     expect(page.body).toContain('id="held">R$0.00<');
     expect(page.body).toContain('Not configured');
+    expect(page.body).toContain('data-label="Amount">-R$0.05<');
   });
 
   it('speaks Portuguese and formats R$ 1.234,50 when the browser asks for pt-BR', async () => {

@@ -62,9 +62,10 @@ async function readHistory(ctx: Ctx, tenantId: string, cursor: string | undefine
 
 /** The wallet view's major-unit numbers are exact (toMajorNumber), so they convert back without loss. */
 export function toMinor(major: number, currency: string): bigint {
-  const parsed = parseMajor(String(major), currency);
+  // parseMajor takes customer input, so it refuses signs: parse the magnitude, then restore the sign.
+  const parsed = parseMajor(String(Math.abs(major)), currency);
   if (typeof parsed !== 'bigint') throw new Error(`Invariant violated: wallet amount ${major} is not a ${currency} amount`);
-  return parsed;
+  return major < 0 ? -parsed : parsed;
 }
 
 function presets(currency: string, bounds: TopupBounds): bigint[] {

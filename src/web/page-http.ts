@@ -27,8 +27,9 @@ export function pageRequest(request: FastifyRequest, reply: FastifyReply): PageR
     'content-security-policy': contentSecurityPolicy(nonce),
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
-    // The link token never leaves in a Referer (it is also exchanged and dropped from the URL at once).
-    'referrer-policy': 'no-referrer',
+    // No Referer leaves for another site (Checkout); same-origin keeps form posts' Origin header real,
+    // which no-referrer would turn into "null". The link token is only ever in a body-less 303's URL.
+    'referrer-policy': 'same-origin',
   });
   return { lang, t: catalogOf(lang), nonce };
 }
