@@ -163,9 +163,9 @@ describe.skipIf(!hasBrowser)('billing page in a real browser', { timeout: E2E_TI
     });
     expect(overflow).toBe(0);
     await expectAccessible(page);
-    await page.getByLabel('Valor').fill('1');
+    await page.getByLabel('Valor').fill('0,1');
     await page.getByRole('button', { name: 'Recarregar', exact: true }).click();
-    await page.getByText('A recarga mínima é R$\u00a010,00.').waitFor().catch(async () => {
+    await page.getByText('A recarga mínima é R$\u00a00,50.').waitFor().catch(async () => {
       throw new Error(`no minimum message; page says: ${await page.locator('.field-error').textContent()}`);
     });
     await expectAccessible(page);
@@ -194,7 +194,7 @@ describe.skipIf(!hasBrowser)('billing page in a real browser', { timeout: E2E_TI
   async function screenshots(context: BrowserContext, page: Page, tenant: TestTenant): Promise<void> {
     mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     await page.screenshot({ path: `${SCREENSHOTS_DIR}billing-desktop.png`, fullPage: true });
-    const mobile = await browser.newContext({ locale: 'pt-BR', viewport: MOBILE, deviceScaleFactor: 2 });
+    const mobile = await browser.newContext({ locale: 'pt-BR', viewport: MOBILE });
     const mpage = await mobile.newPage();
     await mpage.goto(await linkFor(tenant));
     await mpage.screenshot({ path: `${SCREENSHOTS_DIR}billing-mobile-pt-BR.png`, fullPage: true });
