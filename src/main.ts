@@ -18,6 +18,7 @@ const USAGE = `usage: purse <command>
   ledger verify [--json]        prove every ledger invariant (exit 0 only if all hold)
   reconcile [--hours N] [--json]  catch up Stripe events, paid sessions and refunds that never arrived
   events failed [--json]        list Stripe events that failed every attempt (dead letters)
+  portal --tenant T [--return-url U] [--json]   print a single-use billing page link (valid 1 hour)
   sandbox [--port P] [--webhook-url U] [--webhook-secret S]   run the Stripe sandbox alone
 
 Configuration comes from environment variables; see README.md.`;

@@ -82,10 +82,12 @@ function stillAcceptable(ctx: Ctx, order: CheckoutOrderRow): boolean {
 async function insertOrder(ctx: Ctx, tenantId: string, currency: string, request: CheckoutRequest): Promise<CheckoutOrderRow> {
   const orderId = newId('cto');
   const nowMs = ctx.nowMs();
+  // A saved card returns to "card saved", never to a payment message (nothing was paid).
+  const [done, undone] = request.purpose === 'add_card' ? ['card=saved', 'card=cancelled'] : ['topup=success', 'topup=cancelled'];
   const order: CheckoutOrderRow = {
     id: orderId, tenant_id: tenantId, purpose: request.purpose, state: 'open', amount_minor: request.amountMinor, currency,
-    success_url: request.successUrl ?? `${ctx.config.publicUrl}/billing?topup=success&order=${orderId}`,
-    cancel_url: request.cancelUrl ?? `${ctx.config.publicUrl}/billing?topup=cancelled&order=${orderId}`,
+    success_url: request.successUrl ?? `${ctx.config.publicUrl}/billing?${done}&order=${orderId}`,
+    cancel_url: request.cancelUrl ?? `${ctx.config.publicUrl}/billing?${undone}&order=${orderId}`,
     checkout_url: null, stripe_customer_id: null, stripe_session_id: null,
     stripe_payment_intent_id: null, stripe_setup_intent_id: null, failure_code: null, failure_message: null,
     ledger_transaction_id: null, expires_at_ms: BigInt(checkoutExpiresAtSeconds(nowMs, ctx.config.checkoutExpiresMinutes) * MS_PER_SECOND),

@@ -54,7 +54,7 @@ function noAmount(raw: unknown): null {
 }
 
 /** Absolute http(s), and on the operator's allow-list: a checkout link must never be an open redirect. */
-function redirectUrl(raw: unknown, field: string, config: Config): string | undefined {
+export function redirectUrl(raw: unknown, field: string, config: Config): string | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'string' || raw.length === 0 || raw.length > URL_LENGTH_MAX) {
     throw fieldError('URL_INVALID', field, `must be an absolute http(s) URL of at most ${URL_LENGTH_MAX} characters`);

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../testing/harness.ts';
 import { freePort, purseCli, startPurseProcess } from '../testing/process.ts';
 
+// Each `purse` run compiles TypeScript on start; three in a row need more than the default 30 s on a loaded machine.
+const CLI_SLOW_TEST_MS = 120_000;
 const SECRETS = { PURSE_ADMIN_KEY: 'pa_cli_admin_key_0123456789abcdef', PURSE_MASTER_KEY: 'cli-master-key-0123456789abcdef0123456789' };
 
 // The CLI is exercised on SQLite: it is the same service code the HTTP tests run on both databases.
@@ -36,6 +38,15 @@ describe('purse CLI', () => {
     const revoked = JSON.parse((await purseCli(['keys', 'revoke', key.id, '--json'], env)).stdout);
     expect(revoked.revokedAt).not.toBeNull();
   });
+
+  it('prints a single-use billing page link for a tenant with portal --tenant', async () => {
+    const t = JSON.parse((await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'BRL', '--json'], env)).stdout);
+    const res = await purseCli(['portal', '--tenant', t.id], { ...env, PUBLIC_URL: 'https://billing.acme.test' });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^https:\/\/billing\.acme\.test\/billing\?session=[A-Za-z0-9_-]{43}\n\(opens once; expires /);
+    const json = JSON.parse((await purseCli(['portal', '--tenant', t.id, '--json'], env)).stdout);
+    expect(Object.keys(json).sort()).toEqual(['expiresAt', 'url']);
+  }, CLI_SLOW_TEST_MS);
 
   it('exits 1 with the machine code when the input is invalid', async () => {
     const res = await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'ZZZ'], env);

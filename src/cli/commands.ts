@@ -2,6 +2,7 @@ import type { Ctx } from '../context.ts';
 import { adminCommand } from './admin.ts';
 import { eventsCommand } from './events.ts';
 import { ledgerCommand } from './ledger.ts';
+import { portalCommand } from './portal.ts';
 import { reconcileCommand } from './reconcile.ts';
 
 /** A command that runs against the database: returns the process exit code. */
@@ -19,4 +20,5 @@ export const CTX_COMMANDS: Record<string, CtxCommand> = {
   ledger: ledgerCommand,
   reconcile: reconcileCommand,
   events: eventsCommand,
+  portal: portalCommand,
 };

@@ -13,7 +13,11 @@ import { createDemoIfEmpty, demoInstructions } from './demo.ts';
 export async function serveCommand(config: Config): Promise<number> {
   const { secrets, devFile } = resolveSecrets(config);
   armCrashPoint(config.testCrashAt);
-  const sandbox = config.stripeSecretKey ? undefined : await startSandbox({ port: config.stripeSandboxPort });
+  // The hosted checkout page must open in the customer's browser: listen where Purse listens and name
+  // the host PUBLIC_URL names (not 127.0.0.1, which only works on this machine).
+  const sandbox = config.stripeSecretKey ? undefined : await startSandbox({
+    port: config.stripeSandboxPort, host: config.host, publicHostname: new URL(config.publicUrl).hostname,
+  });
   const payments = gatewayFromConfig(config, sandbox);
   const purse = await createPurse(config, { secrets, payments });
   const address = await purse.app.listen({ port: config.port, host: config.host });

@@ -5,7 +5,6 @@ import { minorDigits } from '../money/currencies.ts';
 import { currencyExponent, stepProblem } from '../sandbox/money.ts';
 import { createTopup, type Rig, sessionIdOf, startRig } from '../testing/stripe-rig.ts';
 import { asKey } from '../testing/api.ts';
-import { SANDBOX_SECRET_KEY, stripeClient } from '../gateway/stripe-gateway.ts';
 
 /** One row per currency where Stripe's minor units are not simply ISO's; Purse and the sandbox must both agree. */
 const SPECIAL_CURRENCIES: Array<[code: string, exponent: number, accepted: [string, bigint], refused: string]> = [
@@ -51,8 +50,7 @@ describe('a top-up in a special currency, through Stripe', () => {
 
   it('sends 10,000 MGA to Stripe as 10000 minor units, not 1,000,000', async () => {
     const checkout = await createTopup(rig, 10000);
-    const stripe = stripeClient({ secretKey: SANDBOX_SECRET_KEY, apiUrl: rig.sandbox.url, timeoutMs: 2000 });
-    const session = await stripe.checkout.sessions.retrieve(sessionIdOf(checkout.url));
+    const session = await rig.stripe.checkout.sessions.retrieve(sessionIdOf(checkout.url));
     expect(session.amount_subtotal).toBe(10000);
     expect(session.currency).toBe('mga');
   });

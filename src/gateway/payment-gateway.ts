@@ -14,6 +14,11 @@ export interface PaymentGateway {
   createCustomer(input: { tenantId: string; name: string; generation: bigint }): Promise<string>;
   /** A hosted checkout page for one order, idempotent per order id. */
   createCheckoutSession(input: CheckoutSessionInput): Promise<{ sessionId: string; url: string }>;
+  /**
+   * Detaches a saved card from its customer, idempotently (a card already detached counts as done, so a
+   * retry after a crash finishes the removal). Throws on any other failure.
+   */
+  detachCard(paymentMethodId: string): Promise<void>;
   /** The card a completed setup saved, or null when it saved none. */
   cardOfSetup(setupIntentId: string): Promise<SavedCard | null>;
   /** The charge's amount and our order id (from the PaymentIntent metadata checkout sets). */

@@ -56,7 +56,7 @@ function classifyError(err: unknown): ProviderFailure {
 }
 
 /** Stripe's own idempotency keys, derived from our ids so a retry of the same thing is the same request. */
-export function stripeIdempotencyKey(kind: 'customer' | 'checkout', ourId: string): string {
+export function stripeIdempotencyKey(kind: 'customer' | 'checkout' | 'pm_detach', ourId: string): string {
   return `purse:${kind}:${ourId}`;
 }
 
@@ -78,6 +78,14 @@ export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhoo
       return { sessionId: session.id, url: session.url };
     },
     classifyError,
+    async detachCard(paymentMethodId) {
+      try {
+        await client.paymentMethods.detach(paymentMethodId, {}, { idempotencyKey: stripeIdempotencyKey('pm_detach', paymentMethodId) });
+      } catch (err) {
+        // Already detached (an earlier attempt got through before a crash): the goal is reached.
+        if ((err as { code?: string }).code !== 'payment_method_unexpected_state') throw err;
+      }
+    },
     cardOfSetup: (setupIntentId) => cardOfSetup(client, setupIntentId),
     chargeFacts: async (chargeId) => toChargeFacts(await client.charges.retrieve(chargeId)),
     verifyWebhook(rawBody, header, toleranceSeconds, receivedAtMs) {

@@ -10,6 +10,9 @@ import { registerHealthRoutes } from './health-routes.ts';
 import { registerCheckoutRoute } from '../checkout/checkout-route.ts';
 import { registerOrderRoute } from '../checkout/order-route.ts';
 import { registerPaymentMethodsRoute } from '../payment-methods/payment-methods-route.ts';
+import { registerPaymentMethodDefaultRoute } from '../payment-methods/payment-method-default-route.ts';
+import { registerPaymentMethodRemoveRoute } from '../payment-methods/payment-method-remove-route.ts';
+import { registerPortalSessionRoutes } from '../portal/portal-session-routes.ts';
 import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
 import { registerReconcileRoute } from '../stripe/reconcile-route.ts';
 import { registerBillingPage } from '../web/billing-page.ts';
@@ -28,6 +31,9 @@ export const ROUTES: RouteRegistrar[] = [
   registerCheckoutRoute,
   registerOrderRoute,
   registerPaymentMethodsRoute,
+  registerPaymentMethodDefaultRoute,
+  registerPaymentMethodRemoveRoute,
+  registerPortalSessionRoutes,
   registerStripeWebhookRoute,
   registerBillingPage,
 ];

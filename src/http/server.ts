@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import Fastify from 'fastify';
+import Fastify, { type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorSchema, type App, type RouteRegistrar } from '../api/kit.ts';
 import { PurseError } from '../errors/purse-error.ts';
@@ -25,6 +25,13 @@ const REDACTED_PATHS = [
   'req.headers["stripe-signature"]',
 ];
 
+/** Billing page links carry a single-use token in `?session=`: it never reaches a log line. */
+const URL_SECRET_PARAM = /([?&]session=)[^&#]*/g;
+
+function serializeRequest(request: FastifyRequest): Record<string, unknown> {
+  return { method: request.method, url: request.url.replace(URL_SECRET_PARAM, '$1[redacted]'), host: request.host, remoteAddress: request.ip };
+}
+
 export interface ServerOptions {
   limiter: RateLimiter;
   routes: RouteRegistrar[];
@@ -41,6 +48,7 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
     logger: {
       level: ctx.config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { req: serializeRequest },
       ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
     bodyLimit: BODY_LIMIT_BYTES,

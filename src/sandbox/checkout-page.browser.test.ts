@@ -81,6 +81,9 @@ describe.skipIf(!hasChromium)('hosted checkout page in Chromium', { timeout: bro
     expect(await page.locator('#total-amount').textContent()).toBe('50.00 BRL');
     expect(await page.locator('#tax-amount').textContent()).toBe('Calculated from your billing country');
     await fillCard(page, '4242 4242 4242 4242');
+    // The button shows what will be charged, tax included, before it is pressed (no "Update total" needed).
+    expect(await page.locator('#submit').textContent()).toBe('Pay 55.00 BRL');
+    expect(await page.locator('#total-amount').textContent()).toBe('55.00 BRL');
     await page.getByRole('button', { name: /^Pay / }).click();
     await page.waitForURL(`${merchant.origin}/success?session_id=${session.id}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Top-up successful');

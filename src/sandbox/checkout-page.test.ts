@@ -31,6 +31,37 @@ async function session(overrides: Stripe.Checkout.SessionCreateParams = {}): Pro
   return t.stripe.checkout.sessions.create(topupSessionParams(customer.id, overrides));
 }
 
+describe('honest totals and clear errors', () => {
+  it('never charges a total the page did not show: a stale "+ tax" total gets the new total and no charge', async () => {
+    const created = await session({ billing_address_collection: 'required', automatic_tax: { enabled: true } });
+    const first = await page(created.url as string);
+    expect(first.html).toContain('>Pay 50.00 BRL + tax</button>');
+    expect(first.html).toContain('name="shownTotal" id="shownTotal" value="tax-unknown"');
+    const stale = await submit(created.url as string, { ...card, ...address, shownTotal: 'tax-unknown' });
+    expect(stale.status).toBe(409);
+    expect(stale.html).toContain('Nothing was charged');
+    expect(stale.html).toContain('>Pay 55.00 BRL</button>');
+    expect((await t.stripe.checkout.sessions.retrieve(created.id)).status).toBe('open');
+    const confirmed = await submit(created.url as string, { ...card, ...address, shownTotal: 'brl:5500' });
+    expect(confirmed.status).toBe(303);
+    expect(await t.stripe.checkout.sessions.retrieve(created.id)).toMatchObject({ status: 'complete', amount_total: 5500 });
+  });
+
+  it('names the card number in a card-number error and marks that field', async () => {
+    const created = await session();
+    const res = await submit(created.url as string, { ...card, cardNumber: '4242 4242 4242 4241' });
+    expect(res.status).toBe(402);
+    expect(res.html).toContain('Card number: Your card number is incorrect.');
+    expect(res.html).toContain('id="cardNumber" name="cardNumber" value="" aria-invalid="true" aria-describedby="cardNumber-error"');
+  });
+
+  it("shows the account's name (the tenant Purse named the customer after)", async () => {
+    const named = await t.stripe.customers.create({ name: 'Acme Telecom' });
+    const created = await t.stripe.checkout.sessions.create(topupSessionParams(named.id));
+    expect((await page(created.url as string)).html).toContain('Account: <strong id="account-name">Acme Telecom</strong>');
+  });
+});
+
 describe('hosted checkout page over plain HTTP', () => {
   it('shows the amount, a labelled card form and a cancel link, with no address or tax when not asked for', async () => {
     const created = await session();

@@ -1,3 +1,4 @@
+import { LIVE_TOTALS_SCRIPT_CSP } from './page/live-totals-script.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export const requestBodyLimitBytes = 1024 * 1024;
@@ -39,7 +40,7 @@ export function sendHtml(res: ServerResponse, status: number, html: string): voi
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),
     'cache-control': 'no-store',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'",
+    'content-security-policy': `default-src 'none'; style-src 'unsafe-inline'; script-src ${LIVE_TOTALS_SCRIPT_CSP}; base-uri 'none'`,
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
   });

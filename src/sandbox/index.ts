@@ -33,6 +33,8 @@ export interface SandboxOptions {
   clock?: SandboxClock;
   /** Base for hosted page URLs, when the sandbox is reached through another address. */
   publicUrl?: string;
+  /** Host name browsers reach this machine by (e.g. PUBLIC_URL's); page URLs use it with the port listened on. */
+  publicHostname?: string;
   logger?: (line: Record<string, unknown>) => void;
   /** Webhook retry backoff; tests shrink it so retries take milliseconds. */
   webhookRetry?: WebhookRetryOptions;
@@ -119,7 +121,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const server = createSandboxServer({ core, api: internals.api, control: internals.control, beforeRequest: internals.sweep, logger });
   const port = await listen(server, opts.port ?? 0, host);
   const url = `http://${urlHost(host)}:${port}`;
-  internals.setPublicUrl(opts.publicUrl ?? url);
+  internals.setPublicUrl(opts.publicUrl ?? (opts.publicHostname ? `http://${urlHost(opts.publicHostname)}:${port}` : url));
   const sweepTimer = setInterval(internals.sweep, expirySweepIntervalMs);
   sweepTimer.unref();
   return {

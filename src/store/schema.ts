@@ -17,6 +17,7 @@ export interface Database {
   holds: HoldRow;
   refund_clawbacks: RefundClawbackRow;
   disputes: DisputeRow;
+  portal_sessions: PortalSessionRow;
 }
 
 export interface CheckoutOrderRow {
@@ -202,4 +203,16 @@ export interface DisputeRow {
   created_at_ms: bigint;
   updated_at_ms: bigint;
   closed_at_ms: bigint | null;
+}
+
+export interface PortalSessionRow {
+  id: string;
+  tenant_id: string;
+  link_token_hash: string;
+  cookie_hash: string | null;
+  return_url: string | null;
+  link_expires_at_ms: bigint;
+  opened_at_ms: bigint | null;
+  expires_at_ms: bigint | null;
+  created_at_ms: bigint;
 }

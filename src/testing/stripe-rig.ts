@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { type Sandbox, createManualClock, startSandbox } from '../sandbox/index.ts';
-import { gatewayFromConfig } from '../gateway/stripe-gateway.ts';
+import { SANDBOX_SECRET_KEY, gatewayFromConfig, stripeClient } from '../gateway/stripe-gateway.ts';
 import { parseConfig } from '../config/config.ts';
 import { asKey, setupTenant, type TestTenant } from './api.ts';
 import { type TestPurse, type TestPurseOptions, startTestPurse } from './harness.ts';
@@ -16,6 +16,8 @@ const FAST_RETRY = { baseDelayMs: 1, delayMaxMs: 5, attemptsMax: 4, timeoutMs: 5
 export interface Rig {
   purse: TestPurse;
   sandbox: Sandbox;
+  /** The test's own view of Stripe: an SDK client on the sandbox (Purse's goes through ctx.payments). */
+  stripe: Stripe;
   tenant: TestTenant;
   baseUrl: string;
   close(): Promise<void>;
@@ -28,7 +30,11 @@ export interface RigOptions {
   currency?: string;
   /** Further options for the Purse (its Stripe gateway and clock are the rig's). */
   purse?: Omit<TestPurseOptions, 'payments' | 'nowMs'>;
+  /** Listen on this port (so PUBLIC_URL can name it); a free one by default. */
+  port?: number;
 }
+
+const RIG_STRIPE_TIMEOUT_MS = 5_000;
 
 export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const clock = createManualClock(RIG_START_MS);
@@ -36,11 +42,12 @@ export async function startRig(opts: RigOptions = {}): Promise<Rig> {
   const env = { STRIPE_TIMEOUT_MS: '2000', ...opts.env };
   const payments = gatewayFromConfig(parseConfig({ ...env, STRIPE_SANDBOX_PORT: String(sandbox.port) }), sandbox);
   const purse = await startTestPurse(env, { ...opts.purse, payments, nowMs: () => clock.nowMs() });
-  const baseUrl = await purse.app.listen({ port: 0, host: '127.0.0.1' });
+  const baseUrl = await purse.app.listen({ port: opts.port ?? 0, host: '127.0.0.1' });
   if (opts.deliverWebhooks !== false) sandbox.addWebhookEndpoint(`${baseUrl}/v1/webhooks/stripe`);
   const tenant = await setupTenant(purse, opts.currency ?? 'BRL');
+  const stripe = stripeClient({ secretKey: SANDBOX_SECRET_KEY, apiUrl: sandbox.url, timeoutMs: RIG_STRIPE_TIMEOUT_MS });
   return {
-    purse, sandbox, tenant, baseUrl,
+    purse, sandbox, tenant, baseUrl, stripe,
     async close() {
       await sandbox.close();
       await purse.close();

@@ -1,41 +1,72 @@
-import { Type } from 'typebox';
-import type { RouteRegistrar } from '../api/kit.ts';
-import { escapeHtml } from './html.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { App, RouteRegistrar } from '../api/kit.ts';
+import type { Ctx } from '../context.ts';
+import { openPortalSession } from '../portal/open-portal-session.ts';
+import { registerBillingActions } from './billing-actions.ts';
+import type { ReturnQuery } from './billing-banners.ts';
+import { isSettled, tenantOrder } from './billing-view.ts';
+import { renderFor } from './render-page.ts';
+import { type PageRequest, pageRequest, readSession, sessionCookie } from './page-http.ts';
+import { type NoticeKind, renderNotice } from './render-notices.ts';
 
 /**
- * `/billing`: the plain landing page Stripe returns customers to (`?topup=success|cancelled&order=…`).
- * It says what happened and never trusts the query string for money: the wallet is credited by the
- * webhook, not by this redirect. The full billing page (portal sessions) comes later.
+ * `/billing`: the customer's billing page, opened through a portal link (`?session=…`, traded once for a
+ * cookie) and the landing page Stripe returns customers to. Forms post to `/billing/*` (billing-actions.ts).
  */
-const BANNERS = {
-  success: { title: 'Payment received', text: 'Thank you. Your top-up is being credited to your wallet; this usually takes a few seconds.' },
-  cancelled: { title: 'Top-up cancelled', text: 'No charge was made. You can start a new top-up at any time.' },
-} as const;
+const FORM_BODY_LIMIT_BYTES = 8 * 1024;
+const QUERY_VALUE_LENGTH_MAX = 200;
+const hidden = { schema: { hide: true }, config: { auth: { kind: 'public' as const } } };
 
-export const registerBillingPage: RouteRegistrar = (app) => {
-  app.get('/billing', {
-    config: { auth: { kind: 'public' } },
-    schema: {
-      hide: true,
-      querystring: Type.Object({ topup: Type.Optional(Type.String({ maxLength: 20 })), order: Type.Optional(Type.String({ maxLength: 64 })) }),
-    },
-  }, async (request, reply) => {
-    const { topup, order } = request.query;
-    const banner = topup === 'success' || topup === 'cancelled' ? BANNERS[topup] : undefined;
-    void reply.type('text/html; charset=utf-8').header('cache-control', 'no-store');
-    return renderBilling(banner, topup, order);
+export const registerBillingPage: RouteRegistrar = (app, ctx) => {
+  void app.register(async (scope) => {
+    const pages = scope as unknown as App;
+    pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT_BYTES }, (_request, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(String(body))));
+    });
+    pages.get('/billing', hidden, async (request, reply) => showBilling(ctx, request, reply));
+    pages.get('/billing/status', hidden, async (request, reply) => orderStatus(ctx, request, reply));
+    registerBillingActions(pages, ctx, hidden);
   });
 };
 
-function renderBilling(banner: { title: string; text: string } | undefined, topup: string | undefined, order: string | undefined): string {
-  const body = banner
-    ? `<div role="status" class="banner ${topup === 'success' ? 'ok' : 'info'}" data-topup="${escapeHtml(topup ?? '')}"><h1>${banner.title}</h1><p>${banner.text}</p>` +
-      `${order ? `<p>Reference: <code>${escapeHtml(order)}</code></p>` : ''}</div>`
-    : '<h1>Billing</h1><p>Open this page through your account\'s billing link.</p>';
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Billing</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}
-.banner{border-radius:6px;padding:1rem 1.25rem}.ok{background:#e7f6ec;border:1px solid #9fd8b1}.info{background:#eef2f8;border:1px solid #b9c7dd}
-h1{font-size:1.4rem;margin:0 0 .5rem}</style></head>
-<body><main>${body}</main></body></html>`;
+function queryOf(request: FastifyRequest): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [key, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+    if (typeof value === 'string' && value.length <= QUERY_VALUE_LENGTH_MAX) out[key] = value;
+  }
+  return out;
+}
+
+async function showBilling(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  const page = pageRequest(request, reply);
+  const query = queryOf(request);
+  if (query.session !== undefined) {
+    const opened = await openPortalSession(ctx, query.session);
+    if (!opened) return reply.status(410).send(renderNotice('link_invalid', page.t, page.lang, page.nonce));
+    // Drop the token from the address bar and history at once; the cookie carries the session from here.
+    return reply.header('set-cookie', sessionCookie(ctx, opened)).redirect('/billing', 303);
+  }
+  const session = await readSession(ctx, request);
+  if (!session) return sendLanding(reply, page, query);
+  return reply.send(await renderFor(ctx, page, session, { query }));
+}
+
+/** No session: a return from Checkout still gets an honest word (never "credited"), anything else the way back. */
+function sendLanding(reply: FastifyReply, page: PageRequest, query: ReturnQuery): FastifyReply {
+  const kind: NoticeKind = query.topup === 'success' ? 'landing_paid'
+    : query.card === 'saved' ? 'landing_card'
+    : query.topup === 'cancelled' || query.card === 'cancelled' ? 'landing_cancelled'
+    : 'session_ended';
+  const orderId = query.order && /^cto_[0-9A-Z]{26}$/.test(query.order) ? query.order : undefined;
+  return reply.status(kind === 'session_ended' ? 401 : 200).send(renderNotice(kind, page.t, page.lang, page.nonce, orderId));
+}
+
+/** `GET /billing/status?order=…`: the tiny JSON the return page polls until the webhook has done its work. */
+async function orderStatus(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+  void reply.header('cache-control', 'no-store');
+  const session = await readSession(ctx, request);
+  if (!session) return reply.status(401).send({ error: 'Unauthorized', code: 'UNAUTHORIZED' });
+  const order = await tenantOrder(ctx, session.tenantId, queryOf(request).order);
+  if (!order) return reply.status(404).send({ error: 'Not found', code: 'NOT_FOUND' });
+  return reply.send({ orderId: order.id, purpose: order.purpose, state: order.state, settled: isSettled(order) });
 }

@@ -53,6 +53,8 @@ const styles = `
   button.primary { background: #635bff; color: #fff; }
   button.secondary { background: #fff; color: #635bff; }
   .note { color: #55606e; font-size: .85rem; }
+  .field-error { color: #9b1c1c; font-size: .9rem; margin: .25rem 0 0; }
+  .account { margin: 0 0 1rem; }
   :focus-visible { outline: 3px solid #7a73ff; outline-offset: 2px; }
 `;
 

@@ -1,7 +1,7 @@
 import type { SessionRecord } from '../checkout-types.ts';
 import { canConvert, computeTaxMinor, convertMinor, formatMinor, presentmentCurrencies, taxRateBasisPoints } from '../money.ts';
-import { html, layout } from './html.ts';
-import type { Html } from './html.ts';
+import { Html, html, layout } from './html.ts';
+import { LIVE_TOTALS_SCRIPT } from './live-totals-script.ts';
 
 export type FormValues = Record<string, string>;
 
@@ -11,6 +11,10 @@ export interface CheckoutView {
   /** Country to compute tax with when the form has none yet (e.g. the customer's saved address). */
   fallbackCountry: string | null;
   error: string | null;
+  /** The Stripe error code, so a card-number error is shown and announced at the card number. */
+  errorCode?: string | null;
+  /** The customer's name (Purse names its customers after the tenant), shown so the payer knows the account. */
+  customerName?: string | null;
 }
 
 const countries: readonly (readonly [string, string])[] = [
@@ -27,14 +31,43 @@ interface Totals {
   country: string | null;
 }
 
-function totalsFor(view: CheckoutView): Totals {
+function totalsFor(view: CheckoutView, countryChoice?: string | null): Totals {
   const { session, lineItems } = view.record;
   const subtotal = lineItems.reduce((sum, item) => sum + item.unitAmountMinor * item.quantity, 0);
-  const country = view.values.country || view.fallbackCountry;
+  const country = countryChoice !== undefined ? countryChoice : view.values.country || view.fallbackCountry;
   if (!session.automatic_tax.enabled) return { subtotal, tax: 0, total: subtotal, country };
   if (!country) return { subtotal, tax: null, total: subtotal, country: null };
   const tax = computeTaxMinor(subtotal, country);
   return { subtotal, tax, total: subtotal + tax, country };
+}
+
+/** What the Pay button says and charges for a country and currency: the total with tax, never less. */
+export interface PayFigures {
+  label: string;
+  /** `currency:amountMinor` of the total shown; the page posts it back so a charge never differs from it. */
+  token: string;
+  tax: string;
+  total: string;
+  presentment: string;
+}
+
+export function payFigures(view: CheckoutView, country: string | null, payCurrency: string): PayFigures {
+  const currency = view.record.session.currency ?? 'usd';
+  const totals = totalsFor(view, country);
+  const payMinor = payCurrency === currency ? totals.total : convertMinor(totals.total, currency, payCurrency);
+  const taxUnknown = totals.tax === null;
+  return {
+    label: taxUnknown ? `Pay ${formatMinor(payMinor, payCurrency)} + tax` : `Pay ${formatMinor(payMinor, payCurrency)}`,
+    token: taxUnknown ? 'tax-unknown' : `${payCurrency}:${payMinor}`,
+    tax: totals.tax === null ? 'Calculated from your billing country' : formatMinor(totals.tax, currency),
+    total: formatMinor(totals.total, currency),
+    presentment: formatMinor(payMinor, payCurrency),
+  };
+}
+
+/** The token of what the current form values would charge (see PayFigures.token). */
+export function payToken(view: CheckoutView, payCurrency: string): string {
+  return payFigures(view, view.values.country || view.fallbackCountry, payCurrency).token;
 }
 
 export function offeredCurrencies(record: SessionRecord): string[] {
@@ -67,9 +100,9 @@ function summary(view: CheckoutView, totals: Totals, payCurrency: string): Html 
 </section>`;
 }
 
-function textField(id: string, label: string, values: FormValues, extra: { required?: boolean; autocomplete?: string; placeholder?: string; inputmode?: string } = {}): Html {
+function textField(id: string, label: string, values: FormValues, extra: { required?: boolean; autocomplete?: string; placeholder?: string; inputmode?: string; invalid?: boolean } = {}): Html {
   return html`<label for="${id}">${label}${extra.required ? ' (required)' : ''}</label>
-<input type="text" id="${id}" name="${id}" value="${values[id] ?? ''}"${extra.required ? html` required` : ''}${extra.autocomplete ? html` autocomplete="${extra.autocomplete}"` : ''}${extra.placeholder ? html` placeholder="${extra.placeholder}"` : ''}${extra.inputmode ? html` inputmode="${extra.inputmode}"` : ''}>`;
+<input type="text" id="${id}" name="${id}" value="${values[id] ?? ''}"${extra.invalid ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}${extra.required ? html` required` : ''}${extra.autocomplete ? html` autocomplete="${extra.autocomplete}"` : ''}${extra.placeholder ? html` placeholder="${extra.placeholder}"` : ''}${extra.inputmode ? html` inputmode="${extra.inputmode}"` : ''}>`;
 }
 
 function methodChoice(values: FormValues): Html {
@@ -81,10 +114,13 @@ function methodChoice(values: FormValues): Html {
 </fieldset>`;
 }
 
-function cardFields(values: FormValues, hasError: boolean): Html {
-  return html`<fieldset${hasError ? html` aria-describedby="payment-error"` : ''}>
+const CARD_NUMBER_ERROR_CODES = ['incorrect_number', 'incomplete_number', 'invalid_number'];
+
+function cardFields(values: FormValues, hasError: boolean, numberError: string | null): Html {
+  return html`<fieldset${hasError && !numberError ? html` aria-describedby="payment-error"` : ''}>
   <legend>Card details</legend>
-  ${textField('cardNumber', 'Card number', values, { autocomplete: 'cc-number', placeholder: '4242 4242 4242 4242', inputmode: 'numeric' })}
+  ${textField('cardNumber', 'Card number', values, { autocomplete: 'cc-number', placeholder: '4242 4242 4242 4242', inputmode: 'numeric', invalid: numberError !== null })}
+  ${numberError ? html`<p class="field-error" id="cardNumber-error">Card number: ${numberError}</p>` : ''}
   ${textField('cardExpiry', 'Expiry date (MM / YY)', values, { autocomplete: 'cc-exp', placeholder: 'MM / YY' })}
   ${textField('cardCvc', 'Security code (CVC)', values, { autocomplete: 'cc-csc', placeholder: '123', inputmode: 'numeric' })}
   ${textField('cardName', 'Name on card', values, { autocomplete: 'cc-name' })}
@@ -120,19 +156,23 @@ export function renderCheckoutPage(view: CheckoutView): string {
   const isPayment = session.mode === 'payment';
   const needsAddress = session.billing_address_collection === 'required' || session.automatic_tax.enabled;
   const canUpdate = isPayment && (session.automatic_tax.enabled || offeredCurrencies(view.record).length > 1);
-  const payLabel = isPayment ? `Pay ${formatMinor(payCurrency === currency ? totals.total : convertMinor(totals.total, currency, payCurrency), payCurrency)}` : 'Save card';
+  const figures = payFigures(view, view.values.country || view.fallbackCountry, payCurrency);
+  const numberError = view.error && CARD_NUMBER_ERROR_CODES.includes(view.errorCode ?? '') ? view.error : null;
   const body = html`<h1>${isPayment ? 'Complete your payment' : 'Save a card for future payments'}</h1>
+${view.customerName ? html`<p class="account">Account: <strong id="account-name">${view.customerName}</strong></p>` : ''}
 ${isPayment ? summary(view, totals, payCurrency) : html`<p>Your card will be saved for later payments. You are not charged now.</p>`}
 <form method="post" action="/c/pay/${session.id}">
-  ${view.error ? html`<div class="error" role="alert" id="payment-error">${view.error}</div>` : ''}
+  ${view.error && !numberError ? html`<div class="error" role="alert" id="payment-error">${view.error}</div>` : ''}
+  ${numberError ? html`<div class="error" role="alert">Check the card number: ${numberError}</div>` : ''}
   <label for="email">Email</label>
   <input type="email" id="email" name="email" autocomplete="email" value="${view.values.email ?? session.customer_email ?? ''}">
   ${isPayment ? methodChoice(view.values) : ''}
-  ${cardFields(view.values, view.error !== null)}
+  ${cardFields(view.values, view.error !== null, numberError)}
   ${needsAddress ? addressFields(view.values, true) : ''}
   ${isPayment && offeredCurrencies(view.record).length > 1 ? currencyChoice(view.record, payCurrency) : ''}
+  ${isPayment ? html`<input type="hidden" name="shownTotal" id="shownTotal" value="${figures.token}">` : ''}
   <div class="actions">
-    <button type="submit" name="action" value="pay" class="primary" id="submit">${payLabel}</button>
+    <button type="submit" name="action" value="pay" class="primary" id="submit">${isPayment ? figures.label : 'Save card'}</button>
     ${canUpdate ? html`<button type="submit" name="action" value="update" class="secondary" formnovalidate>Update total</button>` : ''}
   </div>
 </form>
@@ -141,8 +181,25 @@ ${session.cancel_url ? html`<p><a href="${session.cancel_url}" id="cancel-link">
   <li>4242 4242 4242 4242: succeeds</li><li>4000 0000 0000 0002: declined</li>
   <li>4000 0025 0000 3155: authenticates here; off-session charges later need authentication</li>
   <li>Any future expiry date and any 3-digit CVC.</li>
-</ul></details>`;
+</ul></details>
+${canUpdate ? liveTotals(view) : ''}`;
   return layout(isPayment ? 'Checkout · Stripe sandbox' : 'Save card · Stripe sandbox', body);
+}
+
+/**
+ * Progressive: every (country, currency) total computed here, so the Pay button shows the amount with tax
+ * as soon as the country is chosen, before any click. Without JavaScript, "Update total" does the same.
+ */
+function liveTotals(view: CheckoutView): Html {
+  const table: Record<string, PayFigures> = {};
+  for (const payCurrency of offeredCurrencies(view.record)) {
+    for (const country of ['', ...countries.map(([code]) => code)]) {
+      table[`${country}|${payCurrency}`] = payFigures(view, country || view.fallbackCountry, payCurrency);
+    }
+  }
+  const data = JSON.stringify({ currency: view.record.session.currency ?? 'usd', figures: table }).replace(/</g, '\\u003c');
+  return html`<script type="application/json" id="totals-data">${new Html(data)}</script>
+<script>${new Html(LIVE_TOTALS_SCRIPT)}</script>`;
 }
 
 export function successUrlFor(record: SessionRecord): string | null {

@@ -6,7 +6,7 @@ import type { SandboxCore } from '../core.ts';
 import { cardError, SandboxStripeError } from '../errors.ts';
 import { BodyTooLargeError, readBody, redirect, sendHtml } from '../http.ts';
 import type { CardExpiry } from '../objects.ts';
-import { renderCheckoutPage, renderClosedPage, renderNotFoundPage, successUrlFor } from './render.ts';
+import { offeredCurrencies, payToken, renderCheckoutPage, renderClosedPage, renderNotFoundPage, successUrlFor } from './render.ts';
 import type { FormValues } from './render.ts';
 
 const pageBodyLimitBytes = 16 * 1024;
@@ -52,9 +52,22 @@ function payInputFromForm(values: FormValues, nowMs: number): PayInput {
   return input;
 }
 
-function checkoutView(core: SandboxCore, record: SessionRecord, values: FormValues, error: string | null): string {
+function checkoutView(core: SandboxCore, record: SessionRecord, values: FormValues, error: string | null, errorCode: string | null = null): string {
   const customer = record.session.customer ? core.state.customers.get(record.session.customer) : undefined;
-  return renderCheckoutPage({ record, values, error, fallbackCountry: customer?.address?.country ?? null });
+  return renderCheckoutPage({ record, values, error, errorCode, fallbackCountry: customer?.address?.country ?? null, customerName: customer?.name ?? null });
+}
+
+/**
+ * The page posts back the total its Pay button showed. If the form now adds up to something else (the
+ * country or currency changed without the total being refreshed), nothing is charged: the page shows
+ * the new total and asks again. A post without it (scripts, tests) is charged as computed.
+ */
+function totalChanged(core: SandboxCore, record: SessionRecord, values: FormValues): boolean {
+  if (record.session.mode !== 'payment' || values.shownTotal === undefined) return false;
+  const customer = record.session.customer ? core.state.customers.get(record.session.customer) : undefined;
+  const view = { record, values, error: null, fallbackCountry: customer?.address?.country ?? null };
+  const payCurrency = offeredCurrencies(record).includes(values.presentmentCurrency ?? '') ? values.presentmentCurrency! : record.session.currency ?? 'usd';
+  return payToken(view, payCurrency) !== values.shownTotal;
 }
 
 async function handlePost(core: SandboxCore, req: IncomingMessage, res: ServerResponse, record: SessionRecord): Promise<void> {
@@ -67,12 +80,17 @@ async function handlePost(core: SandboxCore, req: IncomingMessage, res: ServerRe
     sendHtml(res, 200, checkoutView(core, record, values, null));
     return;
   }
+  if (totalChanged(core, record, values)) {
+    const { cardNumber: _n, cardCvc: _c, ...kept } = values;
+    sendHtml(res, 409, checkoutView(core, record, kept, 'The total changed (tax for your billing country). Nothing was charged: check the new total and press Pay again.'));
+    return;
+  }
   try {
     paySession(core, record, payInputFromForm(values, core.clock.nowMs()));
   } catch (error) {
     if (!(error instanceof SandboxStripeError)) throw error;
     const { cardNumber: _cardNumber, cardCvc: _cardCvc, ...kept } = values;
-    sendHtml(res, error.status, checkoutView(core, record, kept, error.body.message));
+    sendHtml(res, error.status, checkoutView(core, record, kept, error.body.message, error.body.code ?? null));
     return;
   }
   redirect(res, successUrlFor(record) ?? record.pageUrl);

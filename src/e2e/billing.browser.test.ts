@@ -1,0 +1,204 @@
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fillHostedCheckout } from '../sandbox/test-support.ts';
+import { PORTAL_SESSION_LIFETIME_MS } from '../portal/open-portal-session.ts';
+import { admin, asKey, setupTenant, type TestTenant } from '../testing/api.ts';
+import { seriousA11yViolations } from '../testing/axe.ts';
+import { browserAvailable, launchChromium } from '../testing/browser.ts';
+import { freePort } from '../testing/process.ts';
+import { type Rig, startRig, walletOf } from '../testing/stripe-rig.ts';
+
+const E2E_TIMEOUT_MS = 120_000;
+const WAIT_MS = 20_000;
+const FIRST_LOAD_BYTES_MAX = 50 * 1024;
+const MOBILE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+const SCREENSHOTS_DIR = new URL('../../docs/screenshots/', import.meta.url).pathname;
+const hasBrowser = browserAvailable();
+
+/**
+ * The customer's billing page in Chromium: a portal link opened, top-ups paid on the sandbox's hosted
+ * Checkout and credited by webhook, cards managed, every page checked by axe-core, at 390 px too.
+ * PURSE_SCREENSHOTS=1 also writes the README's screenshots to docs/screenshots/.
+ */
+describe.skipIf(!hasBrowser)('billing page in a real browser', { timeout: E2E_TIMEOUT_MS }, () => {
+  let rig: Rig;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    rig = await startRig({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}` } });
+    browser = await launchChromium();
+  }, E2E_TIMEOUT_MS);
+
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.close();
+  });
+
+  async function linkFor(tenant: TestTenant): Promise<string> {
+    return (await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/portal-sessions', {})).body.url as string;
+  }
+
+  /** A fresh browser profile; axe needs its script injected, so those contexts bypass the page's CSP. */
+  async function contextFor(opts: { locale?: string; viewport?: { width: number; height: number }; forAxe?: boolean } = {}): Promise<BrowserContext> {
+    return browser.newContext({ locale: opts.locale ?? 'en-US', viewport: opts.viewport ?? DESKTOP, bypassCSP: opts.forAxe ?? false });
+  }
+
+  async function expectAccessible(page: Page): Promise<void> {
+    expect(await seriousA11yViolations(page)).toEqual([]);
+  }
+
+  async function payOnCheckout(page: Page, card = '4242 4242 4242 4242'): Promise<void> {
+    await page.waitForURL(/\/c\/pay\/cs_test_/);
+    await fillHostedCheckout(page, card);
+    // The button shows the total with tax before it is pressed (BR: 10 % in the sandbox).
+    await page.getByRole('button', { name: 'Pay 55.00 BRL' }).click();
+  }
+
+  async function saveCardOnCheckout(page: Page, card: string): Promise<void> {
+    await page.waitForURL(/\/c\/pay\/cs_test_/);
+    await page.getByLabel('Card number').fill(card);
+    await page.getByLabel('Expiry date (MM / YY)').fill('12 / 34');
+    await page.getByLabel('Security code (CVC)').fill('123');
+    await page.getByRole('button', { name: 'Save card' }).click();
+  }
+
+  it('portal link → page → top-up → Checkout → back → processing → credited', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    const context = await contextFor();
+    const page = await context.newPage();
+    await page.goto(await linkFor(tenant));
+    expect(new URL(page.url()).search).toBe('');
+    await page.getByRole('button', { name: /R\$50\.00/ }).click();
+    await payOnCheckout(page);
+    await page.waitForURL(/\/billing\?topup=success&order=cto_/);
+    // The page polls the status endpoint under its own CSP and reloads once the webhook has credited.
+    await page.getByRole('heading', { name: 'Top-up complete' }).waitFor({ timeout: WAIT_MS });
+    expect(await page.locator('#balance').textContent()).toBe('R$50.00');
+    expect((await walletOf({ ...rig, tenant })).balance).toBe(50);
+    await context.close();
+  });
+
+  it('add card → make default → remove', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    const context = await contextFor({ forAxe: true });
+    const page = await context.newPage();
+    await page.goto(await linkFor(tenant));
+    for (const card of ['4242 4242 4242 4242', '5555 5555 5555 4444']) {
+      await page.getByRole('button', { name: 'Add card' }).click();
+      await saveCardOnCheckout(page, card);
+      await page.waitForURL(/\/billing\?card=saved&order=cto_/);
+      await page.getByRole('heading', { name: 'Card saved' }).waitFor({ timeout: WAIT_MS });
+      rig.sandbox.advanceClock(1_000);
+    }
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Make default — Mastercard ending in 4444' }).click();
+    await page.getByText('Default card changed.').waitFor();
+    expect(await page.locator('li[data-card="4444"] .badge').textContent()).toBe('Default');
+    await page.getByRole('button', { name: 'Remove — Mastercard ending in 4444' }).click();
+    await page.getByText('Card removed.').waitFor();
+    expect(await page.locator('li[data-card]').count()).toBe(1);
+    expect(await page.locator('li[data-card="4242"] .badge').textContent()).toBe('Default');
+    await context.close();
+  });
+
+  it('cancelled banner → Try again reopens Checkout for the same amount', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    const context = await contextFor({ forAxe: true });
+    const page = await context.newPage();
+    await page.goto(await linkFor(tenant));
+    await page.getByLabel('Amount').fill('12.5');
+    await page.getByRole('button', { name: 'Top up', exact: true }).click();
+    await page.waitForURL(/\/c\/pay\/cs_test_/);
+    await page.getByRole('link', { name: /Cancel and return/ }).click();
+    await page.getByRole('heading', { name: 'Top-up cancelled' }).waitFor();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.waitForURL(/\/c\/pay\/cs_test_/);
+    expect(await page.locator('#subtotal-amount').textContent()).toContain('12.50');
+    await context.close();
+  });
+
+  it('shows a clear page for an expired session and for a used link, and refuses a forged form', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    const context = await contextFor({ forAxe: true });
+    const page = await context.newPage();
+    const link = await linkFor(tenant);
+    await page.goto(link);
+    await page.locator('input[name=csrf]').first().evaluate((input) => {
+      (input as unknown as { value: string }).value = 'forged';
+    });
+    await page.getByRole('button', { name: 'Top up', exact: true }).click();
+    await page.getByRole('heading', { name: 'This form has expired' }).waitFor();
+    await expectAccessible(page);
+    await page.goto(link);
+    await page.getByRole('heading', { name: 'This billing link is no longer valid' }).waitFor();
+    await expectAccessible(page);
+    rig.sandbox.advanceClock(PORTAL_SESSION_LIFETIME_MS + 1);
+    await page.goto(`${rig.baseUrl}/billing`);
+    await page.getByRole('heading', { name: 'Your billing session has ended' }).waitFor();
+    await expectAccessible(page);
+    const orders = await rig.purse.ctx.store.db.selectFrom('checkout_orders').select('id').where('tenant_id', '=', tenant.tenantId).execute();
+    expect(orders).toEqual([]);
+    await context.close();
+  });
+
+  it('pt-BR at 390 px: Portuguese, R$ 1.234,50, no horizontal scroll, accessible', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '1234.5', reason: 'Crédito de boas-vindas' });
+    await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '-34.5', reason: 'Correção' });
+    const context = await contextFor({ locale: 'pt-BR', viewport: MOBILE, forAxe: true });
+    const page = await context.newPage();
+    await page.goto(await linkFor(tenant));
+    const balance = await page.locator('#balance').textContent({ timeout: WAIT_MS }).catch(async () => {
+      throw new Error(`no balance on ${page.url()}: ${(await page.content()).replace(/<style[\s\S]*<\/style>/, '').slice(0, 2000)}`);
+    });
+    expect(balance).toBe('R$\u00a01.200,00');
+    await page.getByRole('heading', { name: 'Adicionar saldo' }).waitFor();
+    const overflow = await page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+    expect(overflow).toBe(0);
+    await expectAccessible(page);
+    await page.getByLabel('Valor').fill('0,1');
+    await page.getByRole('button', { name: 'Recarregar', exact: true }).click();
+    await page.getByText('A recarga mínima é R$\u00a00,50.').waitFor().catch(async () => {
+      throw new Error(`no minimum message; page says: ${await page.locator('.field-error').textContent()}`);
+    });
+    await expectAccessible(page);
+    await context.close();
+  });
+
+  it('first load is at most 50 KB with no third-party request', async () => {
+    const tenant = await setupTenant(rig.purse, 'USD');
+    for (let i = 0; i < 20; i++) await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '5', reason: `Credit ${i}` });
+    const context = await contextFor();
+    const page = await context.newPage();
+    const responses: Array<{ url: string; bytes: Promise<number> }> = [];
+    page.on('response', (response) => {
+      responses.push({ url: response.url(), bytes: response.request().sizes().then((s) => s.responseBodySize + s.responseHeadersSize) });
+    });
+    await page.goto(await linkFor(tenant), { waitUntil: 'networkidle' });
+    const origins = new Set(responses.map((r) => new URL(r.url).origin));
+    expect([...origins]).toEqual([rig.baseUrl]);
+    const total = (await Promise.all(responses.map((r) => r.bytes))).reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(FIRST_LOAD_BYTES_MAX);
+    if (process.env.PURSE_SCREENSHOTS === '1') await screenshots(context, page, tenant);
+    await context.close();
+  });
+
+  async function screenshots(context: BrowserContext, page: Page, tenant: TestTenant): Promise<void> {
+    mkdirSync(SCREENSHOTS_DIR, { recursive: true });
+    await page.screenshot({ path: `${SCREENSHOTS_DIR}billing-desktop.png`, fullPage: true });
+    const mobile = await browser.newContext({ locale: 'pt-BR', viewport: MOBILE });
+    const mpage = await mobile.newPage();
+    await mpage.goto(await linkFor(tenant));
+    await mpage.screenshot({ path: `${SCREENSHOTS_DIR}billing-mobile-pt-BR.png`, fullPage: true });
+    await mobile.close();
+    void context;
+  }
+});

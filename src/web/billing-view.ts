@@ -1,0 +1,95 @@
+import { PurseError } from '../errors/purse-error.ts';
+import { findOrder } from '../checkout/orders-store.ts';
+import { listTransactions } from '../ledger/list-transactions.ts';
+import type { TransactionView } from '../ledger/transaction-view.ts';
+import { minorDigits } from '../money/currencies.ts';
+import { type TopupBounds, topupBounds } from '../money/limits.ts';
+import { parseMajor } from '../money/money.ts';
+import { listPaymentMethods, type PaymentMethodView } from '../payment-methods/payment-method-view.ts';
+import type { PortalSession } from '../portal/open-portal-session.ts';
+import { readWallet } from '../wallet/read-wallet.ts';
+import type { CheckoutOrderRow } from '../store/schema.ts';
+import type { Ctx } from '../context.ts';
+
+/** Everything the billing page shows for one tenant, read in a handful of indexed queries. */
+export const HISTORY_PAGE_SIZE = 20;
+const PRESET_CANDIDATES_MAJOR = [10n, 20n, 50n, 100n, 200n, 500n];
+const PRESETS_MAX = 4;
+
+export interface BillingData {
+  currency: string;
+  balanceMinor: bigint;
+  heldMinor: bigint;
+  cards: PaymentMethodView[];
+  history: TransactionView[];
+  nextCursor: string | null;
+  isFirstPage: boolean;
+  bounds: TopupBounds;
+  presetsMinor: bigint[];
+}
+
+export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
+  const wallet = await readWallet(ctx, session.tenantId);
+  const currency = wallet.currency;
+  const [cards, page] = await Promise.all([
+    listPaymentMethods(ctx.store.db, session.tenantId),
+    readHistory(ctx, session.tenantId, cursor),
+  ]);
+  const bounds = topupBounds(currency, ctx.config.topupLimits);
+  return {
+    currency,
+    balanceMinor: toMinor(wallet.balance, currency),
+    heldMinor: toMinor(wallet.held, currency),
+    cards,
+    history: page.data,
+    nextCursor: page.nextCursor,
+    isFirstPage: page.isFirstPage,
+    bounds,
+    presetsMinor: presets(currency, bounds),
+  };
+}
+
+/** Newest first, keyset-paged on (tenant_id, seq): the first page is one index range scan. A bad cursor shows the first page. */
+async function readHistory(ctx: Ctx, tenantId: string, cursor: string | undefined) {
+  const limit = String(HISTORY_PAGE_SIZE);
+  try {
+    return { ...(await listTransactions(ctx, tenantId, { limit, cursor })), isFirstPage: cursor === undefined };
+  } catch (err) {
+    if (!(err instanceof PurseError) || err.code !== 'CURSOR_INVALID') throw err;
+    return { ...(await listTransactions(ctx, tenantId, { limit })), isFirstPage: true };
+  }
+}
+
+/** The wallet view's major-unit numbers are exact (toMajorNumber), so they convert back without loss. */
+export function toMinor(major: number, currency: string): bigint {
+  // parseMajor takes customer input, so it refuses signs: parse the magnitude, then restore the sign.
+  const parsed = parseMajor(String(Math.abs(major)), currency);
+  if (typeof parsed !== 'bigint') throw new Error(`Invariant violated: wallet amount ${major} is not a ${currency} amount`);
+  return major < 0 ? -parsed : parsed;
+}
+
+function presets(currency: string, bounds: TopupBounds): bigint[] {
+  const digits = minorDigits(currency);
+  // Currencies without minor units (JPY) have small units: offer a hundred times more of them.
+  const scale = digits === 0 ? 100n : 10n ** BigInt(digits);
+  return PRESET_CANDIDATES_MAJOR.map((major) => major * scale)
+    .filter((minor) => minor >= bounds.minMinor && minor <= bounds.maxMinor)
+    .slice(0, PRESETS_MAX);
+}
+
+/** The order a return page refers to, if it is this tenant's; another tenant's order is treated as none. */
+export async function tenantOrder(ctx: Ctx, tenantId: string, orderId: string | undefined): Promise<CheckoutOrderRow | undefined> {
+  if (!orderId) return undefined;
+  const order = await findOrder(ctx.store.db, orderId);
+  return order && order.tenant_id === tenantId ? order : undefined;
+}
+
+const FINAL_STATES: Record<string, readonly string[]> = {
+  wallet_topup: ['paid', 'failed', 'expired', 'canceled'],
+  add_card: ['completed', 'failed', 'expired'],
+};
+
+/** Whether the order has reached a state the return page can report as the outcome. */
+export function isSettled(order: CheckoutOrderRow): boolean {
+  return FINAL_STATES[order.purpose]?.includes(order.state) ?? true;
+}

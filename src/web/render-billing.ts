@@ -1,0 +1,127 @@
+import { formatMajor } from '../money/money.ts';
+import type { PaymentMethodView } from '../payment-methods/payment-method-view.ts';
+import type { TransactionView } from '../ledger/transaction-view.ts';
+import type { PortalSession } from '../portal/open-portal-session.ts';
+import type { Banner } from './billing-banners.ts';
+import { type BillingData, toMinor } from './billing-view.ts';
+import { type Html, html } from './html.ts';
+import type { Catalog } from './i18n/en.ts';
+import { type Lang, formatDate, formatMoney } from './i18n/locale.ts';
+import { layout } from './page-shell.ts';
+
+/** The billing page: wallet, top-up, cards, auto top-up, history. Plain forms; every one carries the CSRF token. */
+export interface PageModel {
+  t: Catalog;
+  lang: Lang;
+  nonce: string;
+  csrf: string;
+  session: PortalSession;
+  data: BillingData;
+  banner: Banner | undefined;
+  /** A refused top-up: what to say and what the customer typed, shown again. */
+  formError?: { message: string; amountText: string } | undefined;
+  /** A refused card action or an outage. */
+  actionError?: string | undefined;
+}
+
+export function renderBillingPage(m: PageModel): string {
+  const { t } = m;
+  const header = html`<header><h1>${t.sessionFor(m.session.tenantName)}</h1>${m.session.returnUrl ? html`<a href="${m.session.returnUrl}">${t.back(m.session.tenantName)}</a>` : ''}</header>`;
+  const body = html`${m.banner ? bannerHtml(m, m.banner) : ''}
+${m.actionError ? html`<div class="banner error" role="alert"><h2>${t.errorTitle}</h2><p>${m.actionError}</p></div>` : ''}
+${walletSection(m)}
+${topupSection(m)}
+${cardsSection(m)}
+<section aria-labelledby="autotopup-h"><h2 id="autotopup-h">${t.autoTopupHeading}</h2><p>${t.autoTopupNotConfigured}</p></section>
+${historySection(m)}`;
+  return layout({ lang: m.lang, title: `${t.title} · ${m.session.tenantName}`, nonce: m.nonce, header, body, script: m.banner?.pollOrderId !== undefined });
+}
+
+function csrfField(m: PageModel): Html {
+  return html`<input type="hidden" name="csrf" value="${m.csrf}">`;
+}
+
+function money(m: PageModel, minor: bigint): string {
+  return formatMoney(minor, m.data.currency, m.lang);
+}
+
+function bannerHtml(m: PageModel, b: Banner): Html {
+  const role = b.tone === 'error' ? 'alert' : 'status';
+  const retry = b.retryAmountMinor !== undefined
+    ? html`<form method="post" action="/billing/topup">${csrfField(m)}<input type="hidden" name="amount" value="${formatMajor(b.retryAmountMinor, m.data.currency)}"><button type="submit" class="primary">${m.t.tryAgain}</button></form>`
+    : '';
+  const still = b.pollOrderId ? html`<p id="still" hidden>${m.t.bannerStillProcessing} <a href="">${m.t.reload}</a></p><noscript><p><a href="">${m.t.reload}</a></p></noscript>` : '';
+  return html`<div class="banner ${b.tone}" role="${role}" data-banner="${b.tone}"${b.pollOrderId ? html` data-poll="${b.pollOrderId}"` : ''}>
+<h2>${b.title}</h2><p>${b.text}</p>${still}${retry}</div>`;
+}
+
+function walletSection(m: PageModel): Html {
+  const { t, data } = m;
+  return html`<section aria-labelledby="wallet-h"><h2 id="wallet-h">${t.walletHeading}</h2>
+<dl class="figures">
+<div><dt>${t.available}</dt><dd id="available">${money(m, data.balanceMinor - data.heldMinor)}</dd></div>
+<div><dt>${t.balance}</dt><dd id="balance">${money(m, data.balanceMinor)}</dd></div>
+<div><dt>${t.held}</dt><dd id="held">${money(m, data.heldMinor)}</dd></div>
+</dl>${data.heldMinor > 0n ? html`<p class="hint">${t.heldHint}</p>` : ''}</section>`;
+}
+
+function topupSection(m: PageModel): Html {
+  const { t, data } = m;
+  const err = m.formError;
+  const presets = data.presetsMinor.map((minor) =>
+    html`<button type="submit" name="preset" value="${minor.toString()}">${money(m, minor)}<span class="sr"> — ${t.presetLabel(money(m, minor))}</span></button>`);
+  return html`<section aria-labelledby="topup-h"><h2 id="topup-h">${t.topupHeading}</h2>
+<form method="post" action="/billing/topup" novalidate>${csrfField(m)}
+${presets.length ? html`<fieldset><legend>${t.presetsLegend}</legend><div class="presets">${presets}</div></fieldset>` : ''}
+<label for="amount">${t.amount}</label>
+<p class="hint" id="amount-hint">${t.amountHint(money(m, data.bounds.minMinor), money(m, data.bounds.maxMinor))}</p>
+${err ? html`<p class="field-error" id="amount-error">${err.message}</p>` : ''}
+<div class="row"><input type="text" id="amount" name="amount" inputmode="decimal" autocomplete="off" value="${err?.amountText ?? ''}"
+ aria-describedby="${err ? 'amount-error ' : ''}amount-hint"${err ? html` aria-invalid="true" autofocus` : ''}>
+<button type="submit" class="primary">${t.topUp}</button></div>
+</form></section>`;
+}
+
+function cardsSection(m: PageModel): Html {
+  const { t, data } = m;
+  const items = data.cards.map((card) => cardItem(m, card));
+  return html`<section aria-labelledby="cards-h"><h2 id="cards-h">${t.cardsHeading}</h2>
+${items.length ? html`<ul class="cards">${items}</ul>` : html`<p>${t.noCards}</p>`}
+<form method="post" action="/billing/cards">${csrfField(m)}<button type="submit">${t.addCard}</button></form>
+<p class="hint">${t.addCardHint}</p></section>`;
+}
+
+export function cardName(t: Catalog, card: PaymentMethodView): string {
+  const brand = card.brand.charAt(0).toUpperCase() + card.brand.slice(1);
+  return t.cardLine(brand, card.last4);
+}
+
+function cardItem(m: PageModel, card: PaymentMethodView): Html {
+  const { t } = m;
+  const name = cardName(t, card);
+  const expiry = t.expires(String(card.expMonth).padStart(2, '0'), String(card.expYear));
+  const id = encodeURIComponent(card.id);
+  const makeDefault = card.isDefault
+    ? html`<span class="badge">${t.isDefault}</span>`
+    : html`<form method="post" action="/billing/cards/${id}/default">${csrfField(m)}<button type="submit">${t.makeDefault}<span class="sr"> — ${name}</span></button></form>`;
+  return html`<li data-card="${card.last4}"><span><strong>${name}</strong><br><span class="hint">${expiry}</span></span>
+<span class="actions">${makeDefault}<form method="post" action="/billing/cards/${id}/remove">${csrfField(m)}<button type="submit">${t.remove}<span class="sr"> — ${name}</span></button></form></span></li>`;
+}
+
+function historySection(m: PageModel): Html {
+  const { t, data } = m;
+  const rows = data.history.map((tx) => historyRow(m, tx));
+  const pager = html`<nav class="pager" aria-label="${t.historyHeading}">${data.isFirstPage ? '' : html`<a href="/billing">${t.newer}</a>`}${data.nextCursor ? html`<a href="/billing?cursor=${data.nextCursor}" rel="next">${t.older}</a>` : ''}</nav>`;
+  const table = html`<table><thead><tr><th scope="col">${t.colDate}</th><th scope="col">${t.colKind}</th><th scope="col">${t.colDescription}</th>
+<th scope="col" class="num">${t.colAmount}</th><th scope="col" class="num">${t.colBalanceAfter}</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<section aria-labelledby="history-h"><h2 id="history-h">${t.historyHeading}</h2>
+${rows.length ? table : html`<p>${t.noHistory}</p>`}${data.isFirstPage && !data.nextCursor ? '' : pager}</section>`;
+}
+
+function historyRow(m: PageModel, tx: TransactionView): Html {
+  const { t } = m;
+  const amount = money(m, toMinor(tx.amount, tx.currency));
+  const after = tx.balanceAfter === null ? '—' : money(m, toMinor(tx.balanceAfter, tx.currency));
+  return html`<tr><td data-label="${t.colDate}">${formatDate(Date.parse(tx.createdAt), m.lang)}</td><td data-label="${t.colKind}">${t.kinds[tx.kind] ?? tx.kind}</td>
+<td data-label="${t.colDescription}">${tx.description ?? ''}</td><td class="num" data-label="${t.colAmount}">${amount}</td><td class="num" data-label="${t.colBalanceAfter}">${after}</td></tr>`;
+}

@@ -1,0 +1,31 @@
+import type { Ctx } from '../context.ts';
+import type { PortalSession } from '../portal/open-portal-session.ts';
+import { csrfToken } from '../portal/portal-secrets.ts';
+import { type ReturnQuery, bannerFor } from './billing-banners.ts';
+import { readBillingData, tenantOrder } from './billing-view.ts';
+import type { PageRequest } from './page-http.ts';
+import { type PageModel, cardName, renderBillingPage } from './render-billing.ts';
+
+/** Reads what the page shows for the session's tenant and renders it, with a banner or an error if any. */
+export interface RenderExtras {
+  query?: ReturnQuery & { cursor?: string | undefined };
+  formError?: PageModel['formError'];
+  actionError?: string;
+}
+
+export async function renderFor(ctx: Ctx, page: PageRequest, session: PortalSession, extras: RenderExtras): Promise<string> {
+  const query = extras.query ?? {};
+  const [data, order] = await Promise.all([
+    readBillingData(ctx, session, query.cursor),
+    tenantOrder(ctx, session.tenantId, query.order),
+  ]);
+  const newest = [...data.cards].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  const banner = bannerFor(query, {
+    t: page.t, lang: page.lang, currency: data.currency, balanceMinor: data.balanceMinor, order,
+    newestCard: newest ? cardName(page.t, newest) : undefined,
+  });
+  return renderBillingPage({
+    t: page.t, lang: page.lang, nonce: page.nonce, csrf: csrfToken(ctx.secrets.masterKey, session.id), session, data, banner,
+    formError: extras.formError, actionError: extras.actionError,
+  });
+}
