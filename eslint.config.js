@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'bench/results/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
