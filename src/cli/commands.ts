@@ -26,6 +26,8 @@ export function registerCommands(program: Command, kit: CommandKit): void {
     .action(kit.plain(() => import('./serve.ts').then((m) => m.serveCommand)));
   program.command('migrate').description('apply database migrations')
     .action(kit.plain(() => import('./migrate.ts').then((m) => m.migrateCommand)));
+  program.command('doctor').description('check a deployment: database, Stripe key and webhook endpoint, Redis, PUBLIC_URL')
+    .action(kit.plain(() => import('./doctor.ts').then((m) => m.doctorCommand)));
 
   const admin = () => import('./admin.ts');
   kit.group(program, 'tenants', 'create, list and disable tenants');
