@@ -19,7 +19,7 @@ function layer(files, patterns, paths = []) {
 const STRIPE_SDK = { name: 'stripe', message: 'Only gateway/ (requests) and stripe/ (events) speak Stripe; capabilities use ctx.payments.' };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'bench/results/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'bench/results/**', 'dist/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
-// The `purse` command. Source is TypeScript run through tsx, so there is no build step to forget.
-import { register } from 'tsx/esm/api';
+// The `purse` command: runs the compiled JavaScript in dist/ (see bin/dist.js; built at `npm ci`, and
+// rebuilt here only when src/ is newer than the build).
+import { pathToFileURL } from 'node:url';
+import { distEntry } from './dist.js';
 
-register();
-const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// A failed command must not hang on a handle something left open (a half-started pool, a socket).
+const FAILED_EXIT_GRACE_MS = 2_000;
+
+const { main } = await import(pathToFileURL(await distEntry()).href);
+const code = await main(process.argv.slice(2));
+process.exitCode = code;
+if (code !== 0) setTimeout(() => process.exit(code), FAILED_EXIT_GRACE_MS).unref();

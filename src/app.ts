@@ -1,20 +1,14 @@
-import type { Writable } from 'node:stream';
-import pino from 'pino';
-import type { App, RouteRegistrar } from './api/kit.ts';
+import type { App } from './api/kit.ts';
 import type { Config } from './config/config.ts';
-import { resolveSecrets } from './config/dev-secrets.ts';
-import type { Ctx, Secrets } from './context.ts';
+import type { Ctx } from './context.ts';
 import { buildServer } from './http/server.ts';
 import { JOBS } from './jobs/jobs.ts';
-import { type JobTimers, type Scheduler, startJobs } from './jobs/scheduler.ts';
+import { type Scheduler, startJobs } from './jobs/scheduler.ts';
 import { ROUTES } from './http/routes.ts';
 import type { RateLimiter } from './ratelimit/limiter.ts';
 import { memoryRateLimiter } from './ratelimit/limiter.ts';
 import { redisRateLimiter } from './ratelimit/redis-limiter.ts';
-import { type OpenStoreOptions, openStore } from './store/db.ts';
-import { migrateToLatest } from './store/migrate.ts';
-import type { PaymentGateway } from './gateway/payment-gateway.ts';
-import { gatewayFromConfig } from './gateway/stripe-gateway.ts';
+import { type CreatePurseOptions, openCtx } from './open-ctx.ts';
 
 export interface Purse {
   app: App;
@@ -24,32 +18,9 @@ export interface Purse {
   close(): Promise<void>;
 }
 
-export interface CreatePurseOptions {
-  logStream?: Writable;
-  nowMs?: () => number;
-  secrets?: Secrets;
-  store?: OpenStoreOptions;
-  payments?: PaymentGateway;
-  /** Routes beyond the product's own (tests use this to provoke failures). */
-  extraRoutes?: RouteRegistrar[];
-  /**
-   * The background jobs (jobs/jobs.ts) start with the app by default, so every way of running Purse runs
-   * them. `false` leaves them off (tests that drive each job themselves); `timers` replaces real intervals.
-   */
-  jobs?: false | { timers?: JobTimers };
-}
+export { type CreatePurseOptions, openCtx } from './open-ctx.ts';
 
-/** Storage (migrated), secrets, clock and logger: what the CLI needs without an HTTP server. */
-export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Promise<Ctx> {
-  const store = openStore(config.databaseUrl, opts.store);
-  await migrateToLatest(store);
-  const secrets = opts.secrets ?? resolveSecrets(config).secrets;
-  const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
-  const payments = opts.payments ?? gatewayFromConfig(config);
-  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments };
-}
-
-/** Opens storage, runs migrations and assembles the HTTP app. Listening is the caller's choice. */
+/** Opens storage, runs migrations, assembles the HTTP app and starts the jobs. Listening is the caller's choice. */
 export async function createPurse(config: Config, opts: CreatePurseOptions = {}): Promise<Purse> {
   const ctx = await openCtx(config, opts);
   const { store, nowMs } = ctx;

@@ -28,6 +28,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
     rawBody?: string;
+    /** When the request arrived (process.hrtime), for the latency histogram in /metrics. */
+    metricsStartNs?: bigint;
   }
 }
 

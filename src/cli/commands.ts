@@ -1,24 +1,77 @@
-import type { Ctx } from '../context.ts';
-import { adminCommand } from './admin.ts';
-import { eventsCommand } from './events.ts';
-import { ledgerCommand } from './ledger.ts';
-import { portalCommand } from './portal.ts';
-import { reconcileCommand } from './reconcile.ts';
+import type { Command } from 'commander';
+import type { CommandKit } from './program.ts';
 
-/** A command that runs against the database: returns the process exit code. */
-export type CtxCommand = (ctx: Ctx, argv: string[]) => Promise<number>;
+/**
+ * Every `purse` command, registered with commander (https://github.com/tj/commander.js).
+ *
+ * To add a command, add a few lines here and nothing else in the CLI:
+ *
+ *   kit.command(program, 'webhooks list').description('list the webhook endpoints')
+ *     .requiredOption('--tenant <id>', 'tenant id')
+ *     .action(kit.withCtx(() => import('../webhooks/webhooks-cli.ts').then((m) => m.listWebhooks)));
+ *
+ * - A handler is `(ctx, opts, args) => Promise<number | void>` (exit code, 0 when void) for `withCtx`
+ *   (configuration parsed, database opened and migrated, closed afterwards), or `(opts, args)` for `plain`.
+ *   Print with `output(opts, data, humanText)` from ./output.ts; throw PurseError (exit 1, its JSON on
+ *   stderr) or UsageError (exit 64, with the usage).
+ * - Load the handler with `import()` as above, never a static import of service code: only this table
+ *   is loaded for `purse --help`, which keeps every command fast to start.
+ * - `--json` is added to every command by program.ts; do not declare it.
+ * - `kit.command` takes a multi-word name ('webhooks list') and creates the group on first use;
+ *   `kit.group(program, 'webhooks', text)` gives the group a description. One-word commands use
+ *   commander's own `program.command(name)`.
+ */
+export function registerCommands(program: Command, kit: CommandKit): void {
+  program.command('serve').description('run the API (starts the Stripe sandbox when STRIPE_SECRET_KEY is unset)')
+    .action(kit.plain(() => import('./serve.ts').then((m) => m.serveCommand)));
+  program.command('migrate').description('apply database migrations')
+    .action(kit.plain(() => import('./migrate.ts').then((m) => m.migrateCommand)));
+  program.command('doctor').description('check a deployment: database, Stripe key and webhook endpoint, Redis, PUBLIC_URL')
+    .action(kit.plain(() => import('./doctor.ts').then((m) => m.doctorCommand)));
 
-/** `purse <name> …` for every command that needs storage. Add a capability's command here. */
-export const CTX_COMMANDS: Record<string, CtxCommand> = {
-  migrate: async () => {
-    process.stdout.write('migrations applied\n');
-    return 0;
-  },
-  tenants: async (ctx, argv) => adminCommand(ctx, 'tenants', argv).then(() => 0),
-  numbers: async (ctx, argv) => adminCommand(ctx, 'numbers', argv).then(() => 0),
-  keys: async (ctx, argv) => adminCommand(ctx, 'keys', argv).then(() => 0),
-  ledger: ledgerCommand,
-  reconcile: reconcileCommand,
-  events: eventsCommand,
-  portal: portalCommand,
-};
+  const admin = () => import('./admin.ts');
+  kit.group(program, 'tenants', 'create, list and disable tenants');
+  kit.command(program, 'tenants create').description('create a tenant')
+    .requiredOption('--name <name>', 'display name').requiredOption('--currency <code>', 'ISO 4217 wallet currency, e.g. BRL')
+    .action(kit.withCtx(() => admin().then((m) => m.tenantsCreate)));
+  kit.command(program, 'tenants list').description('list tenants')
+    .action(kit.withCtx(() => admin().then((m) => m.tenantsList)));
+  kit.command(program, 'tenants disable').description('disable a tenant (its keys stop working)').argument('<tenantId>')
+    .action(kit.withCtx(() => admin().then((m) => m.tenantsDisable)));
+
+  kit.group(program, 'numbers', 'create numbers (sub-accounts of a tenant)');
+  kit.command(program, 'numbers create').description('create a number')
+    .requiredOption('--tenant <id>', 'tenant id').requiredOption('--name <name>', 'display name')
+    .action(kit.withCtx(() => admin().then((m) => m.numbersCreate)));
+
+  kit.group(program, 'keys', 'create, list and revoke API keys');
+  kit.command(program, 'keys create').description('create an API key (the secret is shown once)')
+    .requiredOption('--tenant <id>', 'tenant id').option('--scope <scope>', 'tenant or number', 'tenant')
+    .option('--number <id>', 'number id (scope number)').option('--permissions <list>', 'comma-separated permissions')
+    .action(kit.withCtx(() => admin().then((m) => m.keysCreate)));
+  kit.command(program, 'keys list').description("list a tenant's keys (never their secrets)").requiredOption('--tenant <id>', 'tenant id')
+    .action(kit.withCtx(() => admin().then((m) => m.keysList)));
+  kit.command(program, 'keys revoke').description('revoke a key').argument('<keyId>')
+    .action(kit.withCtx(() => admin().then((m) => m.keysRevoke)));
+
+  kit.group(program, 'ledger', 'prove the ledger');
+  kit.command(program, 'ledger verify').description('prove every ledger invariant (exit 0 only if all hold)')
+    .action(kit.withCtx(() => import('./ledger.ts').then((m) => m.ledgerVerify)));
+
+  program.command('reconcile').description('catch up Stripe events, paid sessions and refunds that never arrived')
+    .option('--hours <n>', 'how far back to look (default 72)')
+    .action(kit.withCtx(() => import('./reconcile.ts').then((m) => m.reconcileCommand)));
+
+  kit.group(program, 'events', 'inspect the Stripe webhook inbox');
+  kit.command(program, 'events failed').description('list Stripe events that failed every attempt (dead letters)')
+    .action(kit.withCtx(() => import('./events.ts').then((m) => m.eventsFailed)));
+
+  program.command('portal').description("print a single-use link to a tenant's billing page (valid 1 hour)")
+    .requiredOption('--tenant <id>', 'tenant id').option('--return-url <url>', 'where the page links back to')
+    .action(kit.withCtx(() => import('./portal.ts').then((m) => m.portalCommand)));
+
+  // The sandbox keeps its own option parser (src/sandbox/cli-options.ts); program.ts hands it the raw arguments.
+  program.command('sandbox').description('run the Stripe sandbox alone (purse sandbox --help)')
+    .helpOption(false).allowUnknownOption().allowExcessArguments()
+    .action(kit.plain(() => import('./sandbox.ts').then((m) => m.sandboxCommand)));
+}

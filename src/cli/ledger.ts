@@ -2,7 +2,7 @@ import { type LedgerCheck, verifyLedger } from '../ledger/verify-ledger.ts';
 import { HOLD_LEDGER_CHECKS } from '../wallet/hold-checks.ts';
 import { REFUND_LEDGER_CHECKS } from '../refunds/refund-checks.ts';
 import type { Ctx } from '../context.ts';
-import { UsageError, flags } from './args.ts';
+import { type Options, progress } from './output.ts';
 
 const EXIT_OK = 0;
 const EXIT_INVARIANT_BROKEN = 1;
@@ -14,12 +14,11 @@ const EXIT_INVARIANT_BROKEN = 1;
 export const CAPABILITY_LEDGER_CHECKS: readonly LedgerCheck[] = [...HOLD_LEDGER_CHECKS, ...REFUND_LEDGER_CHECKS];
 
 /** `purse ledger verify [--json]`: exit 0 only if every invariant holds. */
-export async function ledgerCommand(ctx: Ctx, argv: string[]): Promise<number> {
-  const [action = '', ...rest] = argv;
-  if (action !== 'verify') throw new UsageError(`unknown command: purse ledger ${action}`.trim());
-  const { values } = flags(rest, { json: 'boolean' });
-  const report = await verifyLedger(ctx.store.db, CAPABILITY_LEDGER_CHECKS);
-  if (values.json) {
+export async function ledgerVerify(ctx: Ctx, opts: Options): Promise<number> {
+  const shown = progress('ledger verify');
+  const report = await verifyLedger(ctx.store.db, CAPABILITY_LEDGER_CHECKS, (name, index, total) => shown.step(`${index + 1}/${total} ${name}`));
+  shown.done();
+  if (opts.json) {
     process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   } else {
     const lines = report.checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name}${c.detail ? ` — ${c.detail}` : ''}`);

@@ -1,11 +1,11 @@
 import { createPortalSession } from '../portal/create-portal-session.ts';
 import type { Ctx } from '../context.ts';
-import { flags, optional, output, required } from './args.ts';
+import { type Options, output } from './output.ts';
 
 /** `purse portal --tenant T [--return-url U] [--json]`: print a single-use billing page link (valid one hour). */
-export async function portalCommand(ctx: Ctx, argv: string[]): Promise<number> {
-  const { values } = flags(argv, { tenant: 'string', 'return-url': 'string', json: 'boolean' });
-  const link = await createPortalSession(ctx, required(values, 'tenant'), { returnUrl: optional(values, 'return-url') });
-  output(values, link, `${link.url}\n(opens once; expires ${link.expiresAt})`);
+export async function portalCommand(ctx: Ctx, opts: Options): Promise<number> {
+  const returnUrl = typeof opts.returnUrl === 'string' ? opts.returnUrl : undefined;
+  const link = await createPortalSession(ctx, String(opts.tenant), { returnUrl });
+  output(opts, link, `${link.url}\n(opens once; expires ${link.expiresAt})`);
   return 0;
 }

@@ -1,15 +1,17 @@
 import { reconcileStripe } from '../stripe/reconcile.ts';
 import type { Ctx } from '../context.ts';
-import { flags, optional, output, UsageError } from './args.ts';
+import { type Options, UsageError, output, progress } from './output.ts';
 
 const SECONDS_PER_HOUR = 3600;
 
 /** `purse reconcile [--hours N] [--json]`: the same run as `POST /v1/admin/reconcile`. */
-export async function reconcileCommand(ctx: Ctx, argv: string[]): Promise<number> {
-  const { values } = flags(argv, { hours: 'string', json: 'boolean' });
-  const hours = optional(values, 'hours');
+export async function reconcileCommand(ctx: Ctx, opts: Options): Promise<number> {
+  const hours = typeof opts.hours === 'string' ? opts.hours : undefined;
   if (hours !== undefined && !/^\d{1,4}$/.test(hours)) throw new UsageError('--hours must be a whole number of hours');
+  const shown = progress('reconcile');
+  shown.step('listing Stripe events, sessions and charges');
   const report = await reconcileStripe(ctx, ...(hours ? [Number(hours) * SECONDS_PER_HOUR] : []));
-  output(values, report, `looked at ${report.scanned} Stripe events, sessions and charges; recovered ${report.recovered}`);
+  shown.done();
+  output(opts, report, `looked at ${report.scanned} Stripe events, sessions and charges; recovered ${report.recovered}`);
   return 0;
 }

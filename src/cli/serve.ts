@@ -1,35 +1,81 @@
-import { createPurse } from '../app.ts';
-import type { Config } from '../config/config.ts';
+import closeWithGrace from 'close-with-grace';
+import { type Purse, createPurse } from '../app.ts';
+import { type Config, parseConfig } from '../config/config.ts';
+import type { Ctx } from '../context.ts';
 import { resolveSecrets } from '../config/dev-secrets.ts';
+import { pingRedis } from '../ratelimit/redis-limiter.ts';
 import { type Sandbox, startSandbox } from '../sandbox/index.ts';
 import { armCrashPoint } from '../store/crash-points.ts';
 import { gatewayFromConfig } from '../gateway/stripe-gateway.ts';
 import { createDemoIfEmpty, demoInstructions } from './demo.ts';
+import { describeDatabase, describeRedis, startupStep } from './startup-errors.ts';
+
+/** Whole shutdown budget: stop accepting, drain requests, finish the group commit, stop jobs, close pools. */
+export const SHUTDOWN_GRACE_MS = 9_000;
+
+interface Started {
+  sandbox?: Sandbox;
+  purse?: Purse;
+}
 
 /**
- * `purse serve` / `npm start`: start the Stripe sandbox in-process when no Stripe key is set, migrate,
- * listen (createPurse starts the background jobs), and on a first development start print a demo.
+ * `purse serve` / `npm start`: check Redis, start the Stripe sandbox in-process when no Stripe key is
+ * set, open and migrate the database (createPurse starts the background jobs), listen, and on a first development start
+ * print a demo. Each start-up failure is one line naming what and where (see startup-errors.ts).
+ * SIGTERM/SIGINT close everything in order and exit 0; past SHUTDOWN_GRACE_MS the process exits 1.
  */
-export async function serveCommand(config: Config): Promise<number> {
+export async function serveCommand(): Promise<number> {
+  const config = parseConfig(process.env);
   const { secrets, devFile } = resolveSecrets(config);
   armCrashPoint(config.testCrashAt);
-  // The hosted checkout page must open in the customer's browser: listen where Purse listens and name
-  // the host PUBLIC_URL names (not 127.0.0.1, which only works on this machine).
-  const sandbox = config.stripeSecretKey ? undefined : await startSandbox({
-    port: config.stripeSandboxPort, host: config.host, publicHostname: new URL(config.publicUrl).hostname,
+  const started: Started = {};
+  try {
+    if (config.redisUrl) await startupStep(`cannot reach ${describeRedis(config.redisUrl)} (REDIS_URL)`, () => pingRedis(config.redisUrl!));
+    if (!config.stripeSecretKey) {
+      // The hosted checkout page must open in the customer's browser: listen where Purse listens and name
+      // the host PUBLIC_URL names (not 127.0.0.1, which only works on this machine).
+      started.sandbox = await startupStep(`cannot start the Stripe sandbox on ${config.host}:${config.stripeSandboxPort} (STRIPE_SANDBOX_PORT)`, () =>
+        startSandbox({ port: config.stripeSandboxPort, host: config.host, publicHostname: new URL(config.publicUrl).hostname }),
+      );
+    }
+    const payments = gatewayFromConfig(config, started.sandbox);
+    started.purse = await startupStep(`cannot open ${describeDatabase(config.databaseUrl)} (DATABASE_URL)`, () => createPurse(config, { secrets, payments }));
+    const purse = started.purse;
+    const address = await startupStep(`cannot listen on ${config.host}:${config.port} (HOST, PORT)`, () => purse.app.listen({ port: config.port, host: config.host }));
+    stopOnSignal(started, purse.ctx.log);
+    started.sandbox?.addWebhookEndpoint(`${localUrl(config)}/v1/webhooks/stripe`);
+    process.stdout.write(startBanner(config, address, started.sandbox, devFile ? secrets.adminKey : undefined, devFile));
+    const demo = await createDemoIfEmpty(purse.ctx);
+    if (demo) process.stdout.write(demoInstructions(config.publicUrl, demo) + '\n');
+  } catch (err) {
+    await closeAll(started);
+    throw err;
+  }
+  return new Promise<number>(() => {});
+}
+
+/**
+ * close-with-grace runs the shutdown once on SIGTERM, SIGINT or an uncaught error, then exits (0, or 1 on
+ * an error or when the grace period runs out; a second signal exits 1 at once). Installed as soon as the
+ * port is open, so a signal during the demo set-up still stops cleanly.
+ */
+function stopOnSignal(started: Started, log: Ctx['log']): void {
+  closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: false, onTimeout: () => log.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown timed out') }, async ({ signal, err }) => {
+    if (err) log.error({ err }, 'fatal error, shutting down');
+    else log.info({ signal }, 'shutting down');
+    await closeAll(started);
+    log.info({}, 'stopped');
   });
-  const payments = gatewayFromConfig(config, sandbox);
-  const purse = await createPurse(config, { secrets, payments });
-  const address = await purse.app.listen({ port: config.port, host: config.host });
-  sandbox?.addWebhookEndpoint(`${localUrl(config)}/v1/webhooks/stripe`);
-  process.stdout.write(startBanner(config, address, sandbox, devFile ? secrets.adminKey : undefined, devFile));
-  const demo = await createDemoIfEmpty(purse.ctx);
-  if (demo) process.stdout.write(demoInstructions(config.publicUrl, demo) + '\n');
-  await waitForSignal();
-  process.stdout.write('shutting down\n');
-  await purse.close();
-  await sandbox?.close();
-  return 0;
+}
+
+/**
+ * Jobs finish their current run, Fastify stops accepting and drains in-flight requests, then the store
+ * drains its group commit and closes its pool (Purse.close, in that order); the sandbox goes last (it may
+ * be delivering to us).
+ */
+async function closeAll(started: Started): Promise<void> {
+  await started.purse?.close();
+  await started.sandbox?.close();
 }
 
 /** Where the in-process sandbox delivers webhooks: this process, on loopback. */
@@ -50,11 +96,4 @@ function startBanner(config: Config, address: string, sandbox: Sandbox | undefin
   ];
   if (adminKey) lines.push(`  admin key ${adminKey}  (development; kept in ${devFile}; set PURSE_ADMIN_KEY to choose your own)`);
   return lines.join('\n') + '\n';
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
 }

@@ -57,12 +57,43 @@ describe('parseConfig', () => {
     expect((thrown as Error).message).not.toContain('hunter2');
   });
 
-  it.each([
-    [{}, 'PURSE_ADMIN_KEY'],
-    [{ PURSE_ADMIN_KEY: 'a'.repeat(30) }, 'PURSE_MASTER_KEY'],
-    [{ PURSE_ADMIN_KEY: 'a'.repeat(30), PURSE_MASTER_KEY: 'b'.repeat(40) }, 'STRIPE_SECRET_KEY'],
-  ])('in production, requires real secrets (%#: %s)', (env, variable) => {
-    expect(() => parseConfig({ PURSE_ENV: 'production', ...env })).toThrow(variable);
+  const PRODUCTION = {
+    PURSE_ENV: 'production',
+    PURSE_ADMIN_KEY: 'a'.repeat(30),
+    PURSE_MASTER_KEY: 'b'.repeat(40),
+    STRIPE_SECRET_KEY: 'sk_live_abc123',
+    STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+    PUBLIC_URL: 'https://billing.example.com',
+  };
+
+  it('accepts a complete production environment', () => {
+    expect(parseConfig(PRODUCTION)).toMatchObject({ env: 'production', publicUrl: 'https://billing.example.com', stripeWebhookSecrets: ['whsec_abc'] });
+  });
+
+  it.each(['PURSE_ADMIN_KEY', 'PURSE_MASTER_KEY', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'PUBLIC_URL'])('in production, requires %s', (variable) => {
+    const env: Record<string, string> = { ...PRODUCTION };
+    delete env[variable];
+    expect(() => parseConfig(env)).toThrow(`${variable} is required in production`);
+  });
+
+  it('in production, requires PUBLIC_URL to be https', () => {
+    expect(() => parseConfig({ ...PRODUCTION, PUBLIC_URL: 'http://billing.example.com' })).toThrow('PUBLIC_URL must be an https:// URL in production');
+  });
+
+  it('reports every problem at once, each naming its variable', () => {
+    let error: ConfigError | undefined;
+    try {
+      parseConfig({ PURSE_ENV: 'production', PORT: 'eighty', LOG_LEVEL: 'loud', PURSE_ADMIN_KEY: 'short', PUBLIC_URL: 'not a url' });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems.map((p) => p.variable).sort()).toEqual(
+      ['LOG_LEVEL', 'PORT', 'PUBLIC_URL', 'PURSE_ADMIN_KEY', 'PURSE_MASTER_KEY', 'STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET'].sort(),
+    );
+    expect(error!.message).toContain('Invalid configuration (7 problems)');
+    expect(error!.message).toContain('PUBLIC_URL must be an absolute http(s) URL');
+    expect(error!.message).not.toContain('PUBLIC_URL is required');
   });
 
   it('accepts several webhook secrets for rotation', () => {

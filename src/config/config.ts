@@ -42,10 +42,27 @@ export interface Config {
   testCrashAt: { point: CrashPoint; hit: number } | undefined;
 }
 
+export interface ConfigProblem {
+  variable: string;
+  problem: string;
+}
+
+/** Every problem with the environment at once, each naming its variable (never echoing a value). */
 export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
-    super(`Invalid configuration: ${variable} ${problem}`);
+  readonly problems: ConfigProblem[];
+  constructor(variable: string, problem: string);
+  constructor(problems: ConfigProblem[]);
+  constructor(variableOrProblems: string | ConfigProblem[], problem = '') {
+    const problems = typeof variableOrProblems === 'string' ? [{ variable: variableOrProblems, problem }] : variableOrProblems;
+    const lines = problems.map((p) => `${p.variable} ${p.problem}`);
+    super(lines.length === 1 ? `Invalid configuration: ${lines[0]}` : `Invalid configuration (${lines.length} problems):\n  ${lines.join('\n  ')}`);
     this.name = 'ConfigError';
+    this.problems = problems;
+  }
+
+  /** The first variable named (for callers that report one). */
+  get variable(): string {
+    return this.problems[0]!.variable;
   }
 }
 
@@ -68,50 +85,74 @@ const ENVS: readonly PurseEnv[] = ['development', 'test', 'production'];
 type Env = Record<string, string | undefined>;
 
 export function parseConfig(env: Env): Config {
-  const purseEnv = oneOf(env, 'PURSE_ENV', ENVS, 'development');
-  const port = integer(env, 'PORT', DEFAULT_PORT, 0, PORT_MAX);
+  const problems: ConfigProblem[] = [];
+  // Each field is read on its own: a bad one is recorded, given its default, and parsing goes on.
+  const read = <T>(parse: () => T, fallback: T): T => {
+    try {
+      return parse();
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+      return fallback;
+    }
+  };
+  const purseEnv = read(() => oneOf(env, 'PURSE_ENV', ENVS, 'development'), 'development');
+  const port = read(() => integer(env, 'PORT', DEFAULT_PORT, 0, PORT_MAX), DEFAULT_PORT);
   const dataDir = text(env, 'PURSE_DATA_DIR') ?? './data';
+  const publicUrl = read(() => httpUrl(env, 'PUBLIC_URL'), undefined);
   const config: Config = {
     env: purseEnv,
     host: text(env, 'HOST') ?? '127.0.0.1',
     port,
-    databaseUrl: databaseUrl(env, dataDir),
+    databaseUrl: read(() => databaseUrl(env, dataDir), `sqlite:${dataDir}/purse.sqlite`),
     dataDir,
-    adminKey: secret(env, 'PURSE_ADMIN_KEY', ADMIN_KEY_LENGTH_MIN),
-    masterKey: secret(env, 'PURSE_MASTER_KEY', MASTER_KEY_LENGTH_MIN),
-    publicUrl: httpUrl(env, 'PUBLIC_URL') ?? `http://localhost:${port}`,
-    redisUrl: redisUrl(env),
-    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, 1, 1_000_000),
-    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
-    stripeSecretKey: stripeKey(env),
-    stripeApiUrl: httpUrl(env, 'STRIPE_API_URL'),
-    stripeWebhookSecrets: list(env, 'STRIPE_WEBHOOK_SECRET'),
-    stripeSandboxPort: integer(env, 'STRIPE_SANDBOX_PORT', DEFAULT_SANDBOX_PORT, 0, PORT_MAX),
-    stripeTimeoutMs: integer(env, 'STRIPE_TIMEOUT_MS', DEFAULT_STRIPE_TIMEOUT_MS, 100, 120_000),
-    allowedRedirectOrigins: origins(env, 'ALLOWED_REDIRECT_ORIGINS'),
-    stripeAutomaticTax: boolean(env, 'STRIPE_AUTOMATIC_TAX', true),
-    stripeAdaptivePricing: boolean(env, 'STRIPE_ADAPTIVE_PRICING', true),
-    checkoutRequireBillingAddress: boolean(env, 'CHECKOUT_REQUIRE_BILLING_ADDRESS', true),
-    checkoutSaveCard: boolean(env, 'CHECKOUT_SAVE_CARD', false),
-    checkoutExpiresMinutes: integer(env, 'CHECKOUT_EXPIRES_MINUTES', DEFAULT_CHECKOUT_EXPIRES_MINUTES, 30, 24 * 60),
-    topupLimits: topupLimits(env),
-    holdExpiresSecondsDefault: integer(env, 'HOLD_EXPIRES_SECONDS_DEFAULT', DEFAULT_HOLD_EXPIRES_SECONDS, 1, HOLD_EXPIRES_SECONDS_LIMIT),
-    holdExpiresSecondsMax: integer(env, 'HOLD_EXPIRES_SECONDS_MAX', DEFAULT_HOLD_EXPIRES_SECONDS_MAX, 1, HOLD_EXPIRES_SECONDS_LIMIT),
-    testCrashAt: crashAt(env, purseEnv),
+    adminKey: read(() => secret(env, 'PURSE_ADMIN_KEY', ADMIN_KEY_LENGTH_MIN), undefined),
+    masterKey: read(() => secret(env, 'PURSE_MASTER_KEY', MASTER_KEY_LENGTH_MIN), undefined),
+    publicUrl: publicUrl ?? `http://localhost:${port}`,
+    redisUrl: read(() => redisUrl(env), undefined),
+    rateLimitPerMinute: read(() => integer(env, 'RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE, 1, 1_000_000), DEFAULT_RATE_LIMIT_PER_MINUTE),
+    logLevel: read(() => oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'), 'info'),
+    stripeSecretKey: read(() => stripeKey(env), undefined),
+    stripeApiUrl: read(() => httpUrl(env, 'STRIPE_API_URL'), undefined),
+    stripeWebhookSecrets: read(() => list(env, 'STRIPE_WEBHOOK_SECRET'), []),
+    stripeSandboxPort: read(() => integer(env, 'STRIPE_SANDBOX_PORT', DEFAULT_SANDBOX_PORT, 0, PORT_MAX), DEFAULT_SANDBOX_PORT),
+    stripeTimeoutMs: read(() => integer(env, 'STRIPE_TIMEOUT_MS', DEFAULT_STRIPE_TIMEOUT_MS, 100, 120_000), DEFAULT_STRIPE_TIMEOUT_MS),
+    allowedRedirectOrigins: read(() => origins(env, 'ALLOWED_REDIRECT_ORIGINS'), []),
+    stripeAutomaticTax: read(() => boolean(env, 'STRIPE_AUTOMATIC_TAX', true), true),
+    stripeAdaptivePricing: read(() => boolean(env, 'STRIPE_ADAPTIVE_PRICING', true), true),
+    checkoutRequireBillingAddress: read(() => boolean(env, 'CHECKOUT_REQUIRE_BILLING_ADDRESS', true), true),
+    checkoutSaveCard: read(() => boolean(env, 'CHECKOUT_SAVE_CARD', false), false),
+    checkoutExpiresMinutes: read(() => integer(env, 'CHECKOUT_EXPIRES_MINUTES', DEFAULT_CHECKOUT_EXPIRES_MINUTES, 30, 24 * 60), DEFAULT_CHECKOUT_EXPIRES_MINUTES),
+    topupLimits: read(() => topupLimits(env), {}),
+    holdExpiresSecondsDefault: read(() => integer(env, 'HOLD_EXPIRES_SECONDS_DEFAULT', DEFAULT_HOLD_EXPIRES_SECONDS, 1, HOLD_EXPIRES_SECONDS_LIMIT), DEFAULT_HOLD_EXPIRES_SECONDS),
+    holdExpiresSecondsMax: read(() => integer(env, 'HOLD_EXPIRES_SECONDS_MAX', DEFAULT_HOLD_EXPIRES_SECONDS_MAX, 1, HOLD_EXPIRES_SECONDS_LIMIT), DEFAULT_HOLD_EXPIRES_SECONDS_MAX),
+    testCrashAt: read(() => crashAt(env, purseEnv), undefined),
   };
   if (config.holdExpiresSecondsDefault > config.holdExpiresSecondsMax) {
-    throw new ConfigError('HOLD_EXPIRES_SECONDS_DEFAULT', `must not exceed HOLD_EXPIRES_SECONDS_MAX (${config.holdExpiresSecondsMax})`);
+    problems.push({ variable: 'HOLD_EXPIRES_SECONDS_DEFAULT', problem: `must not exceed HOLD_EXPIRES_SECONDS_MAX (${config.holdExpiresSecondsMax})` });
   }
   if (config.allowedRedirectOrigins.length === 0) config.allowedRedirectOrigins = [new URL(config.publicUrl).origin];
-  requireProductionSecrets(config);
+  if (config.env === 'production') {
+    const named = new Set(problems.map((p) => p.variable));
+    problems.push(...productionProblems(config, publicUrl).filter((p) => !named.has(p.variable)));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 
-function requireProductionSecrets(config: Config): void {
-  if (config.env !== 'production') return;
-  if (!config.adminKey) throw new ConfigError('PURSE_ADMIN_KEY', 'is required in production');
-  if (!config.masterKey) throw new ConfigError('PURSE_MASTER_KEY', 'is required in production');
-  if (!config.stripeSecretKey) throw new ConfigError('STRIPE_SECRET_KEY', 'is required in production (the sandbox is for development)');
+/** Production runs against real Stripe, behind https, with secrets the operator chose: all of them, checked together. */
+function productionProblems(config: Config, publicUrl: string | undefined): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const required = (variable: string, present: unknown, why = '') => {
+    if (!present || (Array.isArray(present) && present.length === 0)) problems.push({ variable, problem: `is required in production${why}` });
+  };
+  required('PURSE_ADMIN_KEY', config.adminKey);
+  required('PURSE_MASTER_KEY', config.masterKey);
+  required('STRIPE_SECRET_KEY', config.stripeSecretKey, ' (the sandbox is for development)');
+  required('STRIPE_WEBHOOK_SECRET', config.stripeWebhookSecrets, ' (without it every Stripe webhook is rejected)');
+  required('PUBLIC_URL', publicUrl, ' (customers and Stripe are sent back to it)');
+  if (publicUrl && !publicUrl.startsWith('https://')) problems.push({ variable: 'PUBLIC_URL', problem: 'must be an https:// URL in production' });
+  return problems;
 }
 
 function text(env: Env, name: string): string | undefined {

@@ -7,6 +7,7 @@ import { registerWalletRoute } from '../wallet/wallet-route.ts';
 import { registerUsageRoute } from '../wallet/usage-route.ts';
 import { registerHoldsRoutes } from '../wallet/holds-route.ts';
 import { registerHealthRoutes } from './health-routes.ts';
+import { registerMetrics } from '../metrics/metrics.ts';
 import { registerCheckoutRoute } from '../checkout/checkout-route.ts';
 import { registerOrderRoute } from '../checkout/order-route.ts';
 import { registerPaymentMethodsRoute } from '../payment-methods/payment-methods-route.ts';
@@ -19,6 +20,8 @@ import { registerBillingPage } from '../web/billing-page.ts';
 
 /** Every route of the product, in the order they appear in the docs. */
 export const ROUTES: RouteRegistrar[] = [
+  // First: its hooks time and count every route after it.
+  registerMetrics,
   registerHealthRoutes,
   registerAdminTenantRoutes,
   registerAdminKeyRoutes,

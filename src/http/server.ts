@@ -73,6 +73,9 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const m of methods) if (m !== 'HEAD' && !route.schema?.hide) registered.push(`${m} ${route.url}`);
+    if (route.schema && !route.schema.hide && !route.schema.operationId && typeof route.method === 'string') {
+      route.schema.operationId = operationIdOf(route.method, route.url);
+    }
   });
   app.decorate('registeredRoutes', registered);
   await registerOpenApi(app);
@@ -84,4 +87,21 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
 function registerJsonParser(app: App): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(['application/json'], { parseAs: 'string' }, parseJsonBody);
+}
+
+/**
+ * A route's operationId when it names none (SDK method names come from it): method and path without
+ * the version, a collection followed by its id singular, e.g. `GET /v1/admin/tenants/:tenantId/keys` →
+ * `get_admin_tenant_keys`, `DELETE /v1/admin/keys/:keyId` → `delete_admin_key`.
+ */
+export function operationIdOf(method: string, url: string): string {
+  const segments = url.split('/').filter((s) => s !== '' && s !== 'v1');
+  const words: string[] = [];
+  for (const [i, segment] of segments.entries()) {
+    if (segment.startsWith(':')) continue;
+    const next = segments[i + 1];
+    const word = segment.replace(/[^A-Za-z0-9]+/g, '_');
+    words.push(next?.startsWith(':') && word.endsWith('s') ? word.slice(0, -1) : word);
+  }
+  return [method.toLowerCase(), ...words].join('_');
 }

@@ -29,9 +29,15 @@ export const DETAIL_SAMPLES_MAX = 5;
  * Proves the ledger invariants with one aggregate statement per check: full scans and hash joins, no
  * per-row round trips, so it stays usable at millions of postings. Each statement sees one snapshot.
  */
-export async function verifyLedger(db: Db, extraChecks: readonly LedgerCheck[] = []): Promise<LedgerReport> {
+export async function verifyLedger(
+  db: Db,
+  extraChecks: readonly LedgerCheck[] = [],
+  onCheck: (name: string, index: number, total: number) => void = () => {},
+): Promise<LedgerReport> {
   const checks: CheckResult[] = [];
-  for (const check of [...CORE_CHECKS, ...extraChecks]) {
+  const all = [...CORE_CHECKS, ...extraChecks];
+  for (const [index, check] of all.entries()) {
+    onCheck(check.name, index, all.length);
     const problems = await check.findProblems(db, DETAIL_SAMPLES_MAX + 1);
     checks.push(toResult(check.name, problems));
   }

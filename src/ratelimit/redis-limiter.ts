@@ -52,3 +52,20 @@ export function redisRateLimiter(url: string, limitPerMinute: number, nowMs: () 
     },
   };
 }
+
+/** Connects once, PINGs and disconnects: rejects within the connect timeout when Redis is unreachable. */
+export async function pingRedis(url: string, timeoutMs = REDIS_CONNECT_TIMEOUT_MS): Promise<void> {
+  const redis = new Redis(url, { connectTimeout: timeoutMs, commandTimeout: timeoutMs, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  let lastError: unknown;
+  redis.on('error', (err) => {
+    lastError = err;
+  });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw lastError ?? err;
+  } finally {
+    redis.disconnect();
+  }
+}

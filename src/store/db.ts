@@ -35,6 +35,8 @@ export interface Store {
   tableVersion(table: keyof Database): number;
   close(): Promise<void>;
   ping(): Promise<void>;
+  /** PostgreSQL only: the pool's connections right now (for /metrics). */
+  poolStats?(): { total: number; idle: number; waiting: number };
 }
 
 const SQLITE_BUSY_TIMEOUT_MS = 5_000;
@@ -149,6 +151,7 @@ function openPostgres(url: string, opts: OpenStoreOptions): Store {
     ping: async () => {
       await sql`select 1`.execute(db);
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 

@@ -23,11 +23,23 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
+  const { error, results } = await (await migrator(store)).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Migrations this version knows that the database has not run (`purse doctor`); changes nothing. */
+export async function pendingMigrations(store: Store): Promise<string[]> {
+  const all = await (await migrator(store)).getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+async function migrator(store: Store): Promise<Migrator> {
   const migrations: Record<string, Migration> = {};
   for (const [name, up] of MIGRATIONS) {
     migrations[name] = { up: (db) => up(db, store.dialect) };
   }
-  const migrator = new Migrator({
+  return new Migrator({
     db: store.db,
     provider: { getMigrations: async () => migrations },
     migrationTableName: 'purse_migrations',
@@ -36,9 +48,6 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
     // Purse databases in one PostgreSQL (schemas) never mistake each other's migration state.
     ...(store.dialect === 'postgres' ? { migrationTableSchema: await currentSchema(store) } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
 async function currentSchema(store: Store): Promise<string> {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 export const PURSE_BIN = new URL('../../bin/purse.js', import.meta.url).pathname;
+const PROJECT_DIR = new URL('../../', import.meta.url).pathname;
 const OUTPUT_WAIT_MS = 60_000;
 
 /** Runs `purse …` to completion; resolves with its exit code and output (never rejects on a non-zero exit). */
@@ -36,8 +37,11 @@ export interface RunningProcess {
   stop(): Promise<number | null>;
 }
 
-export function startPurseProcess(args: string[], env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, [PURSE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `purse <args>` as a child process; `npmStart` runs `npm start` instead (what an operator types). */
+export function startPurseProcess(args: string[], env: Record<string, string>, opts: { npmStart?: boolean } = {}): RunningProcess {
+  const child = opts.npmStart
+    ? spawn('npm', ['start', '--silent'], { cwd: PROJECT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [PURSE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {

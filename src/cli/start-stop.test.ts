@@ -1,0 +1,138 @@
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admin, asKey, setupTenant } from '../testing/api.ts';
+import { TEST_SECRETS, type TestPurse, freshDatabase, startTestPurse } from '../testing/harness.ts';
+import { freePort, purseCli, startPurseProcess } from '../testing/process.ts';
+
+// Each start-up failure must end the process quickly: well under the time a supervisor waits. Generous,
+// because loading the server on a loaded CI machine alone can take several seconds.
+const FAILED_START_MS_MAX = 30_000;
+// SHUTDOWN_GRACE_MS (9 s) plus the time a loaded machine needs to tear a process down.
+const STOP_MS_MAX = 10_000;
+const IN_FLIGHT_DEBITS = 24;
+const SECRETS = { PURSE_ADMIN_KEY: TEST_SECRETS.adminKey, PURSE_MASTER_KEY: TEST_SECRETS.masterKey };
+
+async function servingEnv(databaseUrl: string): Promise<Record<string, string>> {
+  const port = await freePort();
+  return {
+    ...SECRETS,
+    DATABASE_URL: databaseUrl,
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    STRIPE_SANDBOX_PORT: String(await freePort()),
+    LOG_LEVEL: 'info',
+  };
+}
+
+async function timedCli(args: string[], env: Record<string, string>) {
+  const started = Date.now();
+  const result = await purseCli(args, env);
+  return { ...result, ms: Date.now() - started };
+}
+
+describe('purse serve start-up failures: one line naming what and where, a non-zero exit within seconds', () => {
+  let sqliteUrl: string;
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const db = await freshDatabase('sqlite');
+    sqliteUrl = db.url;
+    drop = db.drop;
+  });
+  afterAll(() => drop());
+
+  it('names the host and port when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const env = { ...(await servingEnv(sqliteUrl)), PORT: String(port) };
+      const res = await timedCli(['serve'], env);
+      expect(res.code).not.toBe(0);
+      expect(res.stderr.trim()).toBe(`purse: cannot listen on 127.0.0.1:${port} (HOST, PORT): address already in use`);
+      expect(res.ms).toBeLessThan(FAILED_START_MS_MAX);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('names PostgreSQL and where when the database is unreachable', async () => {
+    const deadPort = await freePort();
+    const env = await servingEnv(`postgres://purse:secret-password@127.0.0.1:${deadPort}/purse`);
+    const res = await timedCli(['serve'], env);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr.trim()).toBe(`purse: cannot open PostgreSQL at 127.0.0.1:${deadPort}/purse (DATABASE_URL): connection refused`);
+    expect(res.stderr).not.toContain('secret-password');
+    expect(res.ms).toBeLessThan(FAILED_START_MS_MAX);
+  });
+
+  it('names Redis and where when Redis is unreachable', async () => {
+    const deadPort = await freePort();
+    const env = { ...(await servingEnv(sqliteUrl)), REDIS_URL: `redis://:pw-secret@127.0.0.1:${deadPort}` };
+    const res = await timedCli(['serve'], env);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr.trim()).toBe(`purse: cannot reach Redis at 127.0.0.1:${deadPort} (REDIS_URL): connection refused`);
+    expect(res.stderr).not.toContain('pw-secret');
+    expect(res.ms).toBeLessThan(FAILED_START_MS_MAX);
+  });
+
+  it('a CLI command names the database it cannot open', async () => {
+    const deadPort = await freePort();
+    const res = await timedCli(['tenants', 'list'], { ...SECRETS, DATABASE_URL: `postgres://postgres@127.0.0.1:${deadPort}/x` });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim()).toBe(`purse: cannot open PostgreSQL at 127.0.0.1:${deadPort}/x (DATABASE_URL): connection refused`);
+  });
+});
+
+describe('purse serve stops cleanly on a signal', () => {
+  let purse: TestPurse;
+  beforeAll(async () => {
+    purse = await startTestPurse();
+  });
+  afterAll(() => purse.close());
+
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s: exits 0 within the grace period', async (signal) => {
+    const proc = startPurseProcess(['serve'], await servingEnv(purse.cliDatabaseUrl));
+    await proc.waitFor(/Purse is listening/);
+    const started = Date.now();
+    proc.child.kill(signal);
+    expect(await proc.stop()).toBe(0);
+    expect(Date.now() - started).toBeLessThan(STOP_MS_MAX);
+    expect(proc.output()).toMatch(/"msg":"stopped"/);
+  });
+
+  it('SIGTERM to `npm start` reaches node: the server stops and its port closes', async () => {
+    const env = await servingEnv(purse.cliDatabaseUrl);
+    const proc = startPurseProcess([], env, { npmStart: true });
+    await proc.waitFor(/Purse is listening/);
+    proc.child.kill('SIGTERM');
+    await proc.stop();
+    expect(proc.output()).toMatch(/"msg":"stopped"/);
+    await expect(fetch(`${env.PUBLIC_URL}/healthz`)).rejects.toThrow();
+  });
+
+  it('SIGTERM during a burst of debits: every acknowledged debit is committed, nothing else is', async () => {
+    const tenant = await setupTenant(purse);
+    const credit = await admin(purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '100', reason: 'test funds' });
+    expect(credit.status).toBe(201);
+    const env = await servingEnv(purse.cliDatabaseUrl);
+    const proc = startPurseProcess(['serve'], env);
+    await proc.waitFor(/Purse is listening/);
+    const debit = (i: number) =>
+      fetch(`${env.PUBLIC_URL}/v1/billing/usage`, {
+        method: 'POST',
+        headers: { 'x-api-key': tenant.tenantKey, 'idempotency-key': `drain-${i}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ amount: '1', description: 'drain test' }),
+      }).then((res) => res.status, () => 'network error' as const);
+    const statuses = Array.from({ length: IN_FLIGHT_DEBITS }, (_, i) => debit(i));
+    proc.child.kill('SIGTERM');
+    const settled = await Promise.all(statuses);
+    expect(await proc.stop()).toBe(0);
+    const acknowledged = settled.filter((s) => s === 201).length;
+    // Anything else is a refusal (503 while closing, or no connection), never a half-done debit.
+    expect(settled.every((s) => s === 201 || s === 503 || s === 'network error')).toBe(true);
+    const wallet = await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet');
+    expect(wallet.body.balance).toBe(100 - acknowledged);
+    const verify = await purseCli(['ledger', 'verify', '--json'], { ...SECRETS, DATABASE_URL: purse.cliDatabaseUrl });
+    expect(JSON.parse(verify.stdout).ok).toBe(true);
+  });
+});

@@ -1,0 +1,108 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { sql } from 'kysely';
+import type { App, RouteRegistrar } from '../api/kit.ts';
+import type { Ctx } from '../context.ts';
+
+/**
+ * `/metrics` in Prometheus text format (prom-client). Counters and histograms are per process (one
+ * registry, like the process they describe); gauges read live state when scraped: the Stripe webhook
+ * inbox, the group commit, the PostgreSQL pool.
+ */
+const PROCESS_REGISTRY = new Registry();
+const REQUEST_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+const requests = new Counter({ name: 'purse_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [PROCESS_REGISTRY] });
+const latency = new Histogram({ name: 'purse_http_request_duration_seconds', help: 'HTTP request latency by route and status', labelNames: ['method', 'route', 'status'], buckets: REQUEST_BUCKETS_SECONDS, registers: [PROCESS_REGISTRY] });
+const operations = new Counter({
+  name: 'purse_wallet_operations_total',
+  help: 'Acknowledged wallet operations: debit (usage), credit (admin adjustment), hold_place, hold_capture, hold_void',
+  labelNames: ['operation'],
+  registers: [PROCESS_REGISTRY],
+});
+
+/** Which successful route answers are which wallet operation (2xx only; a replay of a debit counts once per answer). */
+const OPERATIONS: Record<string, string> = {
+  'POST /v1/billing/usage': 'debit',
+  'POST /v1/admin/tenants/:tenantId/adjustments': 'credit',
+  'POST /v1/billing/holds': 'hold_place',
+  'POST /v1/billing/holds/:id/capture': 'hold_capture',
+  'POST /v1/billing/holds/:id/void': 'hold_void',
+};
+const NANOSECONDS_PER_SECOND = 1e9;
+const HTTP_OK_MIN = 200;
+const HTTP_OK_MAX = 299;
+
+export const registerMetrics: RouteRegistrar = (app, ctx) => {
+  observeRequests(app);
+  const registry = Registry.merge([PROCESS_REGISTRY, liveGauges(ctx)]);
+  app.get('/metrics', { config: { auth: { kind: 'public' } }, schema: { hide: true } }, async (_request, reply) => {
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+};
+
+function observeRequests(app: App): void {
+  app.addHook('onRequest', async (request) => {
+    request.metricsStartNs = process.hrtime.bigint();
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    // Unmatched URLs share one label, so a scan cannot blow up the series count.
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (route === '/metrics') return;
+    const labels = { method: request.method, route, status: String(reply.statusCode) };
+    requests.inc(labels);
+    if (request.metricsStartNs !== undefined) latency.observe(labels, Number(process.hrtime.bigint() - request.metricsStartNs) / NANOSECONDS_PER_SECOND);
+    const operation = OPERATIONS[`${request.method} ${route}`];
+    if (operation && reply.statusCode >= HTTP_OK_MIN && reply.statusCode <= HTTP_OK_MAX) operations.inc({ operation });
+  });
+}
+
+/** Gauges computed at scrape time from this instance's store. */
+function liveGauges(ctx: Ctx): Registry {
+  const registry = new Registry();
+  const stats = () => ctx.store.batchStats();
+  new Gauge({ name: 'purse_group_commit_batches', help: 'Group-commit batches committed or failed since start', registers: [registry], collect() { this.set(stats().batches); } });
+  new Gauge({ name: 'purse_group_commit_items', help: 'Pieces of work run in group-commit batches since start', registers: [registry], collect() { this.set(stats().items); } });
+  new Gauge({ name: 'purse_group_commit_batch_size_max', help: 'Largest group-commit batch since start', registers: [registry], collect() { this.set(stats().itemsLargest); } });
+  new Gauge({ name: 'purse_group_commit_batches_failed', help: 'Group-commit batches that failed as a whole', registers: [registry], collect() { this.set(stats().batchesFailed); } });
+  new Gauge({
+    name: 'purse_db_pool_connections',
+    help: 'PostgreSQL pool connections by state (total, idle, waiting)',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      for (const [state, value] of Object.entries(ctx.store.poolStats?.() ?? {})) this.set({ state }, value);
+    },
+  });
+  // One query feeds both inbox gauges: the lag gauge is registered first, so it is collected first.
+  let inboxRead: Promise<{ pending: number; failing: number; oldestMs: number | null }> | undefined;
+  new Gauge({
+    name: 'purse_webhook_inbox_lag_seconds',
+    help: 'Age of the oldest unprocessed Stripe event (0 when none)',
+    registers: [registry],
+    async collect() {
+      inboxRead = readInbox(ctx);
+      const { oldestMs } = await inboxRead;
+      this.set(oldestMs === null ? 0 : Math.max(0, ctx.nowMs() - oldestMs) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'purse_webhook_inbox_events',
+    help: 'Stripe events received but not processed (pending), and those whose last attempt failed (failing)',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const row = await (inboxRead ?? readInbox(ctx));
+      this.set({ state: 'pending' }, row.pending);
+      this.set({ state: 'failing' }, row.failing);
+    },
+  });
+  return registry;
+}
+
+async function readInbox(ctx: Ctx): Promise<{ pending: number; failing: number; oldestMs: number | null }> {
+  const result = await sql<{ pending: unknown; failing: unknown; oldest: unknown }>`
+    SELECT COUNT(*) AS pending, COUNT(last_error) AS failing, MIN(received_at_ms) AS oldest
+    FROM stripe_events WHERE processed_at_ms IS NULL`.execute(ctx.store.db);
+  const row = result.rows[0];
+  return { pending: Number(row?.pending ?? 0), failing: Number(row?.failing ?? 0), oldestMs: row?.oldest == null ? null : Number(row.oldest) };
+}

@@ -1,0 +1,44 @@
+import type { Writable } from 'node:stream';
+import pino from 'pino';
+import type { RouteRegistrar } from './api/kit.ts';
+import type { Config } from './config/config.ts';
+import { resolveSecrets } from './config/dev-secrets.ts';
+import type { Ctx, Secrets } from './context.ts';
+import type { JobTimers } from './jobs/scheduler.ts';
+import { type OpenStoreOptions, openStore } from './store/db.ts';
+import { migrateToLatest } from './store/migrate.ts';
+import type { PaymentGateway } from './gateway/payment-gateway.ts';
+import { gatewayFromConfig } from './gateway/stripe-gateway.ts';
+
+export interface CreatePurseOptions {
+  logStream?: Writable;
+  nowMs?: () => number;
+  secrets?: Secrets;
+  store?: OpenStoreOptions;
+  payments?: PaymentGateway;
+  /** Routes beyond the product's own (tests use this to provoke failures). */
+  extraRoutes?: RouteRegistrar[];
+  /**
+   * The background jobs (jobs/jobs.ts) start with the app by default, so every way of running Purse runs
+   * them. `false` leaves them off (tests that drive each job themselves); `timers` replaces real intervals.
+   */
+  jobs?: false | { timers?: JobTimers };
+}
+
+/**
+ * Storage (migrated), secrets, clock and logger: what the CLI needs without an HTTP server. Kept apart
+ * from app.ts so that a CLI command never loads the HTTP stack.
+ */
+export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Promise<Ctx> {
+  const store = openStore(config.databaseUrl, opts.store);
+  try {
+    await migrateToLatest(store);
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+  const secrets = opts.secrets ?? resolveSecrets(config).secrets;
+  const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
+  const payments = opts.payments ?? gatewayFromConfig(config);
+  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments };
+}
