@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { createPurse } from '../app.ts';
 import type { Config } from '../config/config.ts';
 import { resolveSecrets } from '../config/dev-secrets.ts';
@@ -7,13 +8,16 @@ import { type Sandbox, startSandbox } from '../sandbox/index.ts';
 import { gatewayFromConfig } from '../stripe/gateway.ts';
 import { createDemoIfEmpty, demoInstructions } from './demo.ts';
 
+const SANDBOX_STATE_FILE = 'sandbox-state.json';
+
 /**
  * `purse serve` / `npm start`: start the Stripe sandbox in-process when no Stripe key is set, migrate,
  * listen, run the background jobs, and on a first development start print a demo.
  */
 export async function serveCommand(config: Config): Promise<number> {
   const { secrets, devFile } = resolveSecrets(config);
-  const sandbox = config.stripeSecretKey ? undefined : await startSandbox({ port: config.stripeSandboxPort });
+  // The sandbox keeps its objects beside Purse's database, so a restart keeps the demo's customer and open links.
+  const sandbox = config.stripeSecretKey ? undefined : await startSandbox({ port: config.stripeSandboxPort, stateFile: join(config.dataDir, SANDBOX_STATE_FILE) });
   const stripe = gatewayFromConfig(config, sandbox);
   const purse = await createPurse(config, { secrets, stripe });
   const address = await purse.app.listen({ port: config.port, host: config.host });
