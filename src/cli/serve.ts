@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import closeWithGrace from 'close-with-grace';
 import { type Purse, createPurse } from '../app.ts';
 import { type Config, parseConfig } from '../config/config.ts';
@@ -9,6 +10,9 @@ import { armCrashPoint } from '../store/crash-points.ts';
 import { gatewayFromConfig } from '../gateway/stripe-gateway.ts';
 import { createDemoIfEmpty, demoInstructions } from './demo.ts';
 import { describeDatabase, describeRedis, startupStep } from './startup-errors.ts';
+
+/** The built-in sandbox keeps its state here, so a restart keeps customers and open checkout links working. */
+const SANDBOX_STATE_FILE = 'sandbox-state.json';
 
 /** Whole shutdown budget: stop accepting, drain requests, finish the group commit, stop jobs, close pools. */
 export const SHUTDOWN_GRACE_MS = 9_000;
@@ -35,7 +39,10 @@ export async function serveCommand(): Promise<number> {
       // The hosted checkout page must open in the customer's browser: listen where Purse listens and name
       // the host PUBLIC_URL names (not 127.0.0.1, which only works on this machine).
       started.sandbox = await startupStep(`cannot start the Stripe sandbox on ${config.host}:${config.stripeSandboxPort} (STRIPE_SANDBOX_PORT)`, () =>
-        startSandbox({ port: config.stripeSandboxPort, host: config.host, publicHostname: new URL(config.publicUrl).hostname }),
+        startSandbox({
+          port: config.stripeSandboxPort, host: config.host, publicHostname: new URL(config.publicUrl).hostname,
+          stateFile: join(config.dataDir, SANDBOX_STATE_FILE),
+        }),
       );
     }
     const payments = gatewayFromConfig(config, started.sandbox);

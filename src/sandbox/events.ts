@@ -48,6 +48,13 @@ export class EventLog {
     return event;
   }
 
+  /** Puts back an event from a saved snapshot, without delivering it again. */
+  restore(event: StripeEvent): void {
+    if (this.byId.has(event.id)) return;
+    this.events.push(event);
+    this.byId.set(event.id, event);
+  }
+
   get(id: string): StripeEvent {
     const event = this.byId.get(id);
     if (!event) throw resourceMissing('event', id);

@@ -8,6 +8,7 @@ import type { FaultSpec } from './faults.ts';
 import { createInternals } from './internals.ts';
 import type { SandboxInternals } from './internals.ts';
 import type { JsonObject } from './json-input.ts';
+import { restoreFrom, startPersistence } from './persistence.ts';
 import { closeServer, createSandboxServer, listen } from './server.ts';
 import type { Address, Dispute, PaymentIntent, Refund, StripeEvent } from './types.ts';
 import type { DeliveryRecord, WebhookEndpoint, WebhookRetryOptions } from './webhooks.ts';
@@ -38,6 +39,8 @@ export interface SandboxOptions {
   logger?: (line: Record<string, unknown>) => void;
   /** Webhook retry backoff; tests shrink it so retries take milliseconds. */
   webhookRetry?: WebhookRetryOptions;
+  /** A JSON file that keeps the sandbox's objects across restarts (loaded at start, written as they change). */
+  stateFile?: string;
 }
 
 /** What a test or demo passes to pay a session in-process; same shape as the control API body. */
@@ -118,6 +121,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const logger = opts.logger ?? (() => {});
   const internals = createInternals({ ...opts, logger });
   const { core, webhooks, faults } = internals;
+  if (opts.stateFile) restoreFrom(opts.stateFile, core.state, core.events);
+  const persistence = opts.stateFile ? startPersistence(opts.stateFile, core.state, core.events) : undefined;
   const server = createSandboxServer({ core, api: internals.api, control: internals.control, beforeRequest: internals.sweep, logger });
   const port = await listen(server, opts.port ?? 0, host);
   const url = `http://${urlHost(host)}:${port}`;
@@ -133,6 +138,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       clearInterval(sweepTimer);
       faults.close();
       await Promise.all([closeServer(server), webhooks.close()]);
+      persistence?.stop();
     },
   };
 }
