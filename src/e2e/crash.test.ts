@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INBOX_CLAIM_MS, retryPendingEvents } from '../stripe/inbox.ts';
-import { type CrashBench, setupBenchTenant, startCrashBench } from '../testing/crash.ts';
-import { TEST_SECRETS } from '../testing/harness.ts';
+import { type CrashBench, injectExpecting, setupBenchTenant, startCrashBench } from '../testing/crash.ts';
 import { sessionIdOf } from '../testing/stripe-rig.ts';
 
 /**
@@ -9,7 +8,8 @@ import { sessionIdOf } from '../testing/stripe-rig.ts';
  * acknowledged (2xx) survives, whatever the client retries is applied once, and `purse ledger verify`
  * passes. Real processes, a real database (SQLite or PostgreSQL per PURSE_TEST_DATABASE_URL).
  */
-const CRASH_TEST_TIMEOUT_MS = 180_000;
+// Each test starts `purse serve` two or three times and runs `purse ledger verify` once.
+const CRASH_TEST_TIMEOUT_MS = 600_000;
 const FUNDING_MAJOR = 100;
 const WAVES = 4;
 const WAVE_SIZE = 4;
@@ -49,13 +49,7 @@ async function usageReferences(tenantId: string): Promise<string[]> {
 
 describe.each(['group-commit:before-commit', 'group-commit:after-commit'])('SIGKILL at %s', (point) => {
   it('keeps every acknowledged debit, applies each retried one exactly once, and the ledger verifies', { timeout: CRASH_TEST_TIMEOUT_MS }, async () => {
-    await bench.serve();
-    const tenant = await setupBenchTenant(bench);
-    const funded = await bench.request('POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, {
-      body: { amount: FUNDING_MAJOR, reason: 'crash test funding' }, headers: { authorization: `Bearer ${TEST_SECRETS.adminKey}` },
-    });
-    expect(funded.status).toBe(201);
-
+    const tenant = await setupBenchTenant(bench, FUNDING_MAJOR);
     // The 3rd group commit of this process dies; waves of concurrent debits fill the batches before it.
     await bench.serve({ crashAt: `${point}@3` });
     const sent: Sent[] = [];
@@ -93,10 +87,8 @@ describe.each(['group-commit:before-commit', 'group-commit:after-commit'])('SIGK
 
 describe('SIGKILL between the webhook inbox insert and its processing', () => {
   it('credits the stored event exactly once after restart (by the retry job), never twice on redelivery', { timeout: CRASH_TEST_TIMEOUT_MS }, async () => {
-    await bench.serve();
     const tenant = await setupBenchTenant(bench);
-    const checkout = await bench.request('POST', '/v1/billing/checkout', { body: { purpose: 'wallet_topup', amount: 60 }, headers: { 'x-api-key': tenant.tenantKey } });
-    expect(checkout.status).toBe(200);
+    const checkout = { body: await bench.withPurse((purse) => injectExpecting(purse, 200, 'POST', '/v1/billing/checkout', { purpose: 'wallet_topup', amount: 60 }, { 'x-api-key': tenant.tenantKey })) };
     const sessionId = sessionIdOf(checkout.body.url);
     bench.sandbox.paySession(sessionId, { card: VISA });
     const completed = bench.sandbox.events().find((e) => e.type === 'checkout.session.completed' && (e.data.object as { id: string }).id === sessionId);
@@ -128,11 +120,11 @@ describe('SIGKILL between the webhook inbox insert and its processing', () => {
 
 describe('SIGKILL mid-checkout while Stripe hangs', () => {
   it('charges nothing, keeps the order open, and a new checkout works after restart', { timeout: CRASH_TEST_TIMEOUT_MS }, async () => {
-    await bench.serve();
     const tenant = await setupBenchTenant(bench);
     const headers = { 'x-api-key': tenant.tenantKey };
     // A first checkout creates the Stripe customer, so the hang below is the session creation itself.
-    expect((await bench.request('POST', '/v1/billing/checkout', { body: { purpose: 'wallet_topup', amount: 20 }, headers })).status).toBe(200);
+    await bench.withPurse((purse) => injectExpecting(purse, 200, 'POST', '/v1/billing/checkout', { purpose: 'wallet_topup', amount: 20 }, headers));
+    await bench.serve();
     bench.sandbox.setFaults({ failNext: 1, delayMs: 2_000 });
     const hanging = bench.sandbox.faultTaken();
     const cutOff = bench.request('POST', '/v1/billing/checkout', { body: { purpose: 'wallet_topup', amount: 30 }, headers: { ...headers, 'idempotency-key': 'hung-checkout' } })

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { openCtx } from '../app.ts';
+import { type Purse, createPurse, openCtx } from '../app.ts';
 import { parseConfig } from '../config/config.ts';
 import type { Ctx } from '../context.ts';
 import { type Sandbox, startSandbox } from '../sandbox/index.ts';
@@ -22,6 +22,8 @@ import { RIG_WEBHOOK_SECRET, signedDelivery } from './stripe-rig.ts';
  * the child dies → serve() → retry everything the client sent → assert exactly-once + verifyLedger().
  */
 const STARTED = /Purse is listening on (\S+)/;
+// A cold `purse serve` start compiles the sources through tsx: seconds normally, far more on a loaded machine.
+const START_WAIT_MS = 180_000;
 const FAST_WEBHOOK_RETRY = { baseDelayMs: 1, delayMaxMs: 5, attemptsMax: 2, timeoutMs: 5_000 };
 
 export interface CrashBench {
@@ -39,6 +41,11 @@ export interface CrashBench {
   /** Delivers a Stripe event to the child, signed as the sandbox would. */
   deliver(event: unknown): Promise<{ status: number; body: unknown }>;
   verifyLedger(): Promise<{ code: number; stdout: string }>;
+  /**
+   * Runs `work` against an in-process Purse on the bench's database and Stripe (no jobs), closed after:
+   * set-up without paying for one more process start. Never while a child may be writing to SQLite.
+   */
+  withPurse<T>(work: (purse: Purse) => Promise<T>): Promise<T>;
   /** The same database, in process; `nowMs` lets a job run as if later. Closed with the bench. */
   openCtx(nowMs?: () => number): Promise<Ctx>;
   close(): Promise<void>;
@@ -56,6 +63,14 @@ export async function startCrashBench(): Promise<CrashBench> {
     STRIPE_SECRET_KEY: 'sk_test_crash_bench', STRIPE_API_URL: sandbox.url, STRIPE_WEBHOOK_SECRET: RIG_WEBHOOK_SECRET, STRIPE_TIMEOUT_MS: '10000',
   };
   const ctxs: Ctx[] = [];
+  const inProcessConfig = () => parseConfig({
+    PURSE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, PUBLIC_URL: baseUrl, RATE_LIMIT_PER_MINUTE: env.RATE_LIMIT_PER_MINUTE,
+    STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_API_URL: sandbox.url, STRIPE_WEBHOOK_SECRET: RIG_WEBHOOK_SECRET,
+  });
+  const inProcessOptions = () => {
+    const config = inProcessConfig();
+    return { secrets: TEST_SECRETS, logStream: new PassThrough(), payments: gatewayFromConfig(config), ...(db.schema ? { store: { pgSchema: db.schema } } : {}) };
+  };
   let child: RunningProcess | undefined;
   const bench: CrashBench = {
     sandbox, baseUrl,
@@ -65,7 +80,7 @@ export async function startCrashBench(): Promise<CrashBench> {
     async serve(opts = {}) {
       if (child && child.child.exitCode === null && child.child.signalCode === null) await child.stop();
       child = startPurseProcess(['serve'], { ...env, PURSE_TEST_CRASH_AT: opts.crashAt ?? '' });
-      await child.waitFor(STARTED);
+      await child.waitFor(STARTED, START_WAIT_MS);
       return child;
     },
     async crashed() {
@@ -98,9 +113,16 @@ export async function startCrashBench(): Promise<CrashBench> {
       const res = await purseCli(['ledger', 'verify'], { PURSE_ENV: 'test', DATABASE_URL: dbUrl, PURSE_ADMIN_KEY: env.PURSE_ADMIN_KEY, PURSE_MASTER_KEY: env.PURSE_MASTER_KEY });
       return { code: res.code, stdout: res.stdout + res.stderr };
     },
+    async withPurse(work) {
+      const purse = await createPurse(inProcessConfig(), { ...inProcessOptions(), jobs: false });
+      try {
+        return await work(purse);
+      } finally {
+        await purse.close();
+      }
+    },
     async openCtx(nowMs = Date.now) {
-      const config = parseConfig({ PURSE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_API_URL: sandbox.url, STRIPE_WEBHOOK_SECRET: RIG_WEBHOOK_SECRET });
-      const ctx = await openCtx(config, { secrets: TEST_SECRETS, logStream: new PassThrough(), nowMs, payments: gatewayFromConfig(config), ...(db.schema ? { store: { pgSchema: db.schema } } : {}) });
+      const ctx = await openCtx(inProcessConfig(), { ...inProcessOptions(), nowMs });
       ctxs.push(ctx);
       return ctx;
     },
@@ -125,12 +147,20 @@ function exitSignal(running: RunningProcess): Promise<NodeJS.Signals | null> {
   return new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
 }
 
-/** A tenant with a full tenant key, made through the child's admin API. */
-export async function setupBenchTenant(bench: CrashBench, currency = 'BRL'): Promise<{ tenantId: string; tenantKey: string }> {
+/** Calls an in-process Purse (from `withPurse`) as a client would; throws unless it answers `status`. */
+export async function injectExpecting(purse: Purse, status: number, method: 'GET' | 'POST', url: string, body: unknown, headers: Record<string, string>): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  const res = await purse.app.inject({ method, url, headers: { 'content-type': 'application/json', ...headers }, payload: JSON.stringify(body) });
+  if (res.statusCode !== status) throw new Error(`${method} ${url}: expected ${status}, got ${res.statusCode} ${res.body}`);
+  return res.json();
+}
+
+/** A tenant with a full tenant key, funded with `fundMajor` by an admin adjustment (in process, before any child runs). */
+export async function setupBenchTenant(bench: CrashBench, fundMajor = 0, currency = 'BRL'): Promise<{ tenantId: string; tenantKey: string }> {
   const adminHeaders = { authorization: `Bearer ${TEST_SECRETS.adminKey}` };
-  const tenant = await bench.request('POST', '/v1/admin/tenants', { body: { name: 'Crash Co', currency }, headers: adminHeaders });
-  if (tenant.status !== 201) throw new Error(`tenant: ${tenant.status} ${JSON.stringify(tenant.body)}`);
-  const key = await bench.request('POST', `/v1/admin/tenants/${tenant.body.id}/keys`, { body: { scope: 'tenant' }, headers: adminHeaders });
-  if (key.status !== 201) throw new Error(`key: ${key.status} ${JSON.stringify(key.body)}`);
-  return { tenantId: tenant.body.id, tenantKey: key.body.secret };
+  return bench.withPurse(async (purse) => {
+    const tenant = await injectExpecting(purse, 201, 'POST', '/v1/admin/tenants', { name: 'Crash Co', currency }, adminHeaders);
+    const key = await injectExpecting(purse, 201, 'POST', `/v1/admin/tenants/${tenant.id}/keys`, { scope: 'tenant' }, adminHeaders);
+    if (fundMajor > 0) await injectExpecting(purse, 201, 'POST', `/v1/admin/tenants/${tenant.id}/adjustments`, { amount: fundMajor, reason: 'crash test funding' }, adminHeaders);
+    return { tenantId: tenant.id, tenantKey: key.secret };
+  });
 }

@@ -33,7 +33,7 @@ export interface RunningProcess {
   child: ChildProcess;
   output(): string;
   /** Resolves once the output matches, rejects if the process exits first. */
-  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   stop(): Promise<number | null>;
 }
 
@@ -54,9 +54,9 @@ export function startPurseProcess(args: string[], env: Record<string, string>, o
   return {
     child,
     output: () => text,
-    waitFor(pattern) {
+    waitFor(pattern, timeoutMs = OUTPUT_WAIT_MS) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`timed out waiting for ${pattern}; output so far:\n${text}`)), OUTPUT_WAIT_MS);
+        const timer = setTimeout(() => finish(new Error(`timed out waiting for ${pattern}; output so far:\n${text}`)), timeoutMs);
         const check = () => {
           const match = text.match(pattern);
           if (match) finish(undefined, match);
