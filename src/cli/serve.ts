@@ -5,6 +5,7 @@ import { JOBS } from '../jobs/jobs.ts';
 import { startJobs } from '../jobs/scheduler.ts';
 import { type Sandbox, startSandbox } from '../sandbox/index.ts';
 import { gatewayFromConfig } from '../stripe/gateway.ts';
+import { drainWebhookWorker } from '../webhooks/delivery-worker.ts';
 import { createDemoIfEmpty, demoInstructions } from './demo.ts';
 
 /**
@@ -25,6 +26,7 @@ export async function serveCommand(config: Config): Promise<number> {
   await waitForSignal();
   process.stdout.write('shutting down\n');
   await jobs.stop();
+  await drainWebhookWorker(purse.ctx);
   await purse.close();
   await sandbox?.close();
   return 0;

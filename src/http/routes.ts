@@ -12,6 +12,9 @@ import { registerOrderRoute } from '../checkout/order-route.ts';
 import { registerPaymentMethodsRoute } from '../payment-methods/payment-methods-route.ts';
 import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
 import { registerBillingPage } from '../web/billing-page.ts';
+import { registerAlertsRoute } from '../wallet/alerts-route.ts';
+import { registerAdminWebhookRoutes } from '../webhooks/admin-endpoint-routes.ts';
+import { registerTenantWebhookRoutes } from '../webhooks/tenant-endpoint-routes.ts';
 
 /** Every route of the product, in the order they appear in the docs. */
 export const ROUTES: RouteRegistrar[] = [
@@ -26,6 +29,9 @@ export const ROUTES: RouteRegistrar[] = [
   registerCheckoutRoute,
   registerOrderRoute,
   registerPaymentMethodsRoute,
+  registerAlertsRoute,
+  registerAdminWebhookRoutes,
+  registerTenantWebhookRoutes,
   registerStripeWebhookRoute,
   registerBillingPage,
 ];

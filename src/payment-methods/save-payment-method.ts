@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Ctx } from '../context.ts';
+import { emit } from '../events/emit.ts';
 
 /**
  * After a setup-mode checkout: read the card Stripe saved and keep its display facts (brand, last4,
@@ -21,7 +22,8 @@ async function storePaymentMethod(ctx: Ctx, tenantId: string, pm: Stripe.Payment
     if (existing) return 'already_saved';
     const hasDefault = await trx.selectFrom('payment_methods').select('id')
       .where('tenant_id', '=', tenantId).where('is_default', '=', 1n).where('removed_at_ms', 'is', null).executeTakeFirst();
-    await trx.insertInto('payment_methods').values({
+    const nowMs = ctx.nowMs();
+    const inserted = await trx.insertInto('payment_methods').values({
       id: pm.id,
       tenant_id: tenantId,
       stripe_customer_id: customerId ?? '',
@@ -30,9 +32,14 @@ async function storePaymentMethod(ctx: Ctx, tenantId: string, pm: Stripe.Payment
       exp_month: BigInt(pm.card?.exp_month ?? 0),
       exp_year: BigInt(pm.card?.exp_year ?? 0),
       is_default: hasDefault ? 0n : 1n,
-      created_at_ms: BigInt(ctx.nowMs()),
+      created_at_ms: BigInt(nowMs),
       removed_at_ms: null,
-    }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows !== 1n) return 'already_saved';
+    await emit(trx, { type: 'payment_method.saved', tenantId, data: {
+      paymentMethodId: pm.id, brand: pm.card?.brand ?? pm.type, last4: pm.card?.last4 ?? '',
+      expMonth: pm.card?.exp_month ?? 0, expYear: pm.card?.exp_year ?? 0, isDefault: !hasDefault,
+    } }, nowMs);
     return 'saved';
   });
 }
