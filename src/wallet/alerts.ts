@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { fieldError } from '../errors/purse-error.ts';
 import { minorDigits } from '../money/currencies.ts';
 import { parseMajor, toMajorNumber } from '../money/money.ts';
@@ -23,7 +24,7 @@ export async function setAlerts(ctx: Ctx, tenantId: string, body: { lowBalance?:
     await trx.updateTable('wallets').set((eb) => ({
       low_balance_minor: lowBalanceMinor,
       low_balance_armed: lowBalanceMinor === null ? 1n
-        : eb.case().when(eb(eb('balance_minor', '-', eb.ref('held_minor')), '>=', lowBalanceMinor)).then(1n).else(0n).end(),
+        : eb.case().when(eb(eb('balance_minor', '-', eb.ref('held_minor')), '>=', lowBalanceMinor)).then(sql<bigint>`1`).else(sql<bigint>`0`).end(),
     })).where('tenant_id', '=', tenantId).execute();
   }, { key: tenantId });
   return { lowBalance: lowBalanceMinor === null ? null : toMajorNumber(lowBalanceMinor, currency) };

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { PurseError, fieldError } from '../errors/purse-error.ts';
 import type { Db } from '../store/db.ts';
 import type { WebhookEndpointRow } from '../store/schema.ts';
@@ -81,7 +81,7 @@ export async function refreshDebitedSubscriptions(db: Db, tenantId: string | nul
           .where('e.enabled', '=', 1n)
           .where('e.events', 'like', '%"wallet.debited"%')
           .where((w) => w.or([w('e.tenant_id', 'is', null), w('e.tenant_id', '=', w.ref('wallets.tenant_id'))])),
-      )).then(1n).else(0n).end(),
+      )).then(sql<bigint>`1`).else(sql<bigint>`0`).end(),
     }))
     .$if(tenantId !== null, (qb) => qb.where('tenant_id', '=', tenantId!))
     .execute();
