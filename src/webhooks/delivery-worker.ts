@@ -10,7 +10,7 @@ import { deriveEndpointSecret } from './signing.ts';
 /** How often the job looks for events to fan out and deliveries that are due. */
 export const WEBHOOK_WORKER_EVERY_MS = 1_000;
 // The claim outlives the attempt (timeout + writing the outcome) with room to spare.
-const CLAIM_MARGIN_MS = 30_000;
+const CLAIM_MARGIN_MS = 5_000;
 
 interface WorkerState {
   /** Endpoints this instance is sending to right now, and the sends in flight. */
