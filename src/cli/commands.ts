@@ -2,6 +2,7 @@ import type { Ctx } from '../context.ts';
 import { adminCommand } from './admin.ts';
 import { ledgerCommand } from './ledger.ts';
 import { reconcileCommand } from './reconcile.ts';
+import { webhooksCommand } from './webhooks.ts';
 
 /** A command that runs against the database: returns the process exit code. */
 export type CtxCommand = (ctx: Ctx, argv: string[]) => Promise<number>;
@@ -17,4 +18,5 @@ export const CTX_COMMANDS: Record<string, CtxCommand> = {
   keys: async (ctx, argv) => adminCommand(ctx, 'keys', argv).then(() => 0),
   ledger: ledgerCommand,
   reconcile: reconcileCommand,
+  webhooks: webhooksCommand,
 };
