@@ -9,6 +9,7 @@ import type { RateLimiter } from './ratelimit/limiter.ts';
 import { memoryRateLimiter } from './ratelimit/limiter.ts';
 import { redisRateLimiter } from './ratelimit/redis-limiter.ts';
 import { type CreatePurseOptions, openCtx } from './open-ctx.ts';
+import { drainWebhookWorker } from './webhooks/delivery-worker.ts';
 
 export interface Purse {
   app: App;
@@ -36,6 +37,8 @@ export async function createPurse(config: Config, opts: CreatePurseOptions = {})
     jobs,
     async close() {
       await jobs?.stop();
+      // Sends already in flight finish (or time out) before the pools close under them.
+      await drainWebhookWorker(ctx);
       await app.close();
       await limiter.close();
       await store.close();

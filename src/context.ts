@@ -1,4 +1,5 @@
 import type { Config } from './config/config.ts';
+import type { WalletHook } from './events/money-moved.ts';
 import type { Store } from './store/db.ts';
 import type { PaymentGateway } from './gateway/payment-gateway.ts';
 
@@ -23,4 +24,9 @@ export interface Ctx {
   log: Logger;
   /** The payment provider (Stripe or its sandbox), behind Purse's own interface. */
   payments: PaymentGateway;
+  /**
+   * Run inside the money transaction after every wallet move, after the built-in event hook
+   * (events/money-transaction.ts). Features that react to balances (auto top-up) add theirs here.
+   */
+  walletHooks?: readonly WalletHook[];
 }

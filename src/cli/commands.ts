@@ -66,6 +66,32 @@ export function registerCommands(program: Command, kit: CommandKit): void {
   kit.command(program, 'events failed').description('list Stripe events that failed every attempt (dead letters)')
     .action(kit.withCtx(() => import('./events.ts').then((m) => m.eventsFailed)));
 
+  const hooks = () => import('./webhooks.ts');
+  kit.group(program, 'webhooks', "manage outgoing webhook endpoints (the admin API's /v1/admin/webhook-endpoints)");
+  kit.command(program, 'webhooks create').description('register an endpoint (its secret is shown once)')
+    .requiredOption('--url <url>', 'where events are POSTed').option('--events <list>', 'comma-separated event types (default: all but wallet.debited)')
+    .option('--tenant <id>', "only this tenant's events").option('--description <text>', 'a note for operators')
+    .action(kit.withCtx(() => hooks().then((m) => m.webhooksCreate)));
+  kit.command(program, 'webhooks list').description('list endpoints').option('--tenant <id>', "only this tenant's endpoints")
+    .action(kit.withCtx(() => hooks().then((m) => m.webhooksList)));
+  kit.command(program, 'webhooks get').description('show one endpoint').argument('<endpointId>')
+    .action(kit.withCtx(() => hooks().then((m) => m.webhooksGet)));
+  kit.command(program, 'webhooks update').description('change url, events or enabled').argument('<endpointId>')
+    .option('--url <url>', 'new url').option('--events <list>', 'comma-separated event types').option('--enable', 'enable').option('--disable', 'disable')
+    .action(kit.withCtx(() => hooks().then((m) => m.webhooksUpdate)));
+  kit.command(program, 'webhooks delete').description('delete an endpoint').argument('<endpointId>')
+    .action(kit.withCtx(() => hooks().then((m) => m.webhooksDelete)));
+  kit.command(program, 'webhooks rotate-secret').description('new signing secret (the old one still signs for 24 h)').argument('<endpointId>')
+    .action(kit.withCtx(() => hooks().then((m) => m.webhooksRotateSecret)));
+  kit.command(program, 'webhooks deliveries').description("an endpoint's recent deliveries").argument('<endpointId>')
+    .action(kit.withCtx(() => hooks().then((m) => m.webhooksDeliveries)));
+  kit.command(program, 'webhooks redeliver').description('queue an event again for every matching endpoint').argument('<eventId>')
+    .action(kit.withCtx(() => hooks().then((m) => m.webhooksRedeliver)));
+  kit.command(program, 'webhooks test').description('send a webhook_endpoint.test event').argument('<endpointId>')
+    .action(kit.withCtx(() => hooks().then((m) => m.webhooksTest)));
+  kit.command(program, 'webhooks deliver').description('run the delivery worker once, now')
+    .action(kit.withCtx(() => hooks().then((m) => m.webhooksDeliver)));
+
   program.command('portal').description("print a single-use link to a tenant's billing page (valid 1 hour)")
     .requiredOption('--tenant <id>', 'tenant id').option('--return-url <url>', 'where the page links back to')
     .action(kit.withCtx(() => import('./portal.ts').then((m) => m.portalCommand)));

@@ -1,5 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../events/catalog.ts';
 import { call } from '../testing/api.ts';
 import { type TestPurse, startTestPurse } from '../testing/harness.ts';
 
@@ -54,5 +55,16 @@ describe('/docs', () => {
     expect(res.status).toBe(200);
     expect(String(res.headers['content-type'])).toContain('text/html');
     for (const [method, path] of operations()) expect(res.body).toContain(`<code>${method.toUpperCase()} ${path}</code>`);
+  });
+});
+
+describe('the outgoing events in /openapi.json', () => {
+  it('publishes one webhook per catalog type with the envelope and its data shape', async () => {
+    const res = await purse.app.inject({ method: 'GET', url: '/openapi.json' });
+    const webhooks = res.json().webhooks as Record<string, { post: { requestBody: { content: { 'application/json': { schema: { properties: Record<string, unknown> } } } } } }>;
+    expect(Object.keys(webhooks).sort()).toEqual([...EVENT_TYPES].sort());
+    const low = webhooks['wallet.low_balance']?.post.requestBody.content['application/json'].schema;
+    expect(Object.keys(low?.properties ?? {})).toEqual(['id', 'type', 'createdAt', 'tenantId', 'data']);
+    expect(Object.keys((low?.properties.data as { properties: object }).properties)).toEqual(['currency', 'balance', 'held', 'available', 'lowBalance']);
   });
 });

@@ -1,5 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { App } from '../api/kit.ts';
+import { openApiWebhooks } from '../events/event-schemas.ts';
 import { renderDocsPage } from './docs-page.ts';
 
 export const API_TITLE = 'Purse API';
@@ -33,7 +34,9 @@ export async function registerOpenApi(app: App): Promise<void> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
-  app.get('/openapi.json', { schema: { hide: true }, config: { auth: { kind: 'public' } } }, async () => app.swagger());
+  // Outgoing events (SPEC §8.3) as OpenAPI 3.1 webhooks: what Purse POSTs to your endpoints.
+  const webhooks = openApiWebhooks();
+  app.get('/openapi.json', { schema: { hide: true }, config: { auth: { kind: 'public' } } }, async () => ({ ...app.swagger(), webhooks }));
   app.get('/docs', { schema: { hide: true }, config: { auth: { kind: 'public' } } }, async (_request, reply) => {
     void reply.type('text/html; charset=utf-8');
     return renderDocsPage(app.swagger() as unknown as Record<string, unknown>);

@@ -1,7 +1,7 @@
 import type { RouteRegistrar } from '../api/kit.ts';
 import { registerAdminKeyRoutes } from '../tenants/admin-key-routes.ts';
 import { registerAdminTenantRoutes } from '../tenants/admin-tenant-routes.ts';
-import { registerAdminAdjustmentRoute } from '../ledger/admin-adjustment-route.ts';
+import { registerAdminAdjustmentRoute } from '../wallet/admin-adjustment-route.ts';
 import { registerTransactionsRoute } from '../ledger/transactions-route.ts';
 import { registerWalletRoute } from '../wallet/wallet-route.ts';
 import { registerUsageRoute } from '../wallet/usage-route.ts';
@@ -17,6 +17,9 @@ import { registerPortalSessionRoutes } from '../portal/portal-session-routes.ts'
 import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
 import { registerReconcileRoute } from '../stripe/reconcile-route.ts';
 import { registerBillingPage } from '../web/billing-page.ts';
+import { registerAlertsRoute } from '../wallet/alerts-route.ts';
+import { registerAdminWebhookRoutes } from '../webhooks/admin-endpoint-routes.ts';
+import { registerTenantWebhookRoutes } from '../webhooks/tenant-endpoint-routes.ts';
 
 /** Every route of the product, in the order they appear in the docs. */
 export const ROUTES: RouteRegistrar[] = [
@@ -37,6 +40,9 @@ export const ROUTES: RouteRegistrar[] = [
   registerPaymentMethodDefaultRoute,
   registerPaymentMethodRemoveRoute,
   registerPortalSessionRoutes,
+  registerAlertsRoute,
+  registerAdminWebhookRoutes,
+  registerTenantWebhookRoutes,
   registerStripeWebhookRoute,
   registerBillingPage,
 ];

@@ -3,6 +3,7 @@ import { retryPendingEvents } from '../stripe/inbox.ts';
 import { reconcileStripe } from '../stripe/reconcile.ts';
 import { expireHolds } from '../wallet/expire-holds.ts';
 import type { Job } from './scheduler.ts';
+import { WEBHOOK_WORKER_EVERY_MS, runWebhookWorker } from '../webhooks/delivery-worker.ts';
 
 const INBOX_RETRY_EVERY_MS = 5_000;
 const IDEMPOTENCY_PRUNE_EVERY_MS = 60 * 60 * 1000;
@@ -16,6 +17,8 @@ const RECONCILE_JOB_LOOKBACK_SECONDS = 2 * 60 * 60;
 export const JOBS: Job[] = [
   { name: 'stripe-inbox-retry', everyMs: INBOX_RETRY_EVERY_MS, run: retryPendingEvents },
   { name: 'idempotency-prune', everyMs: IDEMPOTENCY_PRUNE_EVERY_MS, run: pruneIdempotencyKeys },
+  // Returns once sends have started: a slow receiver never holds up the next pass for the others.
+  { name: 'webhook-delivery', everyMs: WEBHOOK_WORKER_EVERY_MS, run: (ctx) => runWebhookWorker(ctx, { wait: false }) },
   { name: 'hold-expiry', everyMs: HOLD_EXPIRY_EVERY_MS, run: expireHolds },
   { name: 'stripe-reconcile', everyMs: RECONCILE_EVERY_MS, run: (ctx) => reconcileStripe(ctx, RECONCILE_JOB_LOOKBACK_SECONDS) },
 ];

@@ -60,7 +60,7 @@ describe('postTransaction', () => {
     const input = debit(tenant, 250n, { numberId: tenant.numberId, description: 'SMS', metadata: { messages: '5' } });
     const result = await recordTransaction(purse.ctx, input);
     expect(result.created).toBe(true);
-    expect(result.walletAfter).toEqual({ balanceMinor: 750n, heldMinor: 0n });
+    expect(result.walletAfter).toMatchObject({ balanceMinor: 750n, heldMinor: 0n });
     expect(result.transaction).toMatchObject({ reference: input.reference, kind: 'usage', walletAmountMinor: -250n, walletBalanceAfterMinor: 750n });
     const stored = await findTransaction(purse.ctx.store.db, input.reference);
     expect(stored).toEqual(result.transaction);
@@ -133,7 +133,7 @@ describe('postTransaction', () => {
     await setHeldMinor(tenant, 600n);
     await expect(recordTransaction(purse.ctx, debit(tenant, 401n))).rejects.toMatchObject({ code: 'INSUFFICIENT_FUNDS' });
     const ok = await recordTransaction(purse.ctx, debit(tenant, 400n));
-    expect(ok.walletAfter).toEqual({ balanceMinor: 600n, heldMinor: 600n });
+    expect(ok.walletAfter).toMatchObject({ balanceMinor: 600n, heldMinor: 600n });
   });
 
   it('a capture moves the balance and releases held funds in the same write', async () => {
@@ -141,7 +141,7 @@ describe('postTransaction', () => {
     await fundWallet(purse, tenant.tenantId, 10);
     await setHeldMinor(tenant, 300n);
     const result = await recordTransaction(purse.ctx, debit(tenant, 200n, { kind: 'hold_capture', heldDeltaMinor: -300n }));
-    expect(result.walletAfter).toEqual({ balanceMinor: 800n, heldMinor: 0n });
+    expect(result.walletAfter).toMatchObject({ balanceMinor: 800n, heldMinor: 0n });
     expect(await balanceOf(tenant)).toEqual({ currency: 'BRL', balance: 8, held: 0, available: 8 });
   });
 

@@ -1,5 +1,6 @@
 import type { SavedCard } from '../gateway/payment-gateway.ts';
 import type { Ctx } from '../context.ts';
+import { emit } from '../events/emit.ts';
 
 /**
  * After a setup-mode checkout: read the card the provider saved and keep its display facts (brand, last4,
@@ -18,7 +19,8 @@ async function storePaymentMethod(ctx: Ctx, tenantId: string, card: SavedCard): 
     if (existing) return 'already_saved';
     const hasDefault = await trx.selectFrom('payment_methods').select('id')
       .where('tenant_id', '=', tenantId).where('is_default', '=', 1n).where('removed_at_ms', 'is', null).executeTakeFirst();
-    await trx.insertInto('payment_methods').values({
+    const nowMs = ctx.nowMs();
+    const inserted = await trx.insertInto('payment_methods').values({
       id: card.paymentMethodId,
       tenant_id: tenantId,
       stripe_customer_id: card.customerId ?? '',
@@ -27,9 +29,14 @@ async function storePaymentMethod(ctx: Ctx, tenantId: string, card: SavedCard): 
       exp_month: BigInt(card.expMonth),
       exp_year: BigInt(card.expYear),
       is_default: hasDefault ? 0n : 1n,
-      created_at_ms: BigInt(ctx.nowMs()),
+      created_at_ms: BigInt(nowMs),
       removed_at_ms: null,
-    }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+    if (inserted.numInsertedOrUpdatedRows !== 1n) return 'already_saved';
+    await emit(trx, { type: 'payment_method.saved', tenantId, data: {
+      paymentMethodId: card.paymentMethodId, brand: card.brand, last4: card.last4,
+      expMonth: card.expMonth, expYear: card.expYear, isDefault: !hasDefault,
+    } }, nowMs);
     return 'saved';
   });
 }

@@ -4,6 +4,8 @@ import { lockOrder } from '../checkout/orders-store.ts';
 import type { Db } from '../store/db.ts';
 import { type CreditedOrder, creditedOrderOf, shareOfCredit } from './credited-order.ts';
 import type { Ctx } from '../context.ts';
+import { emit } from '../events/emit.ts';
+import { toMajorNumber } from '../money/money.ts';
 
 /** What the provider says about a refunded charge: cumulative, as Stripe's `amount_refunded` is. */
 export interface RefundFacts {
@@ -39,7 +41,10 @@ export async function clawBackRefund(ctx: Ctx, f: RefundFacts): Promise<Clawback
       reference: transaction.reference, charge_id: f.chargeId, order_id: order.id, tenant_id: order.tenant_id,
       amount_refunded_minor: f.amountRefundedMinor, clawed_back_minor: dueMinor, transaction_id: transaction.id, created_at_ms: BigInt(nowMs),
     }).execute();
-    // EVENT: refund.clawed_back {tenantId: order.tenant_id, orderId: order.id, chargeId: f.chargeId, amountRefundedMinor: f.amountRefundedMinor, clawedBackMinor: dueMinor, currency: order.currency, transactionId: transaction.id}
+    await emit(trx, { type: 'refund.clawed_back', tenantId: order.tenant_id, data: {
+      orderId: order.id, chargeId: f.chargeId, currency: order.currency, transactionId: transaction.id,
+      amountRefunded: toMajorNumber(f.amountRefundedMinor, order.currency), clawedBack: toMajorNumber(dueMinor, order.currency),
+    } }, nowMs);
     return 'clawed_back';
   }, { key: order.tenant_id });
   return once.created ? once.value : 'already_clawed_back';

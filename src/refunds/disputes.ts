@@ -7,6 +7,8 @@ import type { DisputeRow } from '../store/schema.ts';
 import { creditedOrderOf, shareOfCredit } from './credited-order.ts';
 import { type DisputeState, isDisputeState, judgeDisputeClose } from './dispute-states.ts';
 import type { Ctx } from '../context.ts';
+import { emit } from '../events/emit.ts';
+import { toMajorNumber } from '../money/money.ts';
 
 export interface DisputeFacts {
   disputeId: string;
@@ -41,7 +43,9 @@ export async function openDispute(ctx: Ctx, f: DisputeFacts): Promise<OpenOutcom
     }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
     if (!inserted) return 'already_open';
     if (heldMinor > 0n) await moveHeld(trx, order.tenant_id, heldMinor, nowMs);
-    // EVENT: dispute.opened {tenantId: order.tenant_id, orderId: order.id, disputeId: f.disputeId, chargeId: f.chargeId, heldMinor, currency: order.currency}
+    await emit(trx, { type: 'dispute.opened', tenantId: order.tenant_id, data: {
+      orderId: order.id, disputeId: f.disputeId, chargeId: f.chargeId, currency: order.currency, held: toMajorNumber(heldMinor, order.currency),
+    } }, nowMs);
     return 'opened';
   }, { key: order.tenant_id });
 }
@@ -59,7 +63,10 @@ export async function closeDispute(ctx: Ctx, disputeId: string, outcome: 'won' |
       .set({ state: outcome, loss_transaction_id: lossTransactionId, updated_at_ms: BigInt(nowMs), closed_at_ms: BigInt(nowMs) })
       .where('id', '=', dispute.id).where('state', '=', 'open').executeTakeFirst();
     assert(moved.numUpdatedRows === 1n, `dispute ${dispute.id} was open under its lock`);
-    // EVENT: dispute.closed {tenantId: dispute.tenant_id, orderId: dispute.order_id, disputeId: dispute.id, chargeId: dispute.charge_id, status: outcome, heldMinor: dispute.held_minor, currency: dispute.currency, transactionId: lossTransactionId}
+    await emit(trx, { type: 'dispute.closed', tenantId: dispute.tenant_id, data: {
+      orderId: dispute.order_id, disputeId: dispute.id, chargeId: dispute.charge_id, status: outcome, currency: dispute.currency,
+      held: toMajorNumber(dispute.held_minor, dispute.currency), transactionId: lossTransactionId,
+    } }, nowMs);
     return outcome;
   }, { key: known.tenant_id });
   return once.created ? once.value : 'already_closed';

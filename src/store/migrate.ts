@@ -6,6 +6,7 @@ import * as m0002 from './migrations/0002_ledger.ts';
 import * as m0003 from './migrations/0003_checkout.ts';
 import * as m0004 from './migrations/0004_holds.ts';
 import * as m0005 from './migrations/0005_defects_hardening.ts';
+import * as m0006 from './migrations/0006_events_outbox.ts';
 import * as m0007 from './migrations/0007_refunds_disputes.ts';
 import * as m0009 from './migrations/0009_portal_sessions.ts';
 
@@ -18,6 +19,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0003_checkout', m0003.up],
   ['0004_holds', m0004.up],
   ['0005_defects_hardening', m0005.up],
+  ['0006_events_outbox', m0006.up],
   ['0007_refunds_disputes', m0007.up],
   ['0009_portal_sessions', m0009.up],
 ];

@@ -18,6 +18,9 @@ export interface Database {
   refund_clawbacks: RefundClawbackRow;
   disputes: DisputeRow;
   portal_sessions: PortalSessionRow;
+  events: EventRow;
+  webhook_endpoints: WebhookEndpointRow;
+  webhook_deliveries: WebhookDeliveryRow;
 }
 
 export interface CheckoutOrderRow {
@@ -136,6 +139,14 @@ export interface WalletRow {
   balance_minor: bigint;
   held_minor: bigint;
   updated_at_ms: bigint;
+  /** The tenant's low-balance alert (minor units), null when none is set. */
+  low_balance_minor: Generated<bigint | null>;
+  /** 1 while a fall below the alert would send wallet.low_balance; 0 after it did, until back above. */
+  low_balance_armed: Generated<bigint>;
+  /** 1 while reaching zero available would send wallet.depleted. */
+  depleted_armed: Generated<bigint>;
+  /** 1 while an enabled endpoint that covers this tenant names wallet.debited. */
+  debited_subscribed: Generated<bigint>;
 }
 
 export interface LedgerTransactionRow {
@@ -215,4 +226,45 @@ export interface PortalSessionRow {
   opened_at_ms: bigint | null;
   expires_at_ms: bigint | null;
   created_at_ms: bigint;
+}
+
+export interface EventRow {
+  id: string;
+  type: string;
+  tenant_id: string | null;
+  data: string;
+  created_at_ms: bigint;
+  dispatched_at_ms: bigint | null;
+}
+
+export interface WebhookEndpointRow {
+  id: string;
+  tenant_id: string | null;
+  owner: string;
+  url: string;
+  description: string | null;
+  events: string;
+  enabled: bigint;
+  secret_salt: string;
+  previous_secret_salt: string | null;
+  previous_secret_expires_at_ms: bigint | null;
+  failing_since_ms: bigint | null;
+  disabled_reason: string | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+}
+
+export interface WebhookDeliveryRow {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  state: string;
+  attempts: bigint;
+  next_attempt_at_ms: bigint | null;
+  claimed_until_ms: bigint | null;
+  last_status: bigint | null;
+  last_error: string | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+  delivered_at_ms: bigint | null;
 }

@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { TEST_SECRETS, type TestPurse } from './harness.ts';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Call {
   status: number;

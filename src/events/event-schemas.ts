@@ -1,0 +1,87 @@
+import { type TSchema, Type } from 'typebox';
+import { EVENT_TYPES, type EventType } from './catalog.ts';
+
+/** Each event type's `data` (SPEC §8.3): published as the OpenAPI 3.1 `webhooks` section and in docs/events.md. */
+const money = (description: string) => Type.Number({ description: `${description} (major units)` });
+const nullable = (schema: TSchema) => Type.Union([schema, Type.Null()]);
+const wallet = {
+  currency: Type.String({ description: 'ISO 4217' }),
+  balance: money('Balance after the change'),
+  held: money('Held by active holds'),
+  available: money('balance − held'),
+};
+const topup = { orderId: Type.String({ description: 'cto_…' }), amount: nullable(money('Top-up amount')), currency: Type.String() };
+const planned = (what: string) => Type.Object({}, { additionalProperties: true, description: `Reserved: emitted once ${what} lands; no trigger yet.` });
+
+export const EVENT_DATA_SCHEMAS: Record<EventType, TSchema> = {
+  'topup.succeeded': Type.Object({ ...topup, transactionId: Type.String({ description: 'txn_… of the credit' }) }),
+  'topup.failed': Type.Object({ ...topup, failure: nullable(Type.Object({ code: Type.String(), message: nullable(Type.String()) })) }),
+  'topup.expired': Type.Object(topup),
+  'wallet.low_balance': Type.Object({ ...wallet, lowBalance: money('The alert line crossed') }),
+  'wallet.depleted': Type.Object(wallet),
+  'wallet.adjusted': Type.Object({ ...wallet, transactionId: Type.String(), reference: Type.String(), amount: money('Signed adjustment'), reason: Type.String() }),
+  'wallet.debited': Type.Object({
+    ...wallet, transactionId: Type.String(), kind: Type.String({ enum: ['usage', 'hold_capture'] }), amount: money('Debited'),
+    numberId: nullable(Type.String()), description: nullable(Type.String()),
+  }),
+  'hold.expired': Type.Object({
+    holdId: Type.String(), numberId: nullable(Type.String()), currency: Type.String(), amount: money('Released reservation'),
+    description: nullable(Type.String()), metadata: nullable(Type.Record(Type.String(), Type.String())), expiresAt: Type.String({ format: 'date-time' }),
+  }),
+  'auto_topup.succeeded': planned('auto top-up'),
+  'auto_topup.failed': planned('auto top-up'),
+  'auto_topup.action_required': planned('auto top-up'),
+  'auto_topup.capped': planned('auto top-up'),
+  'auto_topup.disabled': planned('auto top-up'),
+  'payment_method.saved': Type.Object({
+    paymentMethodId: Type.String(), brand: Type.String(), last4: Type.String(), expMonth: Type.Number(), expYear: Type.Number(), isDefault: Type.Boolean(),
+  }),
+  'payment_method.removed': planned('card removal'),
+  'refund.clawed_back': Type.Object({
+    orderId: Type.String(), chargeId: Type.String({ description: 'ch_… at Stripe' }), currency: Type.String(), transactionId: Type.String({ description: 'txn_… of the clawback' }),
+    amountRefunded: money("The charge's cumulative refunded amount at Stripe (tax included)"),
+    clawedBack: money('Taken back from the wallet by this event (may take the balance below zero)'),
+  }),
+  'dispute.opened': Type.Object({
+    orderId: Type.String(), disputeId: Type.String({ description: 'dp_… at Stripe' }), chargeId: Type.String(), currency: Type.String(),
+    held: money('The disputed share of the credit, now held: available drops, balance does not'),
+  }),
+  'dispute.closed': Type.Object({
+    orderId: Type.String(), disputeId: Type.String(), chargeId: Type.String(), currency: Type.String(),
+    status: Type.String({ enum: ['won', 'lost'] }), held: money('The share that was held'),
+    transactionId: nullable(Type.String({ description: 'txn_… of the clawback when lost; null when won (the hold is released)' })),
+  }),
+  'webhook_endpoint.disabled': Type.Object({ endpointId: Type.String(), url: Type.String(), reason: Type.String(), failingSince: Type.String({ format: 'date-time' }) }),
+  'webhook_endpoint.test': Type.Object({ endpointId: Type.String(), message: Type.String() }),
+};
+
+const SIGNATURE_HEADERS = [
+  { name: 'webhook-id', in: 'header', required: true, schema: { type: 'string' }, description: 'The event id (evt_…), the same on every retry: dedupe on it' },
+  { name: 'webhook-timestamp', in: 'header', required: true, schema: { type: 'string' }, description: 'Unix seconds when this attempt was signed' },
+  { name: 'webhook-signature', in: 'header', required: true, schema: { type: 'string' }, description: '`v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation' },
+];
+
+/** The OpenAPI 3.1 `webhooks` object: one POST per event type, envelope plus that type's data. */
+export function openApiWebhooks(): Record<string, unknown> {
+  return Object.fromEntries(EVENT_TYPES.map((type) => [type, {
+    post: {
+      summary: type,
+      parameters: SIGNATURE_HEADERS,
+      requestBody: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: Type.Object({
+              id: Type.String({ description: 'evt_…' }),
+              type: Type.Literal(type),
+              createdAt: Type.String({ format: 'date-time' }),
+              tenantId: nullable(Type.String()),
+              data: EVENT_DATA_SCHEMAS[type],
+            }),
+          },
+        },
+      },
+      responses: { '200': { description: 'Any 2xx within 10 s acknowledges the event; anything else is retried' } },
+    },
+  }]));
+}

@@ -1,0 +1,35 @@
+import type { Selectable } from 'kysely';
+import { sql } from 'kysely';
+import type { Ctx } from '../context.ts';
+import type { WebhookDeliveryRow } from '../store/schema.ts';
+
+export type Delivery = Selectable<WebhookDeliveryRow>;
+
+/** Deliveries one instance takes per pass, and per endpoint (sent side by side, each within the timeout). */
+export const CLAIM_BATCH_MAX = 200;
+export const CLAIM_PER_ENDPOINT_MAX = 8;
+
+/**
+ * Claims due deliveries: pending, due, not claimed by a live attempt, endpoint enabled, at most
+ * CLAIM_PER_ENDPOINT_MAX per endpoint, skipping endpoints this instance is still sending to. The claim
+ * (claimed_until_ms) outlives the attempt's timeout; an instance that dies mid-attempt leaves a claim
+ * that lapses, and the delivery is taken again. PostgreSQL: FOR UPDATE SKIP LOCKED plus the re-checked
+ * guard, so two instances never claim one delivery; SQLite: one writer, the statement is atomic.
+ */
+export async function claimDueDeliveries(ctx: Ctx, nowMs: number, claimUntilMs: number, busyEndpoints: readonly string[]): Promise<Delivery[]> {
+  const now = BigInt(nowMs);
+  const busy = busyEndpoints.length > 0 ? sql`and endpoint_id not in (${sql.join(busyEndpoints)})` : sql``;
+  const ranked = sql`select id from (
+      select id, row_number() over (partition by endpoint_id order by next_attempt_at_ms, id) as endpoint_rank
+      from webhook_deliveries
+      where state = 'pending' and next_attempt_at_ms <= ${now} and (claimed_until_ms is null or claimed_until_ms <= ${now})
+        and endpoint_id in (select id from webhook_endpoints where enabled = 1) ${busy}
+    ) as due where endpoint_rank <= ${CLAIM_PER_ENDPOINT_MAX} limit ${CLAIM_BATCH_MAX}`;
+  const target = ctx.store.dialect === 'postgres'
+    ? sql`select id from webhook_deliveries where id in (${ranked}) for update skip locked`
+    : ranked;
+  const result = await sql<Delivery>`update webhook_deliveries set claimed_until_ms = ${BigInt(claimUntilMs)}, updated_at_ms = ${now}
+    where id in (${target}) and state = 'pending' and (claimed_until_ms is null or claimed_until_ms <= ${now})
+    returning *`.execute(ctx.store.db);
+  return result.rows.map((row) => ({ ...row, attempts: BigInt(row.attempts), created_at_ms: BigInt(row.created_at_ms) }));
+}
