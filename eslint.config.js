@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
  * imports http; ledger imports no capability; the payment gateway sits below every capability; the
  * Stripe adapter (stripe/) sits above the capabilities it feeds; sandbox imports nothing of Purse.
  */
-const CAPABILITIES = ['checkout', 'wallet', 'payment-methods', 'tenants', 'refunds', 'stripe', 'web', 'idempotency'];
+const CAPABILITIES = ['checkout', 'wallet', 'payment-methods', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
 const ABOVE_CAPABILITIES = ['http', 'cli', 'jobs', 'testing', 'e2e'];
 const folders = (names) => `(^|/)(${names.join('|')})/`;
 const banned = (names, message) => ({ regex: folders(names), message });
@@ -33,12 +33,14 @@ export default tseslint.config(
   },
   // Capabilities: never the HTTP assembly, the CLI, the jobs, the sandbox or the Stripe adapter above them.
   layer(
-    ['src/{checkout,wallet,payment-methods,tenants,refunds,idempotency,web,auth,api}/**/*.ts'],
+    ['src/{checkout,wallet,payment-methods,tenants,refunds,idempotency,web,auth,api,portal,webhooks,auto-topup}/**/*.ts'],
     [banned([...ABOVE_CAPABILITIES, 'sandbox', 'stripe'], 'A capability never imports the layers above it (http, cli, jobs, the Stripe adapter).'), rootFiles],
     [STRIPE_SDK],
   ),
   // The ledger: accounts, transactions, postings, verify. No capability.
   layer(['src/ledger/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'auth'], 'ledger/ imports no capability.'), rootFiles], [STRIPE_SDK]),
+  // The money seam (moveMoney, emit, the outbox): below every capability, above the ledger.
+  layer(['src/events/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway'], 'events/ is the seam below the capabilities: it imports none of them.'), rootFiles], [STRIPE_SDK]),
   // Storage and the pure helpers at the bottom.
   layer(['src/{store,money,ids,errors}/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'ledger', 'auth', 'api'], 'store/ and the pure helpers import nothing above them.'), rootFiles], [STRIPE_SDK]),
   // The payment gateway builds Stripe requests and sits below every capability.
