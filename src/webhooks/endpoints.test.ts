@@ -111,7 +111,7 @@ describe('tenant endpoints', () => {
 describe('SSRF guard', () => {
   it.each(['http://127.0.0.1/x', 'http://localhost:8080/x', 'http://10.1.2.3/x', 'http://169.254.169.254/latest', 'http://[::1]/x', 'http://192.168.0.10/x'])(
     'refuses %s in production with 400 URL_NOT_ALLOWED', async (url) => {
-      const prod = await startTestPurse({ PURSE_ENV: 'production', PURSE_ADMIN_KEY: 'pa_test_admin_key_0123456789abcdef', PURSE_MASTER_KEY: 'test-master-key-0123456789abcdef0123456789', PUBLIC_URL: 'https://purse.example.com', STRIPE_SECRET_KEY: 'sk_test_unused' }, { shareDatabaseOf: purse });
+      const prod = await startTestPurse({ PURSE_ENV: 'production', PURSE_ADMIN_KEY: 'pa_test_admin_key_0123456789abcdef', PURSE_MASTER_KEY: 'test-master-key-0123456789abcdef0123456789', PUBLIC_URL: 'https://purse.example.com', STRIPE_SECRET_KEY: 'sk_test_unused', STRIPE_WEBHOOK_SECRET: 'whsec_test_unused' }, { shareDatabaseOf: purse });
       try {
         const res = await admin(prod, 'POST', '/v1/admin/webhook-endpoints', { url });
         expect(res.status).toBe(400);
