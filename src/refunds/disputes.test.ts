@@ -64,6 +64,11 @@ describe('charge.dispute.created / closed', () => {
     await deliver(rig, JSON.stringify(won));
     await deliver(rig, JSON.stringify({ ...won, id: `${won.id}_again` }));
     expect(await walletMinor()).toEqual(before);
+    // One dispute.opened and one dispute.closed (won, nothing clawed back), whatever the duplicates.
+    const rows = await rig.purse.ctx.store.db.selectFrom('events').select(['type', 'data']).where('type', 'in', ['dispute.opened', 'dispute.closed']).orderBy('created_at_ms').orderBy('id').execute();
+    const mine = rows.map((r) => ({ type: r.type, data: JSON.parse(r.data) as Record<string, unknown> })).filter((e) => e.data.disputeId === disputeId);
+    expect(mine.map((e) => [e.type, e.data.status ?? null, e.data.transactionId ?? null])).toEqual([['dispute.opened', null, null], ['dispute.closed', 'won', null]]);
+    expect(Math.round(Number(mine[0]?.data.held) * 100)).toBe(heldMinor);
   });
 
   it('claws the held share back when lost, once, even below zero, and then refuses spending', async () => {

@@ -54,6 +54,12 @@ function refund(chargeId: string, amountMinor?: number): StripeEvent {
   return latestEvent('charge.refunded', (o) => o.id === chargeId);
 }
 
+/** The outbox rows of one type about one charge, oldest first (the events endpoints would receive). */
+async function eventsAbout(type: string, chargeId: string): Promise<Array<Record<string, unknown>>> {
+  const rows = await rig.purse.ctx.store.db.selectFrom('events').select(['data']).where('type', '=', type).orderBy('created_at_ms').orderBy('id').execute();
+  return rows.map((r) => JSON.parse(r.data) as Record<string, unknown>).filter((d) => d.chargeId === chargeId);
+}
+
 async function clawbacksOf(chargeId: string) {
   return rig.purse.ctx.store.db.selectFrom('refund_clawbacks').selectAll().where('charge_id', '=', chargeId).orderBy('created_at_ms').execute();
 }
@@ -75,6 +81,10 @@ describe('charge.refunded claws back the credited share', () => {
     const rows = await clawbacksOf(topup.chargeId);
     expect(rows.map((r) => r.reference)).toEqual([first, first + second, topup.chargeMinor].map((n) => `refund:${topup.chargeId}:${n}`));
     expect(rows.reduce((sum, r) => sum + r.clawed_back_minor, 0n)).toBe(BigInt(topup.creditedMinor));
+    // One refund.clawed_back per clawback, in the same commit, carrying what was taken back.
+    const events = await eventsAbout('refund.clawed_back', topup.chargeId);
+    expect(events.map((e) => e.transactionId)).toEqual(rows.map((r) => r.transaction_id));
+    expect(events.map((e) => Math.round(Number(e.clawedBack) * 100))).toEqual(rows.map((r) => Number(r.clawed_back_minor)));
   });
 
   it('claws back once per new amount whatever the duplicates and the order of delivery', async () => {
@@ -103,6 +113,7 @@ describe('charge.refunded claws back the credited share', () => {
     expect(results.filter((r) => r.body.duplicate === false)).toHaveLength(1);
     expect(await balanceMinor()).toBe(start + topup.creditedMinor - shareMinor(topup, refundedMinor));
     expect(await clawbacksOf(topup.chargeId)).toHaveLength(1);
+    expect(await eventsAbout('refund.clawed_back', topup.chargeId)).toHaveLength(1);
   });
 
   it('claws back each new amount once when distinct refund events for one charge race (20 deliveries)', async () => {
