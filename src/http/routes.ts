@@ -10,6 +10,7 @@ import { registerHealthRoutes } from './health-routes.ts';
 import { registerCheckoutRoute } from '../checkout/checkout-route.ts';
 import { registerOrderRoute } from '../checkout/order-route.ts';
 import { registerPaymentMethodsRoute } from '../payment-methods/payment-methods-route.ts';
+import { registerAutoTopupRoutes } from '../auto-topup/auto-topup-routes.ts';
 import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
 import { registerBillingPage } from '../web/billing-page.ts';
 
@@ -26,6 +27,7 @@ export const ROUTES: RouteRegistrar[] = [
   registerCheckoutRoute,
   registerOrderRoute,
   registerPaymentMethodsRoute,
+  registerAutoTopupRoutes,
   registerStripeWebhookRoute,
   registerBillingPage,
 ];

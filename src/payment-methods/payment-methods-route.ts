@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
 import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { listCards, toCardView } from './cards-store.ts';
+import { removePaymentMethod, setDefaultPaymentMethod } from './remove-payment-method.ts';
 
 const PaymentMethodSchema = Type.Object({
   id: Type.String({ description: 'Stripe payment method id (pm_…)' }),
@@ -11,22 +13,32 @@ const PaymentMethodSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
+const Params = Type.Object({ id: Type.String({ maxLength: 255 }) });
+const read = { kind: 'tenant', scope: 'tenant', permission: 'billing:read' } as const;
+const write = { kind: 'tenant', scope: 'tenant', permission: 'billing:write' } as const;
+
 export const registerPaymentMethodsRoute: RouteRegistrar = (app, ctx) => {
   app.get('/v1/billing/payment-methods', {
-    config: { auth: { kind: 'tenant', scope: 'tenant', permission: 'billing:read' } },
+    config: { auth: read },
     schema: {
       tags: ['Billing'], summary: 'List saved cards (default first)', security: tenantSecurity,
       response: { 200: Type.Object({ data: Type.Array(PaymentMethodSchema) }), ...errorResponses(...TENANT_ERRORS) },
     },
-  }, async (request) => {
-    const rows = await ctx.store.db.selectFrom('payment_methods').selectAll()
-      .where('tenant_id', '=', principalOf(request).tenantId).where('removed_at_ms', 'is', null)
-      .orderBy('is_default', 'desc').orderBy('created_at_ms', 'asc').execute();
-    return {
-      data: rows.map((r) => ({
-        id: r.id, brand: r.brand, last4: r.last4, expMonth: Number(r.exp_month), expYear: Number(r.exp_year),
-        isDefault: r.is_default === 1n, createdAt: new Date(Number(r.created_at_ms)).toISOString(),
-      })),
-    };
-  });
+  }, async (request) => ({ data: (await listCards(ctx.store.db, principalOf(request).tenantId)).map(toCardView) }));
+
+  app.post('/v1/billing/payment-methods/:id/default', {
+    config: { auth: write },
+    schema: {
+      tags: ['Billing'], summary: 'Make a saved card the default', security: tenantSecurity, params: Params,
+      response: { 200: PaymentMethodSchema, ...errorResponses(...TENANT_ERRORS, 404) },
+    },
+  }, async (request) => setDefaultPaymentMethod(ctx, principalOf(request).tenantId, request.params.id));
+
+  app.delete('/v1/billing/payment-methods/:id', {
+    config: { auth: write },
+    schema: {
+      tags: ['Billing'], summary: 'Remove a saved card (detached at Stripe)', security: tenantSecurity, params: Params,
+      response: { 200: Type.Object({ id: Type.String(), removed: Type.Literal(true) }), ...errorResponses(...TENANT_ERRORS, 404, 502) },
+    },
+  }, async (request) => removePaymentMethod(ctx, principalOf(request).tenantId, request.params.id));
 };

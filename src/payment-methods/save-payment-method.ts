@@ -1,38 +1,51 @@
 import type Stripe from 'stripe';
 import type { Ctx } from '../context.ts';
+import { retryingUniqueRace } from '../store/unique-violation.ts';
+import { defaultCard, makeDefault } from './cards-store.ts';
+import { onCardSaved } from './card-events.ts';
+
+export type SaveOutcome = 'saved' | 'already_saved' | 'no_payment_method' | 'not_a_card';
 
 /**
  * After a setup-mode checkout: read the card Stripe saved and keep its display facts (brand, last4,
- * expiry). It becomes the default when the tenant had none. Saving the same card twice is a no-op.
+ * expiry), exactly as Stripe reports them. It becomes the default when the tenant had none. Saving the
+ * same card twice is a no-op.
  */
-export async function savePaymentMethodFromSetup(ctx: Ctx, tenantId: string, setupIntentId: string | null): Promise<'saved' | 'already_saved' | 'no_payment_method'> {
+export async function savePaymentMethodFromSetup(ctx: Ctx, tenantId: string, setupIntentId: string | null): Promise<SaveOutcome> {
   if (!setupIntentId) return 'no_payment_method';
   const setupIntent = await ctx.stripe.client.setupIntents.retrieve(setupIntentId);
   const pmId = typeof setupIntent.payment_method === 'string' ? setupIntent.payment_method : setupIntent.payment_method?.id;
   if (!pmId) return 'no_payment_method';
-  const pm = await ctx.stripe.client.paymentMethods.retrieve(pmId);
-  return storePaymentMethod(ctx, tenantId, pm);
+  return savePaymentMethod(ctx, tenantId, pmId, { makeDefault: false });
 }
 
-async function storePaymentMethod(ctx: Ctx, tenantId: string, pm: Stripe.PaymentMethod): Promise<'saved' | 'already_saved'> {
+/**
+ * Saves a card Stripe holds for the tenant's customer. `makeDefault` makes it the default even when
+ * another card is (a card the customer just authenticated on-session to recover auto top-up).
+ */
+export async function savePaymentMethod(ctx: Ctx, tenantId: string, pmId: string, opts: { makeDefault: boolean }): Promise<SaveOutcome> {
+  const pm = await ctx.stripe.client.paymentMethods.retrieve(pmId);
+  const card = pm.card;
+  if (!card?.brand || !card.last4 || !card.exp_month || !card.exp_year) {
+    ctx.log.warn({ tenantId, paymentMethodId: pm.id, type: pm.type }, 'saved payment method is not a card; not kept');
+    return 'not_a_card';
+  }
+  return retryingUniqueRace(() => storeCard(ctx, tenantId, pm, card, opts.makeDefault));
+}
+
+async function storeCard(ctx: Ctx, tenantId: string, pm: Stripe.PaymentMethod, card: Stripe.PaymentMethod.Card, forceDefault: boolean): Promise<SaveOutcome> {
   const customerId = typeof pm.customer === 'string' ? pm.customer : pm.customer?.id;
-  return ctx.store.db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('payment_methods').select('id').where('id', '=', pm.id).executeTakeFirst();
-    if (existing) return 'already_saved';
-    const hasDefault = await trx.selectFrom('payment_methods').select('id')
-      .where('tenant_id', '=', tenantId).where('is_default', '=', 1n).where('removed_at_ms', 'is', null).executeTakeFirst();
-    await trx.insertInto('payment_methods').values({
-      id: pm.id,
-      tenant_id: tenantId,
-      stripe_customer_id: customerId ?? '',
-      brand: pm.card?.brand ?? pm.type,
-      last4: pm.card?.last4 ?? '',
-      exp_month: BigInt(pm.card?.exp_month ?? 0),
-      exp_year: BigInt(pm.card?.exp_year ?? 0),
-      is_default: hasDefault ? 0n : 1n,
-      created_at_ms: BigInt(ctx.nowMs()),
-      removed_at_ms: null,
-    }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  const nowMs = ctx.nowMs();
+  return ctx.store.transact(async (trx) => {
+    const inserted = await trx.insertInto('payment_methods').values({
+      id: pm.id, tenant_id: tenantId, stripe_customer_id: customerId ?? '', brand: card.brand, last4: card.last4,
+      exp_month: BigInt(card.exp_month), exp_year: BigInt(card.exp_year), is_default: 0n, created_at_ms: BigInt(nowMs), removed_at_ms: null,
+    }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+    const isNew = Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+    const current = await defaultCard(trx, tenantId);
+    if (!current || (forceDefault && current.id !== pm.id)) await makeDefault(trx, tenantId, pm.id);
+    if (!isNew) return 'already_saved';
+    await onCardSaved(trx, tenantId, pm.id, nowMs);
     return 'saved';
-  });
+  }, { key: tenantId });
 }

@@ -5,6 +5,7 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_ledger.ts';
 import * as m0003 from './migrations/0003_checkout.ts';
 import * as m0004 from './migrations/0004_holds.ts';
+import * as m0005 from './migrations/0005_cards_autotopup.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -14,6 +15,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0002_ledger', m0002.up],
   ['0003_checkout', m0003.up],
   ['0004_holds', m0004.up],
+  ['0005_cards_autotopup', m0005.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -15,6 +15,8 @@ export interface Database {
   payment_methods: PaymentMethodRow;
   idempotency_keys: IdempotencyKeyRow;
   holds: HoldRow;
+  auto_topup_configs: AutoTopupConfigRow;
+  auto_topup_attempts: AutoTopupAttemptRow;
 }
 
 export interface CheckoutOrderRow {
@@ -125,6 +127,8 @@ export interface WalletRow {
   balance_minor: bigint;
   held_minor: bigint;
   updated_at_ms: bigint;
+  /** Auto top-up's threshold while it is armed (active, nothing in flight); null otherwise. */
+  auto_topup_threshold_minor: Generated<bigint | null>;
 }
 
 export interface LedgerTransactionRow {
@@ -166,4 +170,41 @@ export interface HoldRow {
   created_at_ms: bigint;
   updated_at_ms: bigint;
   closed_at_ms: bigint | null;
+}
+
+export interface AutoTopupConfigRow {
+  tenant_id: string;
+  currency: string;
+  state: string;
+  threshold_minor: bigint;
+  amount_minor: bigint | null;
+  target_balance_minor: bigint | null;
+  monthly_cap_minor: bigint | null;
+  paused_reason: string | null;
+  recovery_attempt_id: string | null;
+  consecutive_failures: bigint;
+  retry_at_ms: bigint | null;
+  capped_month: string | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+}
+
+export interface AutoTopupAttemptRow {
+  id: string;
+  tenant_id: string;
+  state: string;
+  amount_minor: bigint;
+  currency: string;
+  month: string;
+  payment_method_id: string | null;
+  payment_intent_id: string | null;
+  recovery_session_id: string | null;
+  recovery_url: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  ledger_transaction_id: string | null;
+  claimed_until_ms: bigint | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+  completed_at_ms: bigint | null;
 }

@@ -58,6 +58,6 @@ export function gatewayFromConfig(config: Config, sandbox?: { url: string; webho
 }
 
 /** Stripe's own idempotency keys, derived from our ids so a retry of the same thing is the same request. */
-export function stripeIdempotencyKey(kind: 'customer' | 'checkout', ourId: string): string {
+export function stripeIdempotencyKey(kind: 'customer' | 'checkout' | 'detach' | 'auto_topup' | 'auto_topup_recovery', ourId: string): string {
   return `purse:${kind}:${ourId}`;
 }
