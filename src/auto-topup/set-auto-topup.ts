@@ -1,5 +1,5 @@
 import { PurseError } from '../errors/purse-error.ts';
-import { topupBounds } from '../money/limits.ts';
+import { type TopupBounds, topupBounds } from '../money/limits.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../store/db.ts';
 import { defaultCard } from '../payment-methods/cards-store.ts';
@@ -15,11 +15,12 @@ import { type AutoTopupView, readAutoTopup } from './views.ts';
  */
 export async function setAutoTopup(ctx: Ctx, tenantId: string, body: AutoTopupBody): Promise<AutoTopupView> {
   const currency = await tenantCurrency(ctx, tenantId);
-  const settings = validateAutoTopup(body, currency, topupBounds(currency, ctx.config.topupLimits));
+  const bounds = topupBounds(currency, ctx.config.topupLimits);
+  const settings = validateAutoTopup(body, currency, bounds);
   if (settings.enabled && !(await defaultCard(ctx.store.db, tenantId))) throw new PurseError('NO_PAYMENT_METHOD');
   const nowMs = ctx.nowMs();
   await ctx.store.transact(async (trx) => {
-    await writeConfig(trx, tenantId, currency, settings, nowMs);
+    await writeConfig(trx, tenantId, currency, { ...settings, bounds }, nowMs);
     if (settings.enabled) {
       await trx.updateTable('auto_topup_attempts').set({ state: 'canceled', updated_at_ms: BigInt(nowMs), completed_at_ms: BigInt(nowMs) })
         .where('tenant_id', '=', tenantId).where('state', '=', 'action_required').execute();
@@ -33,13 +34,15 @@ export async function setAutoTopup(ctx: Ctx, tenantId: string, body: AutoTopupBo
   return readAutoTopup(ctx, tenantId);
 }
 
-async function writeConfig(trx: Db, tenantId: string, currency: string, settings: AutoTopupSettings, nowMs: number): Promise<void> {
+async function writeConfig(trx: Db, tenantId: string, currency: string, settings: AutoTopupSettings & { bounds: TopupBounds }, nowMs: number): Promise<void> {
   const fields = {
     state: settings.enabled ? 'active' : 'off',
     threshold_minor: settings.thresholdMinor,
     amount_minor: settings.amountMinor,
     target_balance_minor: settings.targetBalanceMinor,
     monthly_cap_minor: settings.monthlyCapMinor,
+    charge_min_minor: settings.bounds.minMinor,
+    charge_max_minor: settings.bounds.maxMinor,
     paused_reason: null,
     recovery_attempt_id: null,
     consecutive_failures: 0n,

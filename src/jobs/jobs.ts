@@ -1,3 +1,4 @@
+import { AUTO_TOPUP_EVERY_MS, runAutoTopups } from '../auto-topup/run-auto-topups.ts';
 import { pruneIdempotencyKeys } from '../idempotency/idempotency.ts';
 import { retryPendingEvents } from '../stripe/inbox.ts';
 import { reconcileEvents } from '../stripe/reconcile.ts';
@@ -17,5 +18,6 @@ export const JOBS: Job[] = [
   { name: 'stripe-inbox-retry', everyMs: INBOX_RETRY_EVERY_MS, run: retryPendingEvents },
   { name: 'idempotency-prune', everyMs: IDEMPOTENCY_PRUNE_EVERY_MS, run: pruneIdempotencyKeys },
   { name: 'hold-expiry', everyMs: HOLD_EXPIRY_EVERY_MS, run: expireHolds },
+  { name: 'auto-topup', everyMs: AUTO_TOPUP_EVERY_MS, run: runAutoTopups },
   { name: 'stripe-reconcile', everyMs: RECONCILE_EVERY_MS, run: (ctx) => reconcileEvents(ctx, RECONCILE_JOB_LOOKBACK_SECONDS) },
 ];

@@ -180,6 +180,8 @@ export interface AutoTopupConfigRow {
   amount_minor: bigint | null;
   target_balance_minor: bigint | null;
   monthly_cap_minor: bigint | null;
+  charge_min_minor: bigint;
+  charge_max_minor: bigint;
   paused_reason: string | null;
   recovery_attempt_id: string | null;
   consecutive_failures: bigint;

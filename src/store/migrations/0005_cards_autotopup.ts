@@ -30,6 +30,9 @@ export async function up(db: Kysely<unknown>, _dialect: MigrationDialect): Promi
     .addColumn('amount_minor', 'bigint')
     .addColumn('target_balance_minor', 'bigint')
     .addColumn('monthly_cap_minor', 'bigint')
+    // The tenant's top-up limits when configured: a target-balance charge is clamped to them.
+    .addColumn('charge_min_minor', 'bigint', (c) => c.notNull())
+    .addColumn('charge_max_minor', 'bigint', (c) => c.notNull())
     .addColumn('paused_reason', 'text')
     .addColumn('recovery_attempt_id', 'text')
     .addColumn('consecutive_failures', 'bigint', (c) => c.notNull())

@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { onAsyncPaymentFailed, onAsyncPaymentSucceeded, onCheckoutExpired } from './checkout-async.ts';
 import { onCheckoutCompleted } from './checkout-completed.ts';
 import { onPaymentIntentFailed } from './payment-failed.ts';
+import { onPaymentIntentSucceeded } from './payment-succeeded.ts';
 import type { Ctx } from '../../context.ts';
 
 export type EventHandler = (ctx: Ctx, event: Stripe.Event) => Promise<string>;
@@ -13,4 +14,5 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
   'checkout.session.async_payment_failed': onAsyncPaymentFailed,
   'checkout.session.expired': onCheckoutExpired,
   'payment_intent.payment_failed': onPaymentIntentFailed,
+  'payment_intent.succeeded': onPaymentIntentSucceeded,
 };

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { findOrder } from '../../checkout/orders-store.ts';
 import { settleOrder } from '../../checkout/fulfil-order.ts';
+import { onAutoTopupPaymentFailed } from '../../auto-topup/on-payment-intent.ts';
 import type { Ctx } from '../../context.ts';
 
 /**
@@ -10,6 +11,7 @@ import type { Ctx } from '../../context.ts';
  */
 export async function onPaymentIntentFailed(ctx: Ctx, event: Stripe.Event): Promise<string> {
   const intent = event.data.object as Stripe.PaymentIntent;
+  if (intent.metadata?.autoTopupAttemptId) return onAutoTopupPaymentFailed(ctx, intent);
   const orderId = intent.metadata?.orderId;
   if (!orderId) return 'not_ours';
   const order = await findOrder(ctx.store.db, orderId);
