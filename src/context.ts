@@ -1,4 +1,5 @@
 import type { Config } from './config/config.ts';
+import type { WalletHook } from './events/money-moved.ts';
 import type { Store } from './store/db.ts';
 import type { StripeGateway } from './stripe/gateway.ts';
 
@@ -22,4 +23,9 @@ export interface Ctx {
   nowMs(): number;
   log: Logger;
   stripe: StripeGateway;
+  /**
+   * Run inside the money transaction after every wallet move, after the built-in event hook
+   * (events/money-transaction.ts). Features that react to balances (auto top-up) add theirs here.
+   */
+  walletHooks?: readonly WalletHook[];
 }

@@ -1,7 +1,7 @@
 import type { RouteRegistrar } from '../api/kit.ts';
 import { registerAdminKeyRoutes } from '../tenants/admin-key-routes.ts';
 import { registerAdminTenantRoutes } from '../tenants/admin-tenant-routes.ts';
-import { registerAdminAdjustmentRoute } from '../ledger/admin-adjustment-route.ts';
+import { registerAdminAdjustmentRoute } from '../wallet/admin-adjustment-route.ts';
 import { registerTransactionsRoute } from '../ledger/transactions-route.ts';
 import { registerWalletRoute } from '../wallet/wallet-route.ts';
 import { registerUsageRoute } from '../wallet/usage-route.ts';

@@ -2,6 +2,7 @@ import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
 import type { Db } from '../store/db.ts';
 import { PREPARED_MARK } from '../store/pg-pool.ts';
 import type { LedgerTransactionRow } from '../store/schema.ts';
+import { WALLET_STATE_COLUMNS, type WalletStateRow } from './wallet-state.ts';
 
 /**
  * postTransaction's success path as SQL written once per dialect. On that path, building and compiling
@@ -22,10 +23,7 @@ export interface WalletMove {
   nowMs: number;
 }
 
-export interface WalletAfterRow {
-  balance_minor: bigint;
-  held_minor: bigint;
-}
+export type WalletAfterRow = WalletStateRow;
 
 export type TransactionRowInput = Omit<LedgerTransactionRow, 'seq'>;
 
@@ -37,6 +35,7 @@ export interface Posting {
 const SET_WALLET = 'update wallets set balance_minor = balance_minor + ?, held_minor = held_minor + ?, updated_at_ms = ?';
 const WALLET_GUARD = 'where account_id = ? and currency = ? and held_minor + ? >= 0';
 const OVERDRAFT_GUARD = ' and balance_minor - held_minor + ? >= 0';
+const RETURNING_WALLET = `returning ${WALLET_STATE_COLUMNS.join(', ')}`;
 const TRANSACTION_COLUMNS = 'id, reference, tenant_id, number_id, kind, description, metadata, currency, wallet_amount_minor, wallet_balance_after_minor, created_at_ms';
 
 export function onPostgres(db: Db): boolean {
@@ -44,7 +43,7 @@ export function onPostgres(db: Db): boolean {
 }
 
 export async function moveWalletRow(db: Db, move: WalletMove): Promise<WalletAfterRow | undefined> {
-  const text = cached(db, `move:${move.forbidOverdraft}`, () => `${SET_WALLET} ${WALLET_GUARD}${move.forbidOverdraft ? OVERDRAFT_GUARD : ''} returning balance_minor, held_minor`);
+  const text = cached(db, `move:${move.forbidOverdraft}`, () => `${SET_WALLET} ${WALLET_GUARD}${move.forbidOverdraft ? OVERDRAFT_GUARD : ''} ${RETURNING_WALLET}`);
   const result = await run<WalletAfterRow>(db, text, walletParameters(move));
   return result.rows[0];
 }
@@ -78,7 +77,7 @@ export interface OneStatementResult {
  */
 export async function postInOneStatement(db: Db, move: WalletMove, row: TransactionRowInput, postings: Posting[]): Promise<OneStatementResult | undefined> {
   const text = cached(db, `one:${move.forbidOverdraft}:${postings.length}`, () => `with moved as (
-      ${SET_WALLET} ${WALLET_GUARD}${move.forbidOverdraft ? OVERDRAFT_GUARD : ''} returning balance_minor, held_minor
+      ${SET_WALLET} ${WALLET_GUARD}${move.forbidOverdraft ? OVERDRAFT_GUARD : ''} ${RETURNING_WALLET}
     ), inserted as (
       insert into ledger_transactions (${TRANSACTION_COLUMNS})
       select ?, ?, ?, ?, ?, ?, ?, ?, ?, moved.balance_minor, ? from moved
@@ -89,7 +88,7 @@ export async function postInOneStatement(db: Db, move: WalletMove, row: Transact
       cross join (values ${Array(postings.length).fill('(?::text, ?::bigint)').join(', ')}) as p (account_id, amount_minor)
       returning 1
     )
-    select moved.balance_minor, moved.held_minor, inserted.seq, (select count(*) from posted) as postings
+    select ${WALLET_STATE_COLUMNS.map((c) => `moved.${c}`).join(', ')}, inserted.seq, (select count(*) from posted) as postings
     from moved left join inserted on true`);
   const parameters = [
     ...walletParameters(move),
@@ -101,7 +100,7 @@ export async function postInOneStatement(db: Db, move: WalletMove, row: Transact
   const found = result.rows[0];
   if (!found) return undefined;
   return {
-    wallet: { balance_minor: BigInt(found.balance_minor), held_minor: BigInt(found.held_minor) },
+    wallet: found,
     seq: found.seq === null ? undefined : BigInt(found.seq),
     postings: BigInt(found.postings),
   };

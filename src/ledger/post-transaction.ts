@@ -6,6 +6,7 @@ import type { Ctx } from '../context.ts';
 import { type Db, type TransactOptions, transact } from '../store/db.ts';
 import type { LedgerTransactionRow } from '../store/schema.ts';
 import { walletAccountId } from './accounts.ts';
+import { type WalletState, toWalletState } from './wallet-state.ts';
 import { type WalletMove, insertPostingRows, insertTransactionRow, moveWalletRow, onPostgres, postInOneStatement } from './post-transaction-sql.ts';
 
 export const TRANSACTION_KINDS = [
@@ -60,7 +61,7 @@ export interface PostResult {
   transaction: LedgerTransaction;
   created: boolean;
   /** The wallet right after this posting; null on a replay or when no wallet was posted to. */
-  walletAfter: WalletAfter | null;
+  walletAfter: WalletState | null;
 }
 
 /**
@@ -106,7 +107,7 @@ async function postInOneRoundTrip(db: Db, input: TransactionInput, walletPosting
   if (!posted) return explainRefusal(db, input, walletPosting.accountId, input.heldDeltaMinor ?? 0n);
   if (posted.seq === undefined) throw new DuplicateReference(input.reference);
   assert(posted.postings === BigInt(input.postings.length), `transaction ${row.id} wrote every posting`);
-  const walletAfter = checkWalletAfter(input, posted.wallet.balance_minor, posted.wallet.held_minor);
+  const walletAfter = checkWalletAfter(input, toWalletState(posted.wallet));
   return { transaction: toLedgerTransaction({ ...row, wallet_balance_after_minor: walletAfter.balanceMinor, seq: posted.seq }), created: true, walletAfter };
 }
 
@@ -134,10 +135,10 @@ function checkTransaction(input: TransactionInput): PostingInput | undefined {
 }
 
 /** The guarded update: moves balance and held together, refusing what would break a wallet rule. */
-async function moveWallet(db: Db, input: TransactionInput, posting: PostingInput, nowMs: number): Promise<WalletAfter> {
+async function moveWallet(db: Db, input: TransactionInput, posting: PostingInput, nowMs: number): Promise<WalletState> {
   const row = await moveWalletRow(db, walletMove(input, posting, nowMs));
   if (!row) return explainRefusal(db, input, posting.accountId, input.heldDeltaMinor ?? 0n);
-  return checkWalletAfter(input, BigInt(row.balance_minor), BigInt(row.held_minor));
+  return checkWalletAfter(input, toWalletState(row));
 }
 
 function walletMove(input: TransactionInput, posting: PostingInput, nowMs: number): WalletMove {
@@ -148,10 +149,11 @@ function walletMove(input: TransactionInput, posting: PostingInput, nowMs: numbe
 }
 
 /** The other side of the write: what the guard promised is what the row now says. */
-function checkWalletAfter(input: TransactionInput, balanceMinor: bigint, heldMinor: bigint): WalletAfter {
+function checkWalletAfter(input: TransactionInput, state: WalletState): WalletState {
+  const { balanceMinor, heldMinor } = state;
   assert(heldMinor >= 0n, `${input.reference}: held stays ≥ 0`);
   assert(input.overdraft === 'allow' || balanceMinor - heldMinor >= 0n, `${input.reference}: available stays ≥ 0`);
-  return { balanceMinor, heldMinor };
+  return state;
 }
 
 /**
@@ -167,7 +169,7 @@ async function explainRefusal(db: Db, input: TransactionInput, accountId: string
   throw new PurseError('INSUFFICIENT_FUNDS');
 }
 
-function transactionRow(input: TransactionInput, walletPosting: PostingInput | undefined, walletAfter: WalletAfter | null, nowMs: number): Omit<LedgerTransactionRow, 'seq'> {
+function transactionRow(input: TransactionInput, walletPosting: PostingInput | undefined, walletAfter: WalletState | null, nowMs: number): Omit<LedgerTransactionRow, 'seq'> {
   return {
     id: newId('txn'),
     reference: input.reference,

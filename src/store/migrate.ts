@@ -5,7 +5,8 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_ledger.ts';
 import * as m0003 from './migrations/0003_checkout.ts';
 import * as m0004 from './migrations/0004_holds.ts';
-import * as m0005 from './migrations/0005_cards_autotopup.ts';
+import * as m0005 from './migrations/0005_events_outbox.ts';
+import * as m0006 from './migrations/0006_cards_autotopup.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -15,7 +16,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0002_ledger', m0002.up],
   ['0003_checkout', m0003.up],
   ['0004_holds', m0004.up],
-  ['0005_cards_autotopup', m0005.up],
+  ['0005_events_outbox', m0005.up],
+  ['0006_cards_autotopup', m0006.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -15,6 +15,9 @@ export interface Database {
   payment_methods: PaymentMethodRow;
   idempotency_keys: IdempotencyKeyRow;
   holds: HoldRow;
+  events: EventRow;
+  webhook_endpoints: WebhookEndpointRow;
+  webhook_deliveries: WebhookDeliveryRow;
   auto_topup_configs: AutoTopupConfigRow;
   auto_topup_attempts: AutoTopupAttemptRow;
 }
@@ -127,6 +130,14 @@ export interface WalletRow {
   balance_minor: bigint;
   held_minor: bigint;
   updated_at_ms: bigint;
+  /** The tenant's low-balance alert (minor units), null when none is set. */
+  low_balance_minor: Generated<bigint | null>;
+  /** 1 while a fall below the alert would send wallet.low_balance; 0 after it did, until back above. */
+  low_balance_armed: Generated<bigint>;
+  /** 1 while reaching zero available would send wallet.depleted. */
+  depleted_armed: Generated<bigint>;
+  /** 1 while an enabled endpoint that covers this tenant names wallet.debited. */
+  debited_subscribed: Generated<bigint>;
   /** Auto top-up's threshold while it is armed (active, nothing in flight); null otherwise. */
   auto_topup_threshold_minor: Generated<bigint | null>;
 }
@@ -170,6 +181,47 @@ export interface HoldRow {
   created_at_ms: bigint;
   updated_at_ms: bigint;
   closed_at_ms: bigint | null;
+}
+
+export interface EventRow {
+  id: string;
+  type: string;
+  tenant_id: string | null;
+  data: string;
+  created_at_ms: bigint;
+  dispatched_at_ms: bigint | null;
+}
+
+export interface WebhookEndpointRow {
+  id: string;
+  tenant_id: string | null;
+  owner: string;
+  url: string;
+  description: string | null;
+  events: string;
+  enabled: bigint;
+  secret_salt: string;
+  previous_secret_salt: string | null;
+  previous_secret_expires_at_ms: bigint | null;
+  failing_since_ms: bigint | null;
+  disabled_reason: string | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+}
+
+export interface WebhookDeliveryRow {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  state: string;
+  attempts: bigint;
+  next_attempt_at_ms: bigint | null;
+  claimed_until_ms: bigint | null;
+  last_status: bigint | null;
+  last_error: string | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+  delivered_at_ms: bigint | null;
 }
 
 export interface AutoTopupConfigRow {

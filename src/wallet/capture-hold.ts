@@ -1,7 +1,8 @@
 import { PurseError, assert, fieldError } from '../errors/purse-error.ts';
-import { transact } from '../store/db.ts';
+import { moveMoney } from '../events/money-transaction.ts';
+import type { MoneyTrx } from '../events/money-moved.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
-import { type PostResult, findTransaction, postTransaction } from '../ledger/post-transaction.ts';
+import { type PostResult, findTransaction } from '../ledger/post-transaction.ts';
 import { type TransactionView, toTransactionView } from '../ledger/transaction-view.ts';
 import { formatMajor } from '../money/money.ts';
 import type { Principal } from '../auth/authenticate.ts';
@@ -35,13 +36,15 @@ export async function captureHold(ctx: Ctx, principal: Principal, holdId: string
   const currency = await tenantCurrency(ctx, owner.tenantId);
   const requested: CaptureAmount = body.amount === undefined ? 'all' : parseSpendAmount(body.amount, currency);
   const nowMs = ctx.nowMs();
-  const captured = await transact(ctx.store.db, async (trx) => {
-    const hold = await closeHold(trx, holdId, owner, 'captured', nowMs, requested);
+  const once = await moveMoney(ctx, async (m) => {
+    const hold = await closeHold(m.db, holdId, owner, 'captured', nowMs, requested);
     if (!hold) return undefined;
-    const posted = await postCapture(trx, hold, nowMs);
-    await trx.updateTable('holds').set({ capture_transaction_id: posted.transaction.id }).where('id', '=', hold.id).execute();
+    const posted = await postCapture(m, hold);
+    await m.db.updateTable('holds').set({ capture_transaction_id: posted.transaction.id }).where('id', '=', hold.id).execute();
     return { hold: { ...hold, captureTransactionId: posted.transaction.id }, posted };
   }, { key: owner.tenantId });
+  // A repeated capture reference cannot get past the hold's claim; were it to, the refusal path explains it.
+  const captured = once.created ? once.value : undefined;
   if (!captured) return explainRefusal(ctx, owner, holdId, requested, nowMs);
   const { hold, posted } = captured;
   const after = posted.walletAfter;
@@ -53,9 +56,9 @@ export async function captureHold(ctx: Ctx, principal: Principal, holdId: string
  * The reservation already guaranteed these funds, so the capture is not refused for the balance as it
  * stands now (a refund clawback may have taken it below held): available only rises, by held − captured.
  */
-function postCapture(trx: Parameters<typeof postTransaction>[0], hold: Hold, nowMs: number): Promise<PostResult> {
+function postCapture(m: MoneyTrx, hold: Hold): Promise<PostResult> {
   assert(hold.capturedMinor > 0n && hold.capturedMinor <= hold.amountMinor, `capture of ${hold.id} is within the hold`);
-  return postTransaction(trx, {
+  return m.post({
     reference: captureReference(hold.id),
     kind: 'hold_capture',
     tenantId: hold.tenantId,
@@ -69,7 +72,7 @@ function postCapture(trx: Parameters<typeof postTransaction>[0], hold: Hold, now
     ],
     overdraft: 'allow',
     heldDeltaMinor: -hold.amountMinor,
-  }, nowMs);
+  });
 }
 
 /** Why the claim found nothing: unknown hold, too large an amount, a repeat, or a hold no longer active. */

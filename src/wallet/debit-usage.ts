@@ -1,7 +1,8 @@
 import { PurseError, assert, fieldError } from '../errors/purse-error.ts';
 import { checkIdempotencyKey } from '../idempotency/idempotency.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
-import { type LedgerTransaction, REFERENCE_LENGTH_MAX, type TransactionInput, recordTransaction } from '../ledger/post-transaction.ts';
+import { recordMoney } from '../events/money-transaction.ts';
+import { type LedgerTransaction, REFERENCE_LENGTH_MAX, type TransactionInput } from '../ledger/post-transaction.ts';
 import { type TransactionView, toTransactionView } from '../ledger/transaction-view.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import type { Ctx } from '../context.ts';
@@ -56,7 +57,7 @@ export async function debitUsage(ctx: Ctx, principal: Principal, body: UsageBody
     ],
     overdraft: 'forbid',
   };
-  const result = await releasingLapsedHolds(ctx, tenantId, () => recordTransaction(ctx, input));
+  const result = await releasingLapsedHolds(ctx, tenantId, () => recordMoney(ctx, input));
   if (!result.created) {
     requireSameUsage(result.transaction, request);
     return { created: false, transaction: toTransactionView(result.transaction), wallet: await readWallet(ctx, tenantId) };

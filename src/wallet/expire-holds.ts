@@ -1,5 +1,7 @@
 import { PurseError } from '../errors/purse-error.ts';
 import type { Ctx } from '../context.ts';
+import { moveMoney } from '../events/money-transaction.ts';
+import { toMajorNumber } from '../money/money.ts';
 import { effectiveHoldState } from './hold-states.ts';
 import { type Hold, type HoldOwner, closeHold, findHold, releaseHeld } from './holds-store.ts';
 
@@ -15,7 +17,7 @@ const LAPSED_RELEASE_BATCH_MAX = 100;
  */
 export async function expireHolds(ctx: Ctx): Promise<number> {
   const nowMs = ctx.nowMs();
-  const due = await ctx.store.db.selectFrom('holds').select('id')
+  const due = await ctx.store.db.selectFrom('holds').select(['id', 'tenant_id'])
     .where('state', '=', 'held')
     .where('expires_at_ms', '<=', BigInt(nowMs))
     .orderBy('expires_at_ms')
@@ -27,26 +29,37 @@ export async function expireHolds(ctx: Ctx): Promise<number> {
 }
 
 /** One transaction per hold: it locks one hold, then one wallet, like every other path. */
-async function expireEach(ctx: Ctx, holds: ReadonlyArray<{ id: string }>, nowMs: number): Promise<number> {
+async function expireEach(ctx: Ctx, holds: ReadonlyArray<{ id: string; tenant_id: string }>, nowMs: number): Promise<number> {
   let expired = 0;
-  for (const { id } of holds) if (await expireHold(ctx, id, nowMs)) expired += 1;
+  for (const hold of holds) if (await expireHold(ctx, hold.id, hold.tenant_id, nowMs)) expired += 1;
   return expired;
 }
 
 /** Claims one lapsed hold and gives its reservation back; false if it was no longer held (or not lapsed). */
-export async function expireHold(ctx: Ctx, holdId: string, nowMs: number): Promise<boolean> {
-  return ctx.store.db.transaction().execute(async (trx) => {
-    const hold = await closeHold(trx, holdId, null, 'expired', nowMs);
+export async function expireHold(ctx: Ctx, holdId: string, tenantId: string, nowMs: number): Promise<boolean> {
+  const once = await moveMoney(ctx, async (m) => {
+    const hold = await closeHold(m.db, holdId, null, 'expired', nowMs);
     if (!hold) return false;
-    await releaseHeld(trx, hold.tenantId, hold.amountMinor, nowMs);
+    const wallet = await releaseHeld(m.db, hold.tenantId, hold.amountMinor, nowMs);
+    await m.walletMoved({ tenantId: hold.tenantId, currency: hold.currency, availableDeltaMinor: hold.amountMinor, after: wallet, transaction: null });
+    await m.emit({ type: 'hold.expired', tenantId: hold.tenantId, data: holdExpiredData(hold) });
     return true;
-  });
+  }, { key: tenantId });
+  return once.created && once.value;
+}
+
+/** `hold.expired` data: the hold whose reservation went back to the available balance. */
+function holdExpiredData(hold: Hold): Record<string, unknown> {
+  return {
+    holdId: hold.id, numberId: hold.numberId, currency: hold.currency, amount: toMajorNumber(hold.amountMinor, hold.currency),
+    description: hold.description, metadata: hold.metadata, expiresAt: new Date(hold.expiresAtMs).toISOString(),
+  };
 }
 
 /** Releases one tenant's lapsed holds now, rather than when the job comes round. */
 export async function expireLapsedHolds(ctx: Ctx, tenantId: string): Promise<number> {
   const nowMs = ctx.nowMs();
-  const due = await ctx.store.db.selectFrom('holds').select('id')
+  const due = await ctx.store.db.selectFrom('holds').select(['id', 'tenant_id'])
     .where('tenant_id', '=', tenantId)
     .where('state', '=', 'held')
     .where('expires_at_ms', '<=', BigInt(nowMs))
@@ -77,7 +90,7 @@ export async function settledHold(ctx: Ctx, owner: HoldOwner, holdId: string, no
   const hold = await findHold(ctx.store.db, owner, holdId);
   if (!hold) throw new PurseError('NOT_FOUND');
   if (effectiveHoldState(hold.state, hold.expiresAtMs, nowMs) === hold.state) return hold;
-  await expireHold(ctx, hold.id, nowMs);
+  await expireHold(ctx, hold.id, hold.tenantId, nowMs);
   const after = await findHold(ctx.store.db, owner, holdId);
   if (!after) throw new Error(`Invariant violated: hold ${holdId} vanished`);
   return after;

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely';
 import { assert } from '../errors/purse-error.ts';
 import type { Principal } from '../auth/authenticate.ts';
-import type { WalletAfter } from '../ledger/post-transaction.ts';
+import { WALLET_STATE_COLUMNS, type WalletState, toWalletState } from '../ledger/wallet-state.ts';
 import type { Db } from '../store/db.ts';
 import type { HoldRow } from '../store/schema.ts';
 import { type HoldState, isHoldState } from './hold-states.ts';
@@ -67,31 +67,31 @@ export function toHold(row: Selectable<HoldRow>): Hold {
  * Reserves funds: held += amount, guarded so that the available balance (balance − held) stays ≥ 0.
  * Undefined when the wallet cannot cover it. The wallet row is the lock every spend of a tenant queues on.
  */
-export async function reserveHeld(trx: Db, tenantId: string, currency: string, amountMinor: bigint, nowMs: number): Promise<WalletAfter | undefined> {
+export async function reserveHeld(trx: Db, tenantId: string, currency: string, amountMinor: bigint, nowMs: number): Promise<WalletState | undefined> {
   assert(amountMinor > 0n, 'a reservation is positive');
   const row = await trx.updateTable('wallets')
     .set((eb) => ({ held_minor: eb('held_minor', '+', amountMinor), updated_at_ms: BigInt(nowMs) }))
     .where('tenant_id', '=', tenantId)
     .where('currency', '=', currency)
     .where((eb) => eb(eb('balance_minor', '-', eb.ref('held_minor')), '>=', amountMinor))
-    .returning(['balance_minor', 'held_minor'])
+    .returning(WALLET_STATE_COLUMNS)
     .executeTakeFirst();
   if (!row) return undefined;
   assert(row.balance_minor - row.held_minor >= 0n, `reserving ${amountMinor} for ${tenantId} left available ≥ 0`);
-  return { balanceMinor: row.balance_minor, heldMinor: row.held_minor };
+  return toWalletState(row);
 }
 
 /** Gives a hold's reservation back (void, expiry). Held never goes below zero: that would be a lost hold. */
-export async function releaseHeld(trx: Db, tenantId: string, amountMinor: bigint, nowMs: number): Promise<WalletAfter> {
+export async function releaseHeld(trx: Db, tenantId: string, amountMinor: bigint, nowMs: number): Promise<WalletState> {
   const row = await trx.updateTable('wallets')
     .set((eb) => ({ held_minor: eb('held_minor', '-', amountMinor), updated_at_ms: BigInt(nowMs) }))
     .where('tenant_id', '=', tenantId)
     .where('held_minor', '>=', amountMinor)
-    .returning(['balance_minor', 'held_minor'])
+    .returning(WALLET_STATE_COLUMNS)
     .executeTakeFirst();
   assert(row, `wallet of ${tenantId} held at least the ${amountMinor} being released`);
   assert(row.held_minor >= 0n, `wallet of ${tenantId}: held stays ≥ 0`);
-  return { balanceMinor: row.balance_minor, heldMinor: row.held_minor };
+  return toWalletState(row);
 }
 
 /** What a capture takes: the whole reservation, or a part of it (the rest is released). */

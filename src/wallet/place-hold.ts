@@ -1,4 +1,5 @@
 import { PurseError, assert, fieldError } from '../errors/purse-error.ts';
+import { moneyTrx } from '../events/money-transaction.ts';
 import { transact } from '../store/db.ts';
 import { checkIdempotencyKey } from '../idempotency/idempotency.ts';
 import { newId } from '../ids/ids.ts';
@@ -102,6 +103,7 @@ async function insertHold(ctx: Ctx, row: HoldRow): Promise<InsertOutcome> {
         if (row.idempotency_key !== null && (await findByKey(trx, row.tenant_id, row.idempotency_key))) throw new DuplicateHoldKey();
         throw new PurseError('INSUFFICIENT_FUNDS');
       }
+      await moneyTrx(ctx, trx, nowMs).walletMoved({ tenantId: row.tenant_id, currency: row.currency, availableDeltaMinor: -row.amount_minor, after: wallet, transaction: null });
       const inserted = await trx.insertInto('holds').values(row)
         .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
         .returningAll()

@@ -1,4 +1,5 @@
 import { PurseError, assert } from '../errors/purse-error.ts';
+import { moneyTrx } from '../events/money-transaction.ts';
 import { transact } from '../store/db.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import type { Ctx } from '../context.ts';
@@ -21,7 +22,9 @@ export async function voidHold(ctx: Ctx, principal: Principal, holdId: string): 
   const voided = await transact(ctx.store.db, async (trx) => {
     const hold = await closeHold(trx, holdId, owner, 'voided', nowMs);
     if (!hold) return undefined;
-    return { hold, wallet: await releaseHeld(trx, hold.tenantId, hold.amountMinor, nowMs) };
+    const wallet = await releaseHeld(trx, hold.tenantId, hold.amountMinor, nowMs);
+    await moneyTrx(ctx, trx, nowMs).walletMoved({ tenantId: hold.tenantId, currency: hold.currency, availableDeltaMinor: hold.amountMinor, after: wallet, transaction: null });
+    return { hold, wallet };
   }, { key: owner.tenantId });
   if (voided) {
     const { hold, wallet } = voided;

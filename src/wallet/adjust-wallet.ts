@@ -3,9 +3,10 @@ import { ulid } from '../ids/ids.ts';
 import { minorDigits } from '../money/currencies.ts';
 import { parseMajor, toMajorNumber } from '../money/money.ts';
 import type { Ctx } from '../context.ts';
-import { systemAccountId, walletAccountId } from './accounts.ts';
-import { type LedgerTransaction, type WalletAfter, recordTransaction } from './post-transaction.ts';
-import { type TransactionView, toTransactionView } from './transaction-view.ts';
+import { recordMoney } from '../events/money-transaction.ts';
+import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
+import type { LedgerTransaction, WalletAfter } from '../ledger/post-transaction.ts';
+import { type TransactionView, toTransactionView } from '../ledger/transaction-view.ts';
 
 export const REASON_LENGTH_MAX = 500;
 export const ADJUSTMENT_REFERENCE_LENGTH_MAX = 200;
@@ -36,7 +37,7 @@ export async function adjustWallet(ctx: Ctx, tenantId: string, input: Adjustment
   if (reason.length === 0) throw fieldError('VALIDATION_ERROR', 'reason', `must be 1 to ${REASON_LENGTH_MAX} characters`);
   // Namespaced so an operator's reference can never collide with an order id or a usage key.
   const reference = `adjustment:${tenantId}:${input.reference ?? ulid(ctx.nowMs())}`;
-  const result = await recordTransaction(ctx, {
+  const result = await recordMoney(ctx, {
     reference,
     kind: 'adjustment',
     tenantId,
@@ -47,6 +48,8 @@ export async function adjustWallet(ctx: Ctx, tenantId: string, input: Adjustment
       { accountId: systemAccountId('adjustments', currency), amountMinor: -amountMinor },
     ],
     overdraft: amountMinor < 0n && input.allowNegative !== true ? 'forbid' : 'allow',
+  }, async (m, posted) => {
+    await m.emit({ type: 'wallet.adjusted', tenantId, data: adjustedData(posted.transaction, posted.walletAfter, reason) });
   });
   if (!result.created) requireSameAdjustment(result.transaction, amountMinor, reason);
   const wallet = result.walletAfter ?? (await currentWallet(ctx, tenantId));
@@ -91,5 +94,17 @@ function walletView(wallet: WalletAfter, currency: string): AdjustmentResult['wa
     balance: toMajorNumber(wallet.balanceMinor, currency),
     held: toMajorNumber(wallet.heldMinor, currency),
     available: toMajorNumber(wallet.balanceMinor - wallet.heldMinor, currency),
+  };
+}
+
+/** `wallet.adjusted` data: the transaction and the wallet right after it. */
+function adjustedData(transaction: LedgerTransaction, after: WalletAfter | null, reason: string): Record<string, unknown> {
+  const { currency } = transaction;
+  return {
+    transactionId: transaction.id,
+    reference: transaction.reference,
+    amount: toMajorNumber(transaction.walletAmountMinor, currency),
+    reason,
+    ...(after ? walletView(after, currency) : { currency }),
   };
 }

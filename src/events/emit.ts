@@ -1,0 +1,36 @@
+import { assert } from '../errors/purse-error.ts';
+import { newId } from '../ids/ids.ts';
+import type { Db } from '../store/db.ts';
+import { type EventType, isEventType } from './catalog.ts';
+
+export interface EventInput {
+  type: EventType;
+  /** The tenant the event is about; null for operator-level events. */
+  tenantId: string | null;
+  /** The payload's `data`: JSON-safe values only (money as major-unit numbers, times as ISO strings). */
+  data: Record<string, unknown>;
+}
+
+/** The wire shape of every event (SPEC §8.3), also what `GET …/deliveries` and the worker read back. */
+export interface PurseEvent {
+  id: string;
+  type: EventType;
+  createdAt: string;
+  tenantId: string | null;
+  data: Record<string, unknown>;
+}
+
+/**
+ * The seam: a capability says "this happened" inside its own database transaction. The event is one
+ * insert into the outbox (`events`) in the caller's transaction, so it commits with the change it
+ * reports or not at all; the delivery worker fans it out and sends it after the commit. No endpoint is
+ * read here: fan-out is the worker's job, so emitting costs the same with 0 or 100 endpoints.
+ */
+export async function emit(trx: Db, event: EventInput, nowMs: number): Promise<PurseEvent> {
+  assert(isEventType(event.type), `event type ${event.type} is in the catalog`);
+  const id = newId('evt');
+  await trx.insertInto('events').values({
+    id, type: event.type, tenant_id: event.tenantId, data: JSON.stringify(event.data), created_at_ms: BigInt(nowMs), dispatched_at_ms: null,
+  }).execute();
+  return { id, type: event.type, createdAt: new Date(nowMs).toISOString(), tenantId: event.tenantId, data: event.data };
+}
