@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import pino from 'pino';
 import type { App, RouteRegistrar } from './api/kit.ts';
+import { startAutoTopupIfCrossed } from './auto-topup/trigger.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecrets } from './config/dev-secrets.ts';
 import type { Ctx, Secrets } from './context.ts';
@@ -36,7 +37,7 @@ export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Pr
   const secrets = opts.secrets ?? resolveSecrets(config).secrets;
   const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
   const stripe = opts.stripe ?? gatewayFromConfig(config);
-  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, stripe };
+  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, stripe, walletHooks: [startAutoTopupIfCrossed] };
 }
 
 /** Opens storage, runs migrations and assembles the HTTP app. Listening is the caller's choice. */

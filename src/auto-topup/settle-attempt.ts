@@ -1,5 +1,5 @@
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
-import { postTransaction } from '../ledger/post-transaction.ts';
+import { moveMoney } from '../events/money-transaction.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../store/db.ts';
 import { type AttemptRow, attemptState, loadAttempt, rearmIfActive } from './config-store.ts';
@@ -34,18 +34,20 @@ export async function creditAttempt(ctx: Ctx, attemptId: string, intent: PaidInt
       'ALERT: auto top-up payment amount or currency disagrees with the attempt; not credited');
     return 'amount_mismatch';
   }
-  return ctx.store.transact(async (trx) => {
-    const nowMs = ctx.nowMs();
+  const once = await moveMoney(ctx, async (m): Promise<CreditOutcome> => {
+    const { db: trx, nowMs } = m;
     const moved = await moveAttempt(trx, attempt.id, 'succeeded', nowMs, { payment_intent_id: intent.id });
     if (!moved) return judgeAttempt(attemptState((await loadAttempt(trx, attempt.id)) ?? attempt), 'succeeded') === 'repeat' ? 'already_credited' : 'refused';
-    const { transaction } = await postTransaction(trx, creditInput(attempt), nowMs);
+    const { transaction } = await m.post(creditInput(attempt));
     await trx.updateTable('auto_topup_attempts').set({ ledger_transaction_id: transaction.id }).where('id', '=', attempt.id).execute();
     await trx.updateTable('auto_topup_configs').set({ consecutive_failures: 0n, updated_at_ms: BigInt(nowMs) }).where('tenant_id', '=', attempt.tenant_id).execute();
     await resumeAfterRecovery(trx, attempt, nowMs);
     await rearmIfActive(trx, attempt.tenant_id);
     await emitAutoTopupEvent(trx, 'auto_topup.succeeded', attempt, { paymentIntentId: intent.id, transactionId: transaction.id }, nowMs);
-    return 'credited' as const;
+    return 'credited';
   }, { key: attempt.tenant_id });
+  // A duplicate reference cannot get past the guarded move; were it to, the credit already exists.
+  return once.created ? once.value : 'already_credited';
 }
 
 function creditInput(attempt: AttemptRow) {

@@ -1,30 +1,23 @@
+import type { WalletHook } from '../events/money-moved.ts';
 import type { Db } from '../store/db.ts';
 import { newId } from '../ids/ids.ts';
 import { armTrigger, configState, loadConfig, monthOf } from './config-store.ts';
 import { chargeAmount } from './validate-config.ts';
 
-/** The wallet as the statement that moved it returned it, with auto top-up's armed threshold. */
-export interface MovedWallet {
-  balanceMinor: bigint;
-  heldMinor: bigint;
-  /** wallets.auto_topup_threshold_minor: set only while auto top-up is active with nothing in flight. */
-  autoTopupThresholdMinor: bigint | null;
-}
-
 /**
- * Runs inside the database transaction of every debit, capture, hold or adjustment, right after the wallet
- * moved (SPEC §8.2). A movement that leaves available ≥ threshold, or a wallet that is not armed, costs
+ * The wallet hook (ctx.walletHooks, events/money-transaction.ts): runs inside the database transaction of
+ * every debit, capture, hold or adjustment, right after the wallet moved (SPEC §8.2). A movement that leaves available ≥ threshold, or a wallet that is not armed, costs
  * nothing: the threshold came back with the wallet row. A crossing writes the attempt (pending) and disarms
  * the wallet in the same commit as the movement; the unique partial index on in-flight attempts makes a
  * second one impossible whatever the concurrency, across instances too (the insert does nothing).
- * Returns the new attempt's id, if one was written. The worker charges it, outside any transaction.
+ * The worker charges it, outside any transaction.
  */
-export async function startAutoTopupIfCrossed(trx: Db, tenantId: string, wallet: MovedWallet, nowMs: number): Promise<string | undefined> {
-  const threshold = wallet.autoTopupThresholdMinor;
-  const availableMinor = wallet.balanceMinor - wallet.heldMinor;
-  if (threshold === null || availableMinor >= threshold) return undefined;
-  return startAttempt(trx, tenantId, availableMinor, nowMs);
-}
+export const startAutoTopupIfCrossed: WalletHook = async (m, moved) => {
+  const threshold = moved.after.watch.autoTopupThresholdMinor;
+  const availableMinor = moved.after.balanceMinor - moved.after.heldMinor;
+  if (threshold === null || availableMinor >= threshold) return;
+  await startAttempt(m.db, moved.tenantId, availableMinor, m.nowMs);
+};
 
 /** Writes a pending attempt for the wallet's current shortfall and disarms the trigger. */
 export async function startAttempt(trx: Db, tenantId: string, availableMinor: bigint, nowMs: number): Promise<string | undefined> {

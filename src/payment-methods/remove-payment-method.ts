@@ -20,8 +20,13 @@ export async function removePaymentMethod(ctx: Ctx, tenantId: string, id: string
     const removed = await trx.updateTable('payment_methods').set({ removed_at_ms: BigInt(nowMs), is_default: 0n })
       .where('id', '=', id).where('tenant_id', '=', tenantId).where('removed_at_ms', 'is', null).executeTakeFirst();
     if (removed.numUpdatedRows !== 1n) return;
-    const remaining = card.is_default === 1n ? await promoteNewestCard(trx, tenantId) : 'kept';
-    await onCardRemoved(trx, tenantId, id, remaining === undefined, nowMs);
+    const facts = toCardView(card);
+    if (card.is_default !== 1n) {
+      await onCardRemoved(trx, tenantId, facts, null, false, nowMs);
+      return;
+    }
+    const promoted = await promoteNewestCard(trx, tenantId);
+    await onCardRemoved(trx, tenantId, facts, promoted ?? null, promoted === undefined, nowMs);
   }, { key: tenantId }));
   return { id, removed: true };
 }

@@ -45,7 +45,7 @@ async function storeCard(ctx: Ctx, tenantId: string, pm: Stripe.PaymentMethod, c
     const current = await defaultCard(trx, tenantId);
     if (!current || (forceDefault && current.id !== pm.id)) await makeDefault(trx, tenantId, pm.id);
     if (!isNew) return 'already_saved';
-    await onCardSaved(trx, tenantId, pm.id, nowMs);
+    await onCardSaved(trx, tenantId, { id: pm.id, brand: card.brand, last4: card.last4, expMonth: card.exp_month, expYear: card.exp_year }, nowMs);
     return 'saved';
   }, { key: tenantId });
 }
