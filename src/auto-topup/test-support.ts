@@ -54,3 +54,10 @@ export async function autoTopupCredits(rig: Rig, tenant: TestTenant): Promise<nu
     .where('tenant_id', '=', tenant.tenantId).where('kind', '=', 'auto_topup').execute();
   return rows.length;
 }
+
+/** The outbox rows of one type for the tenant (events/emit.ts), oldest first. */
+export async function eventsOf(rig: Rig, tenant: TestTenant, type: string): Promise<Array<Record<string, unknown>>> {
+  const rows = await rig.purse.ctx.store.db.selectFrom('events').select('data')
+    .where('tenant_id', '=', tenant.tenantId).where('type', '=', type).orderBy('created_at_ms').orderBy('id').execute();
+  return rows.map((row) => JSON.parse(row.data) as Record<string, unknown>);
+}
