@@ -80,8 +80,9 @@ function setFaults(ctx: ControlContext, body: JsonObject): unknown {
   if (failNext > 0 && status === undefined && delayMs === undefined) {
     throw invalidRequest('Give a "status" to fail with or a "delayMs" to hang for.', 'status');
   }
-  ctx.faults.set({ failNext, status, delayMs });
-  return { failNext, status: status ?? null, delayMs: delayMs ?? 0 };
+  const afterProcessing = body.afterProcessing === true;
+  ctx.faults.set({ failNext, status, delayMs, afterProcessing });
+  return { failNext, status: status ?? null, delayMs: delayMs ?? 0, afterProcessing };
 }
 
 const router = new Router<ControlHandler>()
