@@ -17,6 +17,8 @@ const USAGE = `usage: purse <command>
   keys list --tenant T [--json] keys revoke <keyId> [--json]
   ledger verify [--json]        prove every ledger invariant (exit 0 only if all hold)
   reconcile [--hours N] [--json]  fetch Stripe events that were never delivered and process them
+  auto-topup show --tenant T [--json]
+  auto-topup set --tenant T --enabled true|false --threshold X (--amount A | --target-balance B) [--monthly-cap C] [--json]
   sandbox [--port P] [--webhook-url U] [--webhook-secret S]   run the Stripe sandbox alone
 
 Configuration comes from environment variables; see README.md.`;

@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { adminCommand } from './admin.ts';
+import { autoTopupCommand } from './auto-topup.ts';
 import { ledgerCommand } from './ledger.ts';
 import { reconcileCommand } from './reconcile.ts';
 
@@ -17,4 +18,5 @@ export const CTX_COMMANDS: Record<string, CtxCommand> = {
   keys: async (ctx, argv) => adminCommand(ctx, 'keys', argv).then(() => 0),
   ledger: ledgerCommand,
   reconcile: reconcileCommand,
+  'auto-topup': autoTopupCommand,
 };
