@@ -10,7 +10,7 @@ export const AUTO_TOPUP_BATCH = 50;
 export interface AutoTopupPass {
   retriesStarted: number;
   rearmed: number;
-  charged: Record<string, ChargeOutcome>;
+  charged: Record<string, ChargeOutcome | 'error'>;
 }
 
 /**
@@ -28,8 +28,17 @@ export async function runAutoTopups(ctx: Ctx): Promise<AutoTopupPass> {
       eb.and([eb('state', '=', 'processing'), eb('claimed_until_ms', '<=', nowMs)]),
     ]))
     .orderBy('created_at_ms').limit(AUTO_TOPUP_BATCH).execute();
-  const charged: Record<string, ChargeOutcome> = {};
-  for (const attempt of due) charged[attempt.id] = await chargeAttempt(ctx, attempt.id, attempt.tenant_id);
+  const charged: Record<string, ChargeOutcome | 'error'> = {};
+  for (const attempt of due) {
+    try {
+      charged[attempt.id] = await chargeAttempt(ctx, attempt.id, attempt.tenant_id);
+    } catch (err) {
+      // One attempt's trouble (say, Stripe down while making its recovery page) must not stall the others;
+      // it is still processing, and its claim runs out, so a later pass finishes it.
+      ctx.log.error({ attemptId: attempt.id, err: (err as Error).message }, 'auto top-up attempt failed this pass; will retry');
+      charged[attempt.id] = 'error';
+    }
+  }
   return { retriesStarted, rearmed, charged };
 }
 

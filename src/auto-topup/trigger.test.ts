@@ -4,7 +4,7 @@ import { expectLedgerSound } from '../testing/ledger.ts';
 import { startTestPurse, testDatabaseKind } from '../testing/harness.ts';
 import { type Rig, startRig } from '../testing/stripe-rig.ts';
 import { runAutoTopups } from './run-auto-topups.ts';
-import { attemptsOf, autoTopupCredits, autoTopupOf, balanceOf, chargesAtStripe, debit, tenantWithAutoTopup, work } from './test-support.ts';
+import { attemptsOf, autoTopupCredits, autoTopupOf, balanceOf, chargesAtStripe, debit, eventsOf, tenantWithAutoTopup, work } from './test-support.ts';
 
 const CONCURRENT_DEBITS = 200;
 
@@ -95,6 +95,8 @@ describe(`auto top-up trigger (${testDatabaseKind()})`, () => {
     expect(attempts.filter((a) => a.state === 'capped')).toHaveLength(1);
     expect(chargesAtStripe(rig, tenant)).toHaveLength(2);
     expect(await autoTopupOf(rig, tenant)).toMatchObject({ state: 'active', chargedThisMonth: 40 });
+    expect(await eventsOf(rig, tenant, 'auto_topup.capped')).toEqual([expect.objectContaining({ amount: 20, monthlyCap: 50 })]);
+    expect(await eventsOf(rig, tenant, 'auto_topup.succeeded')).toHaveLength(2);
   });
 
   it('re-arms a capped wallet when the month turns', async () => {
@@ -109,5 +111,6 @@ describe(`auto top-up trigger (${testDatabaseKind()})`, () => {
     await debit(rig, tenant, 1);
     await work(rig);
     expect((await attemptsOf(rig, tenant)).map((a) => a.state)).toEqual(['succeeded', 'capped', 'succeeded']);
+    expect(await eventsOf(rig, tenant, 'auto_topup.capped')).toHaveLength(1);
   });
 });
