@@ -92,6 +92,17 @@ export function registerCommands(program: Command, kit: CommandKit): void {
   kit.command(program, 'webhooks deliver').description('run the delivery worker once, now')
     .action(kit.withCtx(() => hooks().then((m) => m.webhooksDeliver)));
 
+  const autoTopup = () => import('./auto-topup.ts');
+  kit.group(program, 'auto-topup', "show or set a tenant's auto top-up");
+  kit.command(program, 'auto-topup show').description("a tenant's auto top-up: settings, state, this month's charges, the attempt in flight")
+    .requiredOption('--tenant <id>', 'tenant id')
+    .action(kit.withCtx(() => autoTopup().then((m) => m.autoTopupShow)));
+  kit.command(program, 'auto-topup set').description('configure auto top-up (same validation as PUT /v1/billing/auto-topup)')
+    .requiredOption('--tenant <id>', 'tenant id').requiredOption('--enabled <bool>', 'true or false').requiredOption('--threshold <amount>', 'charge when available falls below this')
+    .option('--amount <amount>', 'a fixed amount per charge').option('--target-balance <amount>', 'or charge up to this balance')
+    .option('--monthly-cap <amount>', 'most charged per calendar month (UTC)')
+    .action(kit.withCtx(() => autoTopup().then((m) => m.autoTopupSet)));
+
   program.command('portal').description("print a single-use link to a tenant's billing page (valid 1 hour)")
     .requiredOption('--tenant <id>', 'tenant id').option('--return-url <url>', 'where the page links back to')
     .action(kit.withCtx(() => import('./portal.ts').then((m) => m.portalCommand)));

@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   IDEMPOTENCY_IN_PROGRESS: { status: 409, message: 'A request with this Idempotency-Key is still in progress' },
   HOLD_NOT_ACTIVE: { status: 409, message: 'Hold is not active' },
   CONFLICT: { status: 409, message: 'Conflict' },
+  NO_PAYMENT_METHOD: { status: 409, message: 'No saved card: add a card before enabling auto top-up' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Payload too large' },
   URI_TOO_LONG: { status: 414, message: 'URL or path parameter too long' },
   HEADERS_TOO_LARGE: { status: 431, message: 'Request headers too large' },

@@ -19,6 +19,15 @@ export interface PaymentGateway {
    * retry after a crash finishes the removal). Throws on any other failure.
    */
   detachCard(paymentMethodId: string): Promise<void>;
+  /** A saved card's display facts as the provider reports them; null when it is not a complete card. */
+  cardOf(paymentMethodId: string): Promise<SavedCard | null>;
+  /**
+   * An off-session charge of a saved card, confirmed at once (auto top-up), idempotent per attempt id. Stripe's
+   * own PaymentIntent comes back (its status says what happened); a decline throws Stripe's card error.
+   */
+  chargeOffSession(input: OffSessionCharge): Promise<Stripe.PaymentIntent>;
+  /** A hosted on-session page for an auto top-up that needs the customer (authentication), idempotent per attempt. */
+  createRecoveryCheckout(input: RecoveryCheckout): Promise<{ sessionId: string; url: string }>;
   /** The card a completed setup saved, or null when it saved none. */
   cardOfSetup(setupIntentId: string): Promise<SavedCard | null>;
   /** The charge's amount and our order id (from the PaymentIntent metadata checkout sets). */
@@ -76,4 +85,24 @@ export interface ChargeFacts {
   orderId: string | null;
   amountMinor: bigint;
   currency: string;
+}
+
+export interface OffSessionCharge {
+  attemptId: string;
+  tenantId: string;
+  amountMinor: bigint;
+  currency: string;
+  customerId: string;
+  paymentMethodId: string;
+}
+
+export interface RecoveryCheckout {
+  attemptId: string;
+  tenantId: string;
+  amountMinor: bigint;
+  currency: string;
+  customerId: string;
+  successUrl: string;
+  cancelUrl: string;
+  expiresAtSeconds: number;
 }

@@ -12,6 +12,7 @@ export const SANDBOX_SECRET_KEY = 'sk_test_purse_sandbox';
 const STRIPE_NETWORK_RETRIES = 1;
 const LIST_PAGE_SIZE = 100;
 const TOPUP_PRODUCT_NAME = 'Wallet top-up';
+const AUTO_TOPUP_DESCRIPTION = 'Wallet auto top-up';
 
 export interface StripeTarget {
   secretKey: string;
@@ -56,7 +57,7 @@ function classifyError(err: unknown): ProviderFailure {
 }
 
 /** Stripe's own idempotency keys, derived from our ids so a retry of the same thing is the same request. */
-export function stripeIdempotencyKey(kind: 'customer' | 'checkout' | 'pm_detach', ourId: string): string {
+export function stripeIdempotencyKey(kind: 'customer' | 'checkout' | 'pm_detach' | 'auto_topup' | 'auto_topup_recovery', ourId: string): string {
   return `purse:${kind}:${ourId}`;
 }
 
@@ -82,11 +83,29 @@ export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhoo
       try {
         await client.paymentMethods.detach(paymentMethodId, {}, { idempotencyKey: stripeIdempotencyKey('pm_detach', paymentMethodId) });
       } catch (err) {
-        // Already detached (an earlier attempt got through before a crash): the goal is reached.
-        if ((err as { code?: string }).code !== 'payment_method_unexpected_state') throw err;
+        // Already detached (an earlier attempt got through before a crash, or gone at Stripe): the goal is reached.
+        const code = (err as { code?: string }).code;
+        if (code !== 'payment_method_unexpected_state' && code !== 'resource_missing') throw err;
       }
     },
     cardOfSetup: (setupIntentId) => cardOfSetup(client, setupIntentId),
+    cardOf: async (paymentMethodId) => toSavedCard(await client.paymentMethods.retrieve(paymentMethodId)),
+    chargeOffSession: (c) => client.paymentIntents.create({
+      amount: Number(c.amountMinor), currency: c.currency.toLowerCase(), customer: c.customerId, payment_method: c.paymentMethodId,
+      off_session: true, confirm: true, description: AUTO_TOPUP_DESCRIPTION,
+      metadata: { autoTopupAttemptId: c.attemptId, tenantId: c.tenantId },
+    }, { idempotencyKey: stripeIdempotencyKey('auto_topup', c.attemptId) }),
+    async createRecoveryCheckout(r) {
+      const metadata = { autoTopupAttemptId: r.attemptId, tenantId: r.tenantId };
+      const session = await client.checkout.sessions.create({
+        mode: 'payment', customer: r.customerId, client_reference_id: r.attemptId, metadata,
+        line_items: [{ quantity: 1, price_data: { currency: r.currency.toLowerCase(), unit_amount: Number(r.amountMinor), product_data: { name: AUTO_TOPUP_DESCRIPTION } } }],
+        payment_intent_data: { metadata, setup_future_usage: 'off_session' },
+        success_url: r.successUrl, cancel_url: r.cancelUrl, expires_at: r.expiresAtSeconds,
+      }, { idempotencyKey: stripeIdempotencyKey('auto_topup_recovery', r.attemptId) });
+      if (!session.url) throw new Error(`Invariant violated: Stripe returned recovery session ${session.id} without a url`);
+      return { sessionId: session.id, url: session.url };
+    },
     chargeFacts: async (chargeId) => toChargeFacts(await client.charges.retrieve(chargeId)),
     verifyWebhook(rawBody, header, toleranceSeconds, receivedAtMs) {
       for (const secret of webhookSecrets) {
@@ -111,6 +130,13 @@ async function* newerThan<T extends { created: number }>(list: AsyncIterable<T>,
     if (item.created < sinceSeconds) return;
     yield item;
   }
+}
+
+/** Only a complete card is kept: brand, last4 and expiry, exactly as Stripe reports them. */
+function toSavedCard(pm: Stripe.PaymentMethod): SavedCard | null {
+  const card = pm.card;
+  if (!card?.brand || !card.last4 || !card.exp_month || !card.exp_year) return null;
+  return { paymentMethodId: pm.id, customerId: idOf(pm.customer), brand: card.brand, last4: card.last4, expMonth: card.exp_month, expYear: card.exp_year };
 }
 
 async function cardOfSetup(client: Stripe, setupIntentId: string): Promise<SavedCard | null> {

@@ -11,9 +11,8 @@ import { registerMetrics } from '../metrics/metrics.ts';
 import { registerCheckoutRoute } from '../checkout/checkout-route.ts';
 import { registerOrderRoute } from '../checkout/order-route.ts';
 import { registerPaymentMethodsRoute } from '../payment-methods/payment-methods-route.ts';
-import { registerPaymentMethodDefaultRoute } from '../payment-methods/payment-method-default-route.ts';
-import { registerPaymentMethodRemoveRoute } from '../payment-methods/payment-method-remove-route.ts';
 import { registerPortalSessionRoutes } from '../portal/portal-session-routes.ts';
+import { registerAutoTopupRoutes } from '../auto-topup/auto-topup-routes.ts';
 import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
 import { registerReconcileRoute } from '../stripe/reconcile-route.ts';
 import { registerBillingPage } from '../web/billing-page.ts';
@@ -37,12 +36,11 @@ export const ROUTES: RouteRegistrar[] = [
   registerCheckoutRoute,
   registerOrderRoute,
   registerPaymentMethodsRoute,
-  registerPaymentMethodDefaultRoute,
-  registerPaymentMethodRemoveRoute,
   registerPortalSessionRoutes,
   registerAlertsRoute,
   registerAdminWebhookRoutes,
   registerTenantWebhookRoutes,
+  registerAutoTopupRoutes,
   registerStripeWebhookRoute,
   registerBillingPage,
 ];

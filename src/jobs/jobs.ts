@@ -1,3 +1,4 @@
+import { AUTO_TOPUP_EVERY_MS, runAutoTopups } from '../auto-topup/run-auto-topups.ts';
 import { pruneIdempotencyKeys } from '../idempotency/idempotency.ts';
 import { retryPendingEvents } from '../stripe/inbox.ts';
 import { reconcileStripe } from '../stripe/reconcile.ts';
@@ -20,5 +21,6 @@ export const JOBS: Job[] = [
   // Returns once sends have started: a slow receiver never holds up the next pass for the others.
   { name: 'webhook-delivery', everyMs: WEBHOOK_WORKER_EVERY_MS, run: (ctx) => runWebhookWorker(ctx, { wait: false }) },
   { name: 'hold-expiry', everyMs: HOLD_EXPIRY_EVERY_MS, run: expireHolds },
+  { name: 'auto-topup', everyMs: AUTO_TOPUP_EVERY_MS, run: runAutoTopups },
   { name: 'stripe-reconcile', everyMs: RECONCILE_EVERY_MS, run: (ctx) => reconcileStripe(ctx, RECONCILE_JOB_LOOKBACK_SECONDS) },
 ];

@@ -15,9 +15,11 @@ export interface WalletWatch {
   lowBalanceArmed: boolean;
   depletedArmed: boolean;
   debitedSubscribed: boolean;
+  /** Auto top-up's threshold while it is armed (active, nothing in flight or scheduled); null otherwise. */
+  autoTopupThresholdMinor: bigint | null;
 }
 
-export const WALLET_STATE_COLUMNS = ['balance_minor', 'held_minor', 'low_balance_minor', 'low_balance_armed', 'depleted_armed', 'debited_subscribed'] as const;
+export const WALLET_STATE_COLUMNS = ['balance_minor', 'held_minor', 'low_balance_minor', 'low_balance_armed', 'depleted_armed', 'debited_subscribed', 'auto_topup_threshold_minor'] as const;
 
 export interface WalletStateRow {
   balance_minor: bigint | number | string;
@@ -26,6 +28,7 @@ export interface WalletStateRow {
   low_balance_armed: bigint | number | string;
   depleted_armed: bigint | number | string;
   debited_subscribed: bigint | number | string;
+  auto_topup_threshold_minor: bigint | number | string | null;
 }
 
 const FLAG_ON = 1n;
@@ -39,6 +42,7 @@ export function toWalletState(row: WalletStateRow): WalletState {
       lowBalanceArmed: BigInt(row.low_balance_armed) === FLAG_ON,
       depletedArmed: BigInt(row.depleted_armed) === FLAG_ON,
       debitedSubscribed: BigInt(row.debited_subscribed) === FLAG_ON,
+      autoTopupThresholdMinor: row.auto_topup_threshold_minor === null ? null : BigInt(row.auto_topup_threshold_minor),
     },
   };
 }

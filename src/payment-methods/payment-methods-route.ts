@@ -1,13 +1,44 @@
 import { Type } from 'typebox';
 import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
-import { PaymentMethodSchema, listPaymentMethods } from './payment-method-view.ts';
+import { listCards, toCardView } from './cards-store.ts';
+import { removePaymentMethod, setDefaultPaymentMethod } from './remove-payment-method.ts';
+
+const PaymentMethodSchema = Type.Object({
+  id: Type.String({ description: 'Stripe payment method id (pm_…)' }),
+  brand: Type.String(),
+  last4: Type.String(),
+  expMonth: Type.Number(),
+  expYear: Type.Number(),
+  isDefault: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+const Params = Type.Object({ id: Type.String({ maxLength: 255 }) });
+const read = { kind: 'tenant', scope: 'tenant', permission: 'billing:read' } as const;
+const write = { kind: 'tenant', scope: 'tenant', permission: 'billing:write' } as const;
 
 export const registerPaymentMethodsRoute: RouteRegistrar = (app, ctx) => {
   app.get('/v1/billing/payment-methods', {
-    config: { auth: { kind: 'tenant', scope: 'tenant', permission: 'billing:read' } },
+    config: { auth: read },
     schema: {
       tags: ['Billing'], summary: 'List saved cards (default first)', security: tenantSecurity,
       response: { 200: Type.Object({ data: Type.Array(PaymentMethodSchema) }), ...errorResponses(...TENANT_ERRORS) },
     },
-  }, async (request) => ({ data: await listPaymentMethods(ctx.store.db, principalOf(request).tenantId) }));
+  }, async (request) => ({ data: (await listCards(ctx.store.db, principalOf(request).tenantId)).map(toCardView) }));
+
+  app.post('/v1/billing/payment-methods/:id/default', {
+    config: { auth: write },
+    schema: {
+      tags: ['Billing'], summary: 'Make a saved card the default', security: tenantSecurity, params: Params,
+      response: { 200: PaymentMethodSchema, ...errorResponses(...TENANT_ERRORS, 404) },
+    },
+  }, async (request) => setDefaultPaymentMethod(ctx, principalOf(request).tenantId, request.params.id));
+
+  app.delete('/v1/billing/payment-methods/:id', {
+    config: { auth: write },
+    schema: {
+      tags: ['Billing'], summary: 'Remove a saved card (detached at Stripe)', security: tenantSecurity, params: Params,
+      response: { 200: Type.Object({ id: Type.String(), removed: Type.Literal(true) }), ...errorResponses(...TENANT_ERRORS, 404, 502) },
+    },
+  }, async (request) => removePaymentMethod(ctx, principalOf(request).tenantId, request.params.id));
 };

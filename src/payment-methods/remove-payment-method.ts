@@ -1,45 +1,53 @@
 import { PurseError } from '../errors/purse-error.ts';
 import type { Ctx } from '../context.ts';
-import { findTenantPaymentMethod, lockTenantCards } from './payment-method-view.ts';
-
-export interface RemovedPaymentMethod {
-  id: string;
-  removed: true;
-}
+import { retryingUniqueRace } from '../store/unique-violation.ts';
+import { type CardView, findCard, makeDefault, promoteNewestCard, toCardView } from './cards-store.ts';
+import { onCardRemoved } from './card-events.ts';
 
 /**
- * `DELETE /v1/billing/payment-methods/{id}`: detach at Stripe first (never inside a transaction), then
- * mark removed; removing the default makes the newest remaining card the default, in the same transaction.
- * A Stripe failure changes nothing here; a crash between the two steps is repaired by calling again (the
- * detach replays under its idempotency key, or Stripe says the card is already detached).
+ * `DELETE /v1/billing/payment-methods/{id}` (SPEC §8.1): detach the card at Stripe first, outside any
+ * transaction, with an idempotency key derived from our id (a retry after a crash replays the detach), then
+ * mark it removed; removing the default makes the newest remaining card the default.
  */
-export async function removePaymentMethod(ctx: Ctx, tenantId: string, paymentMethodId: string): Promise<RemovedPaymentMethod> {
-  const card = await findTenantPaymentMethod(ctx.store.db, tenantId, paymentMethodId);
-  await detachAtStripe(ctx, card.id);
-  await ctx.store.db.transaction().execute(async (trx) => {
-    await lockTenantCards(trx, ctx.store.dialect, tenantId);
-    const result = await trx.updateTable('payment_methods').set({ removed_at_ms: BigInt(ctx.nowMs()), is_default: 0n })
-      .where('id', '=', card.id).where('tenant_id', '=', tenantId).where('removed_at_ms', 'is', null)
-      .returning('is_default').executeTakeFirst();
-    // A concurrent removal of the same card won: this call answers as the loser of a delete race does.
-    if (!result) throw new PurseError('NOT_FOUND');
-    const hasDefault = await trx.selectFrom('payment_methods').select('id')
-      .where('tenant_id', '=', tenantId).where('is_default', '=', 1n).where('removed_at_ms', 'is', null).executeTakeFirst();
-    if (hasDefault) return;
-    const newest = await trx.selectFrom('payment_methods').select('id')
-      .where('tenant_id', '=', tenantId).where('removed_at_ms', 'is', null)
-      .orderBy('created_at_ms', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
-    if (newest) await trx.updateTable('payment_methods').set({ is_default: 1n }).where('id', '=', newest.id).execute();
-  });
-  return { id: card.id, removed: true };
+export async function removePaymentMethod(ctx: Ctx, tenantId: string, id: string): Promise<{ id: string; removed: true }> {
+  const card = await findCard(ctx.store.db, tenantId, id);
+  if (!card) throw new PurseError('NOT_FOUND');
+  await detachAtStripe(ctx, id);
+  const nowMs = ctx.nowMs();
+  await retryingUniqueRace(() => ctx.store.transact(async (trx) => {
+    const removed = await trx.updateTable('payment_methods').set({ removed_at_ms: BigInt(nowMs), is_default: 0n })
+      .where('id', '=', id).where('tenant_id', '=', tenantId).where('removed_at_ms', 'is', null).executeTakeFirst();
+    if (removed.numUpdatedRows !== 1n) return;
+    const facts = toCardView(card);
+    if (card.is_default !== 1n) {
+      await onCardRemoved(trx, tenantId, facts, null, false, nowMs);
+      return;
+    }
+    const promoted = await promoteNewestCard(trx, tenantId);
+    await onCardRemoved(trx, tenantId, facts, promoted ?? null, promoted === undefined, nowMs);
+  }, { key: tenantId }));
+  return { id, removed: true };
 }
 
-async function detachAtStripe(ctx: Ctx, paymentMethodId: string): Promise<void> {
+/** A card Stripe no longer has attached (detached elsewhere, or by an earlier try) counts as detached. */
+async function detachAtStripe(ctx: Ctx, id: string): Promise<void> {
   try {
-    await ctx.payments.detachCard(paymentMethodId);
+    // Already detached (gone at Stripe, or detached by an earlier try) counts as done in the gateway.
+    await ctx.payments.detachCard(id);
   } catch (err) {
-    const e = err as { type?: string; statusCode?: number };
-    ctx.log.error({ paymentMethodId, stripeErrorType: e.type, stripeStatus: e.statusCode }, 'Stripe refused or failed to detach a card');
+    ctx.log.error({ paymentMethodId: id, err: (err as Error).message }, 'Stripe refused or failed to detach a card');
     throw new PurseError('STRIPE_UNAVAILABLE');
   }
+}
+
+/** `POST /v1/billing/payment-methods/{id}/default`. */
+export async function setDefaultPaymentMethod(ctx: Ctx, tenantId: string, id: string): Promise<CardView> {
+  const card = await retryingUniqueRace(() => ctx.store.transact(async (trx) => {
+    const found = await findCard(trx, tenantId, id);
+    if (!found) return undefined;
+    await makeDefault(trx, tenantId, id);
+    return found;
+  }, { key: tenantId }));
+  if (!card) throw new PurseError('NOT_FOUND');
+  return { ...toCardView(card), isDefault: true };
 }

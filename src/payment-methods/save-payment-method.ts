@@ -1,42 +1,50 @@
 import type { SavedCard } from '../gateway/payment-gateway.ts';
 import type { Ctx } from '../context.ts';
-import { emit } from '../events/emit.ts';
+import { retryingUniqueRace } from '../store/unique-violation.ts';
+import { defaultCard, makeDefault } from './cards-store.ts';
+import { onCardSaved } from './card-events.ts';
+
+export type SaveOutcome = 'saved' | 'already_saved' | 'no_payment_method' | 'not_a_card';
 
 /**
- * After a setup-mode checkout: read the card the provider saved and keep its display facts (brand, last4,
- * expiry). It becomes the default when the tenant had none. Saving the same card twice is a no-op.
+ * After a setup-mode checkout: read the card Stripe saved and keep its display facts (brand, last4,
+ * expiry), exactly as Stripe reports them. It becomes the default when the tenant had none. Saving the
+ * same card twice is a no-op.
  */
-export async function savePaymentMethodFromSetup(ctx: Ctx, tenantId: string, setupIntentId: string | null): Promise<'saved' | 'already_saved' | 'no_payment_method'> {
+export async function savePaymentMethodFromSetup(ctx: Ctx, tenantId: string, setupIntentId: string | null): Promise<SaveOutcome> {
   if (!setupIntentId) return 'no_payment_method';
-  const card = await ctx.payments.cardOfSetup(setupIntentId);
-  if (!card) return 'no_payment_method';
-  return storePaymentMethod(ctx, tenantId, card);
+  const saved = await ctx.payments.cardOfSetup(setupIntentId);
+  if (!saved) return 'no_payment_method';
+  return savePaymentMethod(ctx, tenantId, saved.paymentMethodId, { makeDefault: false });
 }
 
-async function storePaymentMethod(ctx: Ctx, tenantId: string, card: SavedCard): Promise<'saved' | 'already_saved'> {
-  return ctx.store.db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('payment_methods').select('id').where('id', '=', card.paymentMethodId).executeTakeFirst();
-    if (existing) return 'already_saved';
-    const hasDefault = await trx.selectFrom('payment_methods').select('id')
-      .where('tenant_id', '=', tenantId).where('is_default', '=', 1n).where('removed_at_ms', 'is', null).executeTakeFirst();
-    const nowMs = ctx.nowMs();
+/**
+ * Saves a card Stripe holds for the tenant's customer. `makeDefault` makes it the default even when
+ * another card is (a card the customer just authenticated on-session to recover auto top-up).
+ */
+export async function savePaymentMethod(ctx: Ctx, tenantId: string, pmId: string, opts: { makeDefault: boolean }): Promise<SaveOutcome> {
+  const card = await ctx.payments.cardOf(pmId);
+  if (!card) {
+    ctx.log.warn({ tenantId, paymentMethodId: pmId }, 'saved payment method is not a complete card; not kept');
+    return 'not_a_card';
+  }
+  return retryingUniqueRace(() => storeCard(ctx, tenantId, card, opts.makeDefault));
+}
+
+async function storeCard(ctx: Ctx, tenantId: string, card: SavedCard, forceDefault: boolean): Promise<SaveOutcome> {
+  const pm = { id: card.paymentMethodId };
+  const customerId = card.customerId;
+  const nowMs = ctx.nowMs();
+  return ctx.store.transact(async (trx) => {
     const inserted = await trx.insertInto('payment_methods').values({
-      id: card.paymentMethodId,
-      tenant_id: tenantId,
-      stripe_customer_id: card.customerId ?? '',
-      brand: card.brand,
-      last4: card.last4,
-      exp_month: BigInt(card.expMonth),
-      exp_year: BigInt(card.expYear),
-      is_default: hasDefault ? 0n : 1n,
-      created_at_ms: BigInt(nowMs),
-      removed_at_ms: null,
+      id: pm.id, tenant_id: tenantId, stripe_customer_id: customerId ?? '', brand: card.brand, last4: card.last4,
+      exp_month: BigInt(card.expMonth), exp_year: BigInt(card.expYear), is_default: 0n, created_at_ms: BigInt(nowMs), removed_at_ms: null,
     }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-    if (inserted.numInsertedOrUpdatedRows !== 1n) return 'already_saved';
-    await emit(trx, { type: 'payment_method.saved', tenantId, data: {
-      paymentMethodId: card.paymentMethodId, brand: card.brand, last4: card.last4,
-      expMonth: card.expMonth, expYear: card.expYear, isDefault: !hasDefault,
-    } }, nowMs);
+    const isNew = Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+    const current = await defaultCard(trx, tenantId);
+    if (!current || (forceDefault && current.id !== pm.id)) await makeDefault(trx, tenantId, pm.id);
+    if (!isNew) return 'already_saved';
+    await onCardSaved(trx, tenantId, { id: pm.id, brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear }, nowMs);
     return 'saved';
-  });
+  }, { key: tenantId });
 }

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import { cardError } from './errors.ts';
 
 /**
- * How a test card behaves when charged. `authOffSession` cards pass on the hosted page (the shopper
- * authenticates there) but fail off-session with `authentication_required`; `authAlways` cards need
- * authentication every time.
+ * How a test card behaves when charged, as Stripe's test cards do:
+ * - `authOffSession` (4000002500003155) needs authentication on-session (the hosted page shows a challenge)
+ *   and off-session unless it was set up for off-session use (setup mode, or a payment that saved it);
+ * - `authAlways` (4000002760003184) needs authentication every time: off-session it always fails with
+ *   `authentication_required`.
  */
 export type CardOutcome = 'succeed' | 'decline' | 'authOffSession' | 'authAlways';
 
@@ -14,6 +16,8 @@ export interface TestCard {
   funding: 'credit' | 'debit';
   outcome: CardOutcome;
   declineCode?: string;
+  /** A declining card that still saves in setup mode (4000000000000341); other declining cards are refused there. */
+  savesThenDeclines?: boolean;
 }
 
 const testCards: readonly TestCard[] = [
@@ -23,10 +27,22 @@ const testCards: readonly TestCard[] = [
   { number: '378282246310005', brand: 'amex', funding: 'credit', outcome: 'succeed' },
   { number: '4000000000000002', brand: 'visa', funding: 'credit', outcome: 'decline', declineCode: 'generic_decline' },
   { number: '4000000000009995', brand: 'visa', funding: 'credit', outcome: 'decline', declineCode: 'insufficient_funds' },
-  { number: '4000000000000341', brand: 'visa', funding: 'credit', outcome: 'decline', declineCode: 'generic_decline' },
+  { number: '4000000000000341', brand: 'visa', funding: 'credit', outcome: 'decline', declineCode: 'generic_decline', savesThenDeclines: true },
   { number: '4000002500003155', brand: 'visa', funding: 'credit', outcome: 'authOffSession' },
   { number: '4000002760003184', brand: 'visa', funding: 'credit', outcome: 'authAlways' },
 ];
+
+/** Whether confirming this card needs the shopper to authenticate (3D Secure). */
+export function needsAuthentication(card: TestCard, offSession: boolean, setUpForOffSession: boolean): boolean {
+  if (card.outcome === 'authAlways') return true;
+  if (card.outcome !== 'authOffSession') return false;
+  return !(offSession && setUpForOffSession);
+}
+
+/** Setup mode: Stripe refuses a card whose verification declines, except the "attach, then decline" test card. */
+export function refusedInSetup(card: TestCard): boolean {
+  return card.outcome === 'decline' && card.savesThenDeclines !== true;
+}
 
 /** Stripe's magic test PaymentMethod ids, usable directly as `payment_method`. */
 export const magicPaymentMethods: Readonly<Record<string, string>> = {

@@ -102,9 +102,12 @@ describe('hosted checkout page over plain HTTP', () => {
     expect((await t.stripe.checkout.sessions.retrieve(created.id)).status).toBe('open');
   });
 
-  it('lets 4000002500003155 pay on the page, where the shopper can authenticate', async () => {
+  it('shows 4000002500003155 a 3D Secure challenge on the page before paying', async () => {
     const created = await session();
-    expect((await submit(created.url as string, { ...card, cardNumber: '4000002500003155' })).status).toBe(303);
+    const challenged = await submit(created.url as string, { ...card, cardNumber: '4000002500003155' });
+    expect(challenged.status).toBe(200);
+    expect(challenged.html).toContain('id="challenge-complete"');
+    expect((await t.stripe.checkout.sessions.retrieve(created.id)).status).toBe('open');
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { resolveCardNumber } from './cards.ts';
+import { declineMessage, needsAuthentication, refusedInSetup, resolveCardNumber } from './cards.ts';
 import type { SessionRecord } from './checkout-types.ts';
 import { applyTotals } from './checkout-create.ts';
 import { unixSeconds } from './clock.ts';
@@ -11,7 +11,7 @@ import { canConvert, convertMinor } from './money.ts';
 import { delayedMethodTypeFor, emptyAddress, newCardPaymentMethod, newDelayedPaymentMethod, newPaymentIntent } from './objects.ts';
 import type { CardExpiry } from './objects.ts';
 import { confirmCardPayment, settleDelayedPayment, startDelayedPayment } from './payments.ts';
-import type { SettleOutcome } from './payments.ts';
+import type { AuthenticationOutcome, SettleOutcome } from './payments.ts';
 import type { Address, BillingDetails, PaymentIntent, PaymentMethod, PresentmentDetails, SetupIntent } from './types.ts';
 
 /** What a shopper submits on the hosted page (or a test through the control API). */
@@ -23,6 +23,13 @@ export interface PayInput {
   email?: string | null;
   name?: string | null;
   presentmentCurrency?: string | null;
+  /** What the shopper did on the 3D Secure challenge, for cards that need one (default: completed it). */
+  authentication?: AuthenticationOutcome;
+}
+
+/** Whether paying with this card number on the hosted page goes through a 3D Secure challenge step first. */
+export function challengeNeeded(cardNumber: string): boolean {
+  return needsAuthentication(resolveCardNumber(cardNumber), false, false);
 }
 
 const defaultExpiryYearsAhead = 5;
@@ -70,7 +77,7 @@ function payPaymentMode(core: SandboxCore, record: SessionRecord, input: PayInpu
   if (input.method === 'card') {
     const method = cardMethod(core, input, billing);
     const intent = intentFor(core, record, presentment);
-    confirmCardPayment(core, intent, method, { offSession: false, onPage: true, request });
+    confirmCardPayment(core, intent, method, { offSession: false, onPage: true, request, authentication: input.authentication ?? 'complete' });
     attachForReuse(core, record, method);
     return;
   }
@@ -144,10 +151,15 @@ function presentmentFor(record: SessionRecord, requested: string | null): Presen
 function saveCard(core: SandboxCore, record: SessionRecord, input: PayInput, billing: BillingDetails): void {
   const method = cardMethod(core, input, billing);
   const card = core.state.cardByPaymentMethod.get(method.id);
-  if (card?.declineCode === 'test_mode_live_card') {
-    throw cardError({ code: 'card_declined', decline_code: 'test_mode_live_card', message: 'Your card was declined.' });
+  if (card && refusedInSetup(card)) {
+    const declineCode = card.declineCode ?? 'generic_decline';
+    throw cardError({ code: 'card_declined', decline_code: declineCode, message: declineMessage(declineCode) });
+  }
+  if (card && needsAuthentication(card, false, false) && input.authentication === 'fail') {
+    throw cardError({ code: 'setup_intent_authentication_failure', message: 'We are unable to authenticate your payment method. Please choose a different payment method and try again.' });
   }
   method.customer = record.session.customer;
+  core.state.setUpForOffSession.add(method.id);
   const intent: SetupIntent = {
     id: newId('seti'), object: 'setup_intent', cancellation_reason: null, client_secret: '', created: unixSeconds(core.clock),
     customer: record.session.customer, description: record.setupIntentData.description, last_setup_error: null,

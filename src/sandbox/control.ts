@@ -9,7 +9,7 @@ import { noRequest, stripeApiVersion } from './events.ts';
 import type { FaultInjector } from './faults.ts';
 import { faultDelayMaxMs, faultStatusMax, faultStatusMin } from './faults.ts';
 import { BodyTooLargeError, readBody, sendJson } from './http.ts';
-import { optionalInteger, optionalObject, optionalString, parseJsonObject, requiredEnum } from './json-input.ts';
+import { optionalEnum, optionalInteger, optionalObject, optionalString, parseJsonObject, requiredEnum } from './json-input.ts';
 import type { JsonObject } from './json-input.ts';
 import { amountMaxMinor } from './money.ts';
 import { Router } from './router.ts';
@@ -66,6 +66,7 @@ export function payInputFrom(body: JsonObject, record: SessionRecord): PayInput 
     email: optionalString(body, 'email') ?? null,
     name: optionalString(body, 'name') ?? null,
     presentmentCurrency: optionalString(body, 'presentmentCurrency') ?? null,
+    authentication: optionalEnum(body, 'authentication', ['complete', 'fail']) ?? 'complete',
   };
   if (card) input.cardNumber = card;
   if (expMonth !== undefined && expYear !== undefined) input.expiry = { month: expMonth, year: expYear };
@@ -79,8 +80,9 @@ function setFaults(ctx: ControlContext, body: JsonObject): unknown {
   if (failNext > 0 && status === undefined && delayMs === undefined) {
     throw invalidRequest('Give a "status" to fail with or a "delayMs" to hang for.', 'status');
   }
-  ctx.faults.set({ failNext, status, delayMs });
-  return { failNext, status: status ?? null, delayMs: delayMs ?? 0 };
+  const afterProcessing = body.afterProcessing === true;
+  ctx.faults.set({ failNext, status, delayMs, afterProcessing });
+  return { failNext, status: status ?? null, delayMs: delayMs ?? 0, afterProcessing };
 }
 
 const router = new Router<ControlHandler>()

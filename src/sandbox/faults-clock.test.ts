@@ -15,7 +15,7 @@ afterEach(async () => {
 describe('fault injection', () => {
   it('fails the next N Stripe API calls with the given status as StripeAPIError, then recovers', async () => {
     const armed = await control(t.sandbox, '/faults', { failNext: 2, status: 500 });
-    expect(armed.body).toEqual({ failNext: 2, status: 500, delayMs: 0 });
+    expect(armed.body).toEqual({ failNext: 2, status: 500, delayMs: 0, afterProcessing: false });
     const first = await t.stripe.customers.create({}).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(Stripe.errors.StripeAPIError);
     expect(first).toMatchObject({ statusCode: 500, type: 'StripeAPIError', rawType: 'api_error' });

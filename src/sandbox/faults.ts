@@ -3,11 +3,14 @@ export interface FaultSpec {
   failNext: number;
   status?: number;
   delayMs?: number;
+  /** The request is carried out (and kept for its idempotency key) before the fault: Stripe did it, the client never heard. */
+  afterProcessing?: boolean;
 }
 
 export interface Fault {
   status: number | null;
   delayMs: number;
+  afterProcessing: boolean;
 }
 
 export const faultDelayMaxMs = 10 * 60 * 1000;
@@ -16,14 +19,14 @@ export const faultStatusMax = 599;
 
 export class FaultInjector {
   private remaining = 0;
-  private fault: Fault = { status: null, delayMs: 0 };
+  private fault: Fault = { status: null, delayMs: 0, afterProcessing: false };
   private readonly delays = new Map<NodeJS.Timeout, () => void>();
   private takenWaiters: Array<() => void> = [];
 
   /** Replaces any pending fault. */
   set(spec: FaultSpec): void {
     this.remaining = spec.failNext;
-    this.fault = { status: spec.status ?? null, delayMs: spec.delayMs ?? 0 };
+    this.fault = { status: spec.status ?? null, delayMs: spec.delayMs ?? 0, afterProcessing: spec.afterProcessing === true };
   }
 
   pending(): number {

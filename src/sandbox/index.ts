@@ -53,6 +53,8 @@ export interface SandboxPayInput {
   name?: string;
   expMonth?: number;
   expYear?: number;
+  /** The 3D Secure challenge's outcome for cards that need one (default complete). */
+  authentication?: 'complete' | 'fail';
 }
 
 export interface Sandbox {

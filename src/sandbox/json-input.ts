@@ -47,3 +47,8 @@ export function optionalObject(body: JsonObject, key: string): JsonObject | unde
   if (typeof value !== 'object' || Array.isArray(value)) throw invalidRequest(`${key} must be an object.`, key);
   return value as JsonObject;
 }
+
+export function optionalEnum<const V extends string>(body: JsonObject, key: string, values: readonly V[]): V | undefined {
+  if (body[key] === undefined || body[key] === null) return undefined;
+  return requiredEnum(body, key, values);
+}

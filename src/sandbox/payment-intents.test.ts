@@ -51,8 +51,8 @@ describe('payment intents: off-session charges', () => {
     });
   });
 
-  it('declines a card saved from 4000000000000002 with StripeCardError card_declined and a failed intent', async () => {
-    const method = await saveCard('4000000000000002');
+  it('declines a card saved from 4000000000000341 with StripeCardError card_declined and a failed intent', async () => {
+    const method = await saveCard('4000000000000341');
     const error = await cardErrorOf(t.stripe.paymentIntents.create(offSession(method)));
     expect(error).toMatchObject({ statusCode: 402, code: 'card_declined', decline_code: 'generic_decline' });
     const failed = error.payment_intent as Stripe.PaymentIntent;
@@ -62,8 +62,8 @@ describe('payment intents: off-session charges', () => {
     expect(t.sandbox.events()[0]).toMatchObject({ type: 'payment_intent.payment_failed', data: { object: { id: failed.id } } });
   });
 
-  it('fails a card saved from 4000002500003155 with authentication_required when charged off-session', async () => {
-    const method = await saveCard('4000002500003155');
+  it('fails a card saved from 4000002760003184 with authentication_required when charged off-session', async () => {
+    const method = await saveCard('4000002760003184');
     const error = await cardErrorOf(t.stripe.paymentIntents.create(offSession(method)));
     expect(error.code).toBe('authentication_required');
     const stored = await t.stripe.paymentIntents.retrieve((error.payment_intent as Stripe.PaymentIntent).id);

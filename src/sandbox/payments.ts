@@ -1,4 +1,4 @@
-import { declineMessage } from './cards.ts';
+import { declineMessage, needsAuthentication } from './cards.ts';
 import { unixSeconds } from './clock.ts';
 import type { SandboxCore } from './core.ts';
 import { cardError, invalidRequest } from './errors.ts';
@@ -6,11 +6,16 @@ import type { RequestRef } from './events.ts';
 import { newCharge } from './objects.ts';
 import type { Charge, LastPaymentError, PaymentIntent, PaymentMethod } from './types.ts';
 
+/** The outcome of a 3D Secure challenge the shopper was shown (hosted page or control API). */
+export type AuthenticationOutcome = 'complete' | 'fail';
+
 /** How a confirmation happens: on the hosted page the shopper is present and can authenticate. */
 export interface ConfirmOptions {
   offSession: boolean;
   onPage: boolean;
   request: RequestRef;
+  /** On the page: what the shopper did on the challenge step (absent: no challenge was needed or shown). */
+  authentication?: AuthenticationOutcome;
 }
 
 interface Failure {
@@ -21,21 +26,27 @@ interface Failure {
 
 const authenticationRequiredMessage =
   'Your card was declined. This transaction requires authentication.';
+const authenticationFailedMessage =
+  'We are unable to authenticate your payment method. Please choose a different payment method and try again.';
 
 /** Confirms a card PaymentIntent; throws Stripe's 402 card error when the card fails. */
 export function confirmCardPayment(core: SandboxCore, intent: PaymentIntent, method: PaymentMethod, opts: ConfirmOptions): void {
   const card = core.state.cardByPaymentMethod.get(method.id);
   if (!card) throw invalidRequest('The sandbox can only confirm card PaymentMethods this way.', 'payment_method');
   intent.payment_method = method.id;
-  const needsAuthentication = card.outcome === 'authAlways' || card.outcome === 'authOffSession';
-  if (needsAuthentication && opts.offSession) {
+  const authenticate = needsAuthentication(card, opts.offSession, core.state.setUpForOffSession.has(method.id));
+  if (authenticate && opts.offSession) {
     const failure = { code: 'authentication_required', declineCode: 'authentication_required', message: authenticationRequiredMessage };
     failPayment(core, intent, method, null, failure, opts.request);
   }
-  if (needsAuthentication && !opts.onPage) {
+  if (authenticate && !opts.onPage) {
     intent.status = 'requires_action';
     intent.next_action = { type: 'use_stripe_sdk', use_stripe_sdk: {} };
     return;
+  }
+  if (authenticate && opts.authentication === 'fail') {
+    const failure = { code: 'payment_intent_authentication_failure', declineCode: 'authentication_failed', message: authenticationFailedMessage };
+    failPayment(core, intent, method, null, failure, opts.request);
   }
   const now = unixSeconds(core.clock);
   if (card.outcome === 'decline') {
@@ -46,6 +57,8 @@ export function confirmCardPayment(core: SandboxCore, intent: PaymentIntent, met
     charge.outcome = { network_status: 'declined_by_network', reason: declineCode, risk_level: 'normal', seller_message: 'The bank did not return any further details with this decline.', type: 'issuer_declined' };
     failPayment(core, intent, method, charge, { code: 'card_declined', declineCode, message: declineMessage(declineCode) }, opts.request);
   }
+  // A payment that saves the card for later (setup_future_usage=off_session) sets it up for off-session use.
+  if (intent.setup_future_usage === 'off_session') core.state.setUpForOffSession.add(method.id);
   succeedPayment(core, intent, recordCharge(core, newCharge(now, intent, method, 'succeeded')), opts.request);
 }
 

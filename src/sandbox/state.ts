@@ -18,6 +18,8 @@ export class SandboxState {
   readonly paymentMethods = new Map<string, PaymentMethod>();
   /** The test card behind each card PaymentMethod: decides how later charges on it behave. */
   readonly cardByPaymentMethod = new Map<string, TestCard>();
+  /** Card PaymentMethods set up for off-session use (setup mode, or an authenticated payment that saved them). */
+  readonly setUpForOffSession = new Set<string>();
   readonly setupIntents = new Map<string, SetupIntent>();
   readonly paymentIntents = new Map<string, PaymentIntent>();
   readonly charges = new Map<string, Charge>();

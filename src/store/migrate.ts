@@ -8,6 +8,7 @@ import * as m0004 from './migrations/0004_holds.ts';
 import * as m0005 from './migrations/0005_defects_hardening.ts';
 import * as m0006 from './migrations/0006_events_outbox.ts';
 import * as m0007 from './migrations/0007_refunds_disputes.ts';
+import * as m0008 from './migrations/0008_cards_autotopup.ts';
 import * as m0009 from './migrations/0009_portal_sessions.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
@@ -21,6 +22,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0005_defects_hardening', m0005.up],
   ['0006_events_outbox', m0006.up],
   ['0007_refunds_disputes', m0007.up],
+  ['0008_cards_autotopup', m0008.up],
   ['0009_portal_sessions', m0009.up],
 ];
 

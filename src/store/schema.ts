@@ -21,6 +21,8 @@ export interface Database {
   events: EventRow;
   webhook_endpoints: WebhookEndpointRow;
   webhook_deliveries: WebhookDeliveryRow;
+  auto_topup_configs: AutoTopupConfigRow;
+  auto_topup_attempts: AutoTopupAttemptRow;
 }
 
 export interface CheckoutOrderRow {
@@ -147,6 +149,8 @@ export interface WalletRow {
   depleted_armed: Generated<bigint>;
   /** 1 while an enabled endpoint that covers this tenant names wallet.debited. */
   debited_subscribed: Generated<bigint>;
+  /** Auto top-up's threshold while it is armed (active, nothing in flight); null otherwise. */
+  auto_topup_threshold_minor: Generated<bigint | null>;
 }
 
 export interface LedgerTransactionRow {
@@ -267,4 +271,43 @@ export interface WebhookDeliveryRow {
   created_at_ms: bigint;
   updated_at_ms: bigint;
   delivered_at_ms: bigint | null;
+}
+
+export interface AutoTopupConfigRow {
+  tenant_id: string;
+  currency: string;
+  state: string;
+  threshold_minor: bigint;
+  amount_minor: bigint | null;
+  target_balance_minor: bigint | null;
+  monthly_cap_minor: bigint | null;
+  charge_min_minor: bigint;
+  charge_max_minor: bigint;
+  paused_reason: string | null;
+  recovery_attempt_id: string | null;
+  consecutive_failures: bigint;
+  retry_at_ms: bigint | null;
+  capped_month: string | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+}
+
+export interface AutoTopupAttemptRow {
+  id: string;
+  tenant_id: string;
+  state: string;
+  amount_minor: bigint;
+  currency: string;
+  month: string;
+  payment_method_id: string | null;
+  payment_intent_id: string | null;
+  recovery_session_id: string | null;
+  recovery_url: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  ledger_transaction_id: string | null;
+  claimed_until_ms: bigint | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+  completed_at_ms: bigint | null;
 }

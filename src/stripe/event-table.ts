@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { completeCheckout, expireCheckout, failPayment, settleDelayedPayment } from '../checkout/payment-events.ts';
+import { onAutoTopupPaymentFailed, onAutoTopupPaymentSucceeded } from '../auto-topup/on-payment-intent.ts';
 import { clawBackRefund } from '../refunds/claw-back-refund.ts';
 import { closeDispute, openDispute } from '../refunds/disputes.ts';
 import { disputeClosing, disputeFacts, paymentFailureFacts, refundFacts, sessionFacts } from './translate.ts';
@@ -16,7 +17,10 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
   'checkout.session.async_payment_succeeded': (ctx, event) => settleDelayedPayment(ctx, sessionFacts(event), 'succeeded'),
   'checkout.session.async_payment_failed': (ctx, event) => settleDelayedPayment(ctx, sessionFacts(event), 'failed'),
   'checkout.session.expired': (ctx, event) => expireCheckout(ctx, sessionFacts(event)),
-  'payment_intent.payment_failed': (ctx, event) => failPayment(ctx, paymentFailureFacts(event)),
+  // A PaymentIntent is an auto top-up's when Purse put the attempt id on it; otherwise a checkout's.
+  'payment_intent.payment_failed': (ctx, event) => (isAutoTopup(event) ? onAutoTopupPaymentFailed(ctx, intentOf(event)) : failPayment(ctx, paymentFailureFacts(event))),
+  // Checkout orders are credited by the session events; payment_intent.succeeded only credits auto top-ups.
+  'payment_intent.succeeded': (ctx, event) => onAutoTopupPaymentSucceeded(ctx, intentOf(event)),
   'charge.refunded': (ctx, event) => clawBackRefund(ctx, refundFacts(event)),
   'charge.dispute.created': async (ctx, event) => openDispute(ctx, await disputeFacts(ctx, event)),
   'charge.dispute.closed': async (ctx, event) => {
@@ -24,6 +28,14 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
     return outcome === 'other' ? 'ignored_status' : closeDispute(ctx, disputeId, outcome);
   },
 };
+
+function intentOf(event: Stripe.Event): Stripe.PaymentIntent {
+  return event.data.object as Stripe.PaymentIntent;
+}
+
+function isAutoTopup(event: Stripe.Event): boolean {
+  return Boolean(intentOf(event).metadata?.autoTopupAttemptId);
+}
 
 export function handlerOf(type: string): EventHandler | undefined {
   return Object.hasOwn(EVENT_HANDLERS, type) ? EVENT_HANDLERS[type] : undefined;

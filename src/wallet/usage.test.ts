@@ -28,7 +28,9 @@ function debit(secret: string, body: unknown, idempotencyKey: string | null = ne
 }
 
 async function walletOf(tenant: TestTenant) {
-  return (await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet')).body as { balance: number; held: number; available: number };
+  // The balances only; the auto top-up summary beside them is tested in auto-topup/.
+  const { autoTopup: _autoTopup, ...balances } = (await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet')).body;
+  return balances as { balance: number; held: number; available: number };
 }
 
 describe('POST /v1/billing/usage', () => {

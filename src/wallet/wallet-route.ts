@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { autoTopupSummary } from '../auto-topup/views.ts';
 import { readWallet } from './read-wallet.ts';
 
 export const WalletSchema = Type.Object({
@@ -9,12 +10,23 @@ export const WalletSchema = Type.Object({
   available: Type.Number({ description: 'balance − held: what a debit or hold may use' }),
 });
 
+const WalletWithAutoTopupSchema = Type.Object({
+  ...WalletSchema.properties,
+  autoTopup: Type.Union([
+    Type.Object({ state: Type.String({ description: 'off, active, paused or disabled' }), threshold: Type.Number() }),
+    Type.Null(),
+  ], { description: 'Auto top-up summary; null when never configured' }),
+});
+
 export const registerWalletRoute: RouteRegistrar = (app, ctx) => {
   app.get('/v1/billing/wallet', {
     config: { auth: { kind: 'tenant', scope: 'tenant', permission: 'billing:read' } },
     schema: {
       tags: ['Billing'], summary: 'Read the wallet balance', security: tenantSecurity,
-      response: { 200: WalletSchema, ...errorResponses(...TENANT_ERRORS) },
+      response: { 200: WalletWithAutoTopupSchema, ...errorResponses(...TENANT_ERRORS) },
     },
-  }, async (request) => readWallet(ctx, principalOf(request).tenantId));
+  }, async (request) => {
+    const { tenantId } = principalOf(request);
+    return { ...(await readWallet(ctx, tenantId)), autoTopup: await autoTopupSummary(ctx, tenantId) };
+  });
 };

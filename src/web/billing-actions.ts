@@ -5,8 +5,7 @@ import { createCheckout } from '../checkout/create-checkout.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { topupBounds } from '../money/limits.ts';
 import { formatMajor } from '../money/money.ts';
-import { makeDefaultPaymentMethod } from '../payment-methods/make-default-payment-method.ts';
-import { removePaymentMethod } from '../payment-methods/remove-payment-method.ts';
+import { removePaymentMethod, setDefaultPaymentMethod } from '../payment-methods/remove-payment-method.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
 import { renderFor } from './render-page.ts';
@@ -80,7 +79,7 @@ function cardAction(kind: 'default' | 'remove'): Action {
   return async (ctx, session, request, reply, page) => {
     const id = (request.params as { id?: string }).id ?? '';
     try {
-      if (kind === 'default') await makeDefaultPaymentMethod(ctx, session.tenantId, id);
+      if (kind === 'default') await setDefaultPaymentMethod(ctx, session.tenantId, id);
       else await removePaymentMethod(ctx, session.tenantId, id);
     } catch (err) {
       if (!(err instanceof PurseError)) throw err;

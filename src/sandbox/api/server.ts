@@ -4,7 +4,7 @@ import type { SandboxCore } from '../core.ts';
 import { apiError, authenticationError, invalidRequest, SandboxStripeError } from '../errors.ts';
 import { stripeApiVersion } from '../events.ts';
 import type { RequestRef } from '../events.ts';
-import type { FaultInjector } from '../faults.ts';
+import type { Fault, FaultInjector } from '../faults.ts';
 import { parseStripeForm } from '../form.ts';
 import type { FormObject } from '../form.ts';
 import { BodyTooLargeError, readBody, sendJson } from '../http.ts';
@@ -80,8 +80,7 @@ function execute(ctx: ApiContext, match: RouteMatch<ApiHandler>, params: FormObj
 }
 
 /** Answers with the injected fault, if one is armed. Returns true when the request is done. */
-async function applyFault(ctx: ApiContext, res: ServerResponse, headers: Record<string, string>): Promise<boolean> {
-  const fault = ctx.faults.take();
+async function applyFault(fault: Fault | null, ctx: ApiContext, res: ServerResponse, headers: Record<string, string>): Promise<boolean> {
   if (!fault) return false;
   if (fault.delayMs > 0) await ctx.faults.delay(fault.delayMs);
   if (fault.status === null) return false;
@@ -108,8 +107,9 @@ export async function handleApiRequest(ctx: ApiContext, req: IncomingMessage, re
     'request-id': requestId,
     'stripe-version': typeof versionHeader === 'string' ? versionHeader : stripeApiVersion,
   };
+  const fault = ctx.faults.take();
   try {
-    if (await applyFault(ctx, res, headers)) return;
+    if (!fault?.afterProcessing && (await applyFault(fault, ctx, res, headers))) return;
     authenticate(ctx, req);
     const method = req.method ?? 'GET';
     const params = await readParams(req, url);
@@ -135,6 +135,7 @@ export async function handleApiRequest(ctx: ApiContext, req: IncomingMessage, re
     }
     const outcome = execute(ctx, match, params, { id: requestId, idempotency_key: key });
     if (key && isReplayable(outcome.status)) ctx.idempotency.save(key, { method, path: url.pathname, fingerprint, ...outcome });
+    if (fault?.afterProcessing && (await applyFault(fault, ctx, res, headers))) return;
     sendJson(res, outcome.status, outcome.body, headers);
   } catch (error) {
     const stripeError = error instanceof SandboxStripeError ? error : apiError(500, 'An unexpected error occurred in the Stripe sandbox.');

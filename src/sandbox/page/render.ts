@@ -179,7 +179,8 @@ ${isPayment ? summary(view, totals, payCurrency) : html`<p>Your card will be sav
 ${session.cancel_url ? html`<p><a href="${session.cancel_url}" id="cancel-link">Cancel and return to the merchant</a></p>` : ''}
 <details><summary>Test cards</summary><ul class="note">
   <li>4242 4242 4242 4242: succeeds</li><li>4000 0000 0000 0002: declined</li>
-  <li>4000 0025 0000 3155: authenticates here; off-session charges later need authentication</li>
+  <li>4000 0025 0000 3155: asks for authentication here; once saved, later off-session charges pass</li>
+  <li>4000 0027 6000 3184: asks for authentication every time</li>
   <li>Any future expiry date and any 3-digit CVC.</li>
 </ul></details>
 ${canUpdate ? liveTotals(view) : ''}`;

@@ -1,11 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PayInput } from '../checkout-pay.ts';
-import { paySession } from '../checkout-pay.ts';
+import { challengeNeeded, paySession } from '../checkout-pay.ts';
 import type { SessionRecord } from '../checkout-types.ts';
 import type { SandboxCore } from '../core.ts';
 import { cardError, SandboxStripeError } from '../errors.ts';
 import { BodyTooLargeError, readBody, redirect, sendHtml } from '../http.ts';
 import type { CardExpiry } from '../objects.ts';
+import { challengeChoiceOf, renderChallengePage } from './challenge.ts';
 import { offeredCurrencies, payToken, renderCheckoutPage, renderClosedPage, renderNotFoundPage, successUrlFor } from './render.ts';
 import type { FormValues } from './render.ts';
 
@@ -86,7 +87,14 @@ async function handlePost(core: SandboxCore, req: IncomingMessage, res: ServerRe
     return;
   }
   try {
-    paySession(core, record, payInputFromForm(values, core.clock.nowMs()));
+    const input = payInputFromForm(values, core.clock.nowMs());
+    const choice = challengeChoiceOf(values);
+    if (input.cardNumber && choice === null && challengeNeeded(input.cardNumber)) {
+      sendHtml(res, 200, renderChallengePage(record, values));
+      return;
+    }
+    if (choice !== null) input.authentication = choice;
+    paySession(core, record, input);
   } catch (error) {
     if (!(error instanceof SandboxStripeError)) throw error;
     const { cardNumber: _cardNumber, cardCvc: _cardCvc, ...kept } = values;

@@ -1,9 +1,8 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { MigrationDialect } from './helpers.ts';
 
 /**
- * Portal sessions (the customer's billing page) and the database's guarantee of one default card per
- * tenant. A portal link carries a single-use token and the browser a session cookie; only SHA-256 hashes
+ * Portal sessions (the customer's billing page); the one-default-card index is migration 0008's. A portal link carries a single-use token and the browser a session cookie; only SHA-256 hashes
  * of both are stored, so a database dump opens no billing page.
  */
 export async function up(db: Kysely<unknown>, _dialect: MigrationDialect): Promise<void> {
@@ -20,6 +19,4 @@ export async function up(db: Kysely<unknown>, _dialect: MigrationDialect): Promi
     .addColumn('created_at_ms', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('portal_sessions_tenant').on('portal_sessions').column('tenant_id').execute();
-  // Same text on SQLite and PostgreSQL: a partial unique index, so two defaults can never both commit.
-  await sql`create unique index payment_methods_one_default on payment_methods (tenant_id) where is_default = 1 and removed_at_ms is null`.execute(db);
 }

@@ -1,0 +1,23 @@
+import { emit } from '../events/emit.ts';
+import type { Db } from '../store/db.ts';
+import { pauseForNoCard, resumeForNewCard } from '../auto-topup/card-changes.ts';
+
+export interface CardFacts {
+  id: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
+/** What else commits with a saved card: `payment_method.saved`, and auto top-up paused for want of a card resumes. */
+export async function onCardSaved(trx: Db, tenantId: string, card: CardFacts, nowMs: number): Promise<void> {
+  await emit(trx, { type: 'payment_method.saved', tenantId, data: { paymentMethodId: card.id, brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear } }, nowMs);
+  await resumeForNewCard(trx, tenantId, nowMs);
+}
+
+/** What else commits with a removed card: `payment_method.removed`, and removing the last one pauses auto top-up. */
+export async function onCardRemoved(trx: Db, tenantId: string, card: CardFacts, newDefaultId: string | null, lastCardGone: boolean, nowMs: number): Promise<void> {
+  await emit(trx, { type: 'payment_method.removed', tenantId, data: { paymentMethodId: card.id, brand: card.brand, last4: card.last4, newDefaultPaymentMethodId: newDefaultId } }, nowMs);
+  if (lastCardGone) await pauseForNoCard(trx, tenantId, nowMs);
+}
