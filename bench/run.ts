@@ -8,6 +8,7 @@ import { type BenchOptions, parseOptions } from './options.ts';
 import { type Child, type PurseProcess, startBareServer, startPurse } from './processes.ts';
 import { type RawResult, rawPostgres, rawSqlite } from './raw-db.ts';
 import { type Row, describeMachine, describeRounds, printTable, printTargets, roundsRow, writeResults } from './report.ts';
+import { armedTenants } from './armed.ts';
 import { measureRounds } from './rounds.ts';
 import { judgeTargets } from './targets.ts';
 import {
@@ -114,6 +115,10 @@ async function againstPurse(kind: 'sqlite' | 'postgres', options: BenchOptions, 
   const rows: Row[] = [...baselineRows(kind, run)];
   const measure = measurer(kind, scene, run, rows);
   await measure('usage debit, one hot wallet', () => usageDebit(scene, [tenants.hot]), { unit: 'debits/s' });
+  const armed = await armedTenants(scene.purseUrl, run.purse.sandboxUrl, CURRENCY);
+  await measure('usage debit, one wallet, nothing armed', () => usageDebit(scene, [armed.plain]), { unit: 'debits/s' });
+  await measure('usage debit, one wallet, auto top-up armed (not crossed)', () => usageDebit(scene, [armed.autoTopup]), { unit: 'debits/s' });
+  await measure('usage debit, one wallet, low-balance endpoint (not crossed)', () => usageDebit(scene, [armed.lowBalanceEndpoint]), { unit: 'debits/s' });
   await measure(`usage debit, ${tenants.many.length} wallets`, () => usageDebit(scene, tenants.many), { unit: 'debits/s' });
   await measure(`hold + capture, ${tenants.many.length} wallets`, () => holdThenCapture(scene, tenants.many), { unit: 'pairs/s', divide: 2 });
   await measure('balance read', () => readGet(scene, tenants.reader, '/v1/billing/wallet'));

@@ -35,6 +35,11 @@ const GOALS: Goal[] = [
   { database: 'postgres', scenario: 'signed webhook ingest', what: 'signed webhook ingest to credited wallet', goal: '≥ 2,000 events/s', measured: throughput, format: perSecond, met: (v) => v >= 2000 },
 ];
 
+/** Armed checks a debit does not cross may cost at most this much (auto top-up, low-balance endpoint). */
+const ARMED_SLOWDOWN_MAX = 0.05;
+const ARMED: string[] = ['usage debit, one wallet, auto top-up armed', 'usage debit, one wallet, low-balance endpoint'];
+const ARMED_BASELINE = 'usage debit, one wallet, nothing armed';
+
 /** A read at 1 M+ postings may cost at most this much more than the same read on the small store. */
 const FLAT_READ_SLOWDOWN_MAX = 0.2;
 const FLAT_READS: Array<[small: string, large: string]> = [
@@ -57,6 +62,12 @@ export function judgeTargets(reports: Partial<Record<Database, ReportForTargets>
     targets.push({ database: db, what: 'checkout creation: Purse over the sandbox call, p50', goal: '≤ 1 ms', measured: `${added.toFixed(2)} ms`, met: added <= 1 });
     const { events, credited } = report.webhook;
     targets.push({ database: db, what: 'every ingested webhook credited its order', goal: 'all', measured: `${credited}/${events}`, met: credited === events });
+    for (const armed of ARMED) {
+      const [a, b] = [find(db, ARMED_BASELINE), find(db, armed)];
+      if (!a || !b) continue;
+      const slowdown = 1 - ratio(b) / ratio(a);
+      targets.push({ database: db, what: `${b.scenario} vs nothing armed`, goal: `within ${ARMED_SLOWDOWN_MAX * 100}%`, measured: `${(slowdown * 100).toFixed(1)}% slower`, met: slowdown <= ARMED_SLOWDOWN_MAX });
+    }
     for (const [small, large] of FLAT_READS) {
       const [a, b] = [find(db, small), find(db, large)];
       if (!a || !b) continue;
