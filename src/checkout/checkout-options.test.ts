@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asKey } from '../testing/api.ts';
 import { type Rig, createTopup, sessionIdOf, startRig } from '../testing/stripe-rig.ts';
+import { STRIPE_CHECKOUT_EXPIRY_MARGIN_SECONDS } from './create-checkout.ts';
 
 /**
  * What Purse asks Stripe for, read back from the sandbox (Stripe's side of the wire), per configuration
@@ -87,7 +88,8 @@ describe('options turned off by configuration', () => {
     const session = await sessionOf(rig, created.url);
     expect(session).toMatchObject({
       automatic_tax: { enabled: false }, adaptive_pricing: { enabled: false }, billing_address_collection: 'auto',
-      expires_at: nowSeconds + 30 * MINUTE_SECONDS, amount_subtotal: 1000,
+      // Stripe's 30-minute minimum plus the margin Purse keeps so Stripe never sees less (issue 10).
+      expires_at: nowSeconds + 30 * MINUTE_SECONDS + STRIPE_CHECKOUT_EXPIRY_MARGIN_SECONDS, amount_subtotal: 1000,
     });
     const intent = await intentOfPaid(rig, created.url);
     expect(intent.setup_future_usage).toBe('off_session');
@@ -97,7 +99,8 @@ describe('options turned off by configuration', () => {
 describe.each([
   ['USD', {}, [['4.99', 'AMOUNT_BELOW_MINIMUM'], ['5', 500], ['5000', 500_000], ['5000.01', 'AMOUNT_ABOVE_MAXIMUM']]],
   ['JPY', {}, [['49', 'AMOUNT_BELOW_MINIMUM'], ['50', 50], ['1.5', 'AMOUNT_INVALID']]],
-  ['KWD', {}, [['0.499', 'AMOUNT_BELOW_MINIMUM'], ['0.5', 500], ['1.234', 1234]]],
+  // Three-decimal currencies: Stripe wants the last digit 0.
+  ['KWD', {}, [['0.49', 'AMOUNT_BELOW_MINIMUM'], ['0.5', 500], ['1.23', 1230], ['1.234', 'AMOUNT_INVALID']]],
   ['JPY', { TOPUP_LIMITS: 'JPY:1000-20000' }, [['999', 'AMOUNT_BELOW_MINIMUM'], ['1000', 1000], ['20000', 20000], ['20001', 'AMOUNT_ABOVE_MAXIMUM']]],
   ['USD', { TOPUP_LIMITS: 'USD:1-10,BRL:10-20' }, [['0.99', 'AMOUNT_BELOW_MINIMUM'], ['1', 100], ['10', 1000], ['10.01', 'AMOUNT_ABOVE_MAXIMUM']]],
 ] as Array<[string, Record<string, string>, Array<[string, string | number]>]>)('%s top-ups with %j', (currency, env, cases) => {
