@@ -15,7 +15,7 @@ describe('parseMajor', () => {
     ['007.10', 'EUR', 710n],
     ['500', 'JPY', 500n],
     ['500.0', 'JPY', 500n],
-    ['1.234', 'KWD', 1234n],
+    ['1.23', 'KWD', 1230n],
     ['1.2', 'BHD', 1200n],
     ['999999999999999', 'BRL', 99999999999999900n],
   ])('reads %j %s as %s minor units', (input, currency, minor) => {
@@ -27,6 +27,8 @@ describe('parseMajor', () => {
     ['0.001', 'USD'],
     ['1.5', 'JPY'],
     ['1.2345', 'KWD'],
+    // Stripe takes three-decimal currencies in steps of ten minor units (last digit 0).
+    ['1.234', 'KWD'],
     [0.001, 'EUR'],
   ])('refuses %j %s as too precise', (input, currency) => {
     expect(parseMajor(input, currency)).toBe('too_precise');
@@ -51,8 +53,8 @@ describe('formatMajor and toMajorNumber', () => {
     [0n, 'USD', '0', 0],
     [-250n, 'EUR', '-2.5', -2.5],
     [500n, 'JPY', '500', 500],
-    [1234n, 'KWD', '1.234', 1.234],
-    [5n, 'KWD', '0.005', 0.005],
+    [1230n, 'KWD', '1.23', 1.23],
+    [10n, 'KWD', '0.01', 0.01],
     [999_999_999_999_999n, 'BRL', '9999999999999.99', 9999999999999.99],
   ])('writes %s %s as %j and %j', (minor, currency, text, number) => {
     expect(formatMajor(minor, currency)).toBe(text);
@@ -91,7 +93,8 @@ describe('top-up limits per currency', () => {
     ['MXN', 1000n, STRIPE_AMOUNT_MAX_MINOR],
     ['JPY', 50n, STRIPE_AMOUNT_MAX_MINOR],
     ['KRW', 50n, STRIPE_AMOUNT_MAX_MINOR],
-    ['KWD', 500n, STRIPE_AMOUNT_MAX_MINOR],
+    // The largest amount in KWD's steps of ten.
+    ['KWD', 500n, STRIPE_AMOUNT_MAX_MINOR - 9n],
   ])('%s defaults to %s..%s minor units', (currency, minMinor, maxMinor) => {
     expect(defaultBounds(currency)).toEqual({ minMinor, maxMinor });
     expect(topupBounds(currency, {})).toEqual({ minMinor, maxMinor });
