@@ -11,7 +11,8 @@ const wallet = {
   available: money('balance − held'),
 };
 const topup = { orderId: Type.String({ description: 'cto_…' }), amount: nullable(money('Top-up amount')), currency: Type.String() };
-const planned = (what: string) => Type.Object({}, { additionalProperties: true, description: `Reserved: emitted once ${what} lands; no trigger yet.` });
+const attempt = { attemptId: Type.String({ description: 'atu_…' }), amount: money('The charge'), currency: Type.String() };
+const failure = Type.Object({ code: Type.String(), message: Type.String() });
 
 export const EVENT_DATA_SCHEMAS: Record<EventType, TSchema> = {
   'topup.succeeded': Type.Object({ ...topup, transactionId: Type.String({ description: 'txn_… of the credit' }) }),
@@ -28,15 +29,21 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, TSchema> = {
     holdId: Type.String(), numberId: nullable(Type.String()), currency: Type.String(), amount: money('Released reservation'),
     description: nullable(Type.String()), metadata: nullable(Type.Record(Type.String(), Type.String())), expiresAt: Type.String({ format: 'date-time' }),
   }),
-  'auto_topup.succeeded': planned('auto top-up'),
-  'auto_topup.failed': planned('auto top-up'),
-  'auto_topup.action_required': planned('auto top-up'),
-  'auto_topup.capped': planned('auto top-up'),
-  'auto_topup.disabled': planned('auto top-up'),
+  'auto_topup.succeeded': Type.Object({ ...attempt, paymentIntentId: Type.String(), transactionId: Type.String({ description: 'txn_… of the credit' }) }),
+  'auto_topup.failed': Type.Object({
+    ...attempt, failure, paymentIntentId: nullable(Type.String()), consecutiveFailures: Type.Number(),
+    retryAt: nullable(Type.String({ format: 'date-time', description: 'When it is tried again; null when this failure disabled auto top-up' })),
+  }),
+  'auto_topup.action_required': Type.Object({ ...attempt, failure, paymentIntentId: nullable(Type.String()), recoveryUrl: Type.String({ description: 'A hosted page where the customer pays this attempt on-session' }) }),
+  'auto_topup.capped': Type.Object({ ...attempt, monthlyCap: nullable(money('The monthly cap')), month: Type.String({ description: 'YYYY-MM, UTC' }) }),
+  'auto_topup.disabled': Type.Object({ ...attempt, failure, paymentIntentId: nullable(Type.String()), consecutiveFailures: Type.Number() }),
   'payment_method.saved': Type.Object({
     paymentMethodId: Type.String(), brand: Type.String(), last4: Type.String(), expMonth: Type.Number(), expYear: Type.Number(), isDefault: Type.Boolean(),
   }),
-  'payment_method.removed': planned('card removal'),
+  'payment_method.removed': Type.Object({
+    paymentMethodId: Type.String(), brand: Type.String(), last4: Type.String(),
+    newDefaultPaymentMethodId: nullable(Type.String({ description: 'The card that became the default, when the removed one was' })),
+  }),
   'refund.clawed_back': Type.Object({
     orderId: Type.String(), chargeId: Type.String({ description: 'ch_… at Stripe' }), currency: Type.String(), transactionId: Type.String({ description: 'txn_… of the clawback' }),
     amountRefunded: money("The charge's cumulative refunded amount at Stripe (tax included)"),

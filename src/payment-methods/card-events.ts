@@ -11,8 +11,8 @@ export interface CardFacts {
 }
 
 /** What else commits with a saved card: `payment_method.saved`, and auto top-up paused for want of a card resumes. */
-export async function onCardSaved(trx: Db, tenantId: string, card: CardFacts, nowMs: number): Promise<void> {
-  await emit(trx, { type: 'payment_method.saved', tenantId, data: { paymentMethodId: card.id, brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear } }, nowMs);
+export async function onCardSaved(trx: Db, tenantId: string, card: CardFacts, isDefault: boolean, nowMs: number): Promise<void> {
+  await emit(trx, { type: 'payment_method.saved', tenantId, data: { paymentMethodId: card.id, brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear, isDefault } }, nowMs);
   await resumeForNewCard(trx, tenantId, nowMs);
 }
 

@@ -42,9 +42,11 @@ async function storeCard(ctx: Ctx, tenantId: string, card: SavedCard, forceDefau
     }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
     const isNew = Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
     const current = await defaultCard(trx, tenantId);
-    if (!current || (forceDefault && current.id !== pm.id)) await makeDefault(trx, tenantId, pm.id);
+    const becomesDefault = !current || (forceDefault && current.id !== pm.id);
+    if (becomesDefault) await makeDefault(trx, tenantId, pm.id);
     if (!isNew) return 'already_saved';
-    await onCardSaved(trx, tenantId, { id: pm.id, brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear }, nowMs);
+    const isDefault = becomesDefault || current?.id === pm.id;
+    await onCardSaved(trx, tenantId, { id: pm.id, brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear }, isDefault, nowMs);
     return 'saved';
   }, { key: tenantId });
 }
