@@ -259,7 +259,10 @@ describe.runIf(testDatabaseKind() === 'postgres')('group commit on PostgreSQL [p
     };
     const aHoldsX = signal();
     const bHoldsY = signal();
-    const retriesBefore = store.batchStats().retries;
+    // The victim's work runs once more: as a retry (careful batch, rolled back to its savepoint) or as part of
+    // its batch's careful replay (an optimistic batch has no savepoint to roll back to), whichever mode it met.
+    const ranAgain = () => store.batchStats().retries + store.batchStats().replays;
+    const ranAgainBefore = ranAgain();
     const results = await Promise.all([
       store.transact(async (trx) => {
         await lock(trx, x);
@@ -277,7 +280,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('group commit on PostgreSQL [p
       }, { key: keyB }),
     ]);
     expect(results).toEqual(['a', 'b']);
-    expect(store.batchStats().retries - retriesBefore).toBe(1);
+    expect(ranAgain() - ranAgainBefore).toBe(1);
   });
 });
 
