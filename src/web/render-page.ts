@@ -15,10 +15,11 @@ export interface RenderExtras {
 
 export async function renderFor(ctx: Ctx, page: PageRequest, session: PortalSession, extras: RenderExtras): Promise<string> {
   const query = extras.query ?? {};
-  const [data, order] = await Promise.all([
-    readBillingData(ctx, session, query.cursor),
-    tenantOrder(ctx, session.tenantId, query.order),
-  ]);
+  // The order first, then the wallet: an order read as paid was credited in the same commit, so the wallet
+  // read after it includes the credit. Read the other way round (or in parallel), the page could say
+  // "Top-up complete" next to the balance from before the credit.
+  const order = await tenantOrder(ctx, session.tenantId, query.order);
+  const data = await readBillingData(ctx, session, query.cursor);
   const newest = [...data.cards].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   const banner = bannerFor(query, {
     t: page.t, lang: page.lang, currency: data.currency, balanceMinor: data.balanceMinor, order,
