@@ -16,6 +16,12 @@ export interface WalletView {
  * here (the sum runs over the tenant's lapsed-but-unreleased holds only: an index range that is usually empty).
  */
 export async function readWallet(ctx: Ctx, tenantId: string): Promise<WalletView> {
+  const w = await readWalletMinor(ctx, tenantId);
+  return toWalletView(w.balanceMinor, w.heldMinor, w.currency);
+}
+
+/** The same read in integer minor units, for callers that compute or format money themselves (the billing page). */
+export async function readWalletMinor(ctx: Ctx, tenantId: string): Promise<{ currency: string; balanceMinor: bigint; heldMinor: bigint }> {
   const nowMs = BigInt(ctx.nowMs());
   const row = await ctx.store.db
     .selectFrom('wallets')
@@ -30,7 +36,7 @@ export async function readWallet(ctx: Ctx, tenantId: string): Promise<WalletView
     .where('tenant_id', '=', tenantId)
     .executeTakeFirst();
   if (!row) throw new PurseError('NOT_FOUND');
-  return toWalletView(row.balance_minor, row.held_minor - BigInt(row.lapsed_minor ?? 0n), row.currency);
+  return { currency: row.currency, balanceMinor: row.balance_minor, heldMinor: row.held_minor - BigInt(row.lapsed_minor ?? 0n) };
 }
 
 export function toWalletView(balanceMinor: bigint, heldMinor: bigint, currency: string): WalletView {

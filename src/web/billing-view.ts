@@ -7,7 +7,7 @@ import { type TopupBounds, topupBounds } from '../money/limits.ts';
 import { parseMajor } from '../money/money.ts';
 import { listPaymentMethods, type PaymentMethodView } from '../payment-methods/payment-method-view.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
-import { readWallet } from '../wallet/read-wallet.ts';
+import { readWalletMinor } from '../wallet/read-wallet.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';
 import type { Ctx } from '../context.ts';
 
@@ -29,7 +29,7 @@ export interface BillingData {
 }
 
 export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
-  const wallet = await readWallet(ctx, session.tenantId);
+  const wallet = await readWalletMinor(ctx, session.tenantId);
   const currency = wallet.currency;
   const [cards, page] = await Promise.all([
     listPaymentMethods(ctx.store.db, session.tenantId),
@@ -38,8 +38,8 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
   const bounds = topupBounds(currency, ctx.config.topupLimits);
   return {
     currency,
-    balanceMinor: toMinor(wallet.balance, currency),
-    heldMinor: toMinor(wallet.held, currency),
+    balanceMinor: wallet.balanceMinor,
+    heldMinor: wallet.heldMinor,
     cards,
     history: page.data,
     nextCursor: page.nextCursor,
