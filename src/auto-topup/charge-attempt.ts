@@ -21,7 +21,11 @@ function claimMs(ctx: Ctx): number {
   return ctx.config.stripeTimeoutMs * 2 + CLAIM_MARGIN_MS;
 }
 
-type Claim = { kind: 'charge'; attempt: AttemptRow; paymentMethodId: string } | { kind: 'done'; outcome: ChargeOutcome };
+/** Slack before the attempt was created when asking Stripe what it charged (clocks differ a little). */
+const LOOKUP_SLACK_SECONDS = 60 * 60;
+
+/** `takeover`: a worker claimed this attempt before and died; Stripe may already have charged it. */
+type Claim = { kind: 'charge'; attempt: AttemptRow; paymentMethodId: string; takeover: boolean } | { kind: 'done'; outcome: ChargeOutcome };
 
 /**
  * The worker's charge of one attempt (SPEC §8.2): claim it in a transaction (cap checked there), charge an
@@ -33,17 +37,28 @@ type Claim = { kind: 'charge'; attempt: AttemptRow; paymentMethodId: string } | 
 export async function chargeAttempt(ctx: Ctx, attemptId: string, tenantId: string): Promise<ChargeOutcome> {
   const claim = await claimAttempt(ctx, attemptId, tenantId);
   if (claim.kind === 'done') return claim.outcome;
-  const { attempt, paymentMethodId } = claim;
+  const { attempt, paymentMethodId, takeover } = claim;
   const customerId = await ensureCustomer(ctx, attempt.tenant_id);
   let intent: Stripe.PaymentIntent;
   try {
-    intent = await ctx.payments.chargeOffSession({
+    const earlier = takeover ? await chargedBefore(ctx, attempt, customerId) : null;
+    intent = earlier ?? await ctx.payments.chargeOffSession({
       attemptId: attempt.id, tenantId: attempt.tenant_id, amountMinor: attempt.amount_minor, currency: attempt.currency, customerId, paymentMethodId,
     });
   } catch (err) {
     return chargeError(ctx, attempt, err);
   }
   return chargeResult(ctx, attempt, intent);
+}
+
+/**
+ * A taken-over attempt: the dead worker's request may have reached Stripe. The idempotency key alone covers
+ * a restart within Stripe's 24-hour key lifetime; asking Stripe for the attempt's PaymentIntent first covers a
+ * worker that stayed down longer, so a late restart never charges twice.
+ */
+function chargedBefore(ctx: Ctx, attempt: AttemptRow, customerId: string): Promise<Stripe.PaymentIntent | null> {
+  const sinceSeconds = Math.floor(Number(attempt.created_at_ms) / 1000) - LOOKUP_SLACK_SECONDS;
+  return ctx.payments.findAutoTopupCharge({ customerId, attemptId: attempt.id, sinceSeconds });
 }
 
 async function chargeResult(ctx: Ctx, attempt: AttemptRow, intent: Stripe.PaymentIntent): Promise<ChargeOutcome> {
@@ -93,7 +108,7 @@ async function claimAttempt(ctx: Ctx, attemptId: string, tenantId: string): Prom
     if (attempt.state === 'processing' && attempt.payment_method_id && attempt.claimed_until_ms !== null && attempt.claimed_until_ms <= BigInt(nowMs)) {
       const taken = await trx.updateTable('auto_topup_attempts').set({ claimed_until_ms: claimedUntil, updated_at_ms: BigInt(nowMs) })
         .where('id', '=', attempt.id).where('state', '=', 'processing').where('claimed_until_ms', '=', attempt.claimed_until_ms).executeTakeFirst();
-      return taken.numUpdatedRows === 1n ? { kind: 'charge', attempt, paymentMethodId: attempt.payment_method_id } : { kind: 'done', outcome: 'not_claimed' };
+      return taken.numUpdatedRows === 1n ? { kind: 'charge', attempt, paymentMethodId: attempt.payment_method_id, takeover: true } : { kind: 'done', outcome: 'not_claimed' };
     }
     if (attempt.state !== 'pending') return { kind: 'done', outcome: 'not_claimed' };
     if (await overCap(trx, attempt)) return { kind: 'done', outcome: await capAttempt(trx, attempt, nowMs) };
@@ -104,7 +119,7 @@ async function claimAttempt(ctx: Ctx, attemptId: string, tenantId: string): Prom
       return { kind: 'done', outcome: 'canceled' };
     }
     const moved = await moveAttempt(trx, attempt.id, 'processing', nowMs, { payment_method_id: card.id, claimed_until_ms: claimedUntil });
-    return moved ? { kind: 'charge', attempt, paymentMethodId: card.id } : { kind: 'done', outcome: 'not_claimed' };
+    return moved ? { kind: 'charge', attempt, paymentMethodId: card.id, takeover: false } : { kind: 'done', outcome: 'not_claimed' };
   }, { key: tenantId });
 }
 

@@ -87,6 +87,16 @@ describe(`auto top-up charge (${testDatabaseKind()})`, () => {
     expect(await balanceOf(rig, tenant)).toBe(60);
   });
 
+  it('finishes an attempt whose worker stayed down past Stripe’s 24-hour key lifetime without charging again', async () => {
+    const tenant = await tenantWithAutoTopup(rig, { fund: 60 });
+    const { attemptId, intent } = await chargedBehindPursesBack(tenant);
+    rig.sandbox.clock.advance(25 * HOUR_SECONDS);
+    expect((await runAutoTopups(rig.purse.ctx)).charged).toEqual({ [attemptId]: 'credited' });
+    expect(chargesAtStripe(rig, tenant)).toEqual([intent.id]);
+    expect(await autoTopupCredits(rig, tenant)).toBe(1);
+    expect(await balanceOf(rig, tenant)).toBe(60);
+  });
+
   it('retries a decline after 1 h, 6 h and 24 h, then disables auto top-up', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 60, card: '4000000000000341' });
     await debit(rig, tenant, 20);

@@ -26,6 +26,11 @@ export interface PaymentGateway {
    * own PaymentIntent comes back (its status says what happened); a decline throws Stripe's card error.
    */
   chargeOffSession(input: OffSessionCharge): Promise<Stripe.PaymentIntent>;
+  /**
+   * The customer's PaymentIntent an auto top-up attempt created since a time, or null if Stripe has none. Asked
+   * before charging again an attempt whose worker died: Stripe forgets idempotency keys after 24 hours.
+   */
+  findAutoTopupCharge(input: { customerId: string; attemptId: string; sinceSeconds: number }): Promise<Stripe.PaymentIntent | null>;
   /** A hosted on-session page for an auto top-up that needs the customer (authentication), idempotent per attempt. */
   createRecoveryCheckout(input: RecoveryCheckout): Promise<{ sessionId: string; url: string }>;
   /** The card a completed setup saved, or null when it saved none. */

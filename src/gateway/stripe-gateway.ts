@@ -95,6 +95,12 @@ export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhoo
       off_session: true, confirm: true, description: AUTO_TOPUP_DESCRIPTION,
       metadata: { autoTopupAttemptId: c.attemptId, tenantId: c.tenantId },
     }, { idempotencyKey: stripeIdempotencyKey('auto_topup', c.attemptId) }),
+    async findAutoTopupCharge({ customerId, attemptId, sinceSeconds }) {
+      for await (const intent of newerThan(client.paymentIntents.list({ customer: customerId, limit: LIST_PAGE_SIZE }), sinceSeconds)) {
+        if (intent.metadata['autoTopupAttemptId'] === attemptId) return intent;
+      }
+      return null;
+    },
     async createRecoveryCheckout(r) {
       const metadata = { autoTopupAttemptId: r.attemptId, tenantId: r.tenantId };
       const session = await client.checkout.sessions.create({

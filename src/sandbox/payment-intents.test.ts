@@ -135,3 +135,17 @@ describe('payment intents: validation', () => {
     expect(await paramOf({ amount: 1000, currency: 'xyz' })).toBe('currency');
   });
 });
+
+describe('payment intents: listing', () => {
+  it('lists a customer’s PaymentIntents newest first and leaves out other customers’', async () => {
+    const method = await saveCard('4242424242424242');
+    const first = await t.stripe.paymentIntents.create(offSession(method));
+    const second = await t.stripe.paymentIntents.create(offSession(method, { amount: 3000 }));
+    const stranger = await t.stripe.customers.create({ email: 'other@tenant.test' });
+    await t.stripe.paymentIntents.create({ amount: 1000, currency: 'brl', customer: stranger.id });
+    const listed = await t.stripe.paymentIntents.list({ customer: customer.id });
+    expect(listed.data.map((intent) => intent.id)).toEqual([second.id, first.id]);
+    const paged = await t.stripe.paymentIntents.list({ customer: customer.id, limit: 1, starting_after: second.id });
+    expect(paged.data.map((intent) => intent.id)).toEqual([first.id]);
+  });
+});

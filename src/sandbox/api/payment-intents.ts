@@ -6,7 +6,9 @@ import { newPaymentIntent } from '../objects.ts';
 import { confirmCardPayment } from '../payments.ts';
 import { arr, bool, int, metadata, oneOf, optional, parseObject, str } from '../schema.ts';
 import type { ObjectOf } from '../schema.ts';
-import type { PaymentIntent, PaymentMethod } from '../types.ts';
+import { newestFirst } from '../state.ts';
+import type { PaymentIntent, PaymentMethod, StripeList } from '../types.ts';
+import { paginate, paginationShape } from './list.ts';
 import { resolvePaymentMethod } from './payment-methods.ts';
 import { pathId } from './types.ts';
 import type { ApiCall, ApiRouter } from './types.ts';
@@ -86,9 +88,16 @@ function createPaymentIntent(call: ApiCall): PaymentIntent {
   return intent;
 }
 
+function listPaymentIntents(call: ApiCall): StripeList<PaymentIntent> {
+  const params = parseObject({ ...paginationShape, customer: optional(str()) }, call.params, '');
+  const matches = (intent: PaymentIntent): boolean => params.customer === undefined || intent.customer === params.customer;
+  return paginate(newestFirst(call.core.state.paymentIntents), matches, params, '/v1/payment_intents', 'payment_intent');
+}
+
 export function registerPaymentIntentRoutes(router: ApiRouter): void {
   router
     .add('POST', '/v1/payment_intents', createPaymentIntent)
+    .add('GET', '/v1/payment_intents', listPaymentIntents)
     .add('GET', '/v1/payment_intents/:id', (call) => {
       parseObject({}, call.params, '');
       return call.core.state.paymentIntent(pathId(call));
