@@ -33,6 +33,12 @@ export function formatMoney(amountMinor: bigint, currency: string, lang: Lang): 
   return format.format(formatMajor(amountMinor, currency) as unknown as number);
 }
 
+/** An amount as the customer would type it back into a form: no grouping, the language's decimal mark ("1234,5" in pt-BR). */
+export function inputAmount(amountMinor: bigint, currency: string, lang: Lang): string {
+  const plain = formatMajor(amountMinor, currency);
+  return lang === 'pt-BR' ? plain.replace('.', ',') : plain;
+}
+
 export function formatDate(ms: number, lang: Lang): string {
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms) + ' UTC';
 }
