@@ -30,6 +30,7 @@ describe('the page', () => {
     const page = await (await browserFor(tenant)).get('/billing');
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.headers['server-timing']).toMatch(/^render;dur=\d+\.\d{2}$/);
     expect(page.body).toMatch(/<html lang="en">/);
     expect(page.body).toContain('id="balance">R$1,234.50<');
     expect(page.body).toContain('id="available">R$1,234.50<');
