@@ -241,6 +241,10 @@ describe.skipIf(!hasBrowser)('billing page in a real browser', { timeout: E2E_TI
   it('first load is at most 50 KB with no third-party request', async () => {
     const tenant = await setupTenant(rig.purse, 'USD');
     for (let i = 0; i < 20; i++) await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '5', reason: `Credit ${i}` });
+    // Every section filled in, as a customer who has used the page would see it (and weigh it).
+    await saveCard(rig, tenant, '4242424242424242');
+    await asKey(rig.purse, tenant.tenantKey, 'PUT', '/v1/billing/auto-topup', { enabled: true, threshold: '20', amount: '50', monthlyCap: '200' });
+    await asKey(rig.purse, tenant.tenantKey, 'PUT', '/v1/billing/alerts', { lowBalance: '25' });
     const context = await contextFor();
     const page = await context.newPage();
     const responses: Array<{ url: string; bytes: Promise<number> }> = [];

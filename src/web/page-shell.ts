@@ -35,7 +35,7 @@ button:hover{background:#e8eefc}button.primary:hover{background:#1e40af}
 .cards form{display:inline}.actions{display:flex;gap:.5rem;flex-wrap:wrap}
 .badge{background:#e6f0ff;color:#1e3a8a;border-radius:999px;padding:0 .6rem;font-size:.85rem;font-weight:600}
 .field-error{color:#b42318;font-weight:600;margin:.25rem 0}
-form input[type=text]{margin-bottom:.6rem}
+.settings input[type=text]{display:block;margin-bottom:.75rem}
 .check{display:flex;gap:.5rem;align-items:center;margin:.5rem 0}.check label{margin:0}
 input[type=checkbox]{width:1.25rem;height:1.25rem;margin:0}
 .state{border:1px solid #d9dde3;border-radius:6px;padding:.25rem .75rem;margin:.5rem 0}.state p{margin:.25rem 0}

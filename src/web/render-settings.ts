@@ -66,7 +66,7 @@ export function autoTopupSection(m: SettingsModel): Html {
   return html`<section aria-labelledby="autotopup-h" id="auto-topup"><h2 id="autotopup-h">${t.autoTopupHeading}</h2>
 <p class="hint">${t.autoTopupIntro}</p>
 ${stateLine(m)}${m.hasCard ? '' : html`<p class="note" data-no-card>${t.autoTopupNoCard}</p>`}
-<form method="post" action="/billing/auto-topup" novalidate>${m.csrf}${formProblem}
+<form method="post" action="/billing/auto-topup" class="settings" novalidate>${m.csrf}${formProblem}
 <p class="check"><input type="checkbox" id="atu-enabled" name="enabled" value="on"${enabled ? html` checked` : ''}> <label for="atu-enabled">${t.autoTopupEnabled}</label></p>
 ${field('threshold', t.autoTopupThreshold, t.autoTopupThresholdHint)}
 ${field('amount', t.autoTopupAmount, t.autoTopupAmountHint(money(m, m.bounds.minMinor), money(m, m.bounds.maxMinor)))}
@@ -114,7 +114,7 @@ export function alertSection(m: SettingsModel): Html {
   const current = m.lowBalanceMinor === null ? t.alertNone : t.alertCurrent(money(m, m.lowBalanceMinor));
   return html`<section aria-labelledby="alert-h" id="low-balance"><h2 id="alert-h">${t.alertHeading}</h2>
 <p id="alert-current">${current}</p>
-<form method="post" action="/billing/alerts" novalidate>${m.csrf}
+<form method="post" action="/billing/alerts" class="settings" novalidate>${m.csrf}
 ${amountField(INPUT_IDS.lowBalance, 'lowBalance', t.alertLabel, t.alertHint, attempt?.value ?? typed(m, m.lowBalanceMinor), attempt?.problem)}
 <button type="submit" class="primary">${t.alertSave}</button>
 </form></section>`;
