@@ -29,6 +29,7 @@ async function alertsOf(tenant: TestTenant) {
   return (await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/alerts')).body;
 }
 
+const HOUR_SECONDS = 60 * 60;
 const NEVER_CONFIGURED = { enabled: false, state: 'off', threshold: null, amount: null, targetBalance: null, monthlyCap: null };
 
 describe('auto top-up from the page', () => {
@@ -105,6 +106,35 @@ describe('auto top-up from the page', () => {
     expect(page).toContain('data-state="paused"');
     expect(page).toContain('Paused: your bank asked you to confirm the last automatic payment.');
     expect(page).toContain(`<a href="${paused.recoveryUrl}" id="atu-recovery">Confirm the payment</a>`);
+  });
+
+  it('removing the last card from the page pauses auto top-up, and the page says a card is needed', async () => {
+    const tenant = await tenantWithAutoTopup(rig, { fund: 60 });
+    const b = await browserFor(tenant);
+    const card = /action="\/billing\/cards\/([^/"]+)\/remove"/.exec(String((await b.get('/billing')).body))![1]!;
+    expect((await b.post(`/billing/cards/${card}/remove`, { csrf: await b.csrf() })).status).toBe(303);
+    expect(await autoTopupOf(rig, tenant)).toMatchObject({ state: 'paused', pausedReason: 'no_payment_method' });
+    const page = String((await b.get('/billing')).body);
+    expect(page).toContain('Paused: there is no card to charge. Add a card, then save these settings to turn auto top-up back on.');
+    expect(page).toContain('Auto top-up charges your default card, and no card is saved.');
+  });
+
+  it('after three failed retries says auto top-up was turned off, and saving turns it back on', async () => {
+    const tenant = await tenantWithAutoTopup(rig, { fund: 60, card: '4000000000000341' });
+    await debit(rig, tenant, 20);
+    await runAutoTopups(rig.purse.ctx);
+    for (const hours of [1, 6, 24]) {
+      rig.sandbox.clock.advance(hours * HOUR_SECONDS);
+      await runAutoTopups(rig.purse.ctx);
+    }
+    expect(await autoTopupOf(rig, tenant)).toMatchObject({ state: 'disabled' });
+    const b = await browserFor(tenant);
+    const page = String((await b.get('/billing')).body);
+    expect(page).toContain('data-state="disabled"');
+    expect(page).toContain('Turned off after repeated declined payments.');
+    expect(page).toMatch(/name="enabled" value="on" checked/);
+    await b.post('/billing/auto-topup', { csrf: await b.csrf(), enabled: 'on', threshold: '50', amount: '20' });
+    expect(await autoTopupOf(rig, tenant)).toMatchObject({ state: 'active', pausedReason: null });
   });
 });
 
