@@ -9,6 +9,7 @@ import { type Child, type PurseProcess, startBareServer, startPurse } from './pr
 import { type RawResult, rawPostgres, rawSqlite } from './raw-db.ts';
 import { type Row, describeMachine, describeRounds, printTable, printTargets, roundsRow, writeResults } from './report.ts';
 import { armedTenants } from './armed.ts';
+import { type BillingPageResult, billingPageRow, measureBillingPage } from './billing-page.ts';
 import { measureRounds } from './rounds.ts';
 import { judgeTargets } from './targets.ts';
 import {
@@ -43,6 +44,7 @@ export interface DatabaseReport {
   ledger: LedgerResult[];
   checkout: CheckoutLatency;
   webhook: { events: number; credited: number };
+  billingPage: BillingPageResult;
   seed?: SeedResult | undefined;
   purseProblemLogLines: number;
 }
@@ -123,12 +125,14 @@ async function againstPurse(kind: 'sqlite' | 'postgres', options: BenchOptions, 
   await measure(`hold + capture, ${tenants.many.length} wallets`, () => holdThenCapture(scene, tenants.many), { unit: 'pairs/s', divide: 2 });
   await measure('balance read', () => readGet(scene, tenants.reader, '/v1/billing/wallet'));
   await measure('transactions page (limit 50)', () => readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
+  const billingPage = await measureBillingPage(scene, CURRENCY, FUNDS_EACH_MAJOR);
+  rows.push(billingPageRow(kind, billingPage));
   const checkout = await checkoutLatency(scene, run.purse.sandboxUrl, tenants.reader, CURRENCY);
   rows.push(...checkoutRows(kind, checkout));
   await measure('checkout creation (sandbox)', () => checkoutCreate(scene, tenants.many));
   const webhook = await ingestWebhooks(scene, run.db, options, measure);
   const seed = options.large ? await largeStore(scene, run.db, tenants, measure) : undefined;
-  return { rows, raw: run.raw, ledger: run.ledger, checkout, webhook, seed, purseProblemLogLines: run.purse.problemLines() };
+  return { rows, raw: run.raw, ledger: run.ledger, checkout, webhook, billingPage, seed, purseProblemLogLines: run.purse.problemLines() };
 }
 
 type Measure = (scenario: string, load: (round: number) => Promise<LoadResult>, opts?: { unit?: string; divide?: number }) => Promise<void>;

@@ -76,7 +76,8 @@ function settingsView(config: ConfigRow | undefined, currency: string): Omit<Aut
   };
 }
 
-async function recoveryUrlOf(ctx: Ctx, config: ConfigRow | undefined): Promise<string | null> {
+/** The Checkout page that pays the attempt auto top-up is paused on, while it is still payable. */
+export async function recoveryUrlOf(ctx: Ctx, config: ConfigRow | undefined): Promise<string | null> {
   if (!config?.recovery_attempt_id || config.state !== 'paused') return null;
   const attempt = await loadAttempt(ctx.store.db, config.recovery_attempt_id);
   return attempt && attempt.state === 'action_required' ? attempt.recovery_url : null;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillHostedCheckout } from '../sandbox/test-support.ts';
 import { PORTAL_SESSION_LIFETIME_MS } from '../portal/open-portal-session.ts';
 import { admin, asKey, setupTenant, type TestTenant } from '../testing/api.ts';
+import { saveCard } from '../testing/cards.ts';
 import { seriousA11yViolations } from '../testing/axe.ts';
 import { browserAvailable, launchChromium } from '../testing/browser.ts';
 import { freePort } from '../testing/process.ts';
@@ -109,7 +110,7 @@ describe.skipIf(!hasBrowser)('billing page in a real browser', { timeout: E2E_TI
     const context = await contextFor({ forAxe: true });
     const page = await context.newPage();
     await page.goto(await linkFor(tenant));
-    await page.getByLabel('Amount').fill('12.5');
+    await page.getByLabel('Amount', { exact: true }).fill('12.5');
     await page.getByRole('button', { name: 'Top up', exact: true }).click();
     await page.waitForURL(/\/c\/pay\/cs_test_/);
     await page.getByRole('link', { name: /Cancel and return/ }).click();
@@ -157,13 +158,9 @@ describe.skipIf(!hasBrowser)('billing page in a real browser', { timeout: E2E_TI
     });
     expect(balance).toBe('R$\u00a01.200,00');
     await page.getByRole('heading', { name: 'Adicionar saldo' }).waitFor();
-    const overflow = await page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    });
-    expect(overflow).toBe(0);
+    expect(await noHorizontalScroll(page)).toBe(0);
     await expectAccessible(page);
-    await page.getByLabel('Valor').fill('0,1');
+    await page.getByLabel('Valor', { exact: true }).fill('0,1');
     await page.getByRole('button', { name: 'Recarregar', exact: true }).click();
     await page.getByText('A recarga mínima é R$\u00a00,50.').waitFor().catch(async () => {
       throw new Error(`no minimum message; page says: ${await page.locator('.field-error').textContent()}`);
@@ -172,9 +169,82 @@ describe.skipIf(!hasBrowser)('billing page in a real browser', { timeout: E2E_TI
     await context.close();
   });
 
+  async function noHorizontalScroll(page: Page): Promise<number> {
+    return page.evaluate(() => {
+      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
+  }
+
+  it('auto top-up settings saved: shown again after a reload, and GET /v1/billing/auto-topup agrees', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    await saveCard(rig, tenant, '4242424242424242');
+    const context = await contextFor({ forAxe: true });
+    const page = await context.newPage();
+    await page.goto(await linkFor(tenant));
+    await page.getByText('Auto top-up is off.').waitFor();
+    await page.getByLabel('Turn on auto top-up').check();
+    await page.getByLabel('Threshold').fill('10');
+    await page.getByLabel('Top-up amount').fill('1,234.50');
+    await page.getByLabel('Monthly cap').fill('2500');
+    await page.getByRole('button', { name: 'Save auto top-up' }).click();
+    await page.getByText('Auto top-up settings saved.').waitFor();
+    await page.reload();
+    expect(await page.getByLabel('Threshold').inputValue()).toBe('10');
+    expect(await page.getByLabel('Top-up amount').inputValue()).toBe('1234.5');
+    expect(await page.getByLabel('Monthly cap').inputValue()).toBe('2500');
+    expect(await page.getByLabel('Turn on auto top-up').isChecked()).toBe(true);
+    expect(await page.locator('#atu-state').textContent()).toContain('On: when your available balance falls below R$10.00, R$1,234.50 is charged to your default card.');
+    const api = (await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/auto-topup')).body;
+    expect(api).toMatchObject({ enabled: true, state: 'active', threshold: 10, amount: 1234.5, targetBalance: null, monthlyCap: 2500 });
+    await expectAccessible(page);
+    await context.close();
+  });
+
+  it('a bad auto top-up amount is refused on the page, next to the field it names', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    await saveCard(rig, tenant, '4242424242424242');
+    const context = await contextFor({ forAxe: true });
+    const page = await context.newPage();
+    await page.goto(await linkFor(tenant));
+    await page.getByLabel('Turn on auto top-up').check();
+    await page.getByLabel('Threshold').fill('10');
+    await page.getByLabel('Top-up amount').fill('ten');
+    await page.getByRole('button', { name: 'Save auto top-up' }).click();
+    await page.getByText('Top-up amount: enter the amount as a number, such as 50 or 50.25.').waitFor();
+    expect(await page.getByLabel('Top-up amount').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Top-up amount').inputValue()).toBe('ten');
+    await expectAccessible(page);
+    expect((await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/auto-topup')).body).toMatchObject({ state: 'off', threshold: null });
+    await context.close();
+  });
+
+  it('low-balance alert saved and shown; the page with both settings sections holds at 390 px in pt-BR', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    await saveCard(rig, tenant, '4242424242424242');
+    await asKey(rig.purse, tenant.tenantKey, 'PUT', '/v1/billing/auto-topup', { enabled: true, threshold: '10', targetBalance: '100', monthlyCap: '1000' });
+    const context = await contextFor({ locale: 'pt-BR', viewport: MOBILE, forAxe: true });
+    const page = await context.newPage();
+    await page.goto(await linkFor(tenant));
+    await page.getByLabel('Alertar abaixo de').fill('25,5');
+    await page.getByRole('button', { name: 'Salvar alerta' }).click();
+    await page.getByText('Alerta de saldo baixo salvo.').waitFor();
+    expect(await page.locator('#alert-current').textContent()).toBe('Alerta definido: abaixo de R$\u00a025,50.');
+    expect(await page.getByLabel('Alertar abaixo de').inputValue()).toBe('25,5');
+    expect((await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/alerts')).body).toEqual({ lowBalance: 25.5 });
+    expect(await page.locator('#atu-state').getAttribute('data-state')).toBe('active');
+    expect(await noHorizontalScroll(page)).toBe(0);
+    await expectAccessible(page);
+    await context.close();
+  });
+
   it('first load is at most 50 KB with no third-party request', async () => {
     const tenant = await setupTenant(rig.purse, 'USD');
     for (let i = 0; i < 20; i++) await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '5', reason: `Credit ${i}` });
+    // Every section filled in, as a customer who has used the page would see it (and weigh it).
+    await saveCard(rig, tenant, '4242424242424242');
+    await asKey(rig.purse, tenant.tenantKey, 'PUT', '/v1/billing/auto-topup', { enabled: true, threshold: '20', amount: '50', monthlyCap: '200' });
+    await asKey(rig.purse, tenant.tenantKey, 'PUT', '/v1/billing/alerts', { lowBalance: '25' });
     const context = await contextFor();
     const page = await context.newPage();
     const responses: Array<{ url: string; bytes: Promise<number> }> = [];

@@ -9,6 +9,7 @@ import { removePaymentMethod, setDefaultPaymentMethod } from '../payment-methods
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
 import { renderFor } from './render-page.ts';
+import { saveAlert, saveAutoTopup } from './settings-actions.ts';
 import type { Catalog } from './i18n/en.ts';
 import { type Lang, formatMoney, normalizeAmount } from './i18n/locale.ts';
 import { type PageRequest, formBody, guardAction, pageRequest } from './page-http.ts';
@@ -32,6 +33,8 @@ export function registerBillingActions(app: App, ctx: Ctx, options: RouteShortha
   app.post('/billing/cards', options, guarded(addCard));
   app.post('/billing/cards/:id/default', options, guarded(cardAction('default')));
   app.post('/billing/cards/:id/remove', options, guarded(cardAction('remove')));
+  app.post('/billing/auto-topup', options, guarded(saveAutoTopup));
+  app.post('/billing/alerts', options, guarded(saveAlert));
 }
 
 async function topUp(ctx: Ctx, session: PortalSession, request: FastifyRequest, reply: FastifyReply, page: PageRequest): Promise<FastifyReply> {

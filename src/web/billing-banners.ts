@@ -37,6 +37,8 @@ export function bannerFor(query: ReturnQuery, facts: BannerFacts): Banner | unde
   const { t, order } = facts;
   if (query.notice === 'default_set') return { tone: 'ok', title: t.noticeTitle, text: t.bannerDefaultSet };
   if (query.notice === 'card_removed') return { tone: 'ok', title: t.noticeTitle, text: t.bannerCardRemoved };
+  if (query.notice === 'auto_topup_saved') return { tone: 'ok', title: t.noticeTitle, text: t.bannerAutoTopupSaved };
+  if (query.notice === 'alert_saved') return { tone: 'ok', title: t.noticeTitle, text: t.bannerAlertSaved };
   if (query.card === 'cancelled') return { tone: 'info', title: t.bannerCardNotSavedTitle, text: t.bannerCardNotSaved };
   if (!order) return undefined;
   if (query.topup === 'cancelled' && order.purpose === 'wallet_topup' && order.state !== 'paid') return cancelled(facts, order);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, asKey, call, setupTenant, type TestTenant } from '../testing/api.ts';
+import { type PortalBrowser, portalBrowser } from '../testing/portal-browser.ts';
 import { type Rig, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
 
 let rig: Rig;
@@ -10,30 +11,9 @@ afterAll(async () => {
   await rig.close();
 });
 
-interface Browser {
-  cookie: string;
-  get(path: string, headers?: Record<string, string>): ReturnType<typeof call>;
-  post(path: string, form: Record<string, string>, headers?: Record<string, string>): ReturnType<typeof call>;
-  csrf(): Promise<string>;
-}
-
 /** A customer's browser: opens a portal link, then carries the cookie, as a real one would. */
-async function browserFor(tenant: TestTenant): Promise<Browser> {
-  const link = await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/portal-sessions', {});
-  const token = new URL(link.body.url).searchParams.get('session')!;
-  const opened = await call(rig.purse, 'GET', `/billing?session=${token}`);
-  const cookie = String(opened.headers['set-cookie']).split(';')[0]!;
-  const b: Browser = {
-    cookie,
-    get: (path, headers = {}) => call(rig.purse, 'GET', path, { headers: { cookie, ...headers } }),
-    post: (path, form, headers = {}) => call(rig.purse, 'POST', path, {
-      rawBody: new URLSearchParams(form).toString(), headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    }),
-    async csrf() {
-      return /name="csrf" value="([^"]+)"/.exec(String((await b.get('/billing')).body))![1]!;
-    },
-  };
-  return b;
+function browserFor(tenant: TestTenant): Promise<PortalBrowser> {
+  return portalBrowser(rig.purse, tenant);
 }
 
 async function credit(tenant: TestTenant, amount: string): Promise<void> {
@@ -50,11 +30,13 @@ describe('the page', () => {
     const page = await (await browserFor(tenant)).get('/billing');
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(page.headers['server-timing']).toMatch(/^render;dur=\d+\.\d{2}$/);
     expect(page.body).toMatch(/<html lang="en">/);
     expect(page.body).toContain('id="balance">R$1,234.50<');
     expect(page.body).toContain('id="available">R$1,234.50<');
     expect(page.body).toContain('id="held">R$0.00<');
-    expect(page.body).toContain('Not configured');
+    expect(page.body).toContain('Auto top-up is off.');
+    expect(page.body).toContain('No alert set.');
     expect(page.body).toContain('data-label="Amount">-R$0.05<');
   });
 

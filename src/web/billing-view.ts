@@ -10,6 +10,7 @@ import type { PortalSession } from '../portal/open-portal-session.ts';
 import { readWalletMinor } from '../wallet/read-wallet.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';
 import type { Ctx } from '../context.ts';
+import { type AutoTopupFacts, readAutoTopupFacts, readLowBalanceMinor } from './settings-view.ts';
 
 /** Everything the billing page shows for one tenant, read in a handful of indexed queries. */
 export const HISTORY_PAGE_SIZE = 20;
@@ -26,14 +27,18 @@ export interface BillingData {
   isFirstPage: boolean;
   bounds: TopupBounds;
   presetsMinor: bigint[];
+  autoTopup: AutoTopupFacts;
+  lowBalanceMinor: bigint | null;
 }
 
 export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
   const wallet = await readWalletMinor(ctx, session.tenantId);
   const currency = wallet.currency;
-  const [cards, page] = await Promise.all([
+  const [cards, page, autoTopup, lowBalanceMinor] = await Promise.all([
     listPaymentMethods(ctx.store.db, session.tenantId),
     readHistory(ctx, session.tenantId, cursor),
+    readAutoTopupFacts(ctx, session.tenantId),
+    readLowBalanceMinor(ctx, session.tenantId),
   ]);
   const bounds = topupBounds(currency, ctx.config.topupLimits);
   return {
@@ -46,6 +51,8 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     isFirstPage: page.isFirstPage,
     bounds,
     presetsMinor: presets(currency, bounds),
+    autoTopup,
+    lowBalanceMinor,
   };
 }
 

@@ -35,6 +35,11 @@ button:hover{background:#e8eefc}button.primary:hover{background:#1e40af}
 .cards form{display:inline}.actions{display:flex;gap:.5rem;flex-wrap:wrap}
 .badge{background:#e6f0ff;color:#1e3a8a;border-radius:999px;padding:0 .6rem;font-size:.85rem;font-weight:600}
 .field-error{color:#b42318;font-weight:600;margin:.25rem 0}
+.settings input[type=text]{display:block;margin-bottom:.75rem}
+.check{display:flex;gap:.5rem;align-items:center;margin:.5rem 0}.check label{margin:0}
+input[type=checkbox]{width:1.25rem;height:1.25rem;margin:0}
+.state{border:1px solid #d9dde3;border-radius:6px;padding:.25rem .75rem;margin:.5rem 0}.state p{margin:.25rem 0}
+.note{border-left:4px solid #9db4d8;padding-left:.75rem}
 table{width:100%;border-collapse:collapse;font-size:.95rem}
 th,td{text-align:left;padding:.45rem .4rem;border-bottom:1px solid #e6e9ee;vertical-align:top}
 td.num,th.num{text-align:right;white-space:nowrap}

@@ -1,4 +1,3 @@
-import { formatMajor } from '../money/money.ts';
 import type { PaymentMethodView } from '../payment-methods/payment-method-view.ts';
 import type { TransactionView } from '../ledger/transaction-view.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
@@ -6,8 +5,9 @@ import type { Banner } from './billing-banners.ts';
 import { type BillingData, toMinor } from './billing-view.ts';
 import { type Html, html } from './html.ts';
 import type { Catalog } from './i18n/en.ts';
-import { type Lang, formatDate, formatMoney } from './i18n/locale.ts';
+import { type Lang, formatDate, formatMoney, inputAmount } from './i18n/locale.ts';
 import { layout } from './page-shell.ts';
+import { type AlertAttempt, type AutoTopupAttempt, type SettingsModel, alertSection, autoTopupSection } from './render-settings.ts';
 
 /** The billing page: wallet, top-up, cards, auto top-up, history. Plain forms; every one carries the CSRF token. */
 export interface PageModel {
@@ -22,6 +22,9 @@ export interface PageModel {
   formError?: { message: string; amountText: string } | undefined;
   /** A refused card action or an outage. */
   actionError?: string | undefined;
+  /** A refused settings save (auto top-up or the low-balance alert), shown in its form. */
+  autoTopupAttempt?: AutoTopupAttempt | undefined;
+  alertAttempt?: AlertAttempt | undefined;
 }
 
 export function renderBillingPage(m: PageModel): string {
@@ -32,9 +35,18 @@ ${m.actionError ? html`<div class="banner error" role="alert"><h2>${t.errorTitle
 ${walletSection(m)}
 ${topupSection(m)}
 ${cardsSection(m)}
-<section aria-labelledby="autotopup-h"><h2 id="autotopup-h">${t.autoTopupHeading}</h2><p>${t.autoTopupNotConfigured}</p></section>
+${autoTopupSection(settingsModel(m))}
+${alertSection(settingsModel(m))}
 ${historySection(m)}`;
   return layout({ lang: m.lang, title: `${t.title} · ${m.session.tenantName}`, nonce: m.nonce, header, body, script: m.banner?.pollOrderId !== undefined });
+}
+
+function settingsModel(m: PageModel): SettingsModel {
+  const { data } = m;
+  return {
+    t: m.t, lang: m.lang, currency: data.currency, csrf: csrfField(m), hasCard: data.cards.length > 0, bounds: data.bounds,
+    autoTopup: data.autoTopup, lowBalanceMinor: data.lowBalanceMinor, autoTopupAttempt: m.autoTopupAttempt, alertAttempt: m.alertAttempt,
+  };
 }
 
 function csrfField(m: PageModel): Html {
@@ -48,7 +60,7 @@ function money(m: PageModel, minor: bigint): string {
 function bannerHtml(m: PageModel, b: Banner): Html {
   const role = b.tone === 'error' ? 'alert' : 'status';
   const retry = b.retryAmountMinor !== undefined
-    ? html`<form method="post" action="/billing/topup">${csrfField(m)}<input type="hidden" name="amount" value="${formatMajor(b.retryAmountMinor, m.data.currency)}"><button type="submit" class="primary">${m.t.tryAgain}</button></form>`
+    ? html`<form method="post" action="/billing/topup">${csrfField(m)}<input type="hidden" name="amount" value="${inputAmount(b.retryAmountMinor, m.data.currency, m.lang)}"><button type="submit" class="primary">${m.t.tryAgain}</button></form>`
     : '';
   const still = b.pollOrderId ? html`<p id="still" hidden>${m.t.bannerStillProcessing} <a href="">${m.t.reload}</a></p><noscript><p><a href="">${m.t.reload}</a></p></noscript>` : '';
   return html`<div class="banner ${b.tone}" role="${role}" data-banner="${b.tone}"${b.pollOrderId ? html` data-poll="${b.pollOrderId}"` : ''}>

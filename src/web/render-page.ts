@@ -11,6 +11,8 @@ export interface RenderExtras {
   query?: ReturnQuery & { cursor?: string | undefined };
   formError?: PageModel['formError'];
   actionError?: string;
+  autoTopupAttempt?: PageModel['autoTopupAttempt'];
+  alertAttempt?: PageModel['alertAttempt'];
 }
 
 export async function renderFor(ctx: Ctx, page: PageRequest, session: PortalSession, extras: RenderExtras): Promise<string> {
@@ -27,6 +29,6 @@ export async function renderFor(ctx: Ctx, page: PageRequest, session: PortalSess
   });
   return renderBillingPage({
     t: page.t, lang: page.lang, nonce: page.nonce, csrf: csrfToken(ctx.secrets.masterKey, session.id), session, data, banner,
-    formError: extras.formError, actionError: extras.actionError,
+    formError: extras.formError, actionError: extras.actionError, autoTopupAttempt: extras.autoTopupAttempt, alertAttempt: extras.alertAttempt,
   });
 }
