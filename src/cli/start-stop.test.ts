@@ -110,6 +110,29 @@ describe('purse serve stops cleanly on a signal', () => {
     await expect(fetch(`${env.PUBLIC_URL}/healthz`)).rejects.toThrow();
   });
 
+  it('`npm start` writes only JSON lines to stdout, and an authenticated request\'s lines name its tenant and key', async () => {
+    const tenant = await setupTenant(purse);
+    const env = await servingEnv(purse.cliDatabaseUrl);
+    const proc = startPurseProcess([], env, { npmStart: true });
+    await proc.waitFor(/Purse is listening/);
+    const res = await fetch(`${env.PUBLIC_URL}/v1/billing/wallet`, { headers: { 'x-api-key': tenant.tenantKey } });
+    expect(res.status).toBe(200);
+    await proc.waitFor(/"keyId":"[^"]+"[^\n]*"msg":"request completed"/);
+    proc.child.kill('SIGTERM');
+    expect(await proc.stop()).toBe(0);
+    const lines = proc.stdout().split('\n').filter((line) => line !== '');
+    const parsed = lines.map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`a plain-text line on stdout: ${line}`);
+      }
+    });
+    expect(parsed.find((l) => l.msg === 'request completed' && l.tenantId)).toMatchObject({ tenantId: tenant.tenantId, keyId: tenant.tenantKeyId });
+    expect(parsed.some((l) => l.msg === 'Purse is listening')).toBe(true);
+    expect(proc.stdout()).not.toContain(tenant.tenantKey);
+  });
+
   it('SIGTERM during a burst of debits: every acknowledged debit is committed, nothing else is', async () => {
     const tenant = await setupTenant(purse);
     const credit = await admin(purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '100', reason: 'test funds' });
