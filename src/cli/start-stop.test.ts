@@ -75,6 +75,13 @@ describe('purse serve start-up failures: one line naming what and where, a non-z
     expect(res.ms).toBeLessThan(FAILED_START_MS_MAX);
   });
 
+  it('purse reconcile names the Stripe it cannot reach instead of printing a stack trace', async () => {
+    const deadPort = await freePort();
+    const res = await timedCli(['reconcile'], { ...SECRETS, DATABASE_URL: sqliteUrl, STRIPE_SANDBOX_PORT: String(deadPort), LOG_LEVEL: 'warn' });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim()).toBe(`purse: cannot reach the built-in Stripe sandbox at 127.0.0.1:${deadPort} (STRIPE_SANDBOX_PORT; it runs inside purse serve): connection refused`);
+  });
+
   it('a CLI command names the database it cannot open', async () => {
     const deadPort = await freePort();
     const res = await timedCli(['tenants', 'list'], { ...SECRETS, DATABASE_URL: `postgres://postgres@127.0.0.1:${deadPort}/x` });
