@@ -1,9 +1,10 @@
 import { createApiKey, listApiKeys, revokeApiKey } from '../tenants/keys.ts';
-import { createNumber, createTenant, listTenants, setTenantStatus } from '../tenants/tenants.ts';
+import { createNumber, createTenant, getTenant, listTenants, setTenantStatus } from '../tenants/tenants.ts';
+import { adjustWallet } from '../wallet/adjust-wallet.ts';
 import type { Ctx } from '../context.ts';
 import { type Options, UsageError, output } from './output.ts';
 
-/** `purse tenants|numbers|keys …`: the admin API's operations, straight against the database. */
+/** `purse tenants|numbers|keys|adjust …`: the admin API's operations, straight against the database. */
 
 export async function tenantsCreate(ctx: Ctx, opts: Options): Promise<void> {
   const tenant = await createTenant(ctx, { name: String(opts.name), currency: String(opts.currency) });
@@ -13,6 +14,28 @@ export async function tenantsCreate(ctx: Ctx, opts: Options): Promise<void> {
 export async function tenantsList(ctx: Ctx, opts: Options): Promise<void> {
   const tenants = await listTenants(ctx);
   output(opts, tenants, tenants.map((t) => `${t.id}  ${t.currency}  ${t.status}  ${t.name}`).join('\n'));
+}
+
+export async function tenantsGet(ctx: Ctx, opts: Options, [tenantId]: string[]): Promise<void> {
+  const tenant = await getTenant(ctx, tenantId!);
+  output(opts, tenant, `${tenant.id}  ${tenant.currency}  ${tenant.status}  ${tenant.name}`);
+}
+
+export async function tenantsEnable(ctx: Ctx, opts: Options, [tenantId]: string[]): Promise<void> {
+  const tenant = await setTenantStatus(ctx, tenantId!, 'active');
+  output(opts, tenant, `enabled tenant ${tenant.id}`);
+}
+
+/** `purse adjust`: POST /v1/admin/tenants/:tenantId/adjustments (same validation; a --reference makes a retry safe). */
+export async function walletAdjust(ctx: Ctx, opts: Options): Promise<void> {
+  const result = await adjustWallet(ctx, String(opts.tenant), {
+    amount: String(opts.amount), reason: String(opts.reason),
+    reference: typeof opts.reference === 'string' ? opts.reference : undefined, allowNegative: opts.allowNegative === true,
+  });
+  const { transaction, wallet } = result;
+  const what = result.created ? `adjusted by ${transaction.amount} ${wallet.currency} (${transaction.id})` : `already adjusted under this reference (${transaction.id}); nothing moved`;
+  output(opts, { transaction, wallet }, `${what}
+balance ${wallet.balance}, held ${wallet.held}, available ${wallet.available} ${wallet.currency}`);
 }
 
 export async function tenantsDisable(ctx: Ctx, opts: Options, [tenantId]: string[]): Promise<void> {

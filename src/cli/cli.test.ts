@@ -39,6 +39,25 @@ describe('purse CLI', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
     expect(revoked.revokedAt).not.toBeNull();
   });
 
+  it('adjusts a wallet by hand once per reference, refuses to overdraw it, and shows, disables and enables a tenant', async () => {
+    const t = JSON.parse((await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'BRL', '--json'], env)).stdout);
+    const credit = await purseCli(['adjust', '--tenant', t.id, '--amount', '10.50', '--reason', 'goodwill', '--reference', 'ticket-1', '--json'], env);
+    expect(credit.code).toBe(0);
+    const credited = JSON.parse(credit.stdout);
+    expect(credited).toMatchObject({ transaction: { kind: 'adjustment', amount: 10.5 }, wallet: { balance: 10.5, available: 10.5 } });
+    const replay = JSON.parse((await purseCli(['adjust', '--tenant', t.id, '--amount', '10.50', '--reason', 'goodwill', '--reference', 'ticket-1', '--json'], env)).stdout);
+    expect(replay).toMatchObject({ transaction: { id: credited.transaction.id }, wallet: { balance: 10.5 } });
+    const debit = await purseCli(['adjust', '--tenant', t.id, '--amount', '-5', '--reason', 'correction'], env);
+    expect(debit.stdout).toMatch(/^adjusted by -5 BRL \(txn_\w+\)\nbalance 5\.5, held 0, available 5\.5 BRL\n$/);
+    const overdraw = await purseCli(['adjust', '--tenant', t.id, '--amount', '-100', '--reason', 'too much'], env);
+    expect(overdraw.code).toBe(1);
+    expect(JSON.parse(overdraw.stderr).code).toBe('INSUFFICIENT_FUNDS');
+
+    expect(JSON.parse((await purseCli(['tenants', 'disable', t.id, '--json'], env)).stdout).status).toBe('disabled');
+    expect(JSON.parse((await purseCli(['tenants', 'get', t.id, '--json'], env)).stdout).status).toBe('disabled');
+    expect(JSON.parse((await purseCli(['tenants', 'enable', t.id, '--json'], env)).stdout).status).toBe('active');
+  });
+
   it('prints a single-use billing page link for a tenant with portal --tenant', async () => {
     const t = JSON.parse((await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'BRL', '--json'], env)).stdout);
     const res = await purseCli(['portal', '--tenant', t.id], { ...env, PUBLIC_URL: 'https://billing.acme.test' });

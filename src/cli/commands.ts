@@ -30,14 +30,23 @@ export function registerCommands(program: Command, kit: CommandKit): void {
     .action(kit.plain(() => import('./doctor.ts').then((m) => m.doctorCommand)));
 
   const admin = () => import('./admin.ts');
-  kit.group(program, 'tenants', 'create, list and disable tenants');
+  kit.group(program, 'tenants', 'create, list, show, disable and enable tenants');
   kit.command(program, 'tenants create').description('create a tenant')
     .requiredOption('--name <name>', 'display name').requiredOption('--currency <code>', 'ISO 4217 wallet currency, e.g. BRL')
     .action(kit.withCtx(() => admin().then((m) => m.tenantsCreate)));
   kit.command(program, 'tenants list').description('list tenants')
     .action(kit.withCtx(() => admin().then((m) => m.tenantsList)));
+  kit.command(program, 'tenants get').description('show one tenant').argument('<tenantId>')
+    .action(kit.withCtx(() => admin().then((m) => m.tenantsGet)));
   kit.command(program, 'tenants disable').description('disable a tenant (its keys stop working)').argument('<tenantId>')
     .action(kit.withCtx(() => admin().then((m) => m.tenantsDisable)));
+  kit.command(program, 'tenants enable').description('enable a disabled tenant again').argument('<tenantId>')
+    .action(kit.withCtx(() => admin().then((m) => m.tenantsEnable)));
+  program.command('adjust').description("adjust a tenant's wallet by hand: a ledger transaction with a reason (negative takes money out)")
+    .requiredOption('--tenant <id>', 'tenant id').requiredOption('--amount <amount>', 'major units, e.g. 10.50 or -5')
+    .requiredOption('--reason <text>', 'why; shown in the tenant history').option('--reference <ref>', 'makes a retry safe: the same reference adjusts once')
+    .option('--allow-negative', 'let a negative adjustment take the available balance below zero')
+    .action(kit.withCtx(() => admin().then((m) => m.walletAdjust)));
 
   kit.group(program, 'numbers', 'create numbers (sub-accounts of a tenant)');
   kit.command(program, 'numbers create').description('create a number')

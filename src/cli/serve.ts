@@ -46,14 +46,18 @@ export async function serveCommand(): Promise<number> {
       );
     }
     const payments = gatewayFromConfig(config, started.sandbox);
-    started.purse = await startupStep(`cannot open ${describeDatabase(config.databaseUrl)} (DATABASE_URL)`, () => createPurse(config, { secrets, payments }));
+    // One JSON log on stdout: request lines, jobs and shutdown alike; human notes go to stderr (see announce).
+    started.purse = await startupStep(`cannot open ${describeDatabase(config.databaseUrl)} (DATABASE_URL)`, () =>
+      createPurse(config, { secrets, payments, logStream: process.stdout }),
+    );
     const purse = started.purse;
     const address = await startupStep(`cannot listen on ${config.host}:${config.port} (HOST, PORT)`, () => purse.app.listen({ port: config.port, host: config.host }));
     stopOnSignal(started, purse.ctx.log);
     started.sandbox?.addWebhookEndpoint(`${localUrl(config)}/v1/webhooks/stripe`);
-    process.stdout.write(startBanner(config, address, started.sandbox, devFile ? secrets.adminKey : undefined, devFile));
+    announce(config, purse.ctx.log, address, started.sandbox);
+    if (config.env !== 'production') process.stderr.write(startBanner(config, address, started.sandbox, devFile ? secrets.adminKey : undefined, devFile));
     const demo = await createDemoIfEmpty(purse.ctx);
-    if (demo) process.stdout.write(demoInstructions(config.publicUrl, demo) + '\n');
+    if (demo) process.stderr.write(demoInstructions(config.publicUrl, demo) + '\n');
   } catch (err) {
     await closeAll(started);
     throw err;
@@ -91,12 +95,22 @@ function localUrl(config: Config): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
 }
 
+/** The start as one JSON log line (no secrets): what a log collector sees, in production the only notice. */
+function announce(config: Config, log: Ctx['log'], address: string, sandbox: Sandbox | undefined): void {
+  log.info({ address, publicUrl: config.publicUrl, database: databaseKind(config), stripe: sandbox ? `sandbox ${sandbox.url}` : (config.stripeApiUrl ?? 'api.stripe.com') }, 'Purse is listening');
+}
+
+function databaseKind(config: Config): string {
+  return config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres';
+}
+
+/** For a person at a terminal (on stderr, apart from the JSON log on stdout): where things are, the dev admin key. */
 function startBanner(config: Config, address: string, sandbox: Sandbox | undefined, adminKey: string | undefined, devFile: string | undefined): string {
   const lines = [
     `Purse is listening on ${address} (public URL ${config.publicUrl})`,
     `  docs      ${config.publicUrl}/docs`,
     `  openapi   ${config.publicUrl}/openapi.json`,
-    `  database  ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres'}`,
+    `  database  ${databaseKind(config)}`,
     sandbox
       ? `  stripe    built-in sandbox at ${sandbox.url} (no STRIPE_SECRET_KEY set; test card 4242 4242 4242 4242)`
       : `  stripe    ${config.stripeApiUrl ?? 'api.stripe.com'}`,

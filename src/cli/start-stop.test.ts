@@ -75,6 +75,13 @@ describe('purse serve start-up failures: one line naming what and where, a non-z
     expect(res.ms).toBeLessThan(FAILED_START_MS_MAX);
   });
 
+  it('purse reconcile names the Stripe it cannot reach instead of printing a stack trace', async () => {
+    const deadPort = await freePort();
+    const res = await timedCli(['reconcile'], { ...SECRETS, DATABASE_URL: sqliteUrl, STRIPE_SANDBOX_PORT: String(deadPort), LOG_LEVEL: 'warn' });
+    expect(res.code).toBe(1);
+    expect(res.stderr.trim()).toBe(`purse: cannot reach the built-in Stripe sandbox at 127.0.0.1:${deadPort} (STRIPE_SANDBOX_PORT; it runs inside purse serve): connection refused`);
+  });
+
   it('a CLI command names the database it cannot open', async () => {
     const deadPort = await freePort();
     const res = await timedCli(['tenants', 'list'], { ...SECRETS, DATABASE_URL: `postgres://postgres@127.0.0.1:${deadPort}/x` });
@@ -108,6 +115,29 @@ describe('purse serve stops cleanly on a signal', () => {
     await proc.stop();
     expect(proc.output()).toMatch(/"msg":"stopped"/);
     await expect(fetch(`${env.PUBLIC_URL}/healthz`)).rejects.toThrow();
+  });
+
+  it('`npm start` writes only JSON lines to stdout, and an authenticated request\'s lines name its tenant and key', async () => {
+    const tenant = await setupTenant(purse);
+    const env = await servingEnv(purse.cliDatabaseUrl);
+    const proc = startPurseProcess([], env, { npmStart: true });
+    await proc.waitFor(/Purse is listening/);
+    const res = await fetch(`${env.PUBLIC_URL}/v1/billing/wallet`, { headers: { 'x-api-key': tenant.tenantKey } });
+    expect(res.status).toBe(200);
+    await proc.waitFor(/"keyId":"[^"]+"[^\n]*"msg":"request completed"/);
+    proc.child.kill('SIGTERM');
+    expect(await proc.stop()).toBe(0);
+    const lines = proc.stdout().split('\n').filter((line) => line !== '');
+    const parsed = lines.map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`a plain-text line on stdout: ${line}`);
+      }
+    });
+    expect(parsed.find((l) => l.msg === 'request completed' && l.tenantId)).toMatchObject({ tenantId: tenant.tenantId, keyId: tenant.tenantKeyId });
+    expect(parsed.some((l) => l.msg === 'Purse is listening')).toBe(true);
+    expect(proc.stdout()).not.toContain(tenant.tenantKey);
   });
 
   it('SIGTERM during a burst of debits: every acknowledged debit is committed, nothing else is', async () => {

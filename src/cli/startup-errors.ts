@@ -52,6 +52,12 @@ export function describeDatabase(databaseUrl: string): string {
   return `PostgreSQL at ${hostAndPath(databaseUrl, 5432)}`;
 }
 
+/** Which Stripe a command talks to: the real one (or STRIPE_API_URL), or the sandbox that `purse serve` runs. */
+export function describeStripe(config: { stripeSecretKey: string | undefined; stripeApiUrl: string | undefined; stripeSandboxPort: number }): string {
+  if (!config.stripeSecretKey) return `the built-in Stripe sandbox at 127.0.0.1:${config.stripeSandboxPort} (STRIPE_SANDBOX_PORT; it runs inside purse serve)`;
+  return `Stripe at ${config.stripeApiUrl ? hostAndPath(config.stripeApiUrl, 443) : 'api.stripe.com'} (STRIPE_SECRET_KEY)`;
+}
+
 /** "redis.internal:6379" from a redis:// URL, without credentials. */
 export function describeRedis(redisUrl: string): string {
   return `Redis at ${hostAndPath(redisUrl, 6379)}`;

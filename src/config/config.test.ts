@@ -40,6 +40,7 @@ describe('parseConfig', () => {
     ['PURSE_ENV', 'staging', 'PURSE_ENV must be one of'],
     ['STRIPE_SECRET_KEY', 'pk_test_abc', 'STRIPE_SECRET_KEY must look like'],
     ['STRIPE_WEBHOOK_SECRET', 'secret', 'STRIPE_WEBHOOK_SECRET must be a comma-separated list'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', 'OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http(s) URL'],
   ])('rejects %s=%s with a message naming the variable', (name, value, message) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(message);
@@ -94,6 +95,12 @@ describe('parseConfig', () => {
     expect(error!.message).toContain('Invalid configuration (7 problems)');
     expect(error!.message).toContain('PUBLIC_URL must be an absolute http(s) URL');
     expect(error!.message).not.toContain('PUBLIC_URL is required');
+  });
+
+  it('turns tracing on only when OTEL_EXPORTER_OTLP_ENDPOINT is set, named purse unless OTEL_SERVICE_NAME says otherwise', () => {
+    expect(parseConfig({ OTEL_SERVICE_NAME: 'wallets' }).otel).toBeUndefined();
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otel).toEqual({ endpoint: 'http://collector:4318', serviceName: 'purse' });
+    expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example', OTEL_SERVICE_NAME: 'wallets' }).otel).toEqual({ endpoint: 'https://otel.example', serviceName: 'wallets' });
   });
 
   it('accepts several webhook secrets for rotation', () => {

@@ -38,6 +38,11 @@ export interface Config {
   holdExpiresSecondsDefault: number;
   /** The longest lifetime a caller may ask a hold for. */
   holdExpiresSecondsMax: number;
+  /**
+   * OpenTelemetry tracing, on only when OTEL_EXPORTER_OTLP_ENDPOINT is set: spans go to `${endpoint}/v1/traces`
+   * (OTLP over HTTP, JSON), named by OTEL_SERVICE_NAME. OTEL_EXPORTER_OTLP_HEADERS is read by the exporter.
+   */
+  otel: { endpoint: string; serviceName: string } | undefined;
   /** PURSE_TEST_CRASH_AT: a crash point armed for a crash test (store/crash-points.ts); test only. */
   testCrashAt: { point: CrashPoint; hit: number } | undefined;
 }
@@ -73,6 +78,7 @@ const DEFAULT_PORT = 8080;
 const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 const DEFAULT_SANDBOX_PORT = 12111;
 const DEFAULT_STRIPE_TIMEOUT_MS = 10_000;
+const DEFAULT_OTEL_SERVICE_NAME = 'purse';
 // Stripe's own bounds for a Checkout Session's expires_at are 30 minutes to 24 hours.
 const DEFAULT_CHECKOUT_EXPIRES_MINUTES = 60;
 const DEFAULT_HOLD_EXPIRES_SECONDS = 15 * 60;
@@ -126,6 +132,7 @@ export function parseConfig(env: Env): Config {
     topupLimits: read(() => topupLimits(env), {}),
     holdExpiresSecondsDefault: read(() => integer(env, 'HOLD_EXPIRES_SECONDS_DEFAULT', DEFAULT_HOLD_EXPIRES_SECONDS, 1, HOLD_EXPIRES_SECONDS_LIMIT), DEFAULT_HOLD_EXPIRES_SECONDS),
     holdExpiresSecondsMax: read(() => integer(env, 'HOLD_EXPIRES_SECONDS_MAX', DEFAULT_HOLD_EXPIRES_SECONDS_MAX, 1, HOLD_EXPIRES_SECONDS_LIMIT), DEFAULT_HOLD_EXPIRES_SECONDS_MAX),
+    otel: read(() => otel(env), undefined),
     testCrashAt: read(() => crashAt(env, purseEnv), undefined),
   };
   if (config.holdExpiresSecondsDefault > config.holdExpiresSecondsMax) {
@@ -197,6 +204,11 @@ function httpUrl(env: Env, name: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must be an absolute http(s) URL');
   return raw.replace(/\/+$/, '');
+}
+
+function otel(env: Env): Config['otel'] {
+  const endpoint = httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
+  return endpoint === undefined ? undefined : { endpoint, serviceName: text(env, 'OTEL_SERVICE_NAME') ?? DEFAULT_OTEL_SERVICE_NAME };
 }
 
 function databaseUrl(env: Env, dataDir: string): string {

@@ -25,6 +25,10 @@ export function authHook(ctx: Ctx, limiter: RateLimiter) {
       url: request.url,
       rawBody: request.rawBody ?? '',
     });
+    // Every later line about this request (a refusal, "request completed") names who made it.
+    const log = request.log.child({ tenantId: principal.tenantId, keyId: principal.keyId });
+    request.log = log;
+    reply.log = log;
     authorize(principal, auth);
     request.principal = principal;
     await applyRateLimit(ctx, limiter, principal.keyId, reply);

@@ -62,6 +62,8 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
 
   app.addSchema(ErrorSchema);
   registerJsonParser(app);
+  // Loaded only when configured: without OTEL_EXPORTER_OTLP_ENDPOINT no OpenTelemetry code is imported.
+  if (ctx.config.otel) (await import('../tracing/tracing.ts')).registerTracing(app, ctx.config.otel);
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -76,6 +76,9 @@ export interface BatchStats {
   replays: number;
 }
 
+/** Told each batch's size (pieces of work run in it) and whether it failed as a whole. */
+export type BatchObserver = (items: number, failed: boolean) => void;
+
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 export interface SubmitOptions {
@@ -123,6 +126,7 @@ export class CommitBatcher<H> {
   readonly #lanes: Lane<H>[];
   readonly #idleWaiters: Array<() => void> = [];
   readonly #stats: BatchStats = { batches: 0, items: 0, itemsLargest: 0, batchesFailed: 0, retries: 0, replays: 0 };
+  readonly #batchObservers: BatchObserver[] = [];
   #closed = false;
 
   constructor(settings: BatchSettings<H>) {
@@ -146,6 +150,11 @@ export class CommitBatcher<H> {
 
   stats(): BatchStats {
     return { ...this.#stats };
+  }
+
+  /** Calls `observer` with the size of every batch run from now on (for /metrics). */
+  observeBatches(observer: BatchObserver): void {
+    this.#batchObservers.push(observer);
   }
 
   /** Refuses new work, then waits until everything already submitted has settled. */
@@ -286,6 +295,7 @@ export class CommitBatcher<H> {
     this.#stats.items += items;
     this.#stats.itemsLargest = Math.max(this.#stats.itemsLargest, items);
     if (failed) this.#stats.batchesFailed += 1;
+    for (const observe of this.#batchObservers) observe(items, failed);
   }
 }
 

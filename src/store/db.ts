@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { type BatchStats, type BatchTransaction, CommitBatcher } from './commit-batcher.ts';
+import { type BatchObserver, type BatchStats, type BatchTransaction, CommitBatcher } from './commit-batcher.ts';
 import type { Database } from './schema.ts';
 import { wrapPool } from './pg-pool.ts';
 import { CHECKPOINT_BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
@@ -31,6 +31,8 @@ export interface Store {
    */
   transact<T>(work: (trx: Db) => Promise<T>, opts?: TransactOptions): Promise<T>;
   batchStats(): BatchStats;
+  /** Calls `observer` with every group-commit batch's size from now on (for /metrics). */
+  observeBatches(observer: BatchObserver): void;
   /** Moves whenever this process writes `table` (see table-versions.ts): lets a cache notice its own writes. */
   tableVersion(table: keyof Database): number;
   close(): Promise<void>;
@@ -103,6 +105,7 @@ function openSqlite(path: string, opts: OpenStoreOptions): Store {
     dialect: 'sqlite',
     transact,
     batchStats: () => dialect.stats(),
+    observeBatches: (observer) => dialect.observeBatches(observer),
     tableVersion: (table) => versions.version(table),
     close: async () => {
       await dialect.drain();
@@ -143,6 +146,7 @@ function openPostgres(url: string, opts: OpenStoreOptions): Store {
     dialect: 'postgres',
     transact,
     batchStats: () => batcher.stats(),
+    observeBatches: (observer) => batcher.observeBatches(observer),
     tableVersion: (table) => versions.version(table),
     close: async () => {
       await batcher.close();

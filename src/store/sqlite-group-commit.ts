@@ -1,7 +1,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect } from 'kysely';
 import { assert } from '../errors/purse-error.ts';
-import { type BatchStats, type BatchTransaction, CommitBatcher } from './commit-batcher.ts';
+import { type BatchObserver, type BatchStats, type BatchTransaction, CommitBatcher } from './commit-batcher.ts';
 
 /**
  * SQLite with group commit, under Kysely. One connection, so one writer; with `synchronous=FULL` every
@@ -37,6 +37,10 @@ export class GroupCommitSqliteDialect extends SqliteDialect {
 
   stats(): BatchStats {
     return this.#driver.batcher.stats();
+  }
+
+  observeBatches(observer: BatchObserver): void {
+    this.#driver.batcher.observeBatches(observer);
   }
 
   /** Refuses new work and waits for what was submitted; the connection closes with Kysely's destroy. */

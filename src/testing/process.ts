@@ -31,7 +31,10 @@ export async function freePort(): Promise<number> {
 
 export interface RunningProcess {
   child: ChildProcess;
+  /** stdout and stderr interleaved as they arrived. */
   output(): string;
+  /** stdout alone. */
+  stdout(): string;
   /** Resolves once the output matches, rejects if the process exits first. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   stop(): Promise<number | null>;
@@ -43,17 +46,22 @@ export function startPurseProcess(args: string[], env: Record<string, string>, o
     ? spawn('npm', ['start', '--silent'], { cwd: PROJECT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(process.execPath, [PURSE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
+  let stdoutText = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
     text += chunk.toString('utf8');
     for (const l of listeners) l();
   };
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdoutText += chunk.toString('utf8');
+  });
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
     output: () => text,
+    stdout: () => stdoutText,
     waitFor(pattern, timeoutMs = OUTPUT_WAIT_MS) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`timed out waiting for ${pattern}; output so far:\n${text}`)), timeoutMs);
