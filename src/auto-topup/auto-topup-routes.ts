@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import { ATTEMPTS_PAGE_SIZE_DEFAULT, ATTEMPTS_PAGE_SIZE_MAX, listAttempts } from './list-attempts.ts';
 import { ATTEMPT_STATES, CONFIG_STATES, PAUSED_REASONS } from './states.ts';
 import { setAutoTopup } from './set-auto-topup.ts';
@@ -52,14 +52,14 @@ const write = { kind: 'tenant', scope: 'tenant', permission: 'billing:write' } a
 export const registerAutoTopupRoutes: RouteRegistrar = (app, ctx) => {
   app.get('/v1/billing/auto-topup', {
     config: { auth: read },
-    schema: { tags: ['Billing'], summary: 'Read auto top-up settings and state', security: tenantSecurity, response: { 200: AutoTopupSchema, ...errorResponses(...TENANT_ERRORS) } },
+    schema: { tags: ['Billing'], summary: 'Read auto top-up settings and state', security: tenantSecurity, response: { 200: AutoTopupSchema, ...errorResponses() } },
   }, async (request) => readAutoTopup(ctx, principalOf(request).tenantId));
 
   app.put('/v1/billing/auto-topup', {
     config: { auth: write },
     schema: {
       tags: ['Billing'], summary: 'Configure auto top-up (enabling again resumes it)', security: tenantSecurity, body: PutBody,
-      response: { 200: AutoTopupSchema, ...errorResponses(...TENANT_ERRORS, 409) },
+      response: { 200: AutoTopupSchema, ...errorResponses('AMOUNT_REQUIRED', 'AMOUNT_INVALID', 'AMOUNT_BELOW_MINIMUM', 'AMOUNT_ABOVE_MAXIMUM', 'NO_PAYMENT_METHOD') },
     },
   }, async (request) => setAutoTopup(ctx, principalOf(request).tenantId, request.body));
 
@@ -67,7 +67,7 @@ export const registerAutoTopupRoutes: RouteRegistrar = (app, ctx) => {
     config: { auth: read },
     schema: {
       tags: ['Billing'], summary: 'List auto top-up attempts, newest first', security: tenantSecurity, querystring: Query,
-      response: { 200: Type.Object({ data: Type.Array(AttemptSchema), nextCursor: NullableString }), ...errorResponses(...TENANT_ERRORS) },
+      response: { 200: Type.Object({ data: Type.Array(AttemptSchema), nextCursor: NullableString }), ...errorResponses('CURSOR_INVALID') },
     },
   }, async (request) => listAttempts(ctx, principalOf(request).tenantId, request.query));
 };
