@@ -2064,13 +2064,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -2124,13 +2144,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
             /** @description Not ready: `NOT_READY` */
@@ -2251,13 +2291,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -2413,13 +2473,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -2540,13 +2620,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -2725,13 +2825,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -2910,13 +3030,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -3098,13 +3238,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -3230,13 +3390,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -3429,13 +3609,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -3617,13 +3817,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -3941,13 +4161,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -4096,13 +4336,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -4271,13 +4531,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -4470,13 +4750,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -4926,13 +5226,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -5402,13 +5722,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -5613,13 +5953,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -5998,13 +6358,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -6339,13 +6719,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -6629,13 +7029,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
             /** @description Payment provider unavailable: `STRIPE_UNAVAILABLE`, `STRIPE_REQUEST_REJECTED` */
@@ -6886,13 +7306,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -7043,13 +7483,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -7287,13 +7747,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -7525,13 +8005,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
             /** @description Payment provider unavailable: `STRIPE_UNAVAILABLE` */
@@ -7777,13 +8277,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -7998,13 +8518,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -8146,13 +8686,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -8358,13 +8918,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -8467,13 +9047,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -8668,13 +9268,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -8801,13 +9421,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -8981,13 +9621,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -9181,13 +9841,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -9375,13 +10055,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -9513,13 +10213,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -9692,13 +10412,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -9871,13 +10611,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -10037,13 +10797,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -10266,13 +11046,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -10457,13 +11257,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -10695,13 +11515,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -10953,13 +11793,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -11205,13 +12065,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -11401,13 +12281,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -11638,13 +12538,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -11811,13 +12731,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -12084,13 +13024,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -12250,13 +13210,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };
@@ -12371,13 +13351,33 @@ export interface operations {
                     };
                 };
             };
-            /** @description Unexpected failure */
+            /** @description Unexpected failure: `INTERNAL` */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Error"];
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
                 };
             };
         };

@@ -78,23 +78,22 @@ function errorResponseSchema(status: number, codes: readonly ErrorCode[]): TSche
  * The error responses of a route, from the codes it can answer (each code's status comes from ERROR_CODES):
  * one response per status, its `code` an enum of exactly those codes. A route lists its own codes; the ones
  * every route of its kind meets (VALIDATION_ERROR, the auth codes, a body's parse errors) are added when it
- * registers (http/declared-errors.ts). 500 is always there, with the shared Error body.
+ * registers (http/declared-errors.ts). 500 INTERNAL is always there. The per-route enums are what make an
+ * SDK call's error type list that route's codes only.
  */
 export function errorResponses(...codes: ErrorCode[]): Record<number, TSchema> {
   const byStatus = new Map<number, ErrorCode[]>();
   // In the closed list's order, whatever order the route named them in.
-  for (const code of (Object.keys(ERROR_CODES) as ErrorCode[]).filter((c) => codes.includes(c))) {
+  for (const code of (Object.keys(ERROR_CODES) as ErrorCode[]).filter((c) => c === 'INTERNAL' || codes.includes(c))) {
     const status = ERROR_CODES[code].status;
-    if (status === ERROR_CODES.INTERNAL.status) continue;
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   const out: Record<number, TSchema> = {};
   for (const [status, list] of [...byStatus].sort(([a], [b]) => a - b)) out[status] = errorResponseSchema(status, list);
-  out[ERROR_CODES.INTERNAL.status] = Type.Ref('Error', { description: STATUS_TEXT[500] }) as unknown as TSchema;
   return out;
 }
 
-/** The codes a response schema built by errorResponses declares (none for the shared 500 body or a success). */
+/** The codes a response schema built by errorResponses declares (none for a success body). */
 export function declaredCodes(schema: unknown): ErrorCode[] {
   const code = (schema as { properties?: { code?: { enum?: unknown } } } | undefined)?.properties?.code;
   return Array.isArray(code?.enum) ? (code.enum as ErrorCode[]) : [];

@@ -44,7 +44,7 @@ describe('/openapi.json', () => {
         expect(op.security, `${method} ${path}`).toEqual([{ apiKey: [] }, { apiKeyId: [] }]);
       }
       if (path.startsWith('/v1/admin')) expect(statuses, `${method} ${path}`).toContain('401');
-      expect(op.responses['500'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+      expect(op.responses['500'].content['application/json'].schema.properties.code.enum).toEqual(['INTERNAL']);
     }
   });
 });
