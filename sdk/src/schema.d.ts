@@ -12584,6 +12584,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "enabled": true,
+                     *       "state": "active",
+                     *       "threshold": 10,
+                     *       "amount": 50,
+                     *       "targetBalance": null,
+                     *       "monthlyCap": 500,
+                     *       "currency": "BRL",
+                     *       "chargedThisMonth": 100,
+                     *       "pausedReason": null,
+                     *       "recoveryUrl": null,
+                     *       "inFlight": null
+                     *     }
+                     */
                     "application/json": {
                         enabled: boolean;
                         /** @enum {string} */
@@ -12790,6 +12805,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "enabled": true,
+                     *       "state": "active",
+                     *       "threshold": 10,
+                     *       "amount": 50,
+                     *       "targetBalance": null,
+                     *       "monthlyCap": 500,
+                     *       "currency": "BRL",
+                     *       "chargedThisMonth": 100,
+                     *       "pausedReason": null,
+                     *       "recoveryUrl": null,
+                     *       "inFlight": null
+                     *     }
+                     */
                     "application/json": {
                         enabled: boolean;
                         /** @enum {string} */
@@ -13074,6 +13104,22 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "atu_01JD8ZW6F8G0H2J4K6M8N0P2Q4",
+                     *           "amount": 50,
+                     *           "state": "succeeded",
+                     *           "failure": null,
+                     *           "paymentIntentId": "pi_3Q1w2E3r4T5y6U7i",
+                     *           "createdAt": "2026-03-01T12:00:00.000Z",
+                     *           "completedAt": "2026-03-01T12:00:03.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
                     "application/json": {
                         data: {
                             /** @description atu_… */

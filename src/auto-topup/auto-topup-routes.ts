@@ -31,6 +31,21 @@ const AutoTopupSchema = Type.Object({
   pausedReason: Type.Union([Type.String({ enum: [...PAUSED_REASONS] }), Type.Null()]),
   recoveryUrl: Type.Union([Type.String({ description: 'Checkout page that pays the attempt on-session' }), Type.Null()]),
   inFlight: Type.Union([AttemptSchema, Type.Null()]),
+}, {
+  examples: [{
+    enabled: true, state: 'active', threshold: 10, amount: 50, targetBalance: null, monthlyCap: 500, currency: 'BRL', chargedThisMonth: 100,
+    pausedReason: null, recoveryUrl: null, inFlight: null,
+  }],
+});
+
+const AttemptPageSchema = Type.Object({ data: Type.Array(AttemptSchema), nextCursor: NullableString }, {
+  examples: [{
+    data: [{
+      id: 'atu_01JD8ZW6F8G0H2J4K6M8N0P2Q4', amount: 50, state: 'succeeded', failure: null, paymentIntentId: 'pi_3Q1w2E3r4T5y6U7i',
+      createdAt: '2026-03-01T12:00:00.000Z', completedAt: '2026-03-01T12:00:03.000Z',
+    }],
+    nextCursor: null,
+  }],
 });
 
 const PutBody = Type.Object({
@@ -67,7 +82,7 @@ export const registerAutoTopupRoutes: RouteRegistrar = (app, ctx) => {
     config: { auth: read },
     schema: {
       tags: ['Billing'], summary: 'List auto top-up attempts, newest first', security: tenantSecurity, querystring: Query,
-      response: { 200: Type.Object({ data: Type.Array(AttemptSchema), nextCursor: NullableString }), ...errorResponses('CURSOR_INVALID') },
+      response: { 200: AttemptPageSchema, ...errorResponses('CURSOR_INVALID') },
     },
   }, async (request) => listAttempts(ctx, principalOf(request).tenantId, request.query));
 };

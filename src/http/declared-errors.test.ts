@@ -80,7 +80,7 @@ describe('each route documents its own error codes', () => {
     for (const [name, status] of [
       ['GET /v1/billing/wallet', '200'], ['POST /v1/billing/usage', '201'], ['POST /v1/billing/holds', '201'],
       ['POST /v1/billing/holds/{id}/capture', '200'], ['POST /v1/billing/checkout', '200'], ['GET /v1/billing/checkout/{orderId}', '200'],
-      ['GET /v1/billing/transactions', '200'],
+      ['GET /v1/billing/transactions', '200'], ['GET /v1/billing/auto-topup', '200'], ['GET /v1/billing/auto-topup/attempts', '200'],
     ] as const) {
       const media = operations.find(([n]) => n === name)?.[1].responses[status]?.content?.['application/json'];
       expect(media?.example, name).toBeTypeOf('object');
