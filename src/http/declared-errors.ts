@@ -38,7 +38,8 @@ export function declareImpliedErrors(route: RouteOptions): void {
   const response = schema.response as Record<string, unknown>;
   const own = Object.values(response).flatMap(declaredCodes);
   const methods = Array.isArray(route.method) ? route.method : [route.method];
-  Object.assign(response, errorResponses(...own, ...impliedCodes(methods, route.config?.auth)));
+  // A new object: a response map shared by several routes never collects another route's codes.
+  schema.response = { ...response, ...errorResponses(...own, ...impliedCodes(methods, route.config?.auth)) };
 }
 
 /** The error codes a route documents for a status. */
