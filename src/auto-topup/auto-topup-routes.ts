@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import { ATTEMPTS_PAGE_SIZE_DEFAULT, ATTEMPTS_PAGE_SIZE_MAX, listAttempts } from './list-attempts.ts';
 import { ATTEMPT_STATES, CONFIG_STATES, PAUSED_REASONS } from './states.ts';
 import { setAutoTopup } from './set-auto-topup.ts';
@@ -31,6 +31,21 @@ const AutoTopupSchema = Type.Object({
   pausedReason: Type.Union([Type.String({ enum: [...PAUSED_REASONS] }), Type.Null()]),
   recoveryUrl: Type.Union([Type.String({ description: 'Checkout page that pays the attempt on-session' }), Type.Null()]),
   inFlight: Type.Union([AttemptSchema, Type.Null()]),
+}, {
+  examples: [{
+    enabled: true, state: 'active', threshold: 10, amount: 50, targetBalance: null, monthlyCap: 500, currency: 'BRL', chargedThisMonth: 100,
+    pausedReason: null, recoveryUrl: null, inFlight: null,
+  }],
+});
+
+const AttemptPageSchema = Type.Object({ data: Type.Array(AttemptSchema), nextCursor: NullableString }, {
+  examples: [{
+    data: [{
+      id: 'atu_01JD8ZW6F8G0H2J4K6M8N0P2Q4', amount: 50, state: 'succeeded', failure: null, paymentIntentId: 'pi_3Q1w2E3r4T5y6U7i',
+      createdAt: '2026-03-01T12:00:00.000Z', completedAt: '2026-03-01T12:00:03.000Z',
+    }],
+    nextCursor: null,
+  }],
 });
 
 const PutBody = Type.Object({
@@ -52,14 +67,14 @@ const write = { kind: 'tenant', scope: 'tenant', permission: 'billing:write' } a
 export const registerAutoTopupRoutes: RouteRegistrar = (app, ctx) => {
   app.get('/v1/billing/auto-topup', {
     config: { auth: read },
-    schema: { tags: ['Billing'], summary: 'Read auto top-up settings and state', security: tenantSecurity, response: { 200: AutoTopupSchema, ...errorResponses(...TENANT_ERRORS) } },
+    schema: { tags: ['Billing'], summary: 'Read auto top-up settings and state', security: tenantSecurity, response: { 200: AutoTopupSchema, ...errorResponses() } },
   }, async (request) => readAutoTopup(ctx, principalOf(request).tenantId));
 
   app.put('/v1/billing/auto-topup', {
     config: { auth: write },
     schema: {
       tags: ['Billing'], summary: 'Configure auto top-up (enabling again resumes it)', security: tenantSecurity, body: PutBody,
-      response: { 200: AutoTopupSchema, ...errorResponses(...TENANT_ERRORS, 409) },
+      response: { 200: AutoTopupSchema, ...errorResponses('AMOUNT_REQUIRED', 'AMOUNT_INVALID', 'AMOUNT_BELOW_MINIMUM', 'AMOUNT_ABOVE_MAXIMUM', 'NO_PAYMENT_METHOD') },
     },
   }, async (request) => setAutoTopup(ctx, principalOf(request).tenantId, request.body));
 
@@ -67,7 +82,7 @@ export const registerAutoTopupRoutes: RouteRegistrar = (app, ctx) => {
     config: { auth: read },
     schema: {
       tags: ['Billing'], summary: 'List auto top-up attempts, newest first', security: tenantSecurity, querystring: Query,
-      response: { 200: Type.Object({ data: Type.Array(AttemptSchema), nextCursor: NullableString }), ...errorResponses(...TENANT_ERRORS) },
+      response: { 200: AttemptPageSchema, ...errorResponses('CURSOR_INVALID') },
     },
   }, async (request) => listAttempts(ctx, principalOf(request).tenantId, request.query));
 };

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import { checkIdempotencyKey } from '../idempotency/idempotency.ts';
 import { createCheckout } from './create-checkout.ts';
 
@@ -26,6 +26,11 @@ const CheckoutResponse = Type.Object({
   amount: Type.Optional(Type.Number({ examples: [50] })),
   currency: Type.String({ examples: ['BRL'] }),
   expiresAt: Type.String({ format: 'date-time' }),
+}, {
+  examples: [{
+    url: 'https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4', purpose: 'wallet_topup', orderId: 'cto_01JD8ZT2D4E6F8G0H2J4K6M8N0',
+    amount: 50, currency: 'BRL', expiresAt: '2026-03-01T12:30:00.000Z',
+  }],
 });
 
 export const registerCheckoutRoute: RouteRegistrar = (app, ctx) => {
@@ -43,7 +48,10 @@ export const registerCheckoutRoute: RouteRegistrar = (app, ctx) => {
       security: tenantSecurity,
       headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'Replays the first response for the same body' })) }),
       body: CheckoutBody,
-      response: { 200: CheckoutResponse, ...errorResponses(...TENANT_ERRORS, 409, 502) },
+      response: { 200: CheckoutResponse, ...errorResponses(
+        'PURPOSE_INVALID', 'AMOUNT_REQUIRED', 'AMOUNT_INVALID', 'AMOUNT_BELOW_MINIMUM', 'AMOUNT_ABOVE_MAXIMUM', 'AMOUNT_NOT_ALLOWED',
+        'URL_INVALID', 'URL_NOT_ALLOWED', 'IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_IN_PROGRESS', 'STRIPE_UNAVAILABLE', 'STRIPE_REQUEST_REJECTED',
+      ) },
     },
   }, async (request) => {
     const key = checkIdempotencyKey(request.headers['idempotency-key']);

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { toMajorNumber } from '../money/money.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';
@@ -26,6 +26,14 @@ const OrderSchema = Type.Object({
   updatedAt: Type.String({ format: 'date-time' }),
   expiresAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   completedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+}, {
+  examples: [{
+    orderId: 'cto_01JD8ZT2D4E6F8G0H2J4K6M8N0', purpose: 'wallet_topup', state: 'paid', amount: 50, currency: 'BRL',
+    url: 'https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4', successUrl: 'https://app.acme.com/billing/ok', cancelUrl: 'https://app.acme.com/billing',
+    failure: null, ledgerTransactionId: 'txn_01JD8ZV4E6F8G0H2J4K6M8N0P2',
+    stripe: { customerId: 'cus_Q1w2E3r4T5y6U7', checkoutSessionId: 'cs_test_a1B2c3D4', paymentIntentId: 'pi_3Q1w2E3r4T5y6U7i', setupIntentId: null },
+    createdAt: '2026-03-01T12:00:00.000Z', updatedAt: '2026-03-01T12:01:10.000Z', expiresAt: '2026-03-01T12:30:00.000Z', completedAt: '2026-03-01T12:01:10.000Z',
+  }],
 });
 
 export const registerOrderRoute: RouteRegistrar = (app, ctx) => {
@@ -34,7 +42,7 @@ export const registerOrderRoute: RouteRegistrar = (app, ctx) => {
     schema: {
       tags: ['Billing'], summary: 'Read a checkout order and its state', security: tenantSecurity,
       params: Type.Object({ orderId: Type.String({ maxLength: 64 }) }),
-      response: { 200: OrderSchema, ...errorResponses(...TENANT_ERRORS, 404) },
+      response: { 200: OrderSchema, ...errorResponses('NOT_FOUND') },
     },
   }, async (request) => {
     const order = await findOrder(ctx.store.db, request.params.orderId);

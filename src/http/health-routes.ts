@@ -13,7 +13,7 @@ export const registerHealthRoutes: RouteRegistrar = (app, ctx) => {
 
   app.get('/readyz', {
     config: publicAuth,
-    schema: { tags: ['Operations'], summary: 'Readiness: the database answers', response: { 200: StatusSchema, ...errorResponses(503) } },
+    schema: { tags: ['Operations'], summary: 'Readiness: the database answers', response: { 200: StatusSchema, ...errorResponses('NOT_READY') } },
   }, async () => {
     try {
       await ctx.store.ping();

@@ -44,17 +44,36 @@ describe('/openapi.json', () => {
         expect(op.security, `${method} ${path}`).toEqual([{ apiKey: [] }, { apiKeyId: [] }]);
       }
       if (path.startsWith('/v1/admin')) expect(statuses, `${method} ${path}`).toContain('401');
-      expect(op.responses['500'].content['application/json'].schema.$ref).toBe('#/components/schemas/Error');
+      expect(op.responses['500'].content['application/json'].schema.properties.code.enum).toEqual(['INTERNAL']);
     }
   });
 });
 
 describe('/docs', () => {
-  it('renders every operation as HTML', async () => {
+  it('serves Swagger UI whose every asset comes from this server, and a CSP that allows no other origin', async () => {
     const res = await call(purse, 'GET', '/docs');
     expect(res.status).toBe(200);
     expect(String(res.headers['content-type'])).toContain('text/html');
-    for (const [method, path] of operations()) expect(res.body).toContain(`<code>${method.toUpperCase()} ${path}</code>`);
+    expect(res.body).toContain('<div id="swagger-ui">');
+    expect(res.body).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i);
+    const assets = [...(res.body as string).matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(assets).toContain('/docs/static/swagger-ui-bundle.js');
+    for (const asset of assets) {
+      expect(asset, asset).toMatch(/^\/docs\/static\//);
+      expect((await purse.app.inject({ method: 'GET', url: asset })).statusCode, asset).toBe(200);
+    }
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toMatch(/https?:|\*/);
+  });
+
+  it('points Swagger UI at the same document as /openapi.json, webhooks included', async () => {
+    const initializer = await call(purse, 'GET', '/docs/static/swagger-initializer.js');
+    expect(initializer.status).toBe(200);
+    expect(initializer.body).toContain("resolveUrl('./json')");
+    expect(initializer.body).toContain('validatorUrl: null');
+    const shown = await call(purse, 'GET', '/docs/json');
+    expect(shown.body).toEqual(doc);
   });
 });
 

@@ -7,6 +7,7 @@ import { PurseError } from '../errors/purse-error.ts';
 import type { RateLimiter } from '../ratelimit/limiter.ts';
 import { authHook } from './auth-hook.ts';
 import { sendError } from './errors.ts';
+import { declareImpliedErrors, refuseUndeclaredError } from './declared-errors.ts';
 import { clientErrorHandler, onRouterError } from './edge-errors.ts';
 import { checkRequestText } from './text-guard.ts';
 import { parseJsonBody } from './json-body.ts';
@@ -78,7 +79,10 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
     if (route.schema && !route.schema.hide && !route.schema.operationId && typeof route.method === 'string') {
       route.schema.operationId = operationIdOf(route.method, route.url);
     }
+    declareImpliedErrors(route);
   });
+  // Tests only: an error code a route answers but does not document fails the test that provoked it.
+  if (ctx.config.env === 'test') app.addHook('onSend', refuseUndeclaredError);
   app.decorate('registeredRoutes', registered);
   await registerOpenApi(app);
   for (const register of opts.routes) register(app, ctx);

@@ -18,6 +18,13 @@ export const TransactionSchema = Type.Object({
 
 export type TransactionView = Static<typeof TransactionSchema>;
 
+/** For response examples in the API reference: a usage debit of 0.25 BRL. */
+export const TRANSACTION_EXAMPLE: TransactionView = {
+  id: 'txn_01JD8ZQ2X3Y4Z5A6B7C8D9E0F1', reference: 'usage:ten_01JD8ZPQ4M6N8P0R2S4T6V8X0Z:sms-batch-2041', kind: 'usage',
+  amount: -0.25, balanceAfter: 49.75, currency: 'BRL', description: '5 SMS', numberId: null, metadata: { campaign: 'spring' },
+  createdAt: '2026-03-01T12:00:00.000Z',
+};
+
 export function toTransactionView(t: LedgerTransaction): TransactionView {
   return {
     id: t.id,

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
-import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, listTransactions } from './list-transactions.ts';
-import { TransactionSchema } from './transaction-view.ts';
+import { TRANSACTION_EXAMPLE, TransactionSchema } from './transaction-view.ts';
 
 const LIMIT_TEXT_LENGTH_MAX = 6;
 const CURSOR_LENGTH_MAX = 64;
@@ -18,7 +18,7 @@ const Query = Type.Object(
 const PageSchema = Type.Object({
   data: Type.Array(TransactionSchema),
   nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass as cursor for older transactions; null on the last page' }),
-});
+}, { examples: [{ data: [TRANSACTION_EXAMPLE], nextCursor: null }] });
 
 export const registerTransactionsRoute: RouteRegistrar = (app, ctx) => {
   app.get('/v1/billing/transactions', {
@@ -26,7 +26,7 @@ export const registerTransactionsRoute: RouteRegistrar = (app, ctx) => {
     schema: {
       tags: ['Billing'], summary: 'List ledger transactions, newest first', security: tenantSecurity,
       querystring: Query,
-      response: { 200: PageSchema, ...errorResponses(...TENANT_ERRORS) },
+      response: { 200: PageSchema, ...errorResponses('CURSOR_INVALID') },
     },
   }, async (request) => listTransactions(ctx, principalOf(request).tenantId, request.query));
 };

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import { listCards, toCardView } from './cards-store.ts';
 import { removePaymentMethod, setDefaultPaymentMethod } from './remove-payment-method.ts';
 
@@ -22,7 +22,7 @@ export const registerPaymentMethodsRoute: RouteRegistrar = (app, ctx) => {
     config: { auth: read },
     schema: {
       tags: ['Billing'], summary: 'List saved cards (default first)', security: tenantSecurity,
-      response: { 200: Type.Object({ data: Type.Array(PaymentMethodSchema) }), ...errorResponses(...TENANT_ERRORS) },
+      response: { 200: Type.Object({ data: Type.Array(PaymentMethodSchema) }), ...errorResponses() },
     },
   }, async (request) => ({ data: (await listCards(ctx.store.db, principalOf(request).tenantId)).map(toCardView) }));
 
@@ -30,7 +30,7 @@ export const registerPaymentMethodsRoute: RouteRegistrar = (app, ctx) => {
     config: { auth: write },
     schema: {
       tags: ['Billing'], summary: 'Make a saved card the default', security: tenantSecurity, params: Params,
-      response: { 200: PaymentMethodSchema, ...errorResponses(...TENANT_ERRORS, 404) },
+      response: { 200: PaymentMethodSchema, ...errorResponses('NOT_FOUND') },
     },
   }, async (request) => setDefaultPaymentMethod(ctx, principalOf(request).tenantId, request.params.id));
 
@@ -38,7 +38,7 @@ export const registerPaymentMethodsRoute: RouteRegistrar = (app, ctx) => {
     config: { auth: write },
     schema: {
       tags: ['Billing'], summary: 'Remove a saved card (detached at Stripe)', security: tenantSecurity, params: Params,
-      response: { 200: Type.Object({ id: Type.String(), removed: Type.Literal(true) }), ...errorResponses(...TENANT_ERRORS, 404, 502) },
+      response: { 200: Type.Object({ id: Type.String(), removed: Type.Literal(true) }), ...errorResponses('NOT_FOUND', 'STRIPE_UNAVAILABLE') },
     },
   }, async (request) => removePaymentMethod(ctx, principalOf(request).tenantId, request.params.id));
 };

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { type RouteRegistrar, TENANT_ERRORS, adminSecurity, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { type RouteRegistrar, adminSecurity, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import { createPortalSession } from './create-portal-session.ts';
 
 const URL_LENGTH_MAX = 2048;
@@ -26,7 +26,7 @@ export const registerPortalSessionRoutes: RouteRegistrar = (app, ctx) => {
       tags: ['Admin'], summary: 'Create a billing page link for a tenant', description, security: adminSecurity,
       params: Type.Object({ tenantId: Type.String({ maxLength: 64 }) }),
       body: Body,
-      response: { 201: PortalLinkSchema, ...errorResponses(400, 401, 403, 404, 413) },
+      response: { 201: PortalLinkSchema, ...errorResponses('URL_INVALID', 'URL_NOT_ALLOWED', 'NOT_FOUND', 'TENANT_DISABLED') },
     },
   }, async (request, reply) => {
     const link = await createPortalSession(ctx, request.params.tenantId, { returnUrl: request.body?.returnUrl });
@@ -38,7 +38,7 @@ export const registerPortalSessionRoutes: RouteRegistrar = (app, ctx) => {
     schema: {
       tags: ['Billing'], summary: 'Create a billing page link for this tenant', description, security: tenantSecurity,
       body: Body,
-      response: { 201: PortalLinkSchema, ...errorResponses(...TENANT_ERRORS) },
+      response: { 201: PortalLinkSchema, ...errorResponses('URL_INVALID', 'URL_NOT_ALLOWED') },
     },
   }, async (request, reply) => {
     const link = await createPortalSession(ctx, principalOf(request).tenantId, { returnUrl: request.body?.returnUrl });

@@ -17,7 +17,7 @@ export const registerReconcileRoute: RouteRegistrar = (app, ctx) => {
     schema: {
       tags: ['Admin'], summary: 'Catch up Stripe payments, refunds and events that never arrived', security: adminSecurity,
       body: Type.Optional(ReconcileBody),
-      response: { 200: Type.Object({ scanned: Type.Integer(), recovered: Type.Integer() }), ...errorResponses(400, 401, 413) },
+      response: { 200: Type.Object({ scanned: Type.Integer(), recovered: Type.Integer() }), ...errorResponses() },
     },
   }, async (request) => {
     const hours = request.body?.sinceHours;

@@ -18,7 +18,7 @@ export const registerStripeWebhookRoute: RouteRegistrar = (app, ctx) => {
     schema: {
       tags: ['Webhooks'], summary: 'Stripe webhook endpoint (signed with Stripe-Signature)',
       headers: Type.Object({ 'stripe-signature': Type.Optional(Type.String()) }),
-      response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean() }), ...errorResponses(400, 413) },
+      response: { 200: Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean() }), ...errorResponses('SIGNATURE_INVALID') },
     },
   }, async (request) => {
     const event = verifyEvent(ctx, request.rawBody ?? '', request.headers['stripe-signature']);

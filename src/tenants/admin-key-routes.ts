@@ -31,7 +31,7 @@ export const registerAdminKeyRoutes: RouteRegistrar = (app, ctx) => {
         },
         { additionalProperties: false },
       ),
-      response: { 201: CreatedKeySchema, ...errorResponses(400, 401, 404, 413) },
+      response: { 201: CreatedKeySchema, ...errorResponses('NOT_FOUND') },
     },
   }, async (request, reply) => {
     const key = await createApiKey(ctx, request.params.tenantId, request.body);
@@ -43,7 +43,7 @@ export const registerAdminKeyRoutes: RouteRegistrar = (app, ctx) => {
     schema: {
       tags, summary: 'List API keys (never their secrets)', security: adminSecurity,
       params: Type.Object({ tenantId: Type.String({ maxLength: 64 }) }),
-      response: { 200: Type.Object({ data: Type.Array(KeySchema) }), ...errorResponses(401, 404) },
+      response: { 200: Type.Object({ data: Type.Array(KeySchema) }), ...errorResponses('NOT_FOUND') },
     },
   }, async (request) => ({ data: await listApiKeys(ctx, request.params.tenantId) }));
 
@@ -52,7 +52,7 @@ export const registerAdminKeyRoutes: RouteRegistrar = (app, ctx) => {
     schema: {
       tags, summary: 'Revoke an API key; it answers 401 from then on', security: adminSecurity,
       params: Type.Object({ keyId: Type.String({ maxLength: 64 }) }),
-      response: { 200: KeySchema, ...errorResponses(401, 404) },
+      response: { 200: KeySchema, ...errorResponses('NOT_FOUND') },
     },
   }, async (request) => revokeApiKey(ctx, request.params.keyId));
 };

@@ -28,7 +28,7 @@ export const registerAdminTenantRoutes: RouteRegistrar = (app, ctx) => {
     schema: {
       tags, summary: 'Create a tenant', security: adminSecurity,
       body: Type.Object({ name: Name, currency: Type.String({ minLength: 3, maxLength: 3, description: 'ISO 4217' }) }, { additionalProperties: false }),
-      response: { 201: TenantSchema, ...errorResponses(400, 401, 413) },
+      response: { 201: TenantSchema, ...errorResponses('CURRENCY_INVALID') },
     },
   }, async (request, reply) => {
     const tenant = await createTenant(ctx, request.body);
@@ -37,22 +37,22 @@ export const registerAdminTenantRoutes: RouteRegistrar = (app, ctx) => {
 
   app.get('/v1/admin/tenants', {
     config: admin,
-    schema: { tags, summary: 'List tenants', security: adminSecurity, response: { 200: Type.Object({ data: Type.Array(TenantSchema) }), ...errorResponses(401) } },
+    schema: { tags, summary: 'List tenants', security: adminSecurity, response: { 200: Type.Object({ data: Type.Array(TenantSchema) }), ...errorResponses() } },
   }, async () => ({ data: await listTenants(ctx) }));
 
   app.get('/v1/admin/tenants/:tenantId', {
     config: admin,
-    schema: { tags, summary: 'Read a tenant', security: adminSecurity, params: TenantParams, response: { 200: TenantSchema, ...errorResponses(401, 404) } },
+    schema: { tags, summary: 'Read a tenant', security: adminSecurity, params: TenantParams, response: { 200: TenantSchema, ...errorResponses('NOT_FOUND') } },
   }, async (request) => getTenant(ctx, request.params.tenantId));
 
   app.post('/v1/admin/tenants/:tenantId/disable', {
     config: admin,
-    schema: { tags, summary: 'Disable a tenant (its keys stop working)', security: adminSecurity, params: TenantParams, response: { 200: TenantSchema, ...errorResponses(401, 404) } },
+    schema: { tags, summary: 'Disable a tenant (its keys stop working)', security: adminSecurity, params: TenantParams, response: { 200: TenantSchema, ...errorResponses('NOT_FOUND') } },
   }, async (request) => setTenantStatus(ctx, request.params.tenantId, 'disabled'));
 
   app.post('/v1/admin/tenants/:tenantId/enable', {
     config: admin,
-    schema: { tags, summary: 'Re-enable a disabled tenant', security: adminSecurity, params: TenantParams, response: { 200: TenantSchema, ...errorResponses(401, 404) } },
+    schema: { tags, summary: 'Re-enable a disabled tenant', security: adminSecurity, params: TenantParams, response: { 200: TenantSchema, ...errorResponses('NOT_FOUND') } },
   }, async (request) => setTenantStatus(ctx, request.params.tenantId, 'active'));
 
   app.post('/v1/admin/tenants/:tenantId/numbers', {
@@ -60,7 +60,7 @@ export const registerAdminTenantRoutes: RouteRegistrar = (app, ctx) => {
     schema: {
       tags, summary: 'Create a number (sub-account) of a tenant', security: adminSecurity, params: TenantParams,
       body: Type.Object({ name: Name }, { additionalProperties: false }),
-      response: { 201: NumberSchema, ...errorResponses(400, 401, 404, 413) },
+      response: { 201: NumberSchema, ...errorResponses('NOT_FOUND') },
     },
   }, async (request, reply) => {
     const number = await createNumber(ctx, request.params.tenantId, request.body);

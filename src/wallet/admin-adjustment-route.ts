@@ -28,7 +28,7 @@ export const registerAdminAdjustmentRoute: RouteRegistrar = (app, ctx) => {
       tags: ['Admin'], summary: 'Adjust a wallet by hand (a ledger transaction with a reason)', security: adminSecurity,
       params: Type.Object({ tenantId: Type.String({ maxLength: TENANT_ID_LENGTH_MAX }) }),
       body: Body,
-      response: { 201: ResultSchema, 200: ResultSchema, ...errorResponses(400, 401, 402, 404, 409, 413) },
+      response: { 201: ResultSchema, 200: ResultSchema, ...errorResponses('AMOUNT_REQUIRED', 'AMOUNT_INVALID', 'INSUFFICIENT_FUNDS', 'NOT_FOUND', 'CONFLICT') },
     },
   }, async (request, reply) => {
     const { created, ...result } = await adjustWallet(ctx, request.params.tenantId, request.body);

@@ -21,6 +21,13 @@ export const HoldSchema = Type.Object({
 
 export type HoldView = Static<typeof HoldSchema>;
 
+/** For response examples in the API reference: a 20 BRL hold, still held. */
+export const HOLD_EXAMPLE: HoldView = {
+  id: 'hld_01JD8ZR5B7C9D1E3F5G7H9J1K3', state: 'held', amount: 20, captured: 0, currency: 'BRL', numberId: null,
+  description: 'call in progress', metadata: null, captureTransactionId: null, expiresAt: '2026-03-01T12:10:00.000Z',
+  createdAt: '2026-03-01T12:00:00.000Z', updatedAt: '2026-03-01T12:00:00.000Z',
+};
+
 export function toHoldView(hold: Hold, nowMs: number): HoldView {
   return {
     id: hold.id,

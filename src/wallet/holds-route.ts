@@ -1,20 +1,25 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
-import { TransactionSchema } from '../ledger/transaction-view.ts';
+import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { TRANSACTION_EXAMPLE, TransactionSchema } from '../ledger/transaction-view.ts';
 import { captureHold } from './capture-hold.ts';
-import { HoldSchema } from './hold-view.ts';
+import { HOLD_EXAMPLE, HoldSchema } from './hold-view.ts';
 import { placeHold } from './place-hold.ts';
 import { readHold } from './read-hold.ts';
 import { amountField, DescriptionField, MetadataField, NumberIdField } from './spend-input.ts';
 import { voidHold } from './void-hold.ts';
-import { WalletSchema } from './wallet-route.ts';
+import { WALLET_EXAMPLE, WalletSchema } from './wallet-route.ts';
 
 const HOLD_ID_LENGTH_MAX = 64;
 const AUTH = { kind: 'tenant', scope: 'any', permission: 'usage:write' } as const;
 const Params = Type.Object({ id: Type.String({ maxLength: HOLD_ID_LENGTH_MAX, description: 'The hold id, hld_…' }) });
-const HoldResult = Type.Object({ hold: HoldSchema, wallet: WalletSchema });
-const CaptureResult = Type.Object({ hold: HoldSchema, transaction: TransactionSchema, wallet: WalletSchema });
+const HoldResult = Type.Object({ hold: HoldSchema, wallet: WalletSchema }, { examples: [{ hold: HOLD_EXAMPLE, wallet: WALLET_EXAMPLE }] });
+const CAPTURED_EXAMPLE = {
+  hold: { ...HOLD_EXAMPLE, state: 'captured', captured: 12.5, captureTransactionId: 'txn_01JD8ZS8C0D2E4F6G8H0J2K4M6' },
+  transaction: { ...TRANSACTION_EXAMPLE, id: 'txn_01JD8ZS8C0D2E4F6G8H0J2K4M6', reference: `hold:${HOLD_EXAMPLE.id}:capture`, kind: 'hold_capture', amount: -12.5, balanceAfter: 37.25, description: 'call in progress', metadata: null },
+  wallet: { ...WALLET_EXAMPLE, balance: 37.25, held: 0, available: 37.25 },
+};
+const CaptureResult = Type.Object({ hold: HoldSchema, transaction: TransactionSchema, wallet: WalletSchema }, { examples: [CAPTURED_EXAMPLE] });
 const ActionBody = Type.Object({}, { additionalProperties: false });
 const CaptureBody = Type.Object(
   { amount: Type.Optional(amountField('How much to take, at most the held amount; the whole hold when absent (the rest is released). ')) },
@@ -49,7 +54,7 @@ export const registerHoldsRoutes: RouteRegistrar = (app, ctx) => {
         'Number keys: as for usage. Accepts an Idempotency-Key (201 first, 200 replay, 409 if reused for another request).',
       headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ description: 'Replays the first hold for the same request' })) }),
       body: PlaceBody,
-      response: { 201: HoldResult, 200: HoldResult, ...errorResponses(...TENANT_ERRORS, 402, 404, 409) },
+      response: { 201: HoldResult, 200: HoldResult, ...errorResponses('AMOUNT_REQUIRED', 'AMOUNT_INVALID', 'NUMBER_SCOPE_NOT_ALLOWED', 'NOT_FOUND', 'INSUFFICIENT_FUNDS', 'IDEMPOTENCY_KEY_REUSED') },
     },
   }, async (request, reply) => {
     const { created, ...result } = await placeHold(ctx, principalOf(request), request.body, request.headers['idempotency-key']);
@@ -61,7 +66,7 @@ export const registerHoldsRoutes: RouteRegistrar = (app, ctx) => {
     schema: {
       tags: ['Billing'], summary: 'Read a hold', security: tenantSecurity, operationId: 'get_billing_hold',
       params: Params,
-      response: { 200: HoldSchema, ...errorResponses(...TENANT_ERRORS, 404) },
+      response: { 200: HoldSchema, ...errorResponses('NOT_FOUND') },
     },
   }, async (request) => readHold(ctx, principalOf(request), request.params.id));
 
@@ -73,7 +78,7 @@ export const registerHoldsRoutes: RouteRegistrar = (app, ctx) => {
         'returns the hold; a hold voided, expired (even if not yet swept) or captured for another amount is 409 HOLD_NOT_ACTIVE.',
       params: Params,
       body: CaptureBody,
-      response: { 200: CaptureResult, ...errorResponses(...TENANT_ERRORS, 404, 409) },
+      response: { 200: CaptureResult, ...errorResponses('AMOUNT_INVALID', 'NOT_FOUND', 'HOLD_NOT_ACTIVE') },
     },
     preValidation: emptyBodyAsObject,
   }, async (request) => captureHold(ctx, principalOf(request), request.params.id, request.body));
@@ -85,7 +90,7 @@ export const registerHoldsRoutes: RouteRegistrar = (app, ctx) => {
       description: 'Releases the reservation. Repeating it returns the hold; a captured or expired hold is 409 HOLD_NOT_ACTIVE.',
       params: Params,
       body: ActionBody,
-      response: { 200: HoldResult, ...errorResponses(...TENANT_ERRORS, 404, 409) },
+      response: { 200: HoldResult, ...errorResponses('NOT_FOUND', 'HOLD_NOT_ACTIVE') },
     },
     preValidation: emptyBodyAsObject,
   }, async (request) => voidHold(ctx, principalOf(request), request.params.id));

@@ -1,9 +1,10 @@
 import { Type } from 'typebox';
-import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import { TransactionSchema } from '../ledger/transaction-view.ts';
 import { debitUsage } from './debit-usage.ts';
 import { amountField, DescriptionField, MetadataField, NumberIdField } from './spend-input.ts';
-import { WalletSchema } from './wallet-route.ts';
+import { TRANSACTION_EXAMPLE } from '../ledger/transaction-view.ts';
+import { WALLET_EXAMPLE, WalletSchema } from './wallet-route.ts';
 
 const Body = Type.Object(
   {
@@ -22,7 +23,10 @@ const Headers = Type.Object({
   })),
 });
 
-const ResultSchema = Type.Object({ transaction: TransactionSchema, wallet: WalletSchema });
+const ResultSchema = Type.Object(
+  { transaction: TransactionSchema, wallet: WalletSchema },
+  { examples: [{ transaction: TRANSACTION_EXAMPLE, wallet: { ...WALLET_EXAMPLE, held: 0, available: 49.75 } }] },
+);
 
 export const registerUsageRoute: RouteRegistrar = (app, ctx) => {
   app.post('/v1/billing/usage', {
@@ -37,7 +41,7 @@ export const registerUsageRoute: RouteRegistrar = (app, ctx) => {
       security: tenantSecurity,
       headers: Headers,
       body: Body,
-      response: { 201: ResultSchema, 200: ResultSchema, ...errorResponses(...TENANT_ERRORS, 402, 404, 409) },
+      response: { 201: ResultSchema, 200: ResultSchema, ...errorResponses('AMOUNT_REQUIRED', 'AMOUNT_INVALID', 'NUMBER_SCOPE_NOT_ALLOWED', 'NOT_FOUND', 'INSUFFICIENT_FUNDS', 'IDEMPOTENCY_KEY_REQUIRED', 'IDEMPOTENCY_KEY_REUSED') },
     },
   }, async (request, reply) => {
     const { created, ...result } = await debitUsage(ctx, principalOf(request), request.body, request.headers['idempotency-key']);

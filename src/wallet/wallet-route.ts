@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import { autoTopupSummary } from '../auto-topup/views.ts';
 import { readWallet } from './read-wallet.ts';
 
@@ -10,20 +10,23 @@ export const WalletSchema = Type.Object({
   available: Type.Number({ description: 'balance − held: what a debit or hold may use' }),
 });
 
+/** For response examples in the API reference. */
+export const WALLET_EXAMPLE = { currency: 'BRL', balance: 49.75, held: 20, available: 29.75 };
+
 const WalletWithAutoTopupSchema = Type.Object({
   ...WalletSchema.properties,
   autoTopup: Type.Union([
     Type.Object({ state: Type.String({ description: 'off, active, paused or disabled' }), threshold: Type.Number() }),
     Type.Null(),
   ], { description: 'Auto top-up summary; null when never configured' }),
-});
+}, { examples: [{ ...WALLET_EXAMPLE, autoTopup: { state: 'active', threshold: 10 } }] });
 
 export const registerWalletRoute: RouteRegistrar = (app, ctx) => {
   app.get('/v1/billing/wallet', {
     config: { auth: { kind: 'tenant', scope: 'tenant', permission: 'billing:read' } },
     schema: {
       tags: ['Billing'], summary: 'Read the wallet balance', security: tenantSecurity,
-      response: { 200: WalletWithAutoTopupSchema, ...errorResponses(...TENANT_ERRORS) },
+      response: { 200: WalletWithAutoTopupSchema, ...errorResponses() },
     },
   }, async (request) => {
     const { tenantId } = principalOf(request);

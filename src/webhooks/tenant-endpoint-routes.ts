@@ -1,4 +1,4 @@
-import { type RouteRegistrar, TENANT_ERRORS, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
+import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import type { FastifyRequest } from 'fastify';
 import type { EndpointOwner } from './endpoints-store.ts';
 import {
@@ -21,41 +21,41 @@ function ownerOf(request: FastifyRequest): EndpointOwner {
 export const registerTenantWebhookRoutes: RouteRegistrar = (app, ctx) => {
   app.post(BASE, {
     config: write,
-    schema: { tags, summary: 'Create a webhook endpoint for your events (the secret is returned once)', security: tenantSecurity, body: CreateTenantEndpointBody, response: { 201: EndpointWithSecretSchema, ...errorResponses(...TENANT_ERRORS) } },
+    schema: { tags, summary: 'Create a webhook endpoint for your events (the secret is returned once)', security: tenantSecurity, body: CreateTenantEndpointBody, response: { 201: EndpointWithSecretSchema, ...errorResponses('URL_INVALID', 'URL_NOT_ALLOWED') } },
   }, async (request, reply) => reply.status(201).header('cache-control', 'no-store').send(await createEndpoint(ctx, ownerOf(request), request.body)));
 
   app.get(BASE, {
     config: read,
-    schema: { tags, summary: 'List your webhook endpoints', security: tenantSecurity, querystring: PageQuery, response: { 200: EndpointListSchema, ...errorResponses(...TENANT_ERRORS) } },
+    schema: { tags, summary: 'List your webhook endpoints', security: tenantSecurity, querystring: PageQuery, response: { 200: EndpointListSchema, ...errorResponses('CURSOR_INVALID') } },
   }, async (request) => listEndpoints(ctx, ownerOf(request), request.query));
 
   app.get(`${BASE}/:id`, {
     config: read,
-    schema: { tags, summary: 'Get one of your webhook endpoints', security: tenantSecurity, params: EndpointParams, response: { 200: EndpointSchema, ...errorResponses(...TENANT_ERRORS, 404) } },
+    schema: { tags, summary: 'Get one of your webhook endpoints', security: tenantSecurity, params: EndpointParams, response: { 200: EndpointSchema, ...errorResponses('NOT_FOUND') } },
   }, async (request) => getEndpoint(ctx, ownerOf(request), request.params.id));
 
   app.patch(`${BASE}/:id`, {
     config: write,
-    schema: { tags, summary: 'Change url, events, enabled or description', security: tenantSecurity, params: EndpointParams, body: PatchEndpointBody, response: { 200: EndpointSchema, ...errorResponses(...TENANT_ERRORS, 404) } },
+    schema: { tags, summary: 'Change url, events, enabled or description', security: tenantSecurity, params: EndpointParams, body: PatchEndpointBody, response: { 200: EndpointSchema, ...errorResponses('URL_INVALID', 'URL_NOT_ALLOWED', 'NOT_FOUND') } },
   }, async (request) => updateEndpoint(ctx, ownerOf(request), request.params.id, request.body));
 
   app.delete(`${BASE}/:id`, {
     config: write,
-    schema: { tags, summary: 'Delete one of your webhook endpoints', security: tenantSecurity, params: EndpointParams, response: { 200: DeletedSchema, ...errorResponses(...TENANT_ERRORS, 404) } },
+    schema: { tags, summary: 'Delete one of your webhook endpoints', security: tenantSecurity, params: EndpointParams, response: { 200: DeletedSchema, ...errorResponses('NOT_FOUND') } },
   }, async (request) => deleteEndpoint(ctx, ownerOf(request), request.params.id));
 
   app.post(`${BASE}/:id/rotate-secret`, {
     config: write,
-    schema: { tags, summary: 'Rotate the signing secret (the old one keeps signing for 24 h)', security: tenantSecurity, params: EndpointParams, response: { 200: EndpointWithSecretSchema, ...errorResponses(...TENANT_ERRORS, 404) } },
+    schema: { tags, summary: 'Rotate the signing secret (the old one keeps signing for 24 h)', security: tenantSecurity, params: EndpointParams, response: { 200: EndpointWithSecretSchema, ...errorResponses('NOT_FOUND') } },
   }, async (request, reply) => reply.header('cache-control', 'no-store').send(await rotateEndpointSecret(ctx, ownerOf(request), request.params.id)));
 
   app.get(`${BASE}/:id/deliveries`, {
     config: read,
-    schema: { tags, summary: 'Deliveries to this endpoint, newest first', security: tenantSecurity, params: EndpointParams, querystring: PageQuery, response: { 200: DeliveryListSchema, ...errorResponses(...TENANT_ERRORS, 404) } },
+    schema: { tags, summary: 'Deliveries to this endpoint, newest first', security: tenantSecurity, params: EndpointParams, querystring: PageQuery, response: { 200: DeliveryListSchema, ...errorResponses('CURSOR_INVALID', 'NOT_FOUND') } },
   }, async (request) => listDeliveries(ctx, ownerOf(request), request.params.id, request.query));
 
   app.post(`${BASE}/:id/test`, {
     config: write,
-    schema: { tags, summary: 'Send a webhook_endpoint.test event to this endpoint', security: tenantSecurity, params: EndpointParams, response: { 202: TestSentSchema, ...errorResponses(...TENANT_ERRORS, 404) } },
+    schema: { tags, summary: 'Send a webhook_endpoint.test event to this endpoint', security: tenantSecurity, params: EndpointParams, response: { 202: TestSentSchema, ...errorResponses('NOT_FOUND') } },
   }, async (request, reply) => reply.status(202).send(await sendTestEvent(ctx, ownerOf(request), request.params.id)));
 };
