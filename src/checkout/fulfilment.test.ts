@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgerSound } from '../testing/ledger.ts';
 import type { StripeEvent } from '../sandbox/types.ts';
 import { asKey, setupTenant } from '../testing/api.ts';
-import { createTopup, deliver, orderOf, type Rig, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
+import { createTopup, deliver, orderOf, type Rig, sessionIdOf, startRig, walletOf, plusMajor } from '../testing/stripe-rig.ts';
 
 // Webhooks are delivered by hand here, so each test decides how many times, in which order, and when.
 let rig: Rig;
@@ -41,7 +41,7 @@ describe('exactly-once credit', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => deliver(rig, payload)));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     expect(results.filter((r) => r.body.duplicate === false)).toHaveLength(1);
-    expect((await walletOf(rig)).balance).toBe(before.balance + 50);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 50));
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
   });
 
@@ -50,7 +50,7 @@ describe('exactly-once credit', () => {
     const { checkout, completed } = await paidButUndelivered(35);
     const twin = { ...completed, id: `${completed.id}_async`, type: 'checkout.session.async_payment_succeeded' };
     await Promise.all([deliver(rig, JSON.stringify(completed)), deliver(rig, JSON.stringify(twin)), deliver(rig, JSON.stringify(completed))]);
-    expect((await walletOf(rig)).balance).toBe(before.balance + 35);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 35));
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
   });
 
@@ -61,7 +61,7 @@ describe('exactly-once credit', () => {
     expect((await orderOf(rig, checkout.orderId)).state).toBe('expired');
     await deliver(rig, JSON.stringify(completed));
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
-    expect((await walletOf(rig)).balance).toBe(before.balance + 25);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 25));
   });
 
   it('keeps a paid order paid when expired arrives after completed', async () => {
@@ -70,7 +70,7 @@ describe('exactly-once credit', () => {
     await deliver(rig, JSON.stringify(completed));
     await deliver(rig, JSON.stringify(expiredTwin(completed)));
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
-    expect((await walletOf(rig)).balance).toBe(before.balance + 45);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 45));
   });
 
   it('does not credit a session whose amount disagrees with the order, and says so loudly', async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectLedgerSound } from '../testing/ledger.ts';
 import { asKey, setupTenant } from '../testing/api.ts';
-import { createTopup, deliver, orderOf, type Rig, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
+import { createTopup, deliver, orderOf, type Rig, sessionIdOf, startRig, walletOf, plusMajor } from '../testing/stripe-rig.ts';
 
 const VISA = '4242424242424242';
 const DECLINED = '4000000000000002';
@@ -29,7 +29,7 @@ describe('top-up through the sandbox', () => {
     expect(order.state).toBe('paid');
     expect(order.ledgerTransactionId).toMatch(/^txn_/);
     expect(order.stripe.paymentIntentId).toMatch(/^pi_/);
-    expect((await walletOf(rig)).balance).toBe(before.balance + 50);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 50));
   });
 
   it('credits only the pre-tax order amount even with automatic tax and adaptive pricing', async () => {
@@ -40,7 +40,7 @@ describe('top-up through the sandbox', () => {
     });
     expect(session.total_details?.amount_tax ?? 0).toBeGreaterThan(0);
     await rig.sandbox.webhooks.idle();
-    expect((await walletOf(rig)).balance).toBe(before.balance + 10.5);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 10.5));
   });
 
   it('keeps the session open after a decline and credits once when a good card follows', async () => {
@@ -54,7 +54,7 @@ describe('top-up through the sandbox', () => {
     rig.sandbox.paySession(sessionId, { card: VISA });
     await rig.sandbox.webhooks.idle();
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
-    expect((await walletOf(rig)).balance).toBe(before.balance + 20);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 20));
   });
 
   it('moves a delayed payment to processing, then credits it when it settles', async () => {
@@ -67,7 +67,7 @@ describe('top-up through the sandbox', () => {
     rig.sandbox.settlePayment(String(session.payment_intent), 'succeeded');
     await rig.sandbox.webhooks.idle();
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
-    expect((await walletOf(rig)).balance).toBe(before.balance + 30);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 30));
   });
 
   it('fails a delayed payment that does not settle, crediting nothing', async () => {

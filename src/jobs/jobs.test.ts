@@ -5,7 +5,7 @@ import { INBOX_RETRY_AFTER_MS } from '../stripe/inbox.ts';
 import { reconcileStripe } from '../stripe/reconcile.ts';
 import { asKey } from '../testing/api.ts';
 import { expectLedgerSound, fundWallet } from '../testing/ledger.ts';
-import { type Rig, createTopup, deliver, orderOf, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
+import { type Rig, createTopup, deliver, orderOf, sessionIdOf, startRig, walletOf, plusMajor } from '../testing/stripe-rig.ts';
 import { JOBS } from './jobs.ts';
 import { type ManualTimers, manualTimers } from './scheduler.ts';
 
@@ -128,7 +128,7 @@ describe('stripe-reconcile', () => {
     expect((await job('stripe-reconcile')() as { recovered: number }).recovered).toBeGreaterThanOrEqual(1);
     expect((await orderOf(rig, recent.orderId)).state).toBe('paid');
     expect(await job('stripe-reconcile')()).toMatchObject({ recovered: 0 });
-    expect((await walletOf(rig)).balance).toBe(before.balance + 30);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 30));
   });
 
   it('leaves older events to `purse reconcile` (the job looks back two hours only)', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeEvent } from '../sandbox/types.ts';
 import { asKey } from '../testing/api.ts';
 import { expectLedgerSound } from '../testing/ledger.ts';
-import { type Rig, createTopup, deliver, orderOf, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
+import { type Rig, createTopup, deliver, orderOf, sessionIdOf, startRig, walletOf, plusMajor } from '../testing/stripe-rig.ts';
 
 /**
  * Every refusal branch of the webhook handlers, driven only through signed HTTP deliveries (so these
@@ -66,7 +66,7 @@ describe('a paid checkout.session.completed that does not match its order is not
     expect((await orderOf(rig, checkout.orderId)).state).toBe('open');
     // The genuine event still credits afterwards: the refusal changed nothing.
     await deliverProcessed(completed);
-    expect((await walletOf(rig)).balance).toBe(before.balance + 30);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 30));
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
   });
 
@@ -106,7 +106,7 @@ describe('moves that must still happen', () => {
     await deliverProcessed(completed);
     await deliverProcessed(altered(completed, (s) => s, 'checkout.session.async_payment_succeeded'));
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
-    expect((await walletOf(rig)).balance).toBe(before.balance + 22);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 22));
   });
 
   it('a paid order stays paid when failure or expiry events arrive afterwards', async () => {
@@ -116,7 +116,7 @@ describe('moves that must still happen', () => {
     await deliverProcessed(altered(completed, (s) => ({ ...s, status: 'expired', payment_status: 'unpaid' }), 'checkout.session.expired'));
     await deliverProcessed(altered(completed, (s) => s, 'checkout.session.async_payment_failed'));
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
-    expect((await walletOf(rig)).balance).toBe(before.balance + 18);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 18));
   });
 
   it('an unpaid completed session moves the order to processing, not paid', async () => {
@@ -157,7 +157,7 @@ describe('payment_intent.payment_failed', () => {
     await deliverProcessed(completed);
     await deliverProcessed(failedIntent({ orderId: checkout.orderId }));
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
-    expect((await walletOf(rig)).balance).toBe(before.balance + 14);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 14));
   });
 });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ctx } from '../context.ts';
 import { admin, asKey, call } from '../testing/api.ts';
 import { expectLedgerSound } from '../testing/ledger.ts';
-import { createTopup, orderOf, type Rig, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
+import { createTopup, orderOf, type Rig, sessionIdOf, startRig, walletOf, plusMajor } from '../testing/stripe-rig.ts';
 import { reconcileStripe } from './reconcile.ts';
 
 // No webhook endpoint is registered: nothing arrives until reconcile goes looking.
@@ -59,10 +59,10 @@ describe('POST /v1/admin/reconcile', () => {
     expect(first.body.recovered).toBeGreaterThanOrEqual(1);
     expect(first.body.scanned).toBeGreaterThanOrEqual(first.body.recovered);
     expect((await orderOf(rig, orderId)).state).toBe('paid');
-    expect((await walletOf(rig)).balance).toBe(before.balance + 30);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 30));
     const again = await admin(rig.purse, 'POST', '/v1/admin/reconcile', {});
     expect(again.body.recovered).toBe(0);
-    expect((await walletOf(rig)).balance).toBe(before.balance + 30);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 30));
   });
 });
 
@@ -74,7 +74,7 @@ describe('reconcile without the events list', () => {
     const [a, b] = await Promise.all([reconcileStripe(ctx), reconcileStripe(ctx)]);
     expect(a.recovered + b.recovered).toBe(1);
     expect((await orderOf(rig, orderId)).state).toBe('paid');
-    expect((await walletOf(rig)).balance).toBe(before.balance + 12);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 12));
   });
 
   it('finds a refunded charge whose charge.refunded never arrived, and claws back once', async () => {

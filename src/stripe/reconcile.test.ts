@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../ledger/verify-ledger.ts';
-import { createTopup, orderOf, type Rig, sessionIdOf, startRig, walletOf } from '../testing/stripe-rig.ts';
+import { createTopup, orderOf, type Rig, sessionIdOf, startRig, walletOf, plusMajor } from '../testing/stripe-rig.ts';
 import { reconcileStripe } from './reconcile.ts';
 
 // No webhook endpoint is registered: every event is "missed" until reconcile fetches it.
@@ -20,11 +20,11 @@ describe('reconcileStripe', () => {
     const first = await reconcileStripe(rig.purse.ctx);
     expect(first.recovered).toBeGreaterThanOrEqual(1);
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
-    expect((await walletOf(rig)).balance).toBe(before.balance + 75);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 75));
 
     const [again, concurrent] = await Promise.all([reconcileStripe(rig.purse.ctx), reconcileStripe(rig.purse.ctx)]);
     expect(again.recovered + concurrent.recovered).toBe(0);
-    expect((await walletOf(rig)).balance).toBe(before.balance + 75);
+    expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 75));
     expect((await verifyLedger(rig.purse.ctx.store.db)).ok).toBe(true);
   });
 

@@ -65,6 +65,17 @@ export async function orderOf(rig: Rig, orderId: string) {
   return (await asKey(rig.purse, rig.tenant.tenantKey, 'GET', `/v1/billing/checkout/${orderId}`)).body;
 }
 
+/** Minor units of every currency the tests use fit in this scale (three decimals at most). */
+const MAJOR_SCALE = 1000;
+
+/**
+ * Adds two major-unit amounts as the API would print their sum: 28.29 + 42 is 70.28999999999999 in floating
+ * point, so a test comparing the wallet's JSON balance with before + credit would fail by chance.
+ */
+export function plusMajor(a: number, b: number): number {
+  return (Math.round(a * MAJOR_SCALE) + Math.round(b * MAJOR_SCALE)) / MAJOR_SCALE;
+}
+
 export async function walletOf(rig: Rig) {
   return (await asKey(rig.purse, rig.tenant.tenantKey, 'GET', '/v1/billing/wallet')).body as { balance: number; held: number; available: number; currency: string };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Call, asKey, call } from '../testing/api.ts';
 import { type TestPurse, startTestPurse, testDatabaseKind } from '../testing/harness.ts';
 import { expectLedgerSound, fundWallet } from '../testing/ledger.ts';
-import { type Rig, createTopup, sessionIdOf, signedDelivery, startRig, walletOf } from '../testing/stripe-rig.ts';
+import { type Rig, createTopup, sessionIdOf, signedDelivery, startRig } from '../testing/stripe-rig.ts';
 
 /**
  * Two independent Purse instances on one PostgreSQL database: each has its own pool and its own commit
@@ -88,7 +88,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('two instances racing on one P
   });
 
   it('the same paid checkout event delivered to both instances at once credits once', async () => {
-    const before = await walletOf(rig);
+    const before = await storedWallet();
     const checkout = await createTopup(rig, 42);
     const sessionId = sessionIdOf(checkout.url);
     rig.sandbox.paySession(sessionId, { card: '4242424242424242' });
@@ -100,7 +100,7 @@ describe.runIf(testDatabaseKind() === 'postgres')('two instances racing on one P
       return call(instance(i), 'POST', '/v1/webhooks/stripe', { rawBody: payload, headers: signedDelivery(payload, Math.floor(rig.sandbox.clock.nowMs() / 1000)) });
     });
     expect((await Promise.all(deliveries)).map((r) => r.status)).toEqual(Array(SAME_EVENT_DELIVERIES).fill(200));
-    expect((await walletOf(rig)).balance).toBe(before.balance + 42);
+    expect((await storedWallet()).balance).toBe(before.balance + 42 * CENTS);
     const credits = await a.ctx.store.db.selectFrom('ledger_transactions').select('id').where('reference', '=', `topup:${checkout.orderId}`).execute();
     expect(credits).toHaveLength(1);
   });
