@@ -3,7 +3,7 @@ import { CLAIM_PER_ENDPOINT_MAX, claimDueDeliveries, type Delivery } from './cla
 import type { EventRow } from '../store/schema.ts';
 import type { Endpoint } from './endpoints-store.ts';
 import { fanOutBacklog } from './fan-out.ts';
-import { recordAttempt } from './record-attempt.ts';
+import { type Attempt, recordAttempts } from './record-attempt.ts';
 import { DELIVERY_TIMEOUT_MS, sendDelivery } from './send-delivery.ts';
 import { deriveEndpointSecret } from './signing.ts';
 
@@ -57,6 +57,8 @@ export async function runWebhookWorker(ctx: Ctx, opts: { wait: boolean } = { wai
       .then((more) => {
         total += more;
       })
+      // Nothing here may take the worker down: whatever was claimed and not written lapses and is taken again.
+      .catch((err: unknown) => ctx.log.error({ endpointId, err: err instanceof Error ? err.message : String(err) }, 'webhook sender stopped; its claims lapse and are retried'))
       .finally(() => state.busy.delete(endpointId));
     state.busy.set(endpointId, sending);
     started.push(sending);
@@ -75,7 +77,7 @@ async function sendForEndpoint(ctx: Ctx, endpointId: string, first: Delivery[]):
     if (!endpoint) return more;
     const events = byId(await ctx.store.db.selectFrom('events').select(['id', 'type', 'tenant_id', 'data', 'created_at_ms'])
       .where('id', 'in', unique(batch.map((d) => d.event_id))).execute());
-    await Promise.all(batch.map((d) => deliverOne(ctx, endpoint, d, events.get(d.event_id))));
+    await recordBatch(ctx, endpoint, await Promise.all(batch.map((d) => attemptOne(ctx, endpoint, d, events.get(d.event_id)))));
     if (batch.length < CLAIM_PER_ENDPOINT_MAX || claims >= ENDPOINT_CLAIMS_PER_PASS_MAX) return more;
     batch = await claimDueDeliveries(ctx, ctx.nowMs(), claimUntil(ctx), { only: endpointId });
     if (batch.length === 0) return more;
@@ -94,14 +96,22 @@ export async function drainWebhookWorker(ctx: Ctx): Promise<void> {
 
 type EventRecord = Pick<EventRow, 'id' | 'type' | 'tenant_id' | 'data' | 'created_at_ms'>;
 
-async function deliverOne(ctx: Ctx, endpoint: Endpoint, delivery: Delivery, event: EventRecord | undefined): Promise<void> {
+/** One HTTP attempt; null when it cannot be made (its event is gone: an invariant broken, logged, the claim lapses). */
+async function attemptOne(ctx: Ctx, endpoint: Endpoint, delivery: Delivery, event: EventRecord | undefined): Promise<Attempt | null> {
+  if (!event) {
+    ctx.log.error({ deliveryId: delivery.id }, 'Invariant violated: a webhook delivery without its event');
+    return null;
+  }
+  const outcome = await sendDelivery(ctx, { url: endpoint.url, messageId: event.id, body: eventBody(event), secrets: signingSecrets(ctx, endpoint) });
+  return { delivery, outcome };
+}
+
+/** Writes the batch's outcomes; a failure to write is logged (the claims lapse and a later pass retries), never thrown. */
+async function recordBatch(ctx: Ctx, endpoint: Endpoint, attempts: Array<Attempt | null>): Promise<void> {
   try {
-    if (!event) throw new Error(`Invariant violated: delivery ${delivery.id} has its event`);
-    const outcome = await sendDelivery(ctx, { url: endpoint.url, messageId: event.id, body: eventBody(event), secrets: signingSecrets(ctx, endpoint) });
-    await recordAttempt(ctx, delivery, endpoint, outcome);
+    await recordAttempts(ctx, endpoint, attempts.filter((a): a is Attempt => a !== null));
   } catch (err) {
-    // The claim lapses and another pass retries; nothing here may take the worker down.
-    ctx.log.error({ deliveryId: delivery.id, err: err instanceof Error ? err.message : String(err) }, 'webhook delivery attempt could not be recorded');
+    ctx.log.error({ endpointId: endpoint.id, err: err instanceof Error ? err.message : String(err) }, 'webhook delivery attempts could not be recorded');
   }
 }
 
