@@ -68,7 +68,7 @@ export async function runWebhookWorker(ctx: Ctx, opts: { wait: boolean } = { wai
   return total;
 }
 
-/** One endpoint's sender: this batch, then its next due ones while batches come back full. Returns the extra claimed. */
+/** One endpoint's sender: this batch, then its next due ones while batches come back full and delivered. Returns the extra claimed. */
 async function sendForEndpoint(ctx: Ctx, endpointId: string, first: Delivery[]): Promise<number> {
   let batch = first;
   let more = 0;
@@ -77,8 +77,11 @@ async function sendForEndpoint(ctx: Ctx, endpointId: string, first: Delivery[]):
     if (!endpoint) return more;
     const events = byId(await ctx.store.db.selectFrom('events').select(['id', 'type', 'tenant_id', 'data', 'created_at_ms'])
       .where('id', 'in', unique(batch.map((d) => d.event_id))).execute());
-    await recordBatch(ctx, endpoint, await Promise.all(batch.map((d) => attemptOne(ctx, endpoint, d, events.get(d.event_id)))));
-    if (batch.length < CLAIM_PER_ENDPOINT_MAX || claims >= ENDPOINT_CLAIMS_PER_PASS_MAX) return more;
+    const attempts = await Promise.all(batch.map((d) => attemptOne(ctx, endpoint, d, events.get(d.event_id))));
+    await recordBatch(ctx, endpoint, attempts);
+    // A receiver that answered nothing but failures gets its backlog on the next pass, not all at once now.
+    const anyDelivered = attempts.some((a) => a?.outcome.ok === true);
+    if (!anyDelivered || batch.length < CLAIM_PER_ENDPOINT_MAX || claims >= ENDPOINT_CLAIMS_PER_PASS_MAX) return more;
     batch = await claimDueDeliveries(ctx, ctx.nowMs(), claimUntil(ctx), { only: endpointId });
     if (batch.length === 0) return more;
     more += batch.length;

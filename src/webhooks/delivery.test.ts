@@ -146,6 +146,21 @@ describe('a backlog', () => {
     expect(new Set(ids).size).toBe(count);
     expect(await runWebhookWorker(purse.ctx)).toBe(0);
   });
+
+  it('to a receiver answering only failures is not sent all at once: one batch per pass', async () => {
+    const tenant = await setupTenant(purse);
+    const endpoint = await endpointFor(tenant);
+    receiver.answer = () => 503;
+    for (let i = 0; i <= CLAIM_PER_ENDPOINT_MAX; i += 1) expect((await asKey(purse, tenant.tenantKey, 'POST', `/v1/billing/webhook-endpoints/${endpoint.id}/test`)).status).toBe(202);
+    expect(await runWebhookWorker(purse.ctx)).toBe(CLAIM_PER_ENDPOINT_MAX);
+    expect(receiver.received).toHaveLength(CLAIM_PER_ENDPOINT_MAX);
+    receiver.answer = () => 200;
+    expect(await runWebhookWorker(purse.ctx)).toBe(1);
+    // The failed batch on its retry schedule, now answered: nothing is left for the tests after this one.
+    clockMs += Math.ceil(RETRY_DELAYS_MS[0]! * (1 + RETRY_JITTER_RATIO)) + 1;
+    expect(await runWebhookWorker(purse.ctx)).toBe(CLAIM_PER_ENDPOINT_MAX);
+    expect(new Set(receiver.verified(endpoint.secret).map((e) => e.id)).size).toBe(CLAIM_PER_ENDPOINT_MAX + 1);
+  });
 });
 
 describe('retries', () => {
