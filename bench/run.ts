@@ -16,6 +16,7 @@ import {
   type CheckoutLatency, type Scene, bareRoute, checkoutCreate, checkoutLatency, holdThenCapture, readGet, usageDebit, webhookIngest,
 } from './scenarios.ts';
 import { creditedAmong, openOrders, signEvents } from './webhooks.ts';
+import { measureOutbox } from './outbox.ts';
 
 /**
  * `npm run bench`: real Purse processes (`purse serve`) on a fresh SQLite file and a fresh PostgreSQL
@@ -31,6 +32,8 @@ const WEBHOOK_EVENTS_MAX_QUICK = 5_000;
 const WEBHOOK_WARMUP_SHARE = 0.2;
 const LEDGER_DEBITS_FULL = 20_000;
 const LEDGER_DEBITS_QUICK = 5_000;
+const OUTBOX_EVENTS_FULL = 10_000;
+const OUTBOX_EVENTS_QUICK = 2_000;
 
 interface Tenants {
   hot: BenchTenant;
@@ -131,6 +134,10 @@ async function againstPurse(kind: 'sqlite' | 'postgres', options: BenchOptions, 
   rows.push(...checkoutRows(kind, checkout));
   await measure('checkout creation (sandbox)', () => checkoutCreate(scene, tenants.many));
   const webhook = await ingestWebhooks(scene, run.db, options, measure);
+  rows.push(await measureOutbox({
+    kind, purse: run.purse, receiverUrl: `${run.bare.url}/bare`, db: run.db, rounds: options.rounds,
+    events: options.quick ? OUTBOX_EVENTS_QUICK : OUTBOX_EVENTS_FULL, runTag: scene.runTag,
+  }));
   const seed = options.large ? await largeStore(scene, run.db, tenants, measure) : undefined;
   return { rows, raw: run.raw, ledger: run.ledger, checkout, webhook, billingPage, seed, purseProblemLogLines: run.purse.problemLines() };
 }

@@ -13,6 +13,11 @@ import { failAttempt, requireAction } from './settle-failure.ts';
 const CLAIM_MARGIN_MS = 1_000;
 /** A Stripe outage or timeout: the same attempt is tried again (same idempotency key) after this. */
 export const STRIPE_RETRY_AFTER_MS = 5_000;
+/**
+ * A PaymentIntent Stripe answered `processing` is settled by its webhook; the worker sends the (idempotent)
+ * request again only this long after, in case the webhook never came. Before, it re-sent it on every pass.
+ */
+export const PROCESSING_RECHECK_AFTER_MS = 60 * 60 * 1000;
 
 export type ChargeOutcome = 'credited' | 'unchanged' | 'failed' | 'disabled' | 'action_required' | 'capped' | 'canceled' | 'processing' | 'stripe_unavailable' | 'not_claimed';
 
@@ -73,8 +78,10 @@ async function chargeResult(ctx: Ctx, attempt: AttemptRow, intent: Stripe.Paymen
     const error = intent.last_payment_error;
     return failAttempt(ctx, attempt.id, { code: error?.decline_code ?? error?.code ?? 'payment_failed', message: error?.message ?? 'The payment failed' }, intent.id);
   }
-  // processing: the payment settles later and payment_intent.succeeded / payment_failed brings the result.
-  await ctx.store.db.updateTable('auto_topup_attempts').set({ payment_intent_id: intent.id }).where('id', '=', attempt.id).execute();
+  // processing: the payment settles later and payment_intent.succeeded / payment_failed brings the result. The
+  // worker leaves the attempt alone until then, or until the recheck (a replay with the same key) if no webhook came.
+  await ctx.store.db.updateTable('auto_topup_attempts').set({ payment_intent_id: intent.id, claimed_until_ms: BigInt(ctx.nowMs() + PROCESSING_RECHECK_AFTER_MS) })
+    .where('id', '=', attempt.id).where('state', '=', 'processing').execute();
   return 'processing';
 }
 

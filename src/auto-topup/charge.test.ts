@@ -5,6 +5,7 @@ import { expectLedgerSound } from '../testing/ledger.ts';
 import { testDatabaseKind } from '../testing/harness.ts';
 import { type Rig, deliver, startRig } from '../testing/stripe-rig.ts';
 import { stripeIdempotencyKey } from '../gateway/stripe-gateway.ts';
+import { PROCESSING_RECHECK_AFTER_MS } from './charge-attempt.ts';
 import { runAutoTopups } from './run-auto-topups.ts';
 import { creditAttempt } from './settle-attempt.ts';
 import { attemptsOf, autoTopupCredits, autoTopupOf, balanceOf, chargesAtStripe, debit, eventsOf, tenantWithAutoTopup } from '../testing/auto-topup.ts';
@@ -165,6 +166,28 @@ describe(`auto top-up charge (${testDatabaseKind()})`, () => {
     expect(await autoTopupOf(rig, tenant)).toMatchObject({ state: 'active', pausedReason: null });
     await debit(rig, tenant, 1);
     expect(Object.values((await runAutoTopups(rig.purse.ctx)).charged)).toEqual(['credited']);
+  });
+
+  it('leaves a PaymentIntent still processing alone until its webhook, sending again only after the recheck interval; credits once', async () => {
+    const tenant = await tenantWithAutoTopup(rig, { fund: 60 });
+    await debit(rig, tenant, 20);
+    rig.sandbox.leaveCardPaymentsProcessing(1);
+    const [pending] = await attemptsOf(rig, tenant);
+    expect((await runAutoTopups(rig.purse.ctx)).charged[pending!.id]).toBe('processing');
+    const [attempt] = await attemptsOf(rig, tenant);
+    expect(attempt).toMatchObject({ state: 'processing', paymentIntentId: expect.stringMatching(/^pi_/) });
+    // Long past the charge's own claim, short of the recheck: the worker does not touch it.
+    rig.sandbox.clock.advance(PROCESSING_RECHECK_AFTER_MS / 1000 - 1);
+    expect((await runAutoTopups(rig.purse.ctx)).charged[attempt!.id]).toBeUndefined();
+    rig.sandbox.clock.advance(1);
+    expect((await runAutoTopups(rig.purse.ctx)).charged[attempt!.id]).toBe('processing');
+    expect((await runAutoTopups(rig.purse.ctx)).charged[attempt!.id]).toBeUndefined();
+    expect(await autoTopupCredits(rig, tenant)).toBe(0);
+    rig.sandbox.settlePayment(attempt!.paymentIntentId!, 'succeeded');
+    expect((await deliver(rig, sandboxEvent('payment_intent.succeeded', attempt!.paymentIntentId!))).status).toBe(200);
+    expect(await autoTopupCredits(rig, tenant)).toBe(1);
+    expect(await balanceOf(rig, tenant)).toBe(60);
+    expect((await attemptsOf(rig, tenant))[0]).toMatchObject({ state: 'succeeded', paymentIntentId: attempt!.paymentIntentId });
   });
 
   it('keeps trying through a Stripe outage with the same idempotency key and charges once', async () => {

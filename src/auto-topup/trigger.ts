@@ -6,13 +6,15 @@ import { chargeAmount } from './validate-config.ts';
 
 /**
  * The wallet hook (ctx.walletHooks, events/money-transaction.ts): runs inside the database transaction of
- * every debit, capture, hold or adjustment, right after the wallet moved (SPEC §8.2). A movement that leaves available ≥ threshold, or a wallet that is not armed, costs
+ * every debit, capture, hold or adjustment, right after the wallet moved (SPEC §8.2); never on a clawback. A movement that leaves available ≥ threshold, or a wallet that is not armed, costs
  * nothing: the threshold came back with the wallet row. A crossing writes the attempt (pending) and disarms
  * the wallet in the same commit as the movement; the unique partial index on in-flight attempts makes a
  * second one impossible whatever the concurrency, across instances too (the insert does nothing).
  * The worker charges it, outside any transaction.
  */
 export const startAutoTopupIfCrossed: WalletHook = async (m, moved) => {
+  // A refund or dispute leaves the trigger armed: the tenant's next own spend below the line starts it.
+  if (moved.clawback === true) return;
   const threshold = moved.after.watch.autoTopupThresholdMinor;
   const availableMinor = moved.after.balanceMinor - moved.after.heldMinor;
   if (threshold === null || availableMinor >= threshold) return;

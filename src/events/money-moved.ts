@@ -28,6 +28,12 @@ export interface WalletMoved {
   after: WalletState;
   /** The ledger transaction, when the move was a posting. */
   transaction: LedgerTransaction | null;
+  /**
+   * The provider took money back (a refund's clawback, a dispute opened, lost or won; SPEC §8.4), not the
+   * tenant spending it. Wallet events fire as for any move; nothing that charges the customer on their behalf
+   * (auto top-up) starts from it: charging a card right after refunding it would be wrong. Absent: false.
+   */
+  clawback?: boolean;
 }
 
 /**

@@ -9,6 +9,9 @@ import { emitWalletCrossings } from './wallet-crossings.ts';
 /** Hooks every money transaction runs after each wallet move, before the ones the app adds (ctx.walletHooks). */
 const BUILT_IN_WALLET_HOOKS: readonly WalletHook[] = [emitWalletCrossings];
 
+/** Ledger kinds that take money back on the provider's word (refunds/): their moves are clawbacks (WalletMoved). */
+export const CLAWBACK_KINDS: readonly string[] = ['refund_clawback', 'dispute_loss'];
+
 /**
  * THE transaction entry point for every money path (top-up fulfilment, usage debit, hold place, capture,
  * void and expiry, adjustment, payment-method changes). `work` runs inside the store's group commit
@@ -46,6 +49,7 @@ export function moneyTrx(ctx: Pick<Ctx, 'walletHooks'>, db: Db, nowMs: number): 
         await m.walletMoved({
           tenantId: input.tenantId, currency: input.currency, after: posted.walletAfter, transaction: posted.transaction,
           availableDeltaMinor: posted.transaction.walletAmountMinor - (input.heldDeltaMinor ?? 0n),
+          clawback: CLAWBACK_KINDS.includes(input.kind),
         });
       }
       return posted;

@@ -1,10 +1,10 @@
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
-import { type TransactionInput, postTransaction, transactOnce } from '../ledger/post-transaction.ts';
+import type { TransactionInput } from '../ledger/post-transaction.ts';
 import { lockOrder } from '../checkout/orders-store.ts';
 import type { Db } from '../store/db.ts';
 import { type CreditedOrder, creditedOrderOf, shareOfCredit } from './credited-order.ts';
 import type { Ctx } from '../context.ts';
-import { emit } from '../events/emit.ts';
+import { moveMoney } from '../events/money-transaction.ts';
 import { toMajorNumber } from '../money/money.ts';
 
 /** What the provider says about a refunded charge: cumulative, as Stripe's `amount_refunded` is. */
@@ -30,21 +30,24 @@ export function refundReference(chargeId: string, amountRefundedMinor: bigint): 
 export async function clawBackRefund(ctx: Ctx, f: RefundFacts): Promise<ClawbackOutcome> {
   const order = await creditedOrderOf(ctx, f.orderId);
   if (typeof order === 'string') return order;
-  const once = await transactOnce(ctx.store.db, async (trx): Promise<ClawbackOutcome> => {
+  // Through the money seam: a clawback crossing the low-balance line or reaching zero sends wallet.low_balance /
+  // wallet.depleted like any debit, but (a clawback kind) never starts an auto top-up.
+  const once = await moveMoney(ctx, async (m): Promise<ClawbackOutcome> => {
+    const trx = m.db;
     // The order row is the lock every clawback of its charge queues on, so two refunds never both see "nothing yet".
     await lockOrder(trx, ctx.store.dialect, order.id);
     const dueMinor = shareOfCredit(order.amount_minor, f.amountRefundedMinor, f.chargeAmountMinor) - (await clawedBackOf(trx, f.chargeId));
     if (dueMinor <= 0n) return 'nothing_new';
-    const nowMs = ctx.nowMs();
-    const { transaction } = await postTransaction(trx, clawbackInput(order, f, dueMinor), nowMs);
+    const nowMs = m.nowMs;
+    const { transaction } = await m.post(clawbackInput(order, f, dueMinor));
     await trx.insertInto('refund_clawbacks').values({
       reference: transaction.reference, charge_id: f.chargeId, order_id: order.id, tenant_id: order.tenant_id,
       amount_refunded_minor: f.amountRefundedMinor, clawed_back_minor: dueMinor, transaction_id: transaction.id, created_at_ms: BigInt(nowMs),
     }).execute();
-    await emit(trx, { type: 'refund.clawed_back', tenantId: order.tenant_id, data: {
+    await m.emit({ type: 'refund.clawed_back', tenantId: order.tenant_id, data: {
       orderId: order.id, chargeId: f.chargeId, currency: order.currency, transactionId: transaction.id,
       amountRefunded: toMajorNumber(f.amountRefundedMinor, order.currency), clawedBack: toMajorNumber(dueMinor, order.currency),
-    } }, nowMs);
+    } });
     return 'clawed_back';
   }, { key: order.tenant_id });
   return once.created ? once.value : 'already_clawed_back';

@@ -1,13 +1,14 @@
 import { assert } from '../errors/purse-error.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
-import { postTransaction, transactOnce } from '../ledger/post-transaction.ts';
+import { WALLET_STATE_COLUMNS, type WalletState, toWalletState } from '../ledger/wallet-state.ts';
 import { lockOrder } from '../checkout/orders-store.ts';
 import type { Db } from '../store/db.ts';
 import type { DisputeRow } from '../store/schema.ts';
 import { creditedOrderOf, shareOfCredit } from './credited-order.ts';
 import { type DisputeState, isDisputeState, judgeDisputeClose } from './dispute-states.ts';
 import type { Ctx } from '../context.ts';
-import { emit } from '../events/emit.ts';
+import type { MoneyTrx } from '../events/money-moved.ts';
+import { moneyTrx, moveMoney } from '../events/money-transaction.ts';
 import { toMajorNumber } from '../money/money.ts';
 
 export interface DisputeFacts {
@@ -27,7 +28,8 @@ export class DisputeNotOpenYet extends Error {}
 /**
  * charge.dispute.created: the credited share of the disputed amount is held — wallets.held_minor rises,
  * so available drops and the balance stays as it is (SPEC §8.4). Not a money movement yet, so no ledger
- * transaction, like a hold; unlike a hold it is taken even when available cannot cover it.
+ * transaction, like a hold; unlike a hold it is taken even when available cannot cover it. The wallet
+ * hooks see it as a clawback: wallet.low_balance / wallet.depleted fire on a crossing, auto top-up does not.
  */
 export async function openDispute(ctx: Ctx, f: DisputeFacts): Promise<OpenOutcome> {
   const order = await creditedOrderOf(ctx, f.orderId);
@@ -42,10 +44,11 @@ export async function openDispute(ctx: Ctx, f: DisputeFacts): Promise<OpenOutcom
       created_at_ms: BigInt(nowMs), updated_at_ms: BigInt(nowMs), closed_at_ms: null,
     }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
     if (!inserted) return 'already_open';
-    if (heldMinor > 0n) await moveHeld(trx, order.tenant_id, heldMinor, nowMs);
-    await emit(trx, { type: 'dispute.opened', tenantId: order.tenant_id, data: {
+    const m = moneyTrx(ctx, trx, nowMs);
+    await m.emit({ type: 'dispute.opened', tenantId: order.tenant_id, data: {
       orderId: order.id, disputeId: f.disputeId, chargeId: f.chargeId, currency: order.currency, held: toMajorNumber(heldMinor, order.currency),
-    } }, nowMs);
+    } });
+    if (heldMinor > 0n) await moveHeld(m, order.tenant_id, order.currency, heldMinor);
     return 'opened';
   }, { key: order.tenant_id });
 }
@@ -54,19 +57,20 @@ export async function openDispute(ctx: Ctx, f: DisputeFacts): Promise<OpenOutcom
 export async function closeDispute(ctx: Ctx, disputeId: string, outcome: 'won' | 'lost'): Promise<CloseOutcome> {
   const known = await ctx.store.db.selectFrom('disputes').select('tenant_id').where('id', '=', disputeId).executeTakeFirst();
   if (!known) throw new DisputeNotOpenYet(`dispute ${disputeId} closed before it was opened here; retried later`);
-  const once = await transactOnce(ctx.store.db, async (trx): Promise<CloseOutcome> => {
+  const once = await moveMoney(ctx, async (m): Promise<CloseOutcome> => {
+    const trx = m.db;
     const dispute = await lockDispute(trx, ctx.store.dialect, disputeId);
     if (judgeDisputeClose(dispute.state, outcome) !== 'apply') return 'already_closed';
-    const nowMs = ctx.nowMs();
-    const lossTransactionId = outcome === 'lost' ? await postLoss(trx, dispute, nowMs) : await releaseDisputeHold(trx, dispute, nowMs);
+    const nowMs = m.nowMs;
+    const lossTransactionId = outcome === 'lost' ? await postLoss(m, dispute) : await releaseDisputeHold(m, dispute);
     const moved = await trx.updateTable('disputes')
       .set({ state: outcome, loss_transaction_id: lossTransactionId, updated_at_ms: BigInt(nowMs), closed_at_ms: BigInt(nowMs) })
       .where('id', '=', dispute.id).where('state', '=', 'open').executeTakeFirst();
     assert(moved.numUpdatedRows === 1n, `dispute ${dispute.id} was open under its lock`);
-    await emit(trx, { type: 'dispute.closed', tenantId: dispute.tenant_id, data: {
+    await m.emit({ type: 'dispute.closed', tenantId: dispute.tenant_id, data: {
       orderId: dispute.order_id, disputeId: dispute.id, chargeId: dispute.charge_id, status: outcome, currency: dispute.currency,
       held: toMajorNumber(dispute.held_minor, dispute.currency), transactionId: lossTransactionId,
-    } }, nowMs);
+    } });
     return outcome;
   }, { key: known.tenant_id });
   return once.created ? once.value : 'already_closed';
@@ -83,9 +87,9 @@ async function lockDispute(trx: Db, dialect: 'sqlite' | 'postgres', disputeId: s
 }
 
 /** The loss: wallet → system:disputes for the held share, releasing the hold in the same guarded update. */
-async function postLoss(trx: Db, d: Dispute, nowMs: number): Promise<string | null> {
+async function postLoss(m: MoneyTrx, d: Dispute): Promise<string | null> {
   if (d.held_minor === 0n) return null;
-  const { transaction } = await postTransaction(trx, {
+  const { transaction } = await m.post({
     reference: `dispute:${d.id}:lost`,
     kind: 'dispute_loss',
     tenantId: d.tenant_id,
@@ -98,20 +102,25 @@ async function postLoss(trx: Db, d: Dispute, nowMs: number): Promise<string | nu
     ],
     heldDeltaMinor: -d.held_minor,
     overdraft: 'allow',
-  }, nowMs);
+  });
   return transaction.id;
 }
 
-async function releaseDisputeHold(trx: Db, d: Dispute, nowMs: number): Promise<null> {
-  if (d.held_minor > 0n) await moveHeld(trx, d.tenant_id, -d.held_minor, nowMs);
+async function releaseDisputeHold(m: MoneyTrx, d: Dispute): Promise<null> {
+  if (d.held_minor > 0n) await moveHeld(m, d.tenant_id, d.currency, -d.held_minor);
   return null;
 }
 
-/** held += delta with no available-balance guard (a dispute is not the tenant's choice); held stays ≥ 0. */
-async function moveHeld(trx: Db, tenantId: string, deltaMinor: bigint, nowMs: number): Promise<void> {
-  const row = await trx.updateTable('wallets')
-    .set((eb) => ({ held_minor: eb('held_minor', '+', deltaMinor), updated_at_ms: BigInt(nowMs) }))
+/**
+ * held += delta with no available-balance guard (a dispute is not the tenant's choice); held stays ≥ 0.
+ * Then the wallet hooks, as a clawback: available moved by −delta.
+ */
+async function moveHeld(m: MoneyTrx, tenantId: string, currency: string, deltaMinor: bigint): Promise<void> {
+  const row = await m.db.updateTable('wallets')
+    .set((eb) => ({ held_minor: eb('held_minor', '+', deltaMinor), updated_at_ms: BigInt(m.nowMs) }))
     .where('tenant_id', '=', tenantId).where((eb) => eb(eb('held_minor', '+', deltaMinor), '>=', 0n))
-    .returning('held_minor').executeTakeFirst();
+    .returning(WALLET_STATE_COLUMNS).executeTakeFirst();
   assert(row, `wallet of ${tenantId}: held stays ≥ 0 after moving it by ${deltaMinor}`);
+  const after: WalletState = toWalletState(row);
+  await m.walletMoved({ tenantId, currency, availableDeltaMinor: -deltaMinor, after, transaction: null, clawback: true });
 }

@@ -69,6 +69,8 @@ export interface Sandbox {
   paySession(sessionId: string, input: SandboxPayInput): CheckoutSession;
   expireSession(sessionId: string): CheckoutSession;
   settlePayment(paymentIntentId: string, outcome: 'succeeded' | 'failed'): PaymentIntent;
+  /** The next `count` card confirmations that would succeed stay `processing` instead, until settlePayment. */
+  leaveCardPaymentsProcessing(count: number): void;
   refundCharge(chargeId: string, amount?: number): Refund;
   disputeCharge(chargeId: string, amount?: number): Dispute;
   closeDispute(disputeId: string, status: 'won' | 'lost'): Dispute;
@@ -106,6 +108,9 @@ function directControls(internals: SandboxInternals): Omit<Sandbox, 'url' | 'hos
       const intent = state.paymentIntent(id);
       settlePayment(core, intent, outcome);
       return intent;
+    },
+    leaveCardPaymentsProcessing: (count) => {
+      state.cardPaymentsLeftProcessing = count;
     },
     refundCharge: (id, amount) => refundCharge(core, state.charge(id), { amount }, noRequest),
     disputeCharge: (id, amount) => disputeCharge(core, state.charge(id), amount, noRequest),

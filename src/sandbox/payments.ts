@@ -59,6 +59,11 @@ export function confirmCardPayment(core: SandboxCore, intent: PaymentIntent, met
   }
   // A payment that saves the card for later (setup_future_usage=off_session) sets it up for off-session use.
   if (intent.setup_future_usage === 'off_session') core.state.setUpForOffSession.add(method.id);
+  if (core.state.cardPaymentsLeftProcessing > 0) {
+    core.state.cardPaymentsLeftProcessing -= 1;
+    startDelayedPayment(core, intent, method);
+    return;
+  }
   succeedPayment(core, intent, recordCharge(core, newCharge(now, intent, method, 'succeeded')), opts.request);
 }
 

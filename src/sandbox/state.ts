@@ -26,6 +26,8 @@ export class SandboxState {
   readonly refunds = new Map<string, Refund>();
   readonly disputes = new Map<string, Dispute>();
   readonly sessions = new Map<string, SessionRecord>();
+  /** Test control: how many more card confirmations stay `processing` (the bank answers later; settlePayment finishes them). */
+  cardPaymentsLeftProcessing = 0;
 
   customer(id: string, param?: string): Customer {
     return must(this.customers, id, 'customer', param);

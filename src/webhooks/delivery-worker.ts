@@ -1,9 +1,9 @@
 import type { Ctx } from '../context.ts';
-import { claimDueDeliveries, type Delivery } from './claim-deliveries.ts';
+import { CLAIM_PER_ENDPOINT_MAX, claimDueDeliveries, type Delivery } from './claim-deliveries.ts';
 import type { EventRow } from '../store/schema.ts';
 import type { Endpoint } from './endpoints-store.ts';
-import { fanOutEvents } from './fan-out.ts';
-import { recordAttempt } from './record-attempt.ts';
+import { fanOutBacklog } from './fan-out.ts';
+import { type Attempt, recordAttempts } from './record-attempt.ts';
 import { DELIVERY_TIMEOUT_MS, sendDelivery } from './send-delivery.ts';
 import { deriveEndpointSecret } from './signing.ts';
 
@@ -29,33 +29,67 @@ function stateOf(ctx: Ctx): WorkerState {
 }
 
 /**
- * One pass: fan out new events, claim due deliveries, send them. Each endpoint's sends run on their own
- * (an endpoint still busy from an earlier pass is skipped, not waited for), so one slow receiver never
- * delays another. `wait: false` (the job) returns once the sends have started; `wait: true` (tests,
- * `purse webhooks deliver`) returns when they have all finished. Returns how many deliveries it claimed.
+ * Claims after the first that one endpoint's sender may make in one pass, each taking up to
+ * CLAIM_PER_ENDPOINT_MAX; past that the endpoint waits for the next pass (a backlog never pins a worker).
+ */
+export const ENDPOINT_CLAIMS_PER_PASS_MAX = 1_000;
+
+/**
+ * One pass: fan out new events, claim due deliveries, send them. Each endpoint gets a sender of its own:
+ * it sends its claimed deliveries side by side, writes the outcomes, and, while it keeps finding a full
+ * batch due, claims that endpoint's next ones at once instead of waiting for the next pass, so a backlog
+ * drains at the receiver's pace. An endpoint still busy from an earlier pass is skipped, not waited for,
+ * so one slow receiver never delays another. `wait: false` (the job) returns once the sends have
+ * started; `wait: true` (tests, `purse webhooks deliver`) returns when they have all finished. Returns
+ * how many deliveries it claimed.
  */
 export async function runWebhookWorker(ctx: Ctx, opts: { wait: boolean } = { wait: true }): Promise<number> {
   const state = stateOf(ctx);
-  await fanOutEvents(ctx);
-  const nowMs = ctx.nowMs();
-  const claimed = await claimDueDeliveries(ctx, nowMs, nowMs + DELIVERY_TIMEOUT_MS + CLAIM_MARGIN_MS, [...state.busy.keys()]);
+  await fanOutBacklog(ctx);
+  const claimed = await claimDueDeliveries(ctx, ctx.nowMs(), claimUntil(ctx), { except: [...state.busy.keys()] });
   if (claimed.length === 0) return 0;
-  const endpoints = byId(await ctx.store.db.selectFrom('webhook_endpoints').selectAll().where('id', 'in', unique(claimed.map((d) => d.endpoint_id))).execute());
-  const events = byId(await ctx.store.db.selectFrom('events').selectAll().where('id', 'in', unique(claimed.map((d) => d.event_id))).execute());
   const groups = new Map<string, Delivery[]>();
   for (const delivery of claimed) groups.set(delivery.endpoint_id, [...(groups.get(delivery.endpoint_id) ?? []), delivery]);
+  let total = claimed.length;
   const started: Promise<void>[] = [];
   for (const [endpointId, deliveries] of groups) {
-    const endpoint = endpoints.get(endpointId);
-    if (!endpoint) continue;
-    const sending = Promise.all(deliveries.map((d) => deliverOne(ctx, endpoint, d, events.get(d.event_id))))
-      .then(() => undefined)
+    const sending = sendForEndpoint(ctx, endpointId, deliveries)
+      .then((more) => {
+        total += more;
+      })
+      // Nothing here may take the worker down: whatever was claimed and not written lapses and is taken again.
+      .catch((err: unknown) => ctx.log.error({ endpointId, err: err instanceof Error ? err.message : String(err) }, 'webhook sender stopped; its claims lapse and are retried'))
       .finally(() => state.busy.delete(endpointId));
     state.busy.set(endpointId, sending);
     started.push(sending);
   }
-  if (opts.wait) await Promise.all(started);
-  return claimed.length;
+  if (!opts.wait) return claimed.length;
+  await Promise.all(started);
+  return total;
+}
+
+/** One endpoint's sender: this batch, then its next due ones while batches come back full and delivered. Returns the extra claimed. */
+async function sendForEndpoint(ctx: Ctx, endpointId: string, first: Delivery[]): Promise<number> {
+  let batch = first;
+  let more = 0;
+  for (let claims = 0; ; claims += 1) {
+    const endpoint = await ctx.store.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpointId).executeTakeFirst();
+    if (!endpoint) return more;
+    const events = byId(await ctx.store.db.selectFrom('events').select(['id', 'type', 'tenant_id', 'data', 'created_at_ms'])
+      .where('id', 'in', unique(batch.map((d) => d.event_id))).execute());
+    const attempts = await Promise.all(batch.map((d) => attemptOne(ctx, endpoint, d, events.get(d.event_id))));
+    await recordBatch(ctx, endpoint, attempts);
+    // A receiver that answered nothing but failures gets its backlog on the next pass, not all at once now.
+    const anyDelivered = attempts.some((a) => a?.outcome.ok === true);
+    if (!anyDelivered || batch.length < CLAIM_PER_ENDPOINT_MAX || claims >= ENDPOINT_CLAIMS_PER_PASS_MAX) return more;
+    batch = await claimDueDeliveries(ctx, ctx.nowMs(), claimUntil(ctx), { only: endpointId });
+    if (batch.length === 0) return more;
+    more += batch.length;
+  }
+}
+
+function claimUntil(ctx: Ctx): number {
+  return ctx.nowMs() + DELIVERY_TIMEOUT_MS + CLAIM_MARGIN_MS;
 }
 
 /** Waits for every send this instance has in flight (shutdown, tests). */
@@ -65,14 +99,22 @@ export async function drainWebhookWorker(ctx: Ctx): Promise<void> {
 
 type EventRecord = Pick<EventRow, 'id' | 'type' | 'tenant_id' | 'data' | 'created_at_ms'>;
 
-async function deliverOne(ctx: Ctx, endpoint: Endpoint, delivery: Delivery, event: EventRecord | undefined): Promise<void> {
+/** One HTTP attempt; null when it cannot be made (its event is gone: an invariant broken, logged, the claim lapses). */
+async function attemptOne(ctx: Ctx, endpoint: Endpoint, delivery: Delivery, event: EventRecord | undefined): Promise<Attempt | null> {
+  if (!event) {
+    ctx.log.error({ deliveryId: delivery.id }, 'Invariant violated: a webhook delivery without its event');
+    return null;
+  }
+  const outcome = await sendDelivery(ctx, { url: endpoint.url, messageId: event.id, body: eventBody(event), secrets: signingSecrets(ctx, endpoint) });
+  return { delivery, outcome };
+}
+
+/** Writes the batch's outcomes; a failure to write is logged (the claims lapse and a later pass retries), never thrown. */
+async function recordBatch(ctx: Ctx, endpoint: Endpoint, attempts: Array<Attempt | null>): Promise<void> {
   try {
-    if (!event) throw new Error(`Invariant violated: delivery ${delivery.id} has its event`);
-    const outcome = await sendDelivery(ctx, { url: endpoint.url, messageId: event.id, body: eventBody(event), secrets: signingSecrets(ctx, endpoint) });
-    await recordAttempt(ctx, delivery, endpoint, outcome);
+    await recordAttempts(ctx, endpoint, attempts.filter((a): a is Attempt => a !== null));
   } catch (err) {
-    // The claim lapses and another pass retries; nothing here may take the worker down.
-    ctx.log.error({ deliveryId: delivery.id, err: err instanceof Error ? err.message : String(err) }, 'webhook delivery attempt could not be recorded');
+    ctx.log.error({ endpointId: endpoint.id, err: err instanceof Error ? err.message : String(err) }, 'webhook delivery attempts could not be recorded');
   }
 }
 

@@ -4,6 +4,7 @@ import { type TestPurse, startTestPurse } from '../testing/harness.ts';
 import { fundWallet } from '../testing/ledger.ts';
 import { type Receiver, startReceiver } from '../testing/webhook-receiver.ts';
 import { expireHolds } from '../wallet/expire-holds.ts';
+import { CLAIM_PER_ENDPOINT_MAX } from './claim-deliveries.ts';
 import { runWebhookWorker } from './delivery-worker.ts';
 import { DELIVERY_GIVE_UP_AFTER_MS, RETRY_DELAYS_MS, RETRY_JITTER_RATIO } from './retry-schedule.ts';
 
@@ -130,6 +131,35 @@ describe('the catalog, as a receiver verifies it', () => {
     await runWebhookWorker(purse.ctx);
     expect(String(receiver.received[1]?.headers['webhook-signature']).split(' ')).toHaveLength(1);
     expect(() => receiver.verified(endpoint.secret)).toThrow();
+  });
+});
+
+describe('a backlog', () => {
+  it(`drains in one pass: the endpoint's sender keeps claiming while it finds ${CLAIM_PER_ENDPOINT_MAX} due, each event once`, async () => {
+    const tenant = await setupTenant(purse);
+    const endpoint = await endpointFor(tenant);
+    const count = CLAIM_PER_ENDPOINT_MAX * 3 + 1;
+    for (let i = 0; i < count; i += 1) expect((await asKey(purse, tenant.tenantKey, 'POST', `/v1/billing/webhook-endpoints/${endpoint.id}/test`)).status).toBe(202);
+    expect(await runWebhookWorker(purse.ctx)).toBe(count);
+    const ids = receiver.verified(endpoint.secret).map((e) => e.id);
+    expect(ids).toHaveLength(count);
+    expect(new Set(ids).size).toBe(count);
+    expect(await runWebhookWorker(purse.ctx)).toBe(0);
+  });
+
+  it('to a receiver answering only failures is not sent all at once: one batch per pass', async () => {
+    const tenant = await setupTenant(purse);
+    const endpoint = await endpointFor(tenant);
+    receiver.answer = () => 503;
+    for (let i = 0; i <= CLAIM_PER_ENDPOINT_MAX; i += 1) expect((await asKey(purse, tenant.tenantKey, 'POST', `/v1/billing/webhook-endpoints/${endpoint.id}/test`)).status).toBe(202);
+    expect(await runWebhookWorker(purse.ctx)).toBe(CLAIM_PER_ENDPOINT_MAX);
+    expect(receiver.received).toHaveLength(CLAIM_PER_ENDPOINT_MAX);
+    receiver.answer = () => 200;
+    expect(await runWebhookWorker(purse.ctx)).toBe(1);
+    // The failed batch on its retry schedule, now answered: nothing is left for the tests after this one.
+    clockMs += Math.ceil(RETRY_DELAYS_MS[0]! * (1 + RETRY_JITTER_RATIO)) + 1;
+    expect(await runWebhookWorker(purse.ctx)).toBe(CLAIM_PER_ENDPOINT_MAX);
+    expect(new Set(receiver.verified(endpoint.secret).map((e) => e.id)).size).toBe(CLAIM_PER_ENDPOINT_MAX + 1);
   });
 });
 
