@@ -168,7 +168,7 @@ describe(`auto top-up charge (${testDatabaseKind()})`, () => {
     expect(Object.values((await runAutoTopups(rig.purse.ctx)).charged)).toEqual(['credited']);
   });
 
-  it('leaves a PaymentIntent still processing alone until its webhook, sending again only after the recheck interval; credits once', async () => {
+  it('leaves a PaymentIntent still processing alone until its webhook, asking Stripe again only after the recheck interval; one charge, one credit', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 60 });
     await debit(rig, tenant, 20);
     rig.sandbox.leaveCardPaymentsProcessing(1);
@@ -183,6 +183,7 @@ describe(`auto top-up charge (${testDatabaseKind()})`, () => {
     expect((await runAutoTopups(rig.purse.ctx)).charged[attempt!.id]).toBe('processing');
     expect((await runAutoTopups(rig.purse.ctx)).charged[attempt!.id]).toBeUndefined();
     expect(await autoTopupCredits(rig, tenant)).toBe(0);
+    expect(chargesAtStripe(rig, tenant)).toEqual([attempt!.paymentIntentId]);
     rig.sandbox.settlePayment(attempt!.paymentIntentId!, 'succeeded');
     expect((await deliver(rig, sandboxEvent('payment_intent.succeeded', attempt!.paymentIntentId!))).status).toBe(200);
     expect(await autoTopupCredits(rig, tenant)).toBe(1);
