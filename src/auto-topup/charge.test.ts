@@ -183,10 +183,10 @@ describe(`auto top-up charge (${testDatabaseKind()})`, () => {
     expect((await runAutoTopups(rig.purse.ctx)).charged[attempt!.id]).toBe('processing');
     expect((await runAutoTopups(rig.purse.ctx)).charged[attempt!.id]).toBeUndefined();
     expect(await autoTopupCredits(rig, tenant)).toBe(0);
-    expect(chargesAtStripe(rig, tenant)).toEqual([attempt!.paymentIntentId]);
     rig.sandbox.settlePayment(attempt!.paymentIntentId!, 'succeeded');
     expect((await deliver(rig, sandboxEvent('payment_intent.succeeded', attempt!.paymentIntentId!))).status).toBe(200);
     expect(await autoTopupCredits(rig, tenant)).toBe(1);
+    expect(chargesAtStripe(rig, tenant)).toEqual([attempt!.paymentIntentId]);
     expect(await balanceOf(rig, tenant)).toBe(60);
     expect((await attemptsOf(rig, tenant))[0]).toMatchObject({ state: 'succeeded', paymentIntentId: attempt!.paymentIntentId });
   });
