@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { type BatchStats, type BatchTransaction, CommitBatcher } from './commit-batcher.ts';
+import { type BatchStats, type BatchTransaction, type Combined, CommitBatcher } from './commit-batcher.ts';
 import type { Database } from './schema.ts';
 import { wrapPool } from './pg-pool.ts';
 import { CHECKPOINT_BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
@@ -19,6 +19,11 @@ export interface TransactOptions {
    * so batches running side by side never wait on each other's wallet rows (nor deadlock on them).
    */
   key?: string | undefined;
+  /**
+   * PostgreSQL: the same work in a form its combiner can run together with its neighbours in the batch
+   * (commit-batcher.ts). `work` stays the reference: the careful replay and SQLite run it.
+   */
+  combine?: Combined<Db> | undefined;
 }
 
 export interface Store {
@@ -136,7 +141,7 @@ function openPostgres(url: string, opts: OpenStoreOptions): Store {
     // Callbacks can run again, and a savepoint is a round trip: try each batch without first.
     optimistic: true,
   });
-  const transact: Store['transact'] = (work, opts) => batcher.submit(work, { key: opts?.key });
+  const transact: Store['transact'] = (work, opts) => batcher.submit(work, { key: opts?.key, combine: opts?.combine });
   TRANSACTORS.set(db, transact);
   return {
     db,
