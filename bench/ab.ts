@@ -64,7 +64,9 @@ interface Side {
 
 async function startSide(name: string, root: string | undefined, opts: AbOptions, benchOptions: BenchOptions): Promise<Side> {
   const db = await freshBenchDatabase(opts.db, benchOptions.postgresUrl);
-  const purse = await startPurse(db.url, db.dir, root);
+  // PURSE_BENCH_PROFILE_DIR: each side writes a CPU profile (node --cpu-prof) there when it stops.
+  const profileDir = process.env.PURSE_BENCH_PROFILE_DIR;
+  const purse = await startPurse(db.url, db.dir, root, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : []);
   const scene: Scene = { purseUrl: purse.url, options: benchOptions, runTag: `${randomBytes(4).toString('hex')}-${name}` };
   const count = opts.scenario === 'many' ? opts.wallets : 1;
   const tenants = await inParallel(count, (i) => createFundedTenant(purse.url, `${name} ${i}`, CURRENCY, FUNDS_MAJOR));
@@ -132,6 +134,10 @@ async function main(): Promise<void> {
         aP99: ra.run.p99Ms, bP99: rb.run.p99Ms, failed: ra.run.failed + rb.run.failed,
       });
       console.log(`round ${round + 1}: bare ${bareRun.okPerSecond.toFixed(0)}/s, A ${ra.run.okPerSecond.toFixed(0)}/s (p99 ${ra.run.p99Ms} ms, ${ra.cpuUsPerRequest.toFixed(0)} µs CPU), B ${rb.run.okPerSecond.toFixed(0)}/s (p99 ${rb.run.p99Ms} ms, ${rb.cpuUsPerRequest.toFixed(0)} µs CPU), failed ${ra.run.failed + rb.run.failed}`);
+    }
+    for (const side of [a, b]) {
+      const text = await (await fetch(`${side.purse.url}/metrics`)).text();
+      console.log(`${side.name}: ${text.split('\n').filter((l) => l.startsWith('purse_group_commit')).join(', ')}`);
     }
   } finally {
     await a.close();

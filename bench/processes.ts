@@ -101,12 +101,12 @@ export interface PurseProcess extends Child {
 }
 
 /** `purse serve` against `databaseUrl`, its in-process Stripe sandbox on a port of ours. */
-export async function startPurse(databaseUrl: string, dataDir: string, root?: string): Promise<PurseProcess> {
+export async function startPurse(databaseUrl: string, dataDir: string, root?: string, nodeArgs: string[] = []): Promise<PurseProcess> {
   const [port, sandboxPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
   const child = await startProcess({
     name: 'purse',
-    args: ['bin/purse.js', 'serve'],
+    args: [...nodeArgs, 'bin/purse.js', 'serve'],
     url,
     readyUrl: `${url}/readyz`,
     ...(root === undefined ? {} : { root }),

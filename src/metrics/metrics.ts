@@ -63,6 +63,8 @@ function liveGauges(ctx: Ctx): Registry {
   new Gauge({ name: 'purse_group_commit_batches', help: 'Group-commit batches committed or failed since start', registers: [registry], collect() { this.set(stats().batches); } });
   new Gauge({ name: 'purse_group_commit_items', help: 'Pieces of work run in group-commit batches since start', registers: [registry], collect() { this.set(stats().items); } });
   new Gauge({ name: 'purse_group_commit_batch_size_max', help: 'Largest group-commit batch since start', registers: [registry], collect() { this.set(stats().itemsLargest); } });
+  new Gauge({ name: 'purse_group_commit_combined', help: 'Pieces of work answered together by a combiner (PostgreSQL debits)', registers: [registry], collect() { this.set(stats().combined); } });
+  new Gauge({ name: 'purse_group_commit_replays', help: 'Optimistic batches run again with savepoints', registers: [registry], collect() { this.set(stats().replays); } });
   new Gauge({ name: 'purse_group_commit_batches_failed', help: 'Group-commit batches that failed as a whole', registers: [registry], collect() { this.set(stats().batchesFailed); } });
   new Gauge({
     name: 'purse_db_pool_connections',
