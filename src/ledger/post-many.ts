@@ -11,14 +11,18 @@ import { WALLET_STATE_COLUMNS, type WalletState, type WalletStateRow, toWalletSt
 /**
  * Many postTransaction calls of one batch in a few statements (PostgreSQL), for the group commit's
  * combiner (store/commit-batcher.ts, events/money-transaction.ts). One by one, each posting costs a round
- * trip while the batch holds its wallet's row lock; here a whole run of them costs three:
+ * trip while the batch holds its wallet's row lock; here a whole run of them costs two:
  *
- *   1. lock the wallets they move (SELECT … FOR UPDATE, in account order) and read them;
- *   2. read which of their references are already taken (after the lock: whoever else could take one
- *      holds the same wallet, so what this sees is final);
- *   3. after deciding each posting in order in memory, exactly as one by one would (a taken reference is a
+ *   1. lock the wallets they move (SELECT … FOR UPDATE, in account order), read them, and read which of
+ *      the references are already taken;
+ *   2. after deciding each posting in order in memory, exactly as one by one would (a taken reference is a
  *      replay, whatever the funds; else the overdraft guard against the balance the earlier ones left),
  *      write them all: one UPDATE per wallet by its total, N transaction rows, 2N postings.
+ *
+ * Whoever else could take one of these references holds the same wallet's lock. If statement 1 waited for
+ * that lock, its snapshot (taken before the wait) may miss a reference committed meanwhile: statement 2
+ * then inserts fewer rows than planned (ON CONFLICT DO NOTHING), the count check throws, and the batch
+ * runs again one by one. Correct either way; the rare race just costs a replay.
  *
  * Only for postings that move one wallet's balance and nothing held (a usage debit, an adjustment); the
  * caller writes in runs (`write`) so that its wallet hooks can see the database as one by one would.
@@ -38,8 +42,7 @@ export class PostingRun {
 
   static async open(db: Db, inputs: TransactionInput[], nowMs: number): Promise<PostingRun> {
     const accounts = [...new Set(inputs.map((input) => walletPostingOf(input).accountId))].sort();
-    const wallets = await lockWallets(db, accounts);
-    const taken = await takenReferences(db, inputs.map((input) => input.reference));
+    const { wallets, taken } = await lockWallets(db, accounts, inputs.map((input) => input.reference));
     return new PostingRun(db, nowMs, wallets, taken);
   }
 
@@ -110,19 +113,19 @@ function walletPostingOf(input: TransactionInput): PostingInput {
   return posting;
 }
 
-const LOCK_WALLETS = `${PREPARED_MARK}select account_id, currency, ${WALLET_STATE_COLUMNS.join(', ')}
-  from wallets where account_id = any($1::text[]) order by account_id for update`;
+const LOCK_WALLETS = `${PREPARED_MARK}with locked as (
+    select account_id, currency, ${WALLET_STATE_COLUMNS.join(', ')} from wallets where account_id = any($1::text[]) order by account_id for update
+  )
+  select locked.*, (select coalesce(array_agg(reference), '{}') from ledger_transactions where reference = any($2::text[])) as taken from locked`;
 
-async function lockWallets(db: Db, accountIds: string[]): Promise<Map<string, LockedWallet>> {
-  const result = await db.executeQuery<WalletStateRow & { account_id: string; currency: string }>(CompiledQuery.raw(LOCK_WALLETS, [accountIds]));
-  return new Map(result.rows.map((row) => [row.account_id, { currency: row.currency, state: toWalletState(row) }]));
-}
+type LockedRow = WalletStateRow & { account_id: string; currency: string; taken: string[] };
 
-const TAKEN_REFERENCES = `${PREPARED_MARK}select reference from ledger_transactions where reference = any($1::text[])`;
-
-async function takenReferences(db: Db, references: string[]): Promise<Set<string>> {
-  const result = await db.executeQuery<{ reference: string }>(CompiledQuery.raw(TAKEN_REFERENCES, [references]));
-  return new Set(result.rows.map((row) => row.reference));
+async function lockWallets(db: Db, accountIds: string[], references: string[]): Promise<{ wallets: Map<string, LockedWallet>; taken: Set<string> }> {
+  const result = await db.executeQuery<LockedRow>(CompiledQuery.raw(LOCK_WALLETS, [accountIds, references]));
+  return {
+    wallets: new Map(result.rows.map((row) => [row.account_id, { currency: row.currency, state: toWalletState(row) }])),
+    taken: new Set(result.rows[0]?.taken ?? []),
+  };
 }
 
 const WRITE_POSTINGS = `${PREPARED_MARK}with moved as (

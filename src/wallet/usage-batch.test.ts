@@ -1,9 +1,12 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../auth/authenticate.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { asKey, setupTenant } from '../testing/api.ts';
 import { type TestPurse, startTestPurse, testDatabaseKind } from '../testing/harness.ts';
 import { expectLedgerSound, fundWallet } from '../testing/ledger.ts';
+import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
+import { postTransaction } from '../ledger/post-transaction.ts';
 import { type UsageResult, debitUsage } from './debit-usage.ts';
 
 /**
@@ -99,6 +102,37 @@ describe('a batch of usage debits mixing new ones, replays and refusals', () => 
       // Most of them were answered by the combined run, not one by one.
       expect(purse.ctx.store.batchStats().combined - statsBefore.combined).toBeGreaterThanOrEqual(steps.length / 2);
     }
+    await expectLedgerSound(purse);
+  });
+});
+
+describe('a reference taken by another transaction while the batch waited for the wallet', () => {
+  it.skipIf(testDatabaseKind() !== 'postgres')('answers the debit as a replay of that transaction and moves the wallet once', async () => {
+    const tenant = await setupTenant(purse);
+    await fundWallet(purse, tenant.tenantId, '10.00');
+    const principal: Principal = { keyId: 'key_batch_test', tenantId: tenant.tenantId, scope: 'tenant', numberId: null, permissions: [] };
+    const { db } = purse.ctx.store;
+    // Another instance's transaction: it holds the wallet row and has written the same usage reference.
+    const other = await db.startTransaction().execute();
+    const otherPid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(other)).rows[0]?.pid;
+    const first = await postTransaction(other, {
+      reference: `usage:${tenant.tenantId}:raced`, kind: 'usage', tenantId: tenant.tenantId, currency: 'BRL', overdraft: 'forbid',
+      postings: [{ accountId: walletAccountId(tenant.tenantId), amountMinor: -250n }, { accountId: systemAccountId('usage_revenue', 'BRL'), amountMinor: 250n }],
+    }, purse.ctx.nowMs());
+    const replaysBefore = purse.ctx.store.batchStats().replays;
+    const debit = debitUsage(purse.ctx, principal, { amount: '2.50' }, 'raced');
+    // Until the batch's lock statement is queued behind the other transaction (its snapshot is then older).
+    for (;;) {
+      const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${otherPid} = any(pg_blocking_pids(pid))`.execute(db);
+      if ((waiting.rows[0]?.n ?? 0) > 0) break;
+    }
+    await other.commit().execute();
+    const result = await debit;
+    expect(result.created).toBe(false);
+    expect(result.transaction.id).toBe(first.transaction.id);
+    expect(result.wallet.balance).toBe(7.5);
+    // The combined run saw fewer rows written than it planned and the batch ran again one by one.
+    expect(purse.ctx.store.batchStats().replays).toBeGreaterThan(replaysBefore);
     await expectLedgerSound(purse);
   });
 });
