@@ -19,21 +19,25 @@ export function ulid(nowMs: number = Date.now()): string {
   return encodeTime(lastTimeMs) + lastRandom.map((d) => ULID_ALPHABET[d]).join('');
 }
 
-// One call to the CSPRNG per RANDOM_POOL_BYTES / ULID_RANDOM_CHARS ids instead of one per id.
+// One call to the CSPRNG per RANDOM_POOL_BYTES of ids (256 ULIDs, or request ids) instead of one per id.
 const RANDOM_POOL_BYTES = 4_096;
 let pool: Buffer = Buffer.alloc(0);
 let poolOffset = 0;
 
-/** 16 base-32 digits from the pool (256 is a multiple of 32, so `% 32` stays uniform). */
-function randomDigits(): number[] {
-  if (poolOffset + ULID_RANDOM_CHARS > pool.length) {
-    pool = randomBytes(RANDOM_POOL_BYTES);
+/** `count` (≤ RANDOM_POOL_BYTES) fresh random bytes from the pool, each handed out once; a view, not a copy. */
+export function pooledRandomBytes(count: number): Buffer {
+  if (poolOffset + count > pool.length) {
+    pool = randomBytes(Math.max(RANDOM_POOL_BYTES, count));
     poolOffset = 0;
   }
-  const digits: number[] = new Array(ULID_RANDOM_CHARS);
-  for (let i = 0; i < ULID_RANDOM_CHARS; i++) digits[i] = pool[poolOffset + i]! % 32;
-  poolOffset += ULID_RANDOM_CHARS;
-  return digits;
+  const bytes = pool.subarray(poolOffset, poolOffset + count);
+  poolOffset += count;
+  return bytes;
+}
+
+/** 16 base-32 digits (256 is a multiple of 32, so `% 32` stays uniform). */
+function randomDigits(): number[] {
+  return Array.from(pooledRandomBytes(ULID_RANDOM_CHARS), (b) => b % 32);
 }
 
 function encodeTime(timeMs: number): string {
