@@ -6,10 +6,10 @@ import { BENCH_CONNECTIONS } from './options.ts';
 import type { BenchOptions } from './options.ts';
 import { type PurseProcess, startBareServer, startPurse } from './processes.ts';
 import { type Spread, spread } from './rounds.ts';
-import { type Scene, bareRoute, readGet, usageDebit } from './scenarios.ts';
+import { type Scene, bareRoute, holdThenCapture, readGet, usageDebit } from './scenarios.ts';
 
 /**
- * `node --import tsx bench/ab.ts --base DIR [--db sqlite|postgres] [--scenario hot|many|read|history]
+ * `node --import tsx bench/ab.ts --base DIR [--db sqlite|postgres] [--scenario hot|many|holds|read|history]
  * [--rounds N] [--seconds S] [--wallets N]`: one scenario against two builds of Purse side by side — the
  * checkout in DIR (A, say the commit before a change) and this one (B) — each on its own fresh database,
  * measured alternately with the bare route (bare, A, B, bare, B, A, …) so every ratio comes from the same
@@ -27,7 +27,7 @@ const MICROSECONDS_PER_SECOND = 1_000_000;
 interface AbOptions {
   base: string;
   db: 'sqlite' | 'postgres';
-  scenario: 'hot' | 'many' | 'read' | 'history';
+  scenario: 'hot' | 'many' | 'holds' | 'read' | 'history';
   rounds: number;
   seconds: number;
   wallets: number;
@@ -45,7 +45,7 @@ function parse(argv: string[]): AbOptions {
   const db = value('--db') ?? 'postgres';
   const scenario = value('--scenario') ?? 'hot';
   if (db !== 'sqlite' && db !== 'postgres') throw new Error(`--db sqlite|postgres, not ${db}`);
-  if (!['hot', 'many', 'read', 'history'].includes(scenario)) throw new Error(`--scenario hot|many|read|history, not ${scenario}`);
+  if (!['hot', 'many', 'holds', 'read', 'history'].includes(scenario)) throw new Error(`--scenario hot|many|holds|read|history, not ${scenario}`);
   return {
     base, db, scenario: scenario as AbOptions['scenario'],
     rounds: Number(value('--rounds') ?? DEFAULT_ROUNDS),
@@ -68,7 +68,7 @@ async function startSide(name: string, root: string | undefined, opts: AbOptions
   const profileDir = process.env.PURSE_BENCH_PROFILE_DIR;
   const purse = await startPurse(db.url, db.dir, root, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : []);
   const scene: Scene = { purseUrl: purse.url, options: benchOptions, runTag: `${randomBytes(4).toString('hex')}-${name}` };
-  const count = opts.scenario === 'many' ? opts.wallets : 1;
+  const count = opts.scenario === 'many' || opts.scenario === 'holds' ? opts.wallets : 1;
   const tenants = await inParallel(count, (i) => createFundedTenant(purse.url, `${name} ${i}`, CURRENCY, FUNDS_MAJOR));
   if (opts.scenario === 'history' || opts.scenario === 'read') await seedHistory(scene, tenants[0]);
   return { name, purse, scene, tenants, close: async () => { await purse.stop(); await db.close(); } };
@@ -91,6 +91,8 @@ function load(side: Side, scenario: AbOptions['scenario']): Promise<LoadResult> 
   if (!first) throw new Error('no tenant');
   if (scenario === 'read') return readGet(side.scene, first, '/v1/billing/wallet');
   if (scenario === 'history') return readGet(side.scene, first, '/v1/billing/transactions?limit=50');
+  // Requests per second (a hold and its capture are two).
+  if (scenario === 'holds') return holdThenCapture(side.scene, side.tenants);
   return usageDebit(side.scene, side.tenants);
 }
 
