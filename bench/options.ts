@@ -1,7 +1,9 @@
 import { ROUNDS_MIN } from './rounds.ts';
 
 /**
- * `npm run bench [-- --quick] [-- --large] [-- --db sqlite|postgres|all] [-- --rounds N]`.
+ * `npm run bench [-- --quick] [-- --large] [-- --db sqlite|postgres|all] [-- --rounds N] [-- --only TEXT]`.
+ * `--only`: just the scenarios whose name contains TEXT (case-insensitive), and only the setup they need
+ * (bench/ab.ts compares one scenario across two builds).
  * Full: long enough for steady numbers (3 rounds × 5 s per scenario, each after 5 s of the baseline). Quick: a smoke run a reviewer can do in about
  * a minute per database. Large: also seeds ≥ 1,000,000 postings and re-measures the reads.
  */
@@ -19,6 +21,13 @@ export interface BenchOptions {
   postgresUrl: string;
   /** Rounds of baseline-then-scenario per scenario (A/B/A/B), summarised as min/median/max. */
   rounds: number;
+  /** Lower-case text a scenario's name must contain to run; undefined runs them all. */
+  only?: string | undefined;
+}
+
+/** Whether a scenario (or a baseline, or a setup step named like the scenarios that need it) runs. */
+export function selected(options: Pick<BenchOptions, 'only'>, name: string): boolean {
+  return options.only === undefined || name.toLowerCase().includes(options.only);
 }
 
 export const BENCH_CONNECTIONS = 50;
@@ -33,10 +42,10 @@ const QUICK_LATENCY_SAMPLES = 200;
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptions {
-  const known = new Set(['--quick', '--large', '--db', '--rounds']);
+  const known = new Set(['--quick', '--large', '--db', '--rounds', '--only']);
   for (const arg of argv) {
     const name = arg.split('=')[0] ?? arg;
-    if (arg.startsWith('--') && !known.has(name)) throw new Error(`unknown option ${arg} (known: --quick, --large, --db=sqlite|postgres|all, --rounds=N)`);
+    if (arg.startsWith('--') && !known.has(name)) throw new Error(`unknown option ${arg} (known: --quick, --large, --db=sqlite|postgres|all, --rounds=N, --only=TEXT)`);
   }
   const quick = argv.includes('--quick');
   const dbArg = argv.find((a) => a.startsWith('--db='))?.slice('--db='.length) ?? argAfter(argv, '--db') ?? 'all';
@@ -51,6 +60,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): BenchOptio
     latencySamples: quick ? QUICK_LATENCY_SAMPLES : FULL_LATENCY_SAMPLES,
     walletsMany: WALLETS_MANY,
     postgresUrl: env.PURSE_BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
+    only: (argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? argAfter(argv, '--only'))?.toLowerCase(),
     rounds: parseRounds(argv.find((a) => a.startsWith('--rounds='))?.slice('--rounds='.length) ?? argAfter(argv, '--rounds')),
   };
 }

@@ -29,6 +29,8 @@ export interface StartOptions {
   /** Answers 2xx once the process is ready to take load. */
   readyUrl: string;
   url: string;
+  /** The checkout to run from (default: this one); bench/ab.ts runs an older build next to this one. */
+  root?: string;
 }
 
 /** Every child still running; if the bench itself dies, they go with it (by pid, nothing else). */
@@ -38,7 +40,7 @@ process.once('exit', () => {
 });
 
 export async function startProcess(opts: StartOptions): Promise<Child> {
-  const child = spawn(process.execPath, opts.args, { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, opts.args, { cwd: opts.root ?? REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   LIVE.add(child);
   child.once('exit', () => LIVE.delete(child));
   const lines: string[] = [];
@@ -99,14 +101,15 @@ export interface PurseProcess extends Child {
 }
 
 /** `purse serve` against `databaseUrl`, its in-process Stripe sandbox on a port of ours. */
-export async function startPurse(databaseUrl: string, dataDir: string): Promise<PurseProcess> {
+export async function startPurse(databaseUrl: string, dataDir: string, root?: string, nodeArgs: string[] = []): Promise<PurseProcess> {
   const [port, sandboxPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${port}`;
   const child = await startProcess({
     name: 'purse',
-    args: ['bin/purse.js', 'serve'],
+    args: [...nodeArgs, 'bin/purse.js', 'serve'],
     url,
     readyUrl: `${url}/readyz`,
+    ...(root === undefined ? {} : { root }),
     env: {
       DATABASE_URL: databaseUrl,
       PORT: String(port),

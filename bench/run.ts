@@ -4,7 +4,7 @@ import { type BenchDatabase, type BenchTenant, createFundedTenant, freshBenchDat
 import type { LoadResult } from './http-load.ts';
 import { deepCursor, seedLargeStore, type SeedResult } from './large-store.ts';
 import { type LedgerResult, ledgerInProcess } from './ledger-inprocess.ts';
-import { type BenchOptions, parseOptions } from './options.ts';
+import { type BenchOptions, parseOptions, selected } from './options.ts';
 import { type Child, type PurseProcess, startBareServer, startPurse } from './processes.ts';
 import { type RawResult, rawPostgres, rawSqlite } from './raw-db.ts';
 import { type Row, describeMachine, describeRounds, printTable, printTargets, roundsRow, writeResults } from './report.ts';
@@ -45,9 +45,10 @@ export interface DatabaseReport {
   rows: Row[];
   raw: RawResult[];
   ledger: LedgerResult[];
-  checkout: CheckoutLatency;
-  webhook: { events: number; credited: number };
-  billingPage: BillingPageResult;
+  /** Undefined when `--only` left them out. */
+  checkout: CheckoutLatency | undefined;
+  webhook: { events: number; credited: number } | undefined;
+  billingPage: BillingPageResult | undefined;
   seed?: SeedResult | undefined;
   purseProblemLogLines: number;
 }
@@ -81,9 +82,9 @@ async function benchDatabase(kind: 'sqlite' | 'postgres', options: BenchOptions,
   const db = await freshBenchDatabase(kind, options.postgresUrl);
   try {
     // The database alone first, before Purse shares the machine with it.
-    const raw = await rawBaselines(db, options);
+    const raw = selected(options, 'raw debit transaction (baseline)') ? await rawBaselines(db, options) : [];
     for (const r of raw) console.log(`  ${r.name}: ${r.txPerSecond.toFixed(0)} tx/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms`);
-    const ledger = await ledgerInProcess(kind, db.dir, db.url, options.quick ? LEDGER_DEBITS_QUICK : LEDGER_DEBITS_FULL);
+    const ledger = selected(options, 'ledger in process') ? await ledgerInProcess(kind, db.dir, db.url, options.quick ? LEDGER_DEBITS_QUICK : LEDGER_DEBITS_FULL) : [];
     for (const l of ledger) console.log(`  ${l.name}, ${l.wallets} wallet(s): ${l.txPerSecond.toFixed(0)} debits/s`);
     const purse = await startPurse(db.url, db.dir);
     try {
@@ -120,24 +121,28 @@ async function againstPurse(kind: 'sqlite' | 'postgres', options: BenchOptions, 
   const rows: Row[] = [...baselineRows(kind, run)];
   const measure = measurer(kind, scene, run, rows);
   await measure('usage debit, one hot wallet', () => usageDebit(scene, [tenants.hot]), { unit: 'debits/s' });
-  const armed = await armedTenants(scene.purseUrl, run.purse.sandboxUrl, CURRENCY);
-  await measure('usage debit, one wallet, nothing armed', () => usageDebit(scene, [armed.plain]), { unit: 'debits/s' });
-  await measure('usage debit, one wallet, auto top-up armed (not crossed)', () => usageDebit(scene, [armed.autoTopup]), { unit: 'debits/s' });
-  await measure('usage debit, one wallet, low-balance endpoint (not crossed)', () => usageDebit(scene, [armed.lowBalanceEndpoint]), { unit: 'debits/s' });
-  await measure(`usage debit, ${tenants.many.length} wallets`, () => usageDebit(scene, tenants.many), { unit: 'debits/s' });
-  await measure(`hold + capture, ${tenants.many.length} wallets`, () => holdThenCapture(scene, tenants.many), { unit: 'pairs/s', divide: 2 });
+  if (selected(options, 'usage debit, one wallet,')) {
+    const armed = await armedTenants(scene.purseUrl, run.purse.sandboxUrl, CURRENCY);
+    await measure('usage debit, one wallet, nothing armed', () => usageDebit(scene, [armed.plain]), { unit: 'debits/s' });
+    await measure('usage debit, one wallet, auto top-up armed (not crossed)', () => usageDebit(scene, [armed.autoTopup]), { unit: 'debits/s' });
+    await measure('usage debit, one wallet, low-balance endpoint (not crossed)', () => usageDebit(scene, [armed.lowBalanceEndpoint]), { unit: 'debits/s' });
+  }
+  await measure(`usage debit, ${options.walletsMany} wallets`, () => usageDebit(scene, tenants.many), { unit: 'debits/s' });
+  await measure(`hold + capture, ${options.walletsMany} wallets`, () => holdThenCapture(scene, tenants.many), { unit: 'pairs/s', divide: 2 });
   await measure('balance read', () => readGet(scene, tenants.reader, '/v1/billing/wallet'));
   await measure('transactions page (limit 50)', () => readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
-  const billingPage = await measureBillingPage(scene, CURRENCY, FUNDS_EACH_MAJOR);
-  rows.push(billingPageRow(kind, billingPage));
-  const checkout = await checkoutLatency(scene, run.purse.sandboxUrl, tenants.reader, CURRENCY);
-  rows.push(...checkoutRows(kind, checkout));
+  const billingPage = selected(options, 'billing page') ? await measureBillingPage(scene, CURRENCY, FUNDS_EACH_MAJOR) : undefined;
+  if (billingPage) rows.push(billingPageRow(kind, billingPage));
+  const checkout = selected(options, 'checkout') ? await checkoutLatency(scene, run.purse.sandboxUrl, tenants.reader, CURRENCY) : undefined;
+  if (checkout) rows.push(...checkoutRows(kind, checkout));
   await measure('checkout creation (sandbox)', () => checkoutCreate(scene, tenants.many));
-  const webhook = await ingestWebhooks(scene, run.db, options, measure);
-  rows.push(await measureOutbox({
-    kind, purse: run.purse, receiverUrl: `${run.bare.url}/bare`, db: run.db, rounds: options.rounds,
-    events: options.quick ? OUTBOX_EVENTS_QUICK : OUTBOX_EVENTS_FULL, runTag: scene.runTag,
-  }));
+  const webhook = selected(options, 'signed webhook ingest') ? await ingestWebhooks(scene, run.db, options, measure) : undefined;
+  if (selected(options, 'outbox delivery')) {
+    rows.push(await measureOutbox({
+      kind, purse: run.purse, receiverUrl: `${run.bare.url}/bare`, db: run.db, rounds: options.rounds,
+      events: options.quick ? OUTBOX_EVENTS_QUICK : OUTBOX_EVENTS_FULL, runTag: scene.runTag,
+    }));
+  }
   const seed = options.large ? await largeStore(scene, run.db, tenants, measure) : undefined;
   return { rows, raw: run.raw, ledger: run.ledger, checkout, webhook, billingPage, seed, purseProblemLogLines: run.purse.problemLines() };
 }
@@ -147,6 +152,7 @@ type Measure = (scenario: string, load: (round: number) => Promise<LoadResult>, 
 /** Each scenario in rounds, every round right after a round of the bare route (A/B/A/B), CPU charged per request. */
 function measurer(kind: 'sqlite' | 'postgres', scene: Scene, run: Running, rows: Row[]): Measure {
   return async (scenario, load, opts = {}) => {
+    if (!selected(scene.options, scenario)) return;
     const result = await measureRounds({
       rounds: scene.options.rounds,
       bare: () => bareRoute(scene, run.bare.url),
@@ -179,7 +185,8 @@ async function setUpTenants(scene: Scene, options: BenchOptions): Promise<Tenant
   const url = scene.purseUrl;
   const hot = await createFundedTenant(url, 'Hot wallet', CURRENCY, FUNDS_HOT_MAJOR);
   const reader = await createFundedTenant(url, 'Reader', CURRENCY, FUNDS_EACH_MAJOR);
-  const many = await inParallel(options.walletsMany, (i) => createFundedTenant(url, `Tenant ${i}`, CURRENCY, FUNDS_EACH_MAJOR));
+  const needsMany = [`${options.walletsMany} wallets`, 'checkout creation'].some((name) => selected(options, name));
+  const many = needsMany ? await inParallel(options.walletsMany, (i) => createFundedTenant(url, `Tenant ${i}`, CURRENCY, FUNDS_EACH_MAJOR)) : [];
   await inParallel(READER_HISTORY, async (i) => {
     const res = await fetch(`${url}/v1/billing/usage`, {
       method: 'POST',
@@ -188,7 +195,7 @@ async function setUpTenants(scene: Scene, options: BenchOptions): Promise<Tenant
     });
     if (res.status !== 201) throw new Error(`reader history debit → ${res.status}: ${await res.text()}`);
   });
-  console.log(`  set up ${options.walletsMany + 2} tenants with keys and funds in ${((performance.now() - startMs) / 1000).toFixed(1)} s`);
+  console.log(`  set up ${many.length + 2} tenants with keys and funds in ${((performance.now() - startMs) / 1000).toFixed(1)} s`);
   return { hot, reader, many };
 }
 

@@ -29,7 +29,7 @@ export interface RequestFacts {
 }
 
 /**
- * Keys found by secret are remembered (by the secret's hash) so that most requests skip the lookups.
+ * Keys found by secret are remembered (by the secret, in this process's memory only) so that most requests skip the lookups and the hash.
  * Revoking a key or disabling a tenant takes effect at once on the instance that does it (any write to
  * `api_keys` or `tenants` through its store empties the cache) and within AUTH_CACHE_TTL_MS on the others.
  */
@@ -86,17 +86,18 @@ const KEY_CACHES = new WeakMap<Store, Map<string, CachedKey>>();
 
 async function keyBySecret(ctx: Ctx, secret: string): Promise<KeyOfTenant | undefined> {
   if (!looksLikeKeySecret(secret)) return undefined;
-  const secretHash = hashSecret(secret);
   const cache = keyCacheOf(ctx.store);
   const nowMs = ctx.nowMs();
   const version = ctx.store.tableVersion('api_keys') + ctx.store.tableVersion('tenants');
-  const cached = cache.get(secretHash);
+  // Looked up by the secret as sent (the request holds it in memory anyway): a hit costs no SHA-256.
+  // Only a miss hashes it, to find the stored key by its hash; the secret itself is never stored.
+  const cached = cache.get(secret);
   if (cached && cached.version === version && nowMs - cached.cachedAtMs < AUTH_CACHE_TTL_MS) return cached;
-  const found = await keysOfTenants(ctx).where('api_keys.secret_hash', '=', secretHash).executeTakeFirst();
+  const found = await keysOfTenants(ctx).where('api_keys.secret_hash', '=', hashSecret(secret)).executeTakeFirst();
   if (!found) return undefined;
   const { tenant_status: tenantStatus, ...key } = found;
   if (cache.size >= AUTH_CACHE_ENTRIES_MAX) cache.delete(cache.keys().next().value as string);
-  cache.set(secretHash, { key, tenantStatus, cachedAtMs: nowMs, version });
+  cache.set(secret, { key, tenantStatus, cachedAtMs: nowMs, version });
   return { key, tenantStatus };
 }
 

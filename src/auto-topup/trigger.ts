@@ -1,4 +1,4 @@
-import type { WalletHook } from '../events/money-moved.ts';
+import type { MoneyTrx, WalletHook, WalletMoved } from '../events/money-moved.ts';
 import type { Db } from '../store/db.ts';
 import { newId } from '../ids/ids.ts';
 import { armTrigger, configState, loadConfig, monthOf } from './config-store.ts';
@@ -12,14 +12,20 @@ import { chargeAmount } from './validate-config.ts';
  * second one impossible whatever the concurrency, across instances too (the insert does nothing).
  * The worker charges it, outside any transaction.
  */
-export const startAutoTopupIfCrossed: WalletHook = async (m, moved) => {
-  // A refund or dispute leaves the trigger armed: the tenant's next own spend below the line starts it.
-  if (moved.clawback === true) return;
+export const startAutoTopupIfCrossed: WalletHook = Object.assign(async (m: MoneyTrx, moved: WalletMoved) => {
+  if (!crossed(moved)) return;
+  await startAttempt(m.db, moved.tenantId, moved.after.balanceMinor - moved.after.heldMinor, m.nowMs);
+}, { leavesWalletRow: (moved: WalletMoved) => !crossed(moved) });
+
+/**
+ * Below the threshold of an armed wallet, through the tenant's own spending. A refund or dispute (clawback)
+ * leaves the trigger armed: the tenant's next own spend below the line starts it.
+ */
+function crossed(moved: WalletMoved): boolean {
+  if (moved.clawback === true) return false;
   const threshold = moved.after.watch.autoTopupThresholdMinor;
-  const availableMinor = moved.after.balanceMinor - moved.after.heldMinor;
-  if (threshold === null || availableMinor >= threshold) return;
-  await startAttempt(m.db, moved.tenantId, availableMinor, m.nowMs);
-};
+  return threshold !== null && moved.after.balanceMinor - moved.after.heldMinor < threshold;
+}
 
 /** Writes a pending attempt for the wallet's current shortfall and disarms the trigger. */
 export async function startAttempt(trx: Db, tenantId: string, availableMinor: bigint, nowMs: number): Promise<string | undefined> {

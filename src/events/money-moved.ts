@@ -40,4 +40,11 @@ export interface WalletMoved {
  * Runs inside the money transaction after every wallet move. Must be cheap when it has nothing to do
  * (it runs on every usage debit) and must do database work only (on PostgreSQL a batch may run twice).
  */
-export type WalletHook = (m: MoneyTrx, moved: WalletMoved) => Promise<void>;
+export type WalletHook = ((m: MoneyTrx, moved: WalletMoved) => Promise<void>) & {
+  /**
+   * True when, for this move, the hook certainly neither reads nor writes the wallet row (it may still add
+   * rows elsewhere, such as an event). PostgreSQL then writes a run of debits in one statement and runs
+   * the hooks after it; a hook without this is assumed to touch the row, and each move waits for it.
+   */
+  leavesWalletRow?: (moved: WalletMoved) => boolean;
+};

@@ -1,6 +1,6 @@
 import { toMajorNumber } from '../money/money.ts';
 import type { Db } from '../store/db.ts';
-import type { MoneyTrx, WalletMoved } from './money-moved.ts';
+import type { MoneyTrx, WalletHook, WalletMoved } from './money-moved.ts';
 
 /** What one wallet move means for the edge-triggered wallet events; each field is null when nothing changes. */
 export interface CrossingPlan {
@@ -38,7 +38,15 @@ export function planCrossings(moved: WalletMoved): CrossingPlan {
  * Writes nothing unless a line is crossed. The flag flips under the wallet row lock this transaction
  * already holds, so of any number of concurrent debits exactly one sees the flag armed and fires.
  */
-export async function emitWalletCrossings(m: MoneyTrx, moved: WalletMoved): Promise<void> {
+export const emitWalletCrossings: WalletHook = Object.assign(crossWalletLines, {
+  // Only a flag flip touches the row; the debited event does not.
+  leavesWalletRow: (moved: WalletMoved) => {
+    const plan = planCrossings(moved);
+    return plan.lowBalance === null && plan.depleted === null;
+  },
+});
+
+async function crossWalletLines(m: MoneyTrx, moved: WalletMoved): Promise<void> {
   const plan = planCrossings(moved);
   if (plan.lowBalance !== null && (await flipFlag(m.db, moved.tenantId, 'low_balance_armed', plan.lowBalance)) && plan.lowBalance === 'fire') {
     await m.emit({ type: 'wallet.low_balance', tenantId: moved.tenantId, data: { ...walletData(moved), lowBalance: toMajorNumber(moved.after.watch.lowBalanceMinor ?? 0n, moved.currency) } });

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../ids/ids.ts';
 import type { Writable } from 'node:stream';
 import Fastify, { type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -41,7 +41,7 @@ export interface ServerOptions {
 }
 
 export function newRequestId(): string {
-  return `req_${randomBytes(REQUEST_ID_BYTES).toString('base64url')}`;
+  return `req_${pooledRandomBytes(REQUEST_ID_BYTES).toString('base64url')}`;
 }
 
 export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {

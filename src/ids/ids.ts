@@ -14,9 +14,30 @@ export function ulid(nowMs: number = Date.now()): string {
     incrementRandom(lastRandom);
   } else {
     lastTimeMs = nowMs;
-    lastRandom = Array.from(randomBytes(ULID_RANDOM_CHARS), (b) => b % 32);
+    lastRandom = randomDigits();
   }
   return encodeTime(lastTimeMs) + lastRandom.map((d) => ULID_ALPHABET[d]).join('');
+}
+
+// One call to the CSPRNG per RANDOM_POOL_BYTES of ids (256 ULIDs, or request ids) instead of one per id.
+const RANDOM_POOL_BYTES = 4_096;
+let pool: Buffer = Buffer.alloc(0);
+let poolOffset = 0;
+
+/** `count` (≤ RANDOM_POOL_BYTES) fresh random bytes from the pool, each handed out once; a view, not a copy. */
+export function pooledRandomBytes(count: number): Buffer {
+  if (poolOffset + count > pool.length) {
+    pool = randomBytes(Math.max(RANDOM_POOL_BYTES, count));
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + count);
+  poolOffset += count;
+  return bytes;
+}
+
+/** 16 base-32 digits (256 is a multiple of 32, so `% 32` stays uniform). */
+function randomDigits(): number[] {
+  return Array.from(pooledRandomBytes(ULID_RANDOM_CHARS), (b) => b % 32);
 }
 
 function encodeTime(timeMs: number): string {

@@ -1,5 +1,6 @@
 import { fieldError } from '../errors/purse-error.ts';
 import type { Ctx } from '../context.ts';
+import type { Store } from '../store/db.ts';
 import { toLedgerTransaction } from './post-transaction.ts';
 import { type TransactionView, toTransactionView } from './transaction-view.ts';
 
@@ -28,23 +29,31 @@ export async function listTransactions(ctx: Ctx, tenantId: string, query: PageQu
   const limit = parseLimit(query.limit);
   const beforeSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   // One row more than asked tells whether another page exists without a count.
-  const rows = await ctx.store.db
-    .selectFrom('ledger_transactions')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .$if(beforeSeq !== undefined, (qb) => qb.where('seq', '<', beforeSeq!))
-    // Ordering by the whole (tenant_id, seq) index, not by seq alone: with seq alone PostgreSQL may walk the
-    // primary key backwards and filter out other tenants' rows, which slows as they write.
-    .orderBy('tenant_id', 'desc')
-    .orderBy('seq', 'desc')
-    .limit(limit + 1)
-    .execute();
+  const rows = await historyQuery(ctx.store, tenantId, beforeSeq, limit + 1).execute();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
     data: page.map((row) => toTransactionView(toLedgerTransaction(row))),
     nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
   };
+}
+
+/** The page's query (exported for the plan test): newest first, from the (tenant_id, seq) index alone. */
+export function historyQuery(store: Pick<Store, 'db' | 'dialect'>, tenantId: string, beforeSeq: bigint | undefined, rows: number) {
+  return store.db
+    .selectFrom('ledger_transactions')
+    .selectAll()
+    .$if(store.dialect === 'sqlite', (qb) => qb.where('tenant_id', '=', tenantId))
+    // PostgreSQL treats `tenant_id = $1` as a constant and drops it from the ordering, so `order by seq` is
+    // left, which the primary key also gives: for a tenant whose rows are old it walks the primary key
+    // backwards through every other tenant's newer rows (EXPLAIN: 400,000 filtered out, 45 ms, against
+    // 4 buffers and 0.1 ms). The same tenant as a range is no constant, so only (tenant_id, seq) gives the
+    // order. SQLite keeps the equality: there the range would stop `seq < cursor` from bounding the scan.
+    .$if(store.dialect === 'postgres', (qb) => qb.where('tenant_id', '>=', tenantId).where('tenant_id', '<=', tenantId))
+    .$if(beforeSeq !== undefined, (qb) => qb.where('seq', '<', beforeSeq!))
+    .orderBy('tenant_id', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(rows);
 }
 
 function parseLimit(raw: string | undefined): number {

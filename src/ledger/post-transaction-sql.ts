@@ -1,6 +1,6 @@
-import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
+import { PostgresAdapter, type QueryResult } from 'kysely';
 import type { Db } from '../store/db.ts';
-import { PREPARED_MARK } from '../store/pg-pool.ts';
+import { precompiled, runPrecompiled } from '../store/precompiled.ts';
 import type { LedgerTransactionRow } from '../store/schema.ts';
 import { WALLET_STATE_COLUMNS, type WalletStateRow } from './wallet-state.ts';
 
@@ -123,31 +123,10 @@ function marks(count: number): string {
   return Array(count).fill('?').join(', ');
 }
 
-const STATEMENTS = new WeakMap<object, Map<string, string>>();
-
-/** SQL text per dialect (placeholders `?` or `$n`), built on first use. */
 function cached(db: Db, key: string, build: () => string): string {
-  const adapter = db.getExecutor().adapter;
-  let texts = STATEMENTS.get(adapter);
-  if (!texts) {
-    texts = new Map();
-    STATEMENTS.set(adapter, texts);
-  }
-  let text = texts.get(key);
-  if (text === undefined) {
-    // PostgreSQL plans each statement once per connection (store/pg-pool.ts); SQLite caches its own.
-    text = adapter instanceof PostgresAdapter ? PREPARED_MARK + numberPlaceholders(build()) : build();
-    texts.set(key, text);
-  }
-  return text;
-}
-
-/** `?, ?` → `$1, $2`: none of these statements has a `?` anywhere but its placeholders. */
-function numberPlaceholders(text: string): string {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
+  return precompiled(db, key, build);
 }
 
 function run<R>(db: Db, text: string, parameters: unknown[]): Promise<QueryResult<R>> {
-  return db.executeQuery<R>(CompiledQuery.raw(text, parameters));
+  return runPrecompiled<R>(db, text, parameters);
 }

@@ -112,7 +112,7 @@ async function postInOneRoundTrip(db: Db, input: TransactionInput, walletPosting
 }
 
 /** Pure checks before any write; returns the wallet posting, if any. A failure here is a caller's bug. */
-function checkTransaction(input: TransactionInput): PostingInput | undefined {
+export function checkTransaction(input: TransactionInput): PostingInput | undefined {
   const { postings, currency, reference } = input;
   assert(reference.length > 0 && reference.length <= REFERENCE_LENGTH_MAX, `reference is 1 to ${REFERENCE_LENGTH_MAX} characters`);
   assert((TRANSACTION_KINDS as readonly string[]).includes(input.kind), `kind ${input.kind} is known`);
@@ -149,7 +149,7 @@ function walletMove(input: TransactionInput, posting: PostingInput, nowMs: numbe
 }
 
 /** The other side of the write: what the guard promised is what the row now says. */
-function checkWalletAfter(input: TransactionInput, state: WalletState): WalletState {
+export function checkWalletAfter(input: TransactionInput, state: WalletState): WalletState {
   const { balanceMinor, heldMinor } = state;
   assert(heldMinor >= 0n, `${input.reference}: held stays ≥ 0`);
   assert(input.overdraft === 'allow' || balanceMinor - heldMinor >= 0n, `${input.reference}: available stays ≥ 0`);
@@ -169,7 +169,7 @@ async function explainRefusal(db: Db, input: TransactionInput, accountId: string
   throw new PurseError('INSUFFICIENT_FUNDS');
 }
 
-function transactionRow(input: TransactionInput, walletPosting: PostingInput | undefined, walletAfter: WalletState | null, nowMs: number): Omit<LedgerTransactionRow, 'seq'> {
+export function transactionRow(input: TransactionInput, walletPosting: PostingInput | undefined, walletAfter: WalletState | null, nowMs: number): Omit<LedgerTransactionRow, 'seq'> {
   return {
     id: newId('txn'),
     reference: input.reference,

@@ -83,6 +83,8 @@ function registerGroupCommit(ctx: Ctx, registry: Registry): void {
   new Gauge({ name: 'purse_group_commit_items', help: 'Pieces of work run in group-commit batches since start', registers: [registry], collect() { this.set(stats().items); } });
   new Gauge({ name: 'purse_group_commit_batch_size_max', help: 'Largest group-commit batch since start', registers: [registry], collect() { this.set(stats().itemsLargest); } });
   new Gauge({ name: 'purse_group_commit_batches_failed', help: 'Group-commit batches that failed as a whole', registers: [registry], collect() { this.set(stats().batchesFailed); } });
+  new Gauge({ name: 'purse_group_commit_combined', help: 'Pieces of work answered together by a combiner (PostgreSQL debits)', registers: [registry], collect() { this.set(stats().combined); } });
+  new Gauge({ name: 'purse_group_commit_replays', help: 'Optimistic batches run again with savepoints', registers: [registry], collect() { this.set(stats().replays); } });
   const sizes = new Histogram({ name: 'purse_group_commit_batch_size', help: 'Pieces of work per group-commit batch', buckets: BATCH_SIZE_BUCKETS, registers: [registry] });
   ctx.store.observeBatches((items) => sizes.observe(items));
 }

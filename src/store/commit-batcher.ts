@@ -74,14 +74,32 @@ export interface BatchStats {
   retries: number;
   /** Optimistic batches run again with savepoints because some of their work failed. */
   replays: number;
+  /** Pieces of work answered by a combiner together with their neighbours (counted in `items` too). */
+  combined: number;
 }
 
 /** Told each batch's size (pieces of work run in it) and whether it failed as a whole. */
 export type BatchObserver = (items: number, failed: boolean) => void;
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-export interface SubmitOptions {
+/**
+ * Runs a run of consecutive submissions of one kind together, in fewer round trips than one by one
+ * (PostgreSQL usage debits: a few statements for the whole run). Its answer, per input in order, must be
+ * what each submission's own `work` would have come to had they run one after another in the batch; a
+ * failed outcome must have left nothing behind (its effects are never written). If it throws, the batch is
+ * rolled back and runs again the careful way, each submission by its own `work`.
+ */
+export interface Combiner<H> {
+  run(handle: H, inputs: unknown[]): Promise<Outcome[]>;
+}
+
+export interface Combined<H> {
+  combiner: Combiner<H>;
+  input: unknown;
+}
+
+export interface SubmitOptions<H = unknown> {
   /** Work with one key always runs in the same lane. */
   key?: string | undefined;
   /**
@@ -89,11 +107,14 @@ export interface SubmitOptions {
    * does, PostgreSQL does not): it needs no savepoint of its own.
    */
   selfAtomic?: boolean;
+  /** Optimistic batches only: run with its neighbours of the same combiner instead of by `work`. */
+  combine?: Combined<H> | undefined;
 }
 
 interface Item<H> {
   work: (handle: H) => Promise<unknown>;
   selfAtomic: boolean;
+  combine: Combined<H> | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
   attempts: number;
@@ -125,7 +146,7 @@ export class CommitBatcher<H> {
   readonly #settings: BatchSettings<H>;
   readonly #lanes: Lane<H>[];
   readonly #idleWaiters: Array<() => void> = [];
-  readonly #stats: BatchStats = { batches: 0, items: 0, itemsLargest: 0, batchesFailed: 0, retries: 0, replays: 0 };
+  readonly #stats: BatchStats = { batches: 0, items: 0, itemsLargest: 0, batchesFailed: 0, retries: 0, replays: 0, combined: 0 };
   readonly #batchObservers: BatchObserver[] = [];
   #closed = false;
 
@@ -137,13 +158,13 @@ export class CommitBatcher<H> {
   }
 
   /** Runs `work` in the next batch of its lane; settles once that batch has committed (or failed). */
-  submit<T>(work: (handle: H) => Promise<T>, opts: SubmitOptions = {}): Promise<T> {
+  submit<T>(work: (handle: H) => Promise<T>, opts: SubmitOptions<H> = {}): Promise<T> {
     if (this.#closed) return Promise.reject(new Error('The store is closed'));
     const { key } = opts;
     const lane = this.#lanes[key === undefined ? 0 : laneOf(key, this.#lanes.length)];
     assert(lane, 'a key maps to an existing lane');
     return new Promise<T>((resolve, reject) => {
-      lane.queue.push({ work, selfAtomic: opts.selfAtomic === true, resolve: resolve as (value: unknown) => void, reject, attempts: 0 });
+      lane.queue.push({ work, selfAtomic: opts.selfAtomic === true, combine: opts.combine, resolve: resolve as (value: unknown) => void, reject, attempts: 0 });
       this.#wake(lane);
     });
   }
@@ -206,22 +227,18 @@ export class CommitBatcher<H> {
     } catch {
       return false;
     }
-    const startedMs = performance.now();
-    const values: unknown[] = [];
-    for (const [index, item] of items.entries()) {
-      if (index > 0 && performance.now() - startedMs >= this.#settings.spanMsMax) break;
-      const outcome = await runWork(item, trx.handle);
-      if (!outcome.ok) {
-        await rollBack(trx, { error: outcome.error });
-        return false;
-      }
-      values.push(outcome.value);
+    const outcomes = await runWithoutSavepoints(trx, items, this.#settings.spanMsMax);
+    if (!outcomes) {
+      await rollBack(trx, { error: undefined });
+      return false;
     }
+    const combined = outcomes.filter((_, index) => items[index]?.combine !== undefined).length;
     // A COMMIT that fails here fails again in the careful run, which then rejects the whole batch.
     if (await commitOrFailure(trx)) return false;
-    lane.queue.unshift(...items.slice(values.length));
-    this.#count(values.length, false);
-    values.forEach((value, index) => items[index]?.resolve(value));
+    lane.queue.unshift(...items.slice(outcomes.length));
+    this.#count(outcomes.length, false);
+    this.#stats.combined += combined;
+    outcomes.forEach((outcome, index) => settle(items[index], outcome));
     return true;
   }
 
@@ -297,6 +314,47 @@ export class CommitBatcher<H> {
     if (failed) this.#stats.batchesFailed += 1;
     for (const observe of this.#batchObservers) observe(items, failed);
   }
+}
+
+/**
+ * The optimistic run: each piece of work by itself, or with its neighbours through their combiner.
+ * Undefined as soon as anything fails that may have left effects (the caller rolls back and replays);
+ * a combiner's refusals leave none, so they stand. Stops taking work at the span bound.
+ */
+async function runWithoutSavepoints<H>(trx: BatchTransaction<H>, items: Item<H>[], spanMsMax: number): Promise<Outcome[] | undefined> {
+  const startedMs = performance.now();
+  const outcomes: Outcome[] = [];
+  while (outcomes.length < items.length) {
+    const index = outcomes.length;
+    if (index > 0 && performance.now() - startedMs >= spanMsMax) break;
+    const item = items[index];
+    assert(item, 'the item exists');
+    const combiner = item.combine?.combiner;
+    if (combiner) {
+      let end = index + 1;
+      while (end < items.length && items[end]?.combine?.combiner === combiner) end += 1;
+      const run = items.slice(index, end);
+      let combined: Outcome[];
+      try {
+        combined = await combiner.run(trx.handle, run.map((r) => r.combine?.input));
+      } catch {
+        return undefined;
+      }
+      assert(combined.length === run.length, 'a combiner answers every input');
+      outcomes.push(...combined);
+      continue;
+    }
+    const outcome = await runWork(item, trx.handle);
+    if (!outcome.ok) return undefined;
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
+function settle<H>(item: Item<H> | undefined, outcome: Outcome): void {
+  if (!item) return;
+  if (outcome.ok) item.resolve(outcome.value);
+  else item.reject(outcome.error);
 }
 
 async function runWork<H>(item: Item<H>, handle: H): Promise<Outcome> {

@@ -1,7 +1,7 @@
-import { sql } from 'kysely';
 import { PurseError } from '../errors/purse-error.ts';
 import { toMajorNumber } from '../money/money.ts';
 import type { Ctx } from '../context.ts';
+import { precompiled, runPrecompiled } from '../store/precompiled.ts';
 
 export interface WalletView {
   currency: string;
@@ -23,18 +23,12 @@ export async function readWallet(ctx: Ctx, tenantId: string): Promise<WalletView
 /** The same read in integer minor units, for callers that compute or format money themselves (the billing page). */
 export async function readWalletMinor(ctx: Ctx, tenantId: string): Promise<{ currency: string; balanceMinor: bigint; heldMinor: bigint }> {
   const nowMs = BigInt(ctx.nowMs());
-  const row = await ctx.store.db
-    .selectFrom('wallets')
-    .select(['currency', 'balance_minor', 'held_minor'])
-    .select((eb) => eb
-      .selectFrom('holds')
-      .select(sql<bigint>`CAST(COALESCE(SUM(amount_minor), 0) AS bigint)`.as('total'))
-      .where('holds.tenant_id', '=', tenantId)
-      .where('holds.state', '=', 'held')
-      .where('holds.expires_at_ms', '<=', nowMs)
-      .as('lapsed_minor'))
-    .where('tenant_id', '=', tenantId)
-    .executeTakeFirst();
+  const { db } = ctx.store;
+  const text = precompiled(db, 'wallet:read', () => `select currency, balance_minor, held_minor,
+    (select cast(coalesce(sum(amount_minor), 0) as bigint) from holds where tenant_id = ? and state = 'held' and expires_at_ms <= ?) as lapsed_minor
+    from wallets where tenant_id = ?`);
+  const result = await runPrecompiled<{ currency: string; balance_minor: bigint; held_minor: bigint; lapsed_minor: bigint | null }>(db, text, [tenantId, nowMs, tenantId]);
+  const row = result.rows[0];
   if (!row) throw new PurseError('NOT_FOUND');
   return { currency: row.currency, balanceMinor: row.balance_minor, heldMinor: row.held_minor - BigInt(row.lapsed_minor ?? 0n) };
 }

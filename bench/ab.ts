@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { type BenchTenant, createFundedTenant, freshBenchDatabase, inParallel } from './fixtures.ts';
+import type { LoadResult } from './http-load.ts';
+import { BENCH_CONNECTIONS } from './options.ts';
+import type { BenchOptions } from './options.ts';
+import { type PurseProcess, startBareServer, startPurse } from './processes.ts';
+import { type Spread, spread } from './rounds.ts';
+import { type Scene, bareRoute, holdThenCapture, readGet, usageDebit } from './scenarios.ts';
+
+/**
+ * `node --import tsx bench/ab.ts --base DIR [--db sqlite|postgres] [--scenario hot|many|holds|read|history]
+ * [--rounds N] [--seconds S] [--wallets N]`: one scenario against two builds of Purse side by side — the
+ * checkout in DIR (A, say the commit before a change) and this one (B) — each on its own fresh database,
+ * measured alternately with the bare route (bare, A, B, bare, B, A, …) so every ratio comes from the same
+ * moment of a noisy machine. For judging one lever quickly; `npm run bench` stays the record.
+ */
+const CURRENCY = 'BRL';
+const FUNDS_MAJOR = '100000000';
+const HISTORY_DEBITS = 200;
+const DEFAULT_ROUNDS = 3;
+const DEFAULT_SECONDS = 2;
+const DEFAULT_WALLETS = 100;
+const CLOCK_TICKS_PER_SECOND = 100;
+const MICROSECONDS_PER_SECOND = 1_000_000;
+
+interface AbOptions {
+  base: string;
+  db: 'sqlite' | 'postgres';
+  scenario: 'hot' | 'many' | 'holds' | 'read' | 'history';
+  rounds: number;
+  seconds: number;
+  wallets: number;
+}
+
+function parse(argv: string[]): AbOptions {
+  const value = (flag: string) => {
+    const inline = argv.find((a) => a.startsWith(`${flag}=`));
+    if (inline) return inline.slice(flag.length + 1);
+    const at = argv.indexOf(flag);
+    return at === -1 ? undefined : argv[at + 1];
+  };
+  const base = value('--base');
+  if (!base) throw new Error('--base DIR (a built checkout to compare against) is required');
+  const db = value('--db') ?? 'postgres';
+  const scenario = value('--scenario') ?? 'hot';
+  if (db !== 'sqlite' && db !== 'postgres') throw new Error(`--db sqlite|postgres, not ${db}`);
+  if (!['hot', 'many', 'holds', 'read', 'history'].includes(scenario)) throw new Error(`--scenario hot|many|holds|read|history, not ${scenario}`);
+  return {
+    base, db, scenario: scenario as AbOptions['scenario'],
+    rounds: Number(value('--rounds') ?? DEFAULT_ROUNDS),
+    seconds: Number(value('--seconds') ?? DEFAULT_SECONDS),
+    wallets: Number(value('--wallets') ?? DEFAULT_WALLETS),
+  };
+}
+
+interface Side {
+  name: string;
+  purse: PurseProcess;
+  scene: Scene;
+  tenants: BenchTenant[];
+  close(): Promise<void>;
+}
+
+async function startSide(name: string, root: string | undefined, opts: AbOptions, benchOptions: BenchOptions): Promise<Side> {
+  const db = await freshBenchDatabase(opts.db, benchOptions.postgresUrl);
+  // PURSE_BENCH_PROFILE_DIR: each side writes a CPU profile (node --cpu-prof) there when it stops.
+  const profileDir = process.env.PURSE_BENCH_PROFILE_DIR;
+  const purse = await startPurse(db.url, db.dir, root, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : []);
+  const scene: Scene = { purseUrl: purse.url, options: benchOptions, runTag: `${randomBytes(4).toString('hex')}-${name}` };
+  const count = opts.scenario === 'many' || opts.scenario === 'holds' ? opts.wallets : 1;
+  const tenants = await inParallel(count, (i) => createFundedTenant(purse.url, `${name} ${i}`, CURRENCY, FUNDS_MAJOR));
+  if (opts.scenario === 'history' || opts.scenario === 'read') await seedHistory(scene, tenants[0]);
+  return { name, purse, scene, tenants, close: async () => { await purse.stop(); await db.close(); } };
+}
+
+async function seedHistory(scene: Scene, tenant: BenchTenant | undefined): Promise<void> {
+  if (!tenant) throw new Error('no tenant');
+  await inParallel(HISTORY_DEBITS, async (i) => {
+    const res = await fetch(`${scene.purseUrl}/v1/billing/usage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': tenant.apiKey, 'idempotency-key': `${scene.runTag}-h-${i}` },
+      body: JSON.stringify({ amount: '0.01' }),
+    });
+    if (res.status !== 201) throw new Error(`history debit → ${res.status}`);
+  });
+}
+
+function load(side: Side, scenario: AbOptions['scenario']): Promise<LoadResult> {
+  const first = side.tenants[0];
+  if (!first) throw new Error('no tenant');
+  if (scenario === 'read') return readGet(side.scene, first, '/v1/billing/wallet');
+  if (scenario === 'history') return readGet(side.scene, first, '/v1/billing/transactions?limit=50');
+  // Requests per second (a hold and its capture are two).
+  if (scenario === 'holds') return holdThenCapture(side.scene, side.tenants);
+  return usageDebit(side.scene, side.tenants);
+}
+
+function cpuUs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks / CLOCK_TICKS_PER_SECOND) * MICROSECONDS_PER_SECOND;
+}
+
+async function measure(side: Side, scenario: AbOptions['scenario']): Promise<{ run: LoadResult; cpuUsPerRequest: number }> {
+  const before = cpuUs(side.purse.pid);
+  const run = await load(side, scenario);
+  return { run, cpuUsPerRequest: (cpuUs(side.purse.pid) - before) / Math.max(run.ok, 1) };
+}
+
+function show(label: string, s: Spread, digits = 2): string {
+  return `${label} ${s.min.toFixed(digits)} / ${s.median.toFixed(digits)} / ${s.max.toFixed(digits)}`;
+}
+
+async function main(): Promise<void> {
+  const opts = parse(process.argv.slice(2));
+  const benchOptions: BenchOptions = {
+    quick: true, large: false, databases: [opts.db], durationSeconds: opts.seconds, warmupSeconds: Math.min(1, opts.seconds / 2),
+    connections: BENCH_CONNECTIONS, latencySamples: 0, walletsMany: opts.wallets,
+    postgresUrl: process.env.PURSE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test', rounds: opts.rounds,
+  };
+  const bare = await startBareServer();
+  const a = await startSide('A', opts.base, opts, benchOptions);
+  const b = await startSide('B', undefined, opts, benchOptions);
+  const rows: Array<{ bare: number; a: number; b: number; aCpu: number; bCpu: number; aP99: number; bP99: number; failed: number }> = [];
+  try {
+    for (let round = 0; round < opts.rounds; round += 1) {
+      const bareRun = await bareRoute(a.scene, bare.url);
+      // Alternate which side goes first, so neither always runs on the warmer machine.
+      const [first, second] = round % 2 === 0 ? [a, b] : [b, a];
+      const r1 = await measure(first, opts.scenario);
+      const r2 = await measure(second, opts.scenario);
+      const [ra, rb] = first === a ? [r1, r2] : [r2, r1];
+      rows.push({
+        bare: bareRun.okPerSecond, a: ra.run.okPerSecond, b: rb.run.okPerSecond, aCpu: ra.cpuUsPerRequest, bCpu: rb.cpuUsPerRequest,
+        aP99: ra.run.p99Ms, bP99: rb.run.p99Ms, failed: ra.run.failed + rb.run.failed,
+      });
+      console.log(`round ${round + 1}: bare ${bareRun.okPerSecond.toFixed(0)}/s, A ${ra.run.okPerSecond.toFixed(0)}/s (p99 ${ra.run.p99Ms} ms, ${ra.cpuUsPerRequest.toFixed(0)} µs CPU), B ${rb.run.okPerSecond.toFixed(0)}/s (p99 ${rb.run.p99Ms} ms, ${rb.cpuUsPerRequest.toFixed(0)} µs CPU), failed ${ra.run.failed + rb.run.failed}`);
+    }
+    for (const side of [a, b]) {
+      const text = await (await fetch(`${side.purse.url}/metrics`)).text();
+      console.log(`${side.name}: ${text.split('\n').filter((l) => l.startsWith('purse_group_commit')).join(', ')}`);
+    }
+  } finally {
+    await a.close();
+    await b.close();
+    await bare.stop();
+  }
+  console.log(`\n${opts.db} ${opts.scenario}${opts.scenario === 'many' ? ` (${opts.wallets} wallets)` : ''}, ${opts.rounds} rounds × ${opts.seconds} s, min / median / max:`);
+  console.log(`  ${show('B ÷ A', spread(rows.map((r) => r.b / r.a)))}`);
+  console.log(`  ${show('A ÷ bare', spread(rows.map((r) => r.a / r.bare)), 3)};  ${show('B ÷ bare', spread(rows.map((r) => r.b / r.bare)), 3)}`);
+  console.log(`  ${show('A /s', spread(rows.map((r) => r.a)), 0)};  ${show('B /s', spread(rows.map((r) => r.b)), 0)}`);
+  console.log(`  ${show('A p99 ms', spread(rows.map((r) => r.aP99)), 1)};  ${show('B p99 ms', spread(rows.map((r) => r.bP99)), 1)}`);
+  console.log(`  ${show('A CPU µs/req', spread(rows.map((r) => r.aCpu)), 0)};  ${show('B CPU µs/req', spread(rows.map((r) => r.bCpu)), 0)}`);
+  console.log(`  failed: ${rows.reduce((s, r) => s + r.failed, 0)}`);
+}
+
+await main();
