@@ -20,6 +20,8 @@ export const SHUTDOWN_GRACE_MS = 9_000;
 interface Started {
   sandbox?: Sandbox;
   purse?: Purse;
+  /** A signal came: what start-up still had to do (the demo) may fail on the closing store, harmlessly. */
+  stopping?: boolean;
 }
 
 /**
@@ -59,6 +61,8 @@ export async function serveCommand(): Promise<number> {
     const demo = await createDemoIfEmpty(purse.ctx);
     if (demo) process.stderr.write(demoInstructions(config.publicUrl, demo) + '\n');
   } catch (err) {
+    // Stopped by a signal while finishing start-up: close-with-grace owns the exit (0 when the close worked).
+    if (started.stopping) return new Promise<number>(() => {});
     await closeAll(started);
     throw err;
   }
@@ -74,6 +78,7 @@ function stopOnSignal(started: Started, log: Ctx['log']): void {
   closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: false, onTimeout: () => log.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown timed out') }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'fatal error, shutting down');
     else log.info({ signal }, 'shutting down');
+    started.stopping = true;
     await closeAll(started);
     log.info({}, 'stopped');
   });
