@@ -11,6 +11,9 @@
  */
 import createClient, { type Client } from 'openapi-fetch';
 import type { components, operations, paths } from './schema.d.ts';
+import { type SigningKey, signingMiddleware } from './signing.ts';
+
+export type { SigningKey };
 
 export type { components, operations, paths };
 export type PurseClient = Client<paths>;
@@ -23,6 +26,11 @@ export interface PurseClientOptions {
   baseUrl: string;
   /** A tenant API key (`ps_…`), sent as `x-api-key` on every request: the `/v1/billing` routes. */
   apiKey?: string;
+  /**
+   * Sign every request with a tenant key instead of sending its secret (`x-api-key-id`, `x-timestamp`,
+   * `x-signature`; SPEC §3.1). Use this or `apiKey`.
+   */
+  signingKey?: SigningKey;
   /** The operator key (`PURSE_ADMIN_KEY`), sent as `Authorization: Bearer …`: the `/v1/admin` routes. */
   adminKey?: string;
   /** A fetch of your own (tests, proxies); the global one by default. */
@@ -30,14 +38,17 @@ export interface PurseClientOptions {
 }
 
 export function createPurseClient(options: PurseClientOptions): PurseClient {
+  if (options.apiKey !== undefined && options.signingKey !== undefined) throw new Error('pass apiKey or signingKey, not both');
   const headers: Record<string, string> = {};
   if (options.apiKey !== undefined) headers['x-api-key'] = options.apiKey;
   if (options.adminKey !== undefined) headers.authorization = `Bearer ${options.adminKey}`;
-  return createClient<paths>({
+  const client = createClient<paths>({
     baseUrl: options.baseUrl.replace(/\/+$/, ''),
     headers,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  if (options.signingKey !== undefined) client.use(signingMiddleware(options.signingKey));
+  return client;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRETS, type TestPurse, startTestPurse } from '../../src/testing/harness.ts';
+import { signRequest } from '../../src/auth/signature.ts';
 import { type PurseClient, PurseApiError, createPurseClient, newIdempotencyKey, unwrap } from '../src/index.ts';
+import { signatureOf } from '../src/signing.ts';
 
 /**
  * The SDK against a real Purse listening on a real port (the database PURSE_TEST_DATABASE_URL names):
@@ -12,6 +14,7 @@ describe('the TypeScript SDK against a running Purse', () => {
   let operator: PurseClient;
   let tenantId: string;
   let tenant: PurseClient;
+  let tenantKey: { id: string; secret: string };
 
   beforeAll(async () => {
     purse = await startTestPurse();
@@ -21,6 +24,7 @@ describe('the TypeScript SDK against a running Purse', () => {
     tenantId = created.id;
     const key = await unwrap(operator.POST('/v1/admin/tenants/{tenantId}/keys', { params: { path: { tenantId } }, body: { scope: 'tenant' } }));
     tenant = createPurseClient({ baseUrl, apiKey: key.secret });
+    tenantKey = { id: key.id, secret: key.secret };
     await unwrap(operator.POST('/v1/admin/tenants/{tenantId}/adjustments', { params: { path: { tenantId } }, body: { amount: '10', reason: 'opening credit' } }));
   });
   afterAll(() => purse.close());
@@ -93,5 +97,39 @@ describe('the TypeScript SDK against a running Purse', () => {
     const otherTenant = createPurseClient({ baseUrl, apiKey: otherKey.secret });
     expect(await unwrap(otherTenant.GET('/v1/billing/wallet'))).toMatchObject({ currency: 'USD', balance: 0 });
     expect((await unwrap(otherTenant.GET('/v1/billing/transactions'))).data).toEqual([]);
+  });
+
+  describe('signed requests (x-api-key-id, x-timestamp, x-signature)', () => {
+    it('signs exactly as Purse verifies (same HMAC for the same request)', async () => {
+      const body = new Uint8Array(Buffer.from('{"amount":"0.25"}'));
+      const ours = await signatureOf('ps_secret', '1764640000', 'post', '/v1/billing/usage?x=1', body);
+      expect(ours).toBe(signRequest('ps_secret', '1764640000', 'POST', '/v1/billing/usage?x=1', Buffer.from(body)));
+    });
+
+    it('reads and debits without sending the secret; two equal debits in the same second both go through', async () => {
+      const seen: Request[] = [];
+      const signed = createPurseClient({
+        baseUrl, signingKey: { keyId: tenantKey.id, secret: tenantKey.secret },
+        fetch: (request) => {
+          seen.push(request.clone());
+          return fetch(request);
+        },
+      });
+      const before = await unwrap(signed.GET('/v1/billing/wallet'));
+      const debit = () => signed.POST('/v1/billing/usage', { params: { header: { 'idempotency-key': newIdempotencyKey() } }, body: { amount: '0.10' } });
+      const [first, second] = await Promise.all([debit(), debit()]);
+      expect([first.response.status, second.response.status]).toEqual([201, 201]);
+      expect(first.data?.transaction.id).not.toBe(second.data?.transaction.id);
+      expect((await unwrap(signed.GET('/v1/billing/wallet'))).balance).toBe(Math.round(before.balance * 100 - 20) / 100);
+      expect(seen.every((r) => r.headers.get('x-api-key') === null && r.headers.get('x-api-key-id') === tenantKey.id)).toBe(true);
+      expect(seen.map((r) => r.headers.get('x-signature')).join()).not.toContain(tenantKey.secret);
+    });
+
+    it('is refused with 401 UNAUTHORIZED when signed with the wrong secret', async () => {
+      const forged = createPurseClient({ baseUrl, signingKey: { keyId: tenantKey.id, secret: 'ps_wrong_secret' } });
+      const { error, response } = await forged.GET('/v1/billing/wallet');
+      expect(response.status).toBe(401);
+      expect(error?.code).toBe('UNAUTHORIZED');
+    });
   });
 });
