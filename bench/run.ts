@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { type BenchDatabase, type BenchTenant, createFundedTenant, freshBenchDatabase, inParallel } from './fixtures.ts';
 import type { LoadResult } from './http-load.ts';
@@ -13,7 +16,7 @@ import { type BillingPageResult, billingPageRow, measureBillingPage } from './bi
 import { measureRounds } from './rounds.ts';
 import { judgeTargets } from './targets.ts';
 import {
-  type CheckoutLatency, type Scene, bareRoute, checkoutCreate, checkoutLatency, holdThenCapture, readGet, usageDebit, webhookIngest,
+  type CheckoutLatency, type Scene, bareRoute, checkoutCreate, checkoutLatency, holdThenCapture, readGet, usageDebit, usageDebitTwoInstances, webhookIngest,
 } from './scenarios.ts';
 import { creditedAmong, openOrders, signEvents } from './webhooks.ts';
 import { measureOutbox } from './outbox.ts';
@@ -128,6 +131,7 @@ async function againstPurse(kind: 'sqlite' | 'postgres', options: BenchOptions, 
     await measure('usage debit, one wallet, low-balance endpoint (not crossed)', () => usageDebit(scene, [armed.lowBalanceEndpoint]), { unit: 'debits/s' });
   }
   await measure(`usage debit, ${options.walletsMany} wallets`, () => usageDebit(scene, tenants.many), { unit: 'debits/s' });
+  if (kind === 'postgres') await twoInstances(scene, run, tenants, measure, rows);
   await measure(`hold + capture, ${options.walletsMany} wallets`, () => holdThenCapture(scene, tenants.many), { unit: 'pairs/s', divide: 2 });
   await measure('balance read', () => readGet(scene, tenants.reader, '/v1/billing/wallet'));
   await measure('transactions page (limit 50)', () => readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
@@ -164,6 +168,22 @@ function measurer(kind: 'sqlite' | 'postgres', scene: Scene, run: Running, rows:
     rows.push(row);
     console.log(`  ${scenario}: ${describeRounds(result, row.unit)}`);
   };
+}
+
+/** PostgreSQL only: the 1,000-wallet debits again, spread over a second `purse serve` on the same database. */
+async function twoInstances(scene: Scene, run: Running, tenants: Tenants, measure: Measure, rows: Row[]): Promise<void> {
+  const scenario = `usage debit, ${scene.options.walletsMany} wallets, two instances`;
+  if (!selected(scene.options, scenario)) return;
+  const dataDir = mkdtempSync(join(tmpdir(), 'purse-bench-second-'));
+  const second = await startPurse(run.db.url, dataDir);
+  try {
+    await measure(scenario, () => usageDebitTwoInstances(scene, second.url, tenants.many), { unit: 'debits/s' });
+    const row = rows.find((r) => r.scenario === scenario);
+    if (row) row.note = 'half the connections to each instance; server CPU is the first instance only';
+  } finally {
+    await second.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 function baselineRows(kind: 'sqlite' | 'postgres', run: Running): Row[] {

@@ -52,6 +52,25 @@ export function usageDebit(scene: Scene, tenants: BenchTenant[]): Promise<LoadRe
   }]);
 }
 
+/**
+ * The same usage debits spread over two Purse instances on one database (the supported scale-out): half the
+ * connections to each, run at once. Throughput adds up; the latencies reported are the worse instance's.
+ */
+export async function usageDebitTwoInstances(scene: Scene, secondUrl: string, tenants: BenchTenant[]): Promise<LoadResult> {
+  const half = Math.max(1, Math.floor(scene.options.connections / 2));
+  const [a, b] = await Promise.all([
+    usageDebit({ ...scene, options: { ...scene.options, connections: half } }, tenants),
+    usageDebit({ ...scene, purseUrl: secondUrl, options: { ...scene.options, connections: scene.options.connections - half } }, tenants),
+  ]);
+  const statusCounts: Record<string, number> = { ...a.statusCounts };
+  for (const [code, count] of Object.entries(b.statusCounts)) statusCounts[code] = (statusCounts[code] ?? 0) + count;
+  return {
+    okPerSecond: a.okPerSecond + b.okPerSecond, p50Ms: Math.max(a.p50Ms, b.p50Ms), p99Ms: Math.max(a.p99Ms, b.p99Ms),
+    meanMs: (a.meanMs * a.ok + b.meanMs * b.ok) / Math.max(1, a.ok + b.ok), ok: a.ok + b.ok, failed: a.failed + b.failed,
+    statusCounts, durationSeconds: Math.max(a.durationSeconds, b.durationSeconds),
+  };
+}
+
 /** A hold then its capture, per connection in turn; the capture names the hold the first answer returned. */
 export function holdThenCapture(scene: Scene, tenants: BenchTenant[]): Promise<LoadResult> {
   return load(scene, [

@@ -96,5 +96,15 @@ export function judgeTargets(reports: Partial<Record<Database, ReportForTargets>
       targets.push({ database: db, what: `${b.scenario} vs small store`, goal: `within ${FLAT_READ_SLOWDOWN_MAX * 100}%`, measured: `${(slowdown * 100).toFixed(0)}% slower`, met: slowdown <= FLAT_READ_SLOWDOWN_MAX });
     }
   }
+  targets.push(...scaleOut(reports.postgres));
   return targets;
+}
+
+/** Issue 13: two instances on one PostgreSQL should do more 1,000-wallet debits than one (same run, ×bare). */
+function scaleOut(report: ReportForTargets | undefined): Target[] {
+  const one = report?.rows.find((r) => /^usage debit, \d+ wallets$/.test(r.scenario));
+  const two = report?.rows.find((r) => r.scenario === `${one?.scenario ?? ''}, two instances`);
+  if (!one || !two) return [];
+  const gain = ratio(two) / ratio(one);
+  return [{ database: 'postgres', what: `${two.scenario} vs one instance`, goal: 'more than one instance', measured: `×${gain.toFixed(2)}`, met: gain > 1 }];
 }
