@@ -37,6 +37,7 @@ export interface RunningProcess {
   stdout(): string;
   /** Resolves once the output matches, rejects if the process exits first. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** SIGTERM unless already signalled, then the exit code. */
   stop(): Promise<number | null>;
 }
 
@@ -81,7 +82,9 @@ export function startPurseProcess(args: string[], env: Record<string, string>, o
       });
     },
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      // Once signalled (by the test or an earlier stop), only wait: a second SIGTERM makes close-with-grace
+      // exit 1 at once, so a test that sent its own signal would see a failed shutdown that never happened.
+      if (child.exitCode === null && !child.killed) child.kill('SIGTERM');
       return exited;
     },
   };

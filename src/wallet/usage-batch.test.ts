@@ -106,7 +106,7 @@ describe('a batch of usage debits mixing new ones, replays and refusals', () => 
   });
 });
 
-describe('a reference taken by another transaction while the batch waited for the wallet', () => {
+describe('a reference taken by another transaction while the batch waited for the wallet [postgres-only]', () => {
   it.skipIf(testDatabaseKind() !== 'postgres')('answers the debit as a replay of that transaction and moves the wallet once', async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, '10.00');
