@@ -1,7 +1,7 @@
 import { fieldError } from '../errors/purse-error.ts';
 import type { Ctx } from '../context.ts';
 import type { Store } from '../store/db.ts';
-import { toLedgerTransaction } from './post-transaction.ts';
+import { type LedgerTransaction, toLedgerTransaction } from './post-transaction.ts';
 import { type TransactionView, toTransactionView } from './transaction-view.ts';
 
 export const PAGE_SIZE_DEFAULT = 50;
@@ -16,6 +16,12 @@ export interface TransactionPage {
   nextCursor: string | null;
 }
 
+/** The same page in minor units, for readers that format money themselves (the billing page). */
+export interface LedgerPage {
+  data: LedgerTransaction[];
+  nextCursor: string | null;
+}
+
 export interface PageQuery {
   limit?: string | undefined;
   cursor?: string | undefined;
@@ -26,6 +32,11 @@ export interface PageQuery {
  * scan per page whatever the history size, and a page never shifts when new transactions arrive.
  */
 export async function listTransactions(ctx: Ctx, tenantId: string, query: PageQuery): Promise<TransactionPage> {
+  const page = await listLedgerTransactions(ctx, tenantId, query);
+  return { data: page.data.map(toTransactionView), nextCursor: page.nextCursor };
+}
+
+export async function listLedgerTransactions(ctx: Ctx, tenantId: string, query: PageQuery): Promise<LedgerPage> {
   const limit = parseLimit(query.limit);
   const beforeSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   // One row more than asked tells whether another page exists without a count.
@@ -33,7 +44,7 @@ export async function listTransactions(ctx: Ctx, tenantId: string, query: PageQu
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    data: page.map((row) => toTransactionView(toLedgerTransaction(row))),
+    data: page.map(toLedgerTransaction),
     nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
   };
 }

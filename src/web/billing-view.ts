@@ -1,10 +1,9 @@
 import { PurseError } from '../errors/purse-error.ts';
 import { findOrder } from '../checkout/orders-store.ts';
-import { listTransactions } from '../ledger/list-transactions.ts';
-import type { TransactionView } from '../ledger/transaction-view.ts';
+import { listLedgerTransactions } from '../ledger/list-transactions.ts';
+import type { LedgerTransaction } from '../ledger/post-transaction.ts';
 import { minorDigits } from '../money/currencies.ts';
 import { type TopupBounds, topupBounds } from '../money/limits.ts';
-import { parseMajor } from '../money/money.ts';
 import { listPaymentMethods, type PaymentMethodView } from '../payment-methods/payment-method-view.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import { readWalletMinor } from '../wallet/read-wallet.ts';
@@ -22,7 +21,7 @@ export interface BillingData {
   balanceMinor: bigint;
   heldMinor: bigint;
   cards: PaymentMethodView[];
-  history: TransactionView[];
+  history: LedgerTransaction[];
   nextCursor: string | null;
   isFirstPage: boolean;
   bounds: TopupBounds;
@@ -60,19 +59,11 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
 async function readHistory(ctx: Ctx, tenantId: string, cursor: string | undefined) {
   const limit = String(HISTORY_PAGE_SIZE);
   try {
-    return { ...(await listTransactions(ctx, tenantId, { limit, cursor })), isFirstPage: cursor === undefined };
+    return { ...(await listLedgerTransactions(ctx, tenantId, { limit, cursor })), isFirstPage: cursor === undefined };
   } catch (err) {
     if (!(err instanceof PurseError) || err.code !== 'CURSOR_INVALID') throw err;
-    return { ...(await listTransactions(ctx, tenantId, { limit })), isFirstPage: true };
+    return { ...(await listLedgerTransactions(ctx, tenantId, { limit })), isFirstPage: true };
   }
-}
-
-/** The wallet view's major-unit numbers are exact (toMajorNumber), so they convert back without loss. */
-export function toMinor(major: number, currency: string): bigint {
-  // parseMajor takes customer input, so it refuses signs: parse the magnitude, then restore the sign.
-  const parsed = parseMajor(String(Math.abs(major)), currency);
-  if (typeof parsed !== 'bigint') throw new Error(`Invariant violated: wallet amount ${major} is not a ${currency} amount`);
-  return major < 0 ? -parsed : parsed;
 }
 
 function presets(currency: string, bounds: TopupBounds): bigint[] {

@@ -1,8 +1,8 @@
 import type { PaymentMethodView } from '../payment-methods/payment-method-view.ts';
-import type { TransactionView } from '../ledger/transaction-view.ts';
+import type { LedgerTransaction } from '../ledger/post-transaction.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import type { Banner } from './billing-banners.ts';
-import { type BillingData, toMinor } from './billing-view.ts';
+import type { BillingData } from './billing-view.ts';
 import { type Html, html } from './html.ts';
 import type { Catalog } from './i18n/en.ts';
 import { type Lang, formatDate, formatMoney, inputAmount } from './i18n/locale.ts';
@@ -130,10 +130,10 @@ function historySection(m: PageModel): Html {
 ${rows.length ? table : html`<p>${t.noHistory}</p>`}${data.isFirstPage && !data.nextCursor ? '' : pager}</section>`;
 }
 
-function historyRow(m: PageModel, tx: TransactionView): Html {
+function historyRow(m: PageModel, tx: LedgerTransaction): Html {
   const { t } = m;
-  const amount = money(m, toMinor(tx.amount, tx.currency));
-  const after = tx.balanceAfter === null ? '—' : money(m, toMinor(tx.balanceAfter, tx.currency));
-  return html`<tr><td data-label="${t.colDate}">${formatDate(Date.parse(tx.createdAt), m.lang)}</td><td data-label="${t.colKind}">${t.kinds[tx.kind] ?? tx.kind}</td>
+  const amount = money(m, tx.walletAmountMinor);
+  const after = tx.walletBalanceAfterMinor === null ? '—' : money(m, tx.walletBalanceAfterMinor);
+  return html`<tr><td data-label="${t.colDate}">${formatDate(tx.createdAtMs, m.lang)}</td><td data-label="${t.colKind}">${t.kinds[tx.kind] ?? tx.kind}</td>
 <td data-label="${t.colDescription}">${tx.description ?? ''}</td><td class="num" data-label="${t.colAmount}">${amount}</td><td class="num" data-label="${t.colBalanceAfter}">${after}</td></tr>`;
 }
