@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { type BenchTenant, createFundedTenant, freshBenchDatabase, inParallel } from './fixtures.ts';
 import type { LoadResult } from './http-load.ts';
 import { BENCH_CONNECTIONS } from './options.ts';
 import type { BenchOptions } from './options.ts';
 import { type PurseProcess, startBareServer, startPurse } from './processes.ts';
-import { type Spread, spread } from './rounds.ts';
+import { type Spread, processCpuUs, spread } from './rounds.ts';
 import { type Scene, bareRoute, holdThenCapture, readGet, usageDebit } from './scenarios.ts';
 
 /**
@@ -21,8 +20,6 @@ const HISTORY_DEBITS = 200;
 const DEFAULT_ROUNDS = 3;
 const DEFAULT_SECONDS = 2;
 const DEFAULT_WALLETS = 100;
-const CLOCK_TICKS_PER_SECOND = 100;
-const MICROSECONDS_PER_SECOND = 1_000_000;
 
 interface AbOptions {
   base: string;
@@ -96,16 +93,11 @@ function load(side: Side, scenario: AbOptions['scenario']): Promise<LoadResult> 
   return usageDebit(side.scene, side.tenants);
 }
 
-function cpuUs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return (ticks / CLOCK_TICKS_PER_SECOND) * MICROSECONDS_PER_SECOND;
-}
 
 async function measure(side: Side, scenario: AbOptions['scenario']): Promise<{ run: LoadResult; cpuUsPerRequest: number }> {
-  const before = cpuUs(side.purse.pid);
+  const before = processCpuUs(side.purse.pid);
   const run = await load(side, scenario);
-  return { run, cpuUsPerRequest: (cpuUs(side.purse.pid) - before) / Math.max(run.ok, 1) };
+  return { run, cpuUsPerRequest: (processCpuUs(side.purse.pid) - before) / Math.max(run.ok, 1) };
 }
 
 function show(label: string, s: Spread, digits = 2): string {

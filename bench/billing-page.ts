@@ -1,4 +1,5 @@
 import { type BenchTenant, createFundedTenant, inParallel } from './fixtures.ts';
+import { percentile } from './http-load.ts';
 import { type Row, spreadText } from './report.ts';
 import { type Spread, spread } from './rounds.ts';
 import type { Scene } from './scenarios.ts';
@@ -81,7 +82,7 @@ export async function billingPageRender(purseUrl: string, tenant: BenchTenant, o
     for (let i = 0; i < samplesPerRound; i += 1) samples.push(await getPage(purseUrl, cookie));
     failed += samples.filter((s) => !s.ok).length;
     const good = samples.filter((s) => s.ok);
-    perRound.push({ p50: percentile(good.map((s) => s.serverMs), 0.5), p99: percentile(good.map((s) => s.serverMs), 0.99), wall: percentile(good.map((s) => s.wallMs), 0.5) });
+    perRound.push({ p50: percentile(good.map((s) => s.serverMs), 50), p99: percentile(good.map((s) => s.serverMs), 99), wall: percentile(good.map((s) => s.wallMs), 50) });
   }
   return {
     historyEntries: BILLING_HISTORY_ENTRIES, rounds: opts.rounds, samplesPerRound, failed,
@@ -89,11 +90,6 @@ export async function billingPageRender(purseUrl: string, tenant: BenchTenant, o
   };
 }
 
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
-}
 
 /** Seeds a tenant's 10,000 history entries, then measures its billing page; prints a line as it goes. */
 export async function measureBillingPage(scene: Scene, currency: string, fundsMajor: string): Promise<BillingPageResult> {

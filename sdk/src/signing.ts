@@ -25,27 +25,37 @@ function hex(bytes: ArrayBuffer): string {
   return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function hmacKey(secret: string): Promise<Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>> {
+type HmacKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
+
+function hmacKey(secret: string): Promise<HmacKey> {
   return globalThis.crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
 }
 
-export async function signatureOf(secret: string, timestamp: string, method: string, pathWithQuery: string, body: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
-  const bodyHash = hex(await globalThis.crypto.subtle.digest('SHA-256', body));
+async function bodyHashOf(body: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
+  return hex(await globalThis.crypto.subtle.digest('SHA-256', body));
+}
+
+async function sign(key: HmacKey, timestamp: string, method: string, pathWithQuery: string, bodyHash: string): Promise<string> {
   const message = `${timestamp}.${method.toUpperCase()}.${pathWithQuery}.${bodyHash}`;
-  return hex(await globalThis.crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(message)));
+  return hex(await globalThis.crypto.subtle.sign('HMAC', key, encoder.encode(message)));
+}
+
+export async function signatureOf(secret: string, timestamp: string, method: string, pathWithQuery: string, body: ArrayBuffer | Uint8Array<ArrayBuffer>): Promise<string> {
+  return sign(await hmacKey(secret), timestamp, method, pathWithQuery, await bodyHashOf(body));
 }
 
 /** An openapi-fetch middleware that signs every request with the key. */
 export function signingMiddleware(key: SigningKey, nowMs: () => number = Date.now): Middleware {
   const sent = new Set<string>();
+  const secretKey = hmacKey(key.secret);
   return {
     async onRequest({ request }) {
       const url = new URL(request.url);
-      const body = await request.clone().arrayBuffer();
+      const bodyHash = await bodyHashOf(await request.clone().arrayBuffer());
       const nowSeconds = Math.floor(nowMs() / 1000);
       for (let ahead = 0; ahead <= TIMESTAMP_AHEAD_MAX_SECONDS; ahead += 1) {
         const timestamp = String(nowSeconds + ahead);
-        const signature = await signatureOf(key.secret, timestamp, request.method, url.pathname + url.search, body);
+        const signature = await sign(await secretKey, timestamp, request.method, url.pathname + url.search, bodyHash);
         if (sent.has(signature)) continue;
         remember(sent, signature);
         request.headers.set('x-api-key-id', key.keyId);

@@ -14,8 +14,8 @@ const CLAIM_MARGIN_MS = 1_000;
 /** A Stripe outage or timeout: the same attempt is tried again (same idempotency key) after this. */
 export const STRIPE_RETRY_AFTER_MS = 5_000;
 /**
- * A PaymentIntent Stripe answered `processing` is settled by its webhook; the worker sends the (idempotent)
- * request again only this long after, in case the webhook never came. Before, it re-sent it on every pass.
+ * A PaymentIntent Stripe answered `processing` is settled by its webhook; only this long after, in case the
+ * webhook never came, does a worker take the attempt again, and then it looks the PaymentIntent up first.
  */
 export const PROCESSING_RECHECK_AFTER_MS = 60 * 60 * 1000;
 
@@ -29,7 +29,10 @@ function claimMs(ctx: Ctx): number {
 /** Slack before the attempt was created when asking Stripe what it charged (clocks differ a little). */
 const LOOKUP_SLACK_SECONDS = 60 * 60;
 
-/** `takeover`: a worker claimed this attempt before and died; Stripe may already have charged it. */
+/**
+ * `takeover`: the attempt was claimed before (a worker died, or Stripe answered `processing` and the recheck
+ * is due), so Stripe may already hold its PaymentIntent.
+ */
 type Claim = { kind: 'charge'; attempt: AttemptRow; paymentMethodId: string; takeover: boolean } | { kind: 'done'; outcome: ChargeOutcome };
 
 /**

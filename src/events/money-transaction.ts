@@ -1,7 +1,7 @@
 import type { Ctx } from '../context.ts';
 import { assert } from '../errors/purse-error.ts';
 import { type PlannedPosting, PostingRun, combinablePosting } from '../ledger/post-many.ts';
-import { type Once, type PostResult, type TransactionInput, postTransaction, toLedgerTransaction, transactOnce } from '../ledger/post-transaction.ts';
+import { type Once, type PostResult, type TransactionInput, type TransactionKind, postTransaction, toLedgerTransaction, transactOnce } from '../ledger/post-transaction.ts';
 import type { Combiner, Outcome } from '../store/commit-batcher.ts';
 import type { Db, TransactOptions } from '../store/db.ts';
 import { emit } from './emit.ts';
@@ -12,7 +12,7 @@ import { emitWalletCrossings } from './wallet-crossings.ts';
 const BUILT_IN_WALLET_HOOKS: readonly WalletHook[] = [emitWalletCrossings];
 
 /** Ledger kinds that take money back on the provider's word (refunds/): their moves are clawbacks (WalletMoved). */
-export const CLAWBACK_KINDS: readonly string[] = ['refund_clawback', 'dispute_loss'];
+export const CLAWBACK_KINDS: readonly TransactionKind[] = ['refund_clawback', 'dispute_loss'];
 
 /**
  * THE transaction entry point for every money path (top-up fulfilment, usage debit, hold place, capture,

@@ -29,14 +29,15 @@ export interface PageModel {
 
 export function renderBillingPage(m: PageModel): string {
   const { t } = m;
+  const settings = settingsModel(m);
   const header = html`<header><h1>${t.sessionFor(m.session.tenantName)}</h1>${m.session.returnUrl ? html`<a href="${m.session.returnUrl}">${t.back(m.session.tenantName)}</a>` : ''}</header>`;
   const body = html`${m.banner ? bannerHtml(m, m.banner) : ''}
 ${m.actionError ? html`<div class="banner error" role="alert"><h2>${t.errorTitle}</h2><p>${m.actionError}</p></div>` : ''}
 ${walletSection(m)}
 ${topupSection(m)}
 ${cardsSection(m)}
-${autoTopupSection(settingsModel(m))}
-${alertSection(settingsModel(m))}
+${autoTopupSection(settings)}
+${alertSection(settings)}
 ${historySection(m)}`;
   return layout({ lang: m.lang, title: `${t.title} · ${m.session.tenantName}`, nonce: m.nonce, header, body, script: m.banner?.pollOrderId !== undefined });
 }
