@@ -143,18 +143,20 @@ async function readInbox(ctx: Ctx): Promise<InboxRead> {
  * a count over its own index (events_dispatch, webhook_deliveries_due), so a scrape stays cheap.
  */
 function registerOutbox(ctx: Ctx, registry: Registry): void {
+  // One query feeds both event gauges: the backlog gauge is registered first, so it is collected first.
+  let eventsRead: Promise<{ count: number; oldestMs: number | null }> | undefined;
   new Gauge({
     name: 'purse_outbox_backlog',
     help: 'Events not yet fanned out to webhook endpoints (events), and webhook deliveries still to send or retry (deliveries)',
     labelNames: ['kind'],
     registers: [registry],
     async collect() {
-      const db = ctx.store.db;
+      eventsRead = readUndispatched(ctx);
       const [events, deliveries] = await Promise.all([
-        db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).where('dispatched_at_ms', 'is', null).executeTakeFirst(),
-        db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'pending').executeTakeFirst(),
+        eventsRead,
+        ctx.store.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll().as('n')).where('state', '=', 'pending').executeTakeFirst(),
       ]);
-      this.set({ kind: 'events' }, Number(events?.n ?? 0));
+      this.set({ kind: 'events' }, events.count);
       this.set({ kind: 'deliveries' }, Number(deliveries?.n ?? 0));
     },
   });
@@ -163,8 +165,16 @@ function registerOutbox(ctx: Ctx, registry: Registry): void {
     help: 'Age of the oldest event not yet fanned out (0 when none)',
     registers: [registry],
     async collect() {
-      const row = await ctx.store.db.selectFrom('events').select((eb) => eb.fn.min('created_at_ms').as('oldest')).where('dispatched_at_ms', 'is', null).executeTakeFirst();
-      this.set(row?.oldest == null ? 0 : Math.max(0, ctx.nowMs() - Number(row.oldest)) / MS_PER_SECOND);
+      const { oldestMs } = await (eventsRead ?? readUndispatched(ctx));
+      this.set(oldestMs === null ? 0 : Math.max(0, ctx.nowMs() - oldestMs) / MS_PER_SECOND);
     },
   });
+}
+
+/** Events not yet fanned out (the events_dispatch index): how many, and the oldest one's time. */
+async function readUndispatched(ctx: Ctx): Promise<{ count: number; oldestMs: number | null }> {
+  const row = await ctx.store.db.selectFrom('events')
+    .select((eb) => [eb.fn.countAll().as('n'), eb.fn.min('created_at_ms').as('oldest')])
+    .where('dispatched_at_ms', 'is', null).executeTakeFirst();
+  return { count: Number(row?.n ?? 0), oldestMs: row?.oldest == null ? null : Number(row.oldest) };
 }
