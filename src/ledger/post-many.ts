@@ -5,7 +5,7 @@ import { PREPARED_MARK } from '../store/pg-pool.ts';
 import {
   DuplicateReference, type PostResult, type PostingInput, type TransactionInput, checkTransaction, checkWalletAfter, toLedgerTransaction, transactionRow,
 } from './post-transaction.ts';
-import { onPostgres, type TransactionRowInput } from './post-transaction-sql.ts';
+import { TRANSACTION_COLUMNS, onPostgres, type TransactionRowInput } from './post-transaction-sql.ts';
 import { WALLET_STATE_COLUMNS, type WalletState, type WalletStateRow, toWalletState } from './wallet-state.ts';
 
 /**
@@ -134,7 +134,7 @@ const WRITE_POSTINGS = `${PREPARED_MARK}with moved as (
     where w.account_id = d.account_id
     returning w.account_id
   ), inserted as (
-    insert into ledger_transactions (id, reference, tenant_id, number_id, kind, description, metadata, currency, wallet_amount_minor, wallet_balance_after_minor, created_at_ms)
+    insert into ledger_transactions (${TRANSACTION_COLUMNS})
     select * from unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::bigint[])
     on conflict (reference) do nothing
     returning id, seq

@@ -36,7 +36,8 @@ const SET_WALLET = 'update wallets set balance_minor = balance_minor + ?, held_m
 const WALLET_GUARD = 'where account_id = ? and currency = ? and held_minor + ? >= 0';
 const OVERDRAFT_GUARD = ' and balance_minor - held_minor + ? >= 0';
 const RETURNING_WALLET = `returning ${WALLET_STATE_COLUMNS.join(', ')}`;
-const TRANSACTION_COLUMNS = 'id, reference, tenant_id, number_id, kind, description, metadata, currency, wallet_amount_minor, wallet_balance_after_minor, created_at_ms';
+/** The column order every insert of a ledger transaction (one row or a batch of them) writes in. */
+export const TRANSACTION_COLUMNS = 'id, reference, tenant_id, number_id, kind, description, metadata, currency, wallet_amount_minor, wallet_balance_after_minor, created_at_ms';
 
 export function onPostgres(db: Db): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
