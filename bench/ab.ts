@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   const benchOptions: BenchOptions = {
     quick: true, large: false, databases: [opts.db], durationSeconds: opts.seconds, warmupSeconds: Math.min(1, opts.seconds / 2),
     connections: BENCH_CONNECTIONS, latencySamples: 0, walletsMany: opts.wallets,
-    postgresUrl: process.env.PURSE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test', rounds: opts.rounds,
+    postgresUrl: process.env.PURSE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test', rounds: opts.rounds, seedPostings: 0,
   };
   const bare = await startBareServer();
   const a = await startSide('A', opts.base, opts, benchOptions);

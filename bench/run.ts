@@ -205,7 +205,8 @@ async function setUpTenants(scene: Scene, options: BenchOptions): Promise<Tenant
   const url = scene.purseUrl;
   const hot = await createFundedTenant(url, 'Hot wallet', CURRENCY, FUNDS_HOT_MAJOR);
   const reader = await createFundedTenant(url, 'Reader', CURRENCY, FUNDS_EACH_MAJOR);
-  const needsMany = [`${options.walletsMany} wallets`, 'checkout creation'].some((name) => selected(options, name));
+  // The large store interleaves the reader's history with other tenants' writes.
+  const needsMany = options.large || [`${options.walletsMany} wallets`, 'checkout creation'].some((name) => selected(options, name));
   const many = needsMany ? await inParallel(options.walletsMany, (i) => createFundedTenant(url, `Tenant ${i}`, CURRENCY, FUNDS_EACH_MAJOR)) : [];
   await inParallel(READER_HISTORY, async (i) => {
     const res = await fetch(`${url}/v1/billing/usage`, {
@@ -247,7 +248,7 @@ async function ingestWebhooks(scene: Scene, db: BenchDatabase, options: BenchOpt
 
 async function largeStore(scene: Scene, db: BenchDatabase, tenants: Tenants, measure: Measure): Promise<SeedResult> {
   console.log('  seeding the large store…');
-  const seed = await seedLargeStore(db, tenants.reader.tenantId, tenants.many.map((t) => t.tenantId), CURRENCY);
+  const seed = await seedLargeStore(db, tenants.reader.tenantId, tenants.many.map((t) => t.tenantId), CURRENCY, scene.options.seedPostings);
   console.log(`  seeded ${seed.postingsAdded} postings in ${seed.seconds.toFixed(1)} s (store: ${seed.postingsTotal} postings; reader: ${seed.readerTransactions} transactions)`);
   const label = `large store, ${(seed.postingsTotal / 1e6).toFixed(2)}M postings`;
   await measure(`balance read (${label})`, () => readGet(scene, tenants.reader, '/v1/billing/wallet'));
