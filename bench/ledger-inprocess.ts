@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import pg from 'pg';
 import type { Ctx } from '../src/context.ts';
 import { openWallet, systemAccountId, walletAccountId } from '../src/ledger/accounts.ts';
@@ -41,9 +40,8 @@ export async function ledgerInProcess(kind: 'sqlite' | 'postgres', dir: string, 
     for (const variant of VARIANTS) {
       if (kind === 'postgres' && !variant.durable) continue;
       run += 1;
-      const store = await freshStore(kind, dir, postgresUrl, `ledger_${run}`, variant.batch);
+      const store = await freshStore(kind, dir, postgresUrl, `ledger_${run}`, variant.batch, variant.durable);
       try {
-        if (!variant.durable) await sql`pragma synchronous = NORMAL`.execute(store.db);
         const tenants = await openWallets(store, wallets);
         results.push({ name: `ledger in-process, ${variant.name}`, wallets, txPerSecond: await debitConcurrently(store, tenants, debits) });
       } finally {
@@ -54,9 +52,9 @@ export async function ledgerInProcess(kind: 'sqlite' | 'postgres', dir: string, 
   return results;
 }
 
-async function freshStore(kind: 'sqlite' | 'postgres', dir: string, postgresUrl: string, name: string, batch: BatchBounds | undefined): Promise<Store> {
+async function freshStore(kind: 'sqlite' | 'postgres', dir: string, postgresUrl: string, name: string, batch: BatchBounds | undefined, durable: boolean): Promise<Store> {
   if (kind === 'sqlite') {
-    const store = openStore(`sqlite:${join(dir, `${name}.sqlite`)}`, batch ? { batch } : {});
+    const store = openStore(`sqlite:${join(dir, `${name}.sqlite`)}`, { durable, ...(batch ? { batch } : {}) });
     await migrateToLatest(store);
     return store;
   }

@@ -7,6 +7,7 @@ import { type BatchObserver, type BatchStats, type BatchTransaction, type Combin
 import type { Database } from './schema.ts';
 import { wrapPool } from './pg-pool.ts';
 import { CHECKPOINT_BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
+import { walFlusher } from './sqlite-wal-flush.ts';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
 import { TableVersions } from './table-versions.ts';
 
@@ -80,6 +81,8 @@ export interface OpenStoreOptions {
   pgPoolSize?: number;
   /** Overrides of the batch bounds (tests make them deterministic: no time bound). */
   batch?: BatchBounds;
+  /** SQLite only, the bench's reference point: false commits without any flush (not durable). */
+  durable?: boolean;
 }
 
 export interface BatchBounds {
@@ -98,8 +101,10 @@ function openSqlite(path: string, opts: OpenStoreOptions): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before we acknowledge it (a returned 2xx survives power loss).
-  database.pragma('synchronous = FULL');
+  // A commit is on disk before we acknowledge it (a returned 2xx survives power loss): for a file, the
+  // group commit syncs the WAL itself, off the event loop (sqlite-wal-flush.ts), so COMMIT need not.
+  const flusher = path === ':memory:' || opts.durable === false ? undefined : walFlusher(path);
+  database.pragma(flusher || opts.durable === false ? 'synchronous = NORMAL' : 'synchronous = FULL');
   database.pragma('foreign_keys = ON');
   // Each piece of work in a batch has a savepoint; its undo journal is kept in memory, not a temp file.
   database.pragma('temp_store = MEMORY');
@@ -109,7 +114,7 @@ function openSqlite(path: string, opts: OpenStoreOptions): Store {
   database.defaultSafeIntegers(true);
   const checkpointer = path === ':memory:' ? undefined : startCheckpointer(path, SQLITE_BUSY_TIMEOUT_MS);
   if (checkpointer) database.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`);
-  const dialect = new GroupCommitSqliteDialect(database, opts.batch);
+  const dialect = new GroupCommitSqliteDialect(database, { ...opts.batch, flusher });
   const versions = new TableVersions();
   const db = new Kysely<Database>({ dialect, plugins: [versions] });
   // Every transaction of this driver already joins the group commit.

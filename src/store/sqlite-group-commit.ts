@@ -2,6 +2,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { type CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SqliteDialect } from 'kysely';
 import { assert } from '../errors/purse-error.ts';
 import { type BatchObserver, type BatchStats, type BatchTransaction, CommitBatcher } from './commit-batcher.ts';
+import type { WalFlusher } from './sqlite-wal-flush.ts';
 
 /**
  * SQLite with group commit, under Kysely. One connection, so one writer; with `synchronous=FULL` every
@@ -16,6 +17,9 @@ import { type BatchObserver, type BatchStats, type BatchTransaction, CommitBatch
  *   reads see committed — durable — data only, never another request's unfinished turn.
  *
  * Prepared statements are cached by SQL text (Kysely's stock driver prepares every statement anew).
+ *
+ * With a WAL flusher (sqlite-wal-flush.ts: file databases), COMMIT does not sync and the batch is closed —
+ * answered, and open to reads — only once the flusher has synced the WAL off the event loop.
  */
 export const SQLITE_BATCH_ITEMS_MAX = 256;
 // The batch runs on the event loop: bounding it bounds the pause every other request sees.
@@ -23,12 +27,19 @@ export const SQLITE_BATCH_SPAN_MS_MAX = 5;
 export const STATEMENTS_CACHED_MAX = 512;
 const SAVEPOINT_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+export interface GroupCommitOptions {
+  itemsMax?: number;
+  spanMsMax?: number;
+  /** Syncs the WAL after each COMMIT (the connection then runs `synchronous=NORMAL`); none: COMMIT syncs. */
+  flusher?: WalFlusher | undefined;
+}
+
 export class GroupCommitSqliteDialect extends SqliteDialect {
   readonly #driver: GroupCommitSqliteDriver;
 
-  constructor(database: BetterSqlite3.Database, bounds: { itemsMax?: number; spanMsMax?: number } = {}) {
+  constructor(database: BetterSqlite3.Database, options: GroupCommitOptions = {}) {
     super({ database });
-    this.#driver = new GroupCommitSqliteDriver(database, bounds);
+    this.#driver = new GroupCommitSqliteDriver(database, options);
   }
 
   override createDriver(): Driver {
@@ -54,10 +65,12 @@ class GroupCommitSqliteDriver implements Driver {
   readonly #database: BetterSqlite3.Database;
   readonly #statements = new Map<string, BetterSqlite3.Statement>();
   readonly #readsWaiting: Array<() => void> = [];
+  readonly #flusher: WalFlusher | undefined;
   #batchOpen = false;
 
-  constructor(database: BetterSqlite3.Database, bounds: { itemsMax?: number; spanMsMax?: number }) {
+  constructor(database: BetterSqlite3.Database, bounds: GroupCommitOptions) {
     this.#database = database;
+    this.#flusher = bounds.flusher;
     this.batcher = new CommitBatcher<void>({
       begin: async () => this.#begin(),
       lanes: 1,
@@ -109,6 +122,7 @@ class GroupCommitSqliteDriver implements Driver {
   async destroy(): Promise<void> {
     await this.batcher.close();
     this.#database.close();
+    await this.#flusher?.close();
   }
 
   statement(sqlText: string): BetterSqlite3.Statement {
@@ -145,6 +159,9 @@ class GroupCommitSqliteDriver implements Driver {
 
   #begin(): BatchTransaction<void> {
     assert(!this.#batchOpen, 'one SQLite batch at a time');
+    // After a failed flush nothing more is written: it could not be promised durable.
+    const failure = this.#flusher?.failure();
+    if (failure) throw failure;
     // IMMEDIATE takes the write lock now (waiting busy_timeout for another process), not mid-batch.
     this.#run('begin immediate');
     this.#batchOpen = true;
@@ -159,7 +176,11 @@ class GroupCommitSqliteDriver implements Driver {
       commit: async () => {
         // A failed COMMIT leaves the transaction open; the batcher then rolls it back, which closes the batch.
         this.#run('commit');
-        this.#closeBatch();
+        try {
+          await this.#flusher?.flush();
+        } finally {
+          this.#closeBatch();
+        }
       },
       rollback: async () => {
         try {
