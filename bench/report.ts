@@ -42,7 +42,17 @@ export function roundsRow(database: 'sqlite' | 'postgres', scenario: string, con
 
 export function describeRounds(r: RoundsResult, unit: string): string {
   const cpu = `server ${fmt(r.serverCpuUsPerRequest.median, 0)} µs/req${r.databaseCpuUsPerRequest ? `, db ${fmt(r.databaseCpuUsPerRequest.median, 0)} µs/req` : ''}`;
-  return `${spreadText(r.throughput, 0)} ${unit}, ×bare ${spreadText(r.vsBare, 2)} (bare ${spreadText(r.bareThroughput, 0)}), p99 ${fmt(r.p99Ms.median, 0)} ms, ${cpu}, failed ${r.failed}`;
+  const counters = r.serverCounters ? `, pg per req: ${countersText(r)}` : '';
+  return `${spreadText(r.throughput, 0)} ${unit}, ×bare ${spreadText(r.vsBare, 2)} (bare ${spreadText(r.bareThroughput, 0)}), p99 ${fmt(r.p99Ms.median, 0)} ms, ${cpu}${counters}, failed ${r.failed}`;
+}
+
+const BYTES_PER_KB = 1000;
+
+/** `WAL kB | full-page images | backend writes` per request (medians), and checkpoints during the rounds. */
+function countersText(r: RoundsResult): string {
+  const c = r.serverCounters;
+  if (!c) return '';
+  return `${fmt(c.walBytesPerRequest.median / BYTES_PER_KB, 1)}|${fmt(c.fullPageImagesPerRequest.median, 2)}|${fmt(c.backendWritesPerRequest.median, 2)}; ${c.checkpoints}`;
 }
 
 /** `median (min–max)`. */
@@ -51,16 +61,17 @@ export function spreadText(s: Spread, digits: number): string {
 }
 
 export function printTable(rows: Row[]): void {
-  const header = ['db', 'scenario', 'conns', 'throughput, median (min–max)', 'p50 ms', 'p99 ms', 'failed', '×bare, median (min–max)', 'cpu µs/req srv|db', '×raw tx', 'note'];
+  const header = ['db', 'scenario', 'conns', 'throughput, median (min–max)', 'p50 ms', 'p99 ms', 'failed', '×bare, median (min–max)', 'cpu µs/req srv|db', 'pg WAL kB|FPI|bk wr /req; ckpt', '×raw tx', 'note'];
   const body = rows.map((r) => [
     r.database, r.scenario, String(r.connections), `${r.rounds ? spreadText(r.rounds.throughput, 0) : fmt(r.throughput, 0)} ${r.unit}`,
     fmt(r.p50Ms, 2), fmt(r.p99Ms, 2), String(r.failed),
     r.rounds ? spreadText(r.rounds.vsBare, 2) : r.vsBare === undefined ? '' : fmt(r.vsBare, 2),
     r.rounds ? cpuText(r.rounds) : '',
+    r.rounds?.serverCounters ? countersText(r.rounds) : '',
     r.vsRawTx === undefined ? '' : fmt(r.vsRawTx, 2), r.note ?? '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 9 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 2 && i <= 10 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd();
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const cells of body) console.log(line(cells));

@@ -31,7 +31,23 @@ export interface RoundsResult {
   /** CPU time per successful request, in µs, of the Purse process and of the database server processes. */
   serverCpuUsPerRequest: Spread;
   databaseCpuUsPerRequest: Spread | undefined;
+  /** The database server's own counters (PostgreSQL: WAL, full-page images, checkpoints), per round, summarised. */
+  serverCounters?: ServerCounters | undefined;
 }
+
+/** PostgreSQL's view of a round: what each request cost it in WAL, and whether a checkpoint ran meanwhile. */
+export interface ServerCounters {
+  walBytesPerRequest: Spread;
+  fullPageImagesPerRequest: Spread;
+  /** Buffers a backend had to write out itself (shared_buffers full of dirty pages), per request. */
+  backendWritesPerRequest: Spread;
+  /** Checkpoints started or completed during the rounds (timed + requested), summed over the rounds. */
+  checkpoints: number;
+}
+
+/** Cumulative server counters, read before and after each round. */
+export type CounterProbe = () => Promise<Record<CounterName, number>>;
+export type CounterName = 'walBytes' | 'fullPageImages' | 'backendWrites' | 'checkpoints';
 
 /** Whose CPU time to charge to a scenario: the Purse pid, and (PostgreSQL) every `postgres` process. */
 export interface CpuProbe {
@@ -46,18 +62,22 @@ export interface RoundsSpec {
   probe: CpuProbe;
   /** Requests per unit of throughput (2 for a hold then its capture). */
   divide?: number;
+  counters?: CounterProbe | undefined;
 }
 
 export async function measureRounds(spec: RoundsSpec): Promise<RoundsResult> {
   if (spec.rounds < ROUNDS_MIN) throw new Error(`at least ${ROUNDS_MIN} rounds, not ${spec.rounds}`);
   const divide = spec.divide ?? 1;
-  const samples: Array<{ bare: LoadResult; run: LoadResult; serverUs: number; databaseUs: number }> = [];
+  const samples: Array<{ bare: LoadResult; run: LoadResult; serverUs: number; databaseUs: number; counters?: Record<CounterName, number> }> = [];
   for (let round = 0; round < spec.rounds; round += 1) {
     const bare = await spec.bare();
+    const countersBefore = await spec.counters?.();
     const before = cpuSnapshot(spec.probe);
     const run = await spec.scenario(round);
     const after = cpuSnapshot(spec.probe);
-    samples.push({ bare, run, serverUs: after.serverUs - before.serverUs, databaseUs: after.databaseUs - before.databaseUs });
+    const countersAfter = await spec.counters?.();
+    const counters = countersBefore && countersAfter ? difference(countersAfter, countersBefore) : undefined;
+    samples.push({ bare, run, serverUs: after.serverUs - before.serverUs, databaseUs: after.databaseUs - before.databaseUs, ...(counters ? { counters } : {}) });
   }
   const perRequest = (us: number, run: LoadResult) => (run.ok > 0 ? us / run.ok : Number.NaN);
   return {
@@ -70,6 +90,25 @@ export async function measureRounds(spec: RoundsSpec): Promise<RoundsResult> {
     failed: samples.reduce((sum, s) => sum + s.run.failed, 0),
     serverCpuUsPerRequest: spread(samples.map((s) => perRequest(s.serverUs, s.run))),
     databaseCpuUsPerRequest: spec.probe.database === 'postgres' ? spread(samples.map((s) => perRequest(s.databaseUs, s.run))) : undefined,
+    serverCounters: spec.counters ? summariseCounters(samples, perRequest) : undefined,
+  };
+}
+
+function difference(after: Record<CounterName, number>, before: Record<CounterName, number>): Record<CounterName, number> {
+  return {
+    walBytes: after.walBytes - before.walBytes, fullPageImages: after.fullPageImages - before.fullPageImages,
+    backendWrites: after.backendWrites - before.backendWrites, checkpoints: after.checkpoints - before.checkpoints,
+  };
+}
+
+function summariseCounters(
+  samples: Array<{ run: LoadResult; counters?: Record<CounterName, number> }>,
+  perRequest: (value: number, run: LoadResult) => number,
+): ServerCounters {
+  const per = (name: CounterName) => spread(samples.map((s) => perRequest(s.counters?.[name] ?? Number.NaN, s.run)));
+  return {
+    walBytesPerRequest: per('walBytes'), fullPageImagesPerRequest: per('fullPageImages'), backendWritesPerRequest: per('backendWrites'),
+    checkpoints: samples.reduce((sum, s) => sum + (s.counters?.checkpoints ?? 0), 0),
   };
 }
 

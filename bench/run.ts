@@ -19,6 +19,7 @@ import {
   type CheckoutLatency, type Scene, bareRoute, checkoutCreate, checkoutLatency, holdThenCapture, readGet, usageDebit, usageDebitTwoInstances, webhookIngest,
 } from './scenarios.ts';
 import { creditedAmong, openOrders, signEvents } from './webhooks.ts';
+import { postgresCounters } from './pg-counters.ts';
 import { measureOutbox } from './outbox.ts';
 
 /**
@@ -163,6 +164,7 @@ function measurer(kind: 'sqlite' | 'postgres', scene: Scene, run: Running, rows:
       scenario: load,
       probe: { serverPid: run.purse.pid, database: kind },
       ...(opts.divide ? { divide: opts.divide } : {}),
+      counters: kind === 'postgres' ? postgresCounters(run.db) : undefined,
     });
     const row = roundsRow(kind, scenario, scene.options.connections, result, opts.unit ?? 'req/s');
     rows.push(row);
