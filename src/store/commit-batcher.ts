@@ -2,7 +2,7 @@ import { assert } from '../errors/purse-error.ts';
 import { crashPoint } from './crash-points.ts';
 
 /**
- * Group commit in the application. A commit costs a disk flush (SQLite `synchronous=FULL`, PostgreSQL
+ * Group commit in the application. A commit costs a disk flush (SQLite: the WAL's fdatasync, PostgreSQL
  * `fsync`), and on PostgreSQL a hot wallet's row stays locked until that flush is done; so instead of one
  * database transaction per piece of work, the batcher gathers the work submitted while the previous batch
  * was busy and runs it inside ONE database transaction:

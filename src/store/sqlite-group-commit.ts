@@ -5,9 +5,9 @@ import { type BatchObserver, type BatchStats, type BatchTransaction, CommitBatch
 import type { WalFlusher } from './sqlite-wal-flush.ts';
 
 /**
- * SQLite with group commit, under Kysely. One connection, so one writer; with `synchronous=FULL` every
- * COMMIT waits for a flush of the WAL (~0.3 ms here, during which better-sqlite3 blocks the event loop).
- * Instead of one commit per write, this driver makes every write a piece of work in the shared batch
+ * SQLite with group commit, under Kysely. One connection, so one writer; every durable commit waits for a
+ * flush of the WAL (~0.3 ms here; inside COMMIT with `synchronous=FULL` it would block the event loop, so
+ * file stores flush on libuv's pool instead, see below). Instead of one commit per write, this driver makes every write a piece of work in the shared batch
  * (commit-batcher.ts):
  *
  * - a Kysely transaction (`db.transaction().execute(…)`) is one turn of the batch, inside its own savepoint:
