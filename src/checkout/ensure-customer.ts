@@ -1,13 +1,30 @@
 import type { Ctx } from '../context.ts';
+import { precompiled, runPrecompiled } from '../store/precompiled.ts';
+
+export interface TenantCustomer {
+  name: string;
+  stripe_customer_id: string | null;
+  stripe_customer_generation: bigint;
+}
+
+/** The tenant's stored customer (null before the first checkout or after a replacement); one precompiled read. */
+export async function readCustomer(ctx: Ctx, tenantId: string): Promise<TenantCustomer> {
+  const db = ctx.store.db;
+  const text = precompiled(db, 'tenants:customer', () => 'select name, stripe_customer_id, stripe_customer_generation from tenants where id = ?');
+  const row = (await runPrecompiled<TenantCustomer>(db, text, [tenantId])).rows[0];
+  if (!row) throw new Error(`Invariant violated: tenant ${tenantId} of a checkout does not exist`);
+  return row;
+}
 
 /**
  * The tenant's provider customer, created once, lazily. Two racing first checkouts send the same
  * idempotency key, so Stripe hands both the same customer; the guarded update keeps the first one stored.
  * The key carries the tenant's customer generation, so a replacement (below) is a new request to Stripe.
+ * `read`: the tenant's row when the caller already started reading it (readCustomer).
  */
-export async function ensureCustomer(ctx: Ctx, tenantId: string): Promise<string> {
+export async function ensureCustomer(ctx: Ctx, tenantId: string, read?: Promise<TenantCustomer>): Promise<string> {
   const db = ctx.store.db;
-  const tenant = await db.selectFrom('tenants').select(['name', 'stripe_customer_id', 'stripe_customer_generation']).where('id', '=', tenantId).executeTakeFirstOrThrow();
+  const tenant = await (read ?? readCustomer(ctx, tenantId));
   if (tenant.stripe_customer_id) return tenant.stripe_customer_id;
   const generation = tenant.stripe_customer_generation;
   const customerId = await ctx.payments.createCustomer({ tenantId, name: tenant.name, generation });
