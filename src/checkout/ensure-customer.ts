@@ -1,4 +1,5 @@
 import type { Ctx } from '../context.ts';
+import { assert } from '../errors/purse-error.ts';
 import { precompiled, runPrecompiled } from '../store/precompiled.ts';
 
 export interface TenantCustomer {
@@ -12,7 +13,7 @@ export async function readCustomer(ctx: Ctx, tenantId: string): Promise<TenantCu
   const db = ctx.store.db;
   const text = precompiled(db, 'tenants:customer', () => 'select name, stripe_customer_id, stripe_customer_generation from tenants where id = ?');
   const row = (await runPrecompiled<TenantCustomer>(db, text, [tenantId])).rows[0];
-  if (!row) throw new Error(`Invariant violated: tenant ${tenantId} of a checkout does not exist`);
+  assert(row, `the tenant ${tenantId} the customer is read for exists`);
   return row;
 }
 
