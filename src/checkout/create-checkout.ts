@@ -1,7 +1,7 @@
 import { PurseError } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
 import { toMajorNumber } from '../money/money.ts';
-import { type TenantCustomer, ensureCustomer, readCustomer, replaceCustomer } from './ensure-customer.ts';
+import { type TenantCustomer, ensureCustomer, replaceCustomer } from './ensure-customer.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
 import { type Resume, runIdempotent } from '../idempotency/idempotency.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';
@@ -69,12 +69,7 @@ async function openOrder(ctx: Ctx, tenantId: string, currency: string, request: 
       await settleOrder(ctx, earlier.id, 'expired', {});
     }
   }
-  // The tenant's customer is read while the order is written (on PostgreSQL, one round trip fewer before
-  // Stripe). Its failure is reported where it is awaited (askProvider); the no-op catch only keeps a
-  // rejection that arrives while the insert is still pending from counting as unhandled.
-  const customer = readCustomer(ctx, tenantId);
-  customer.catch(() => {});
-  const order = await insertOrder(ctx, tenantId, currency, request);
+  const { order, customer } = await insertOrder(ctx, tenantId, currency, request);
   await resume?.recordResource(order.id);
   return finishOrder(ctx, order, customer);
 }
@@ -84,7 +79,8 @@ function stillAcceptable(ctx: Ctx, order: CheckoutOrderRow): boolean {
   return remainingMs >= (STRIPE_CHECKOUT_EXPIRY_MIN_SECONDS + STRIPE_CHECKOUT_RESUME_MARGIN_SECONDS) * MS_PER_SECOND;
 }
 
-async function insertOrder(ctx: Ctx, tenantId: string, currency: string, request: CheckoutRequest): Promise<CheckoutOrderRow> {
+/** The order, and the tenant's Stripe customer as the same statement found it. */
+async function insertOrder(ctx: Ctx, tenantId: string, currency: string, request: CheckoutRequest): Promise<{ order: CheckoutOrderRow; customer: TenantCustomer }> {
   const orderId = newId('cto');
   const nowMs = ctx.nowMs();
   // A saved card returns to "card saved", never to a payment message (nothing was paid).
@@ -98,12 +94,11 @@ async function insertOrder(ctx: Ctx, tenantId: string, currency: string, request
     ledger_transaction_id: null, expires_at_ms: BigInt(checkoutExpiresAtSeconds(nowMs, ctx.config.checkoutExpiresMinutes) * MS_PER_SECOND),
     created_at_ms: BigInt(nowMs), updated_at_ms: BigInt(nowMs), completed_at_ms: null,
   };
-  await insertOrderRow(ctx.store.db, order);
-  return order;
+  return { order, customer: await insertOrderRow(ctx.store.db, order) };
 }
 
 /** Asks Stripe for the session (unless an earlier attempt already stored it) and answers from the order. */
-async function finishOrder(ctx: Ctx, order: CheckoutOrderRow, customer?: Promise<TenantCustomer>): Promise<CheckoutResponse> {
+async function finishOrder(ctx: Ctx, order: CheckoutOrderRow, customer?: TenantCustomer): Promise<CheckoutResponse> {
   let url = order.checkout_url;
   if (url === null) {
     const { session, customerId } = await askProvider(ctx, order, customer);
@@ -124,7 +119,7 @@ async function finishOrder(ctx: Ctx, order: CheckoutOrderRow, customer?: Promise
 type Session = { sessionId: string; url: string };
 
 /** One session per order (idempotent on our order id); a customer the provider forgot is replaced once. */
-async function askProvider(ctx: Ctx, order: CheckoutOrderRow, customer?: Promise<TenantCustomer>): Promise<{ session: Session; customerId: string }> {
+async function askProvider(ctx: Ctx, order: CheckoutOrderRow, customer?: TenantCustomer): Promise<{ session: Session; customerId: string }> {
   try {
     let customerId = await ensureCustomer(ctx, order.tenant_id, customer);
     try {
