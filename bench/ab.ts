@@ -1,18 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { type BenchTenant, createFundedTenant, freshBenchDatabase, inParallel } from './fixtures.ts';
-import type { LoadResult } from './http-load.ts';
+import { type LoadResult, percentile } from './http-load.ts';
 import { BENCH_CONNECTIONS } from './options.ts';
 import type { BenchOptions } from './options.ts';
 import { type PurseProcess, startBareServer, startPurse } from './processes.ts';
 import { type Spread, processCpuUs, spread } from './rounds.ts';
-import { type Scene, bareRoute, holdThenCapture, readGet, usageDebit } from './scenarios.ts';
+import { type CheckoutCalls, type Scene, bareRoute, bareSequential, checkoutCalls, holdThenCapture, readGet, usageDebit } from './scenarios.ts';
 
 /**
  * `node --import tsx bench/ab.ts --base DIR [--db sqlite|postgres] [--scenario hot|many|holds|read|history]
- * [--rounds N] [--seconds S] [--wallets N]`: one scenario against two builds of Purse side by side — the
+ * [--rounds N] [--seconds S] [--wallets N] [--samples N]`: one scenario against two builds of Purse side by side — the
  * checkout in DIR (A, say the commit before a change) and this one (B) — each on its own fresh database,
  * measured alternately with the bare route (bare, A, B, bare, B, A, …) so every ratio comes from the same
  * moment of a noisy machine. For judging one lever quickly; `npm run bench` stays the record.
+ * `--scenario checkout` is a latency scenario instead: `--samples` sequential checkouts per side per round, A's
+ * and B's interleaved request by request, each next to the same Stripe call made straight to that side's
+ * sandbox (Purse p50 − sandbox p50), and the bare route one request at a time (what the extra loopback hop
+ * of the Purse path costs).
  */
 const CURRENCY = 'BRL';
 const FUNDS_MAJOR = '100000000';
@@ -20,12 +24,15 @@ const HISTORY_DEBITS = 200;
 const DEFAULT_ROUNDS = 3;
 const DEFAULT_SECONDS = 2;
 const DEFAULT_WALLETS = 100;
+const DEFAULT_SAMPLES = 300;
+const SCENARIOS = ['hot', 'many', 'holds', 'read', 'history', 'checkout'] as const;
 
 interface AbOptions {
   base: string;
   db: 'sqlite' | 'postgres';
-  scenario: 'hot' | 'many' | 'holds' | 'read' | 'history';
+  scenario: typeof SCENARIOS[number];
   rounds: number;
+  samples: number;
   seconds: number;
   wallets: number;
 }
@@ -42,12 +49,13 @@ function parse(argv: string[]): AbOptions {
   const db = value('--db') ?? 'postgres';
   const scenario = value('--scenario') ?? 'hot';
   if (db !== 'sqlite' && db !== 'postgres') throw new Error(`--db sqlite|postgres, not ${db}`);
-  if (!['hot', 'many', 'holds', 'read', 'history'].includes(scenario)) throw new Error(`--scenario hot|many|holds|read|history, not ${scenario}`);
+  if (!(SCENARIOS as readonly string[]).includes(scenario)) throw new Error(`--scenario ${SCENARIOS.join('|')}, not ${scenario}`);
   return {
     base, db, scenario: scenario as AbOptions['scenario'],
     rounds: Number(value('--rounds') ?? DEFAULT_ROUNDS),
     seconds: Number(value('--seconds') ?? DEFAULT_SECONDS),
     wallets: Number(value('--wallets') ?? DEFAULT_WALLETS),
+    samples: Number(value('--samples') ?? DEFAULT_SAMPLES),
   };
 }
 
@@ -104,16 +112,71 @@ function show(label: string, s: Spread, digits = 2): string {
   return `${label} ${s.min.toFixed(digits)} / ${s.median.toFixed(digits)} / ${s.max.toFixed(digits)}`;
 }
 
+interface CheckoutRow { hop: number; a: number; b: number; aCpu: number; bCpu: number; failed: number }
+
+/** One round: per iteration A's pair then B's (B's first on odd iterations), so both see the same moments. */
+async function checkoutRound(samples: number, sides: Array<{ side: Side; calls: CheckoutCalls }>): Promise<Omit<CheckoutRow, 'hop'>> {
+  const times = sides.map(() => ({ purse: [] as number[], sandbox: [] as number[] }));
+  const cpuBefore = sides.map(({ side }) => processCpuUs(side.purse.pid));
+  let failed = 0;
+  const timed = async (call: () => Promise<boolean>, into: number[]) => {
+    const startMs = performance.now();
+    if (!(await call())) failed += 1;
+    into.push(performance.now() - startMs);
+  };
+  for (let i = 0; i < samples; i += 1) {
+    for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) {
+      const { calls } = sides[k]!;
+      await timed(calls.callPurse, times[k]!.purse);
+      await timed(calls.callSandbox, times[k]!.sandbox);
+    }
+  }
+  const added = times.map((t) => percentile(t.purse, 50) - percentile(t.sandbox, 50));
+  const cpu = sides.map(({ side }, k) => (processCpuUs(side.purse.pid) - cpuBefore[k]!) / samples);
+  return { a: added[0]!, b: added[1]!, aCpu: cpu[0]!, bCpu: cpu[1]!, failed };
+}
+
+/** Sequential checkouts on A and B interleaved, each next to its own direct sandbox call, and the bare hop. */
+async function checkoutRounds(opts: AbOptions, bareUrl: string, a: Side, b: Side): Promise<void> {
+  const sides = await Promise.all([a, b].map(async (side) => {
+    const tenant = side.tenants[0];
+    if (!tenant) throw new Error('no tenant');
+    return { side, calls: await checkoutCalls(side.scene, side.purse.sandboxUrl, tenant, CURRENCY) };
+  }));
+  await checkoutRound(Math.ceil(opts.samples / 10), sides); // warm-up: JIT, connection pools
+  const rows: CheckoutRow[] = [];
+  for (let round = 0; round < opts.rounds; round += 1) {
+    const hop = (await bareSequential(bareUrl, opts.samples)).p50Ms;
+    const row = { hop, ...(await checkoutRound(opts.samples, sides)) };
+    rows.push(row);
+    console.log(`round ${round + 1}: bare hop p50 ${hop.toFixed(2)} ms; Purse adds at p50: A ${row.a.toFixed(2)} ms, B ${row.b.toFixed(2)} ms; CPU µs per pair: A ${row.aCpu.toFixed(0)}, B ${row.bCpu.toFixed(0)}; failed ${row.failed}`);
+  }
+  console.log(`\n${opts.db} checkout, ${opts.rounds} rounds × ${opts.samples} sequential pairs per side, min / median / max:`);
+  console.log(`  ${show('A adds ms', spread(rows.map((r) => r.a)))};  ${show('B adds ms', spread(rows.map((r) => r.b)))};  ${show('bare hop ms', spread(rows.map((r) => r.hop)))}`);
+  console.log(`  ${show('B − A ms', spread(rows.map((r) => r.b - r.a)))};  ${show('B − hop ms', spread(rows.map((r) => r.b - r.hop)))}`);
+  console.log(`  ${show('A CPU µs/pair', spread(rows.map((r) => r.aCpu)), 0)};  ${show('B CPU µs/pair', spread(rows.map((r) => r.bCpu)), 0)}`);
+  console.log(`  failed: ${rows.reduce((s, r) => s + r.failed, 0)}`);
+}
+
 async function main(): Promise<void> {
   const opts = parse(process.argv.slice(2));
   const benchOptions: BenchOptions = {
     quick: true, large: false, databases: [opts.db], durationSeconds: opts.seconds, warmupSeconds: Math.min(1, opts.seconds / 2),
-    connections: BENCH_CONNECTIONS, latencySamples: 0, walletsMany: opts.wallets,
+    connections: BENCH_CONNECTIONS, walletsMany: opts.wallets,
     postgresUrl: process.env.PURSE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test', rounds: opts.rounds, seedPostings: 0,
+    latencySamples: opts.samples,
   };
   const bare = await startBareServer();
   const a = await startSide('A', opts.base, opts, benchOptions);
   const b = await startSide('B', undefined, opts, benchOptions);
+  if (opts.scenario === 'checkout') {
+    await checkoutRounds(opts, bare.url, a, b).finally(async () => {
+      await a.close();
+      await b.close();
+      await bare.stop();
+    });
+    return;
+  }
   const rows: Array<{ bare: number; a: number; b: number; aCpu: number; bCpu: number; aP99: number; bP99: number; failed: number }> = [];
   try {
     for (let round = 0; round < opts.rounds; round += 1) {

@@ -120,19 +120,7 @@ export interface CheckoutLatency {
  * `stripe.checkout.sessions.create` on the sandbox) vs that same SDK call made straight to the sandbox.
  */
 export async function checkoutLatency(scene: Scene, sandboxUrl: string, tenant: BenchTenant, currency: string): Promise<CheckoutLatency> {
-  const stripe = sandboxClient(sandboxUrl);
-  const customer = await stripe.customers.create({ name: 'bench' });
-  const body = JSON.stringify({ purpose: 'wallet_topup', amount: TOPUP_AMOUNT_MAJOR });
-  const callPurse = async () => {
-    const res = await fetch(`${scene.purseUrl}/v1/billing/checkout`, { method: 'POST', headers: { ...JSON_HEADERS, 'x-api-key': tenant.apiKey }, body });
-    await res.arrayBuffer();
-    return res.ok;
-  };
-  const callSandbox = async () => {
-    const orderId = unique(scene, 'cto');
-    const session = await stripe.checkout.sessions.create(sessionLikePurse(scene, customer.id, orderId, currency), { idempotencyKey: `bench:${orderId}` });
-    return session.url !== null;
-  };
+  const { callPurse, callSandbox } = await checkoutCalls(scene, sandboxUrl, tenant, currency);
   // Warm both paths first (JIT, connection pools), then measure them interleaved.
   await runSequential(Math.ceil(scene.options.latencySamples / 10), (i) => (i % 2 === 0 ? callPurse() : callSandbox()));
   const purseMs: number[] = [];
@@ -148,6 +136,40 @@ export async function checkoutLatency(scene: Scene, sandboxUrl: string, tenant: 
   const purse = summariseSequential(purseMs, failed);
   const sandbox = summariseSequential(sandboxMs, 0);
   return { purse, sandbox, addedP50Ms: purse.p50Ms - sandbox.p50Ms };
+}
+
+export interface CheckoutCalls {
+  /** Purse's checkout (which calls `stripe.checkout.sessions.create` on its sandbox); true if it answered 2xx. */
+  callPurse(): Promise<boolean>;
+  /** That same SDK call made straight to the sandbox. */
+  callSandbox(): Promise<boolean>;
+}
+
+export async function checkoutCalls(scene: Scene, sandboxUrl: string, tenant: BenchTenant, currency: string): Promise<CheckoutCalls> {
+  const stripe = sandboxClient(sandboxUrl);
+  const customer = await stripe.customers.create({ name: 'bench' });
+  const body = JSON.stringify({ purpose: 'wallet_topup', amount: TOPUP_AMOUNT_MAJOR });
+  const callPurse = async () => {
+    const res = await fetch(`${scene.purseUrl}/v1/billing/checkout`, { method: 'POST', headers: { ...JSON_HEADERS, 'x-api-key': tenant.apiKey }, body });
+    await res.arrayBuffer();
+    return res.ok;
+  };
+  const callSandbox = async () => {
+    const orderId = unique(scene, 'cto');
+    const session = await stripe.checkout.sessions.create(sessionLikePurse(scene, customer.id, orderId, currency), { idempotencyKey: `bench:${orderId}` });
+    return session.url !== null;
+  };
+  return { callPurse, callSandbox };
+}
+
+/** The bare route one request at a time: what one loopback HTTP hop (fetch → Fastify → JSON answer) costs. */
+export function bareSequential(bareUrl: string, samples: number): Promise<SequentialResult> {
+  const body = JSON.stringify({ amount: DEBIT_AMOUNT });
+  return runSequential(samples, async () => {
+    const res = await fetch(`${bareUrl}/bare`, { method: 'POST', headers: JSON_HEADERS, body });
+    await res.arrayBuffer();
+    return res.ok;
+  });
 }
 
 function sandboxClient(sandboxUrl: string): Stripe {

@@ -3,6 +3,8 @@ import { asKey } from '../testing/api.ts';
 import { createTopup, type Rig, startRig } from '../testing/stripe-rig.ts';
 import { IDEMPOTENCY_LEASE_MS, hashRequest } from '../idempotency/idempotency.ts';
 import { STRIPE_CHECKOUT_EXPIRY_MARGIN_SECONDS, STRIPE_CHECKOUT_EXPIRY_MIN_SECONDS } from './create-checkout.ts';
+import { insertOrderRow } from './orders-store.ts';
+import type { CheckoutOrderRow } from '../store/schema.ts';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -104,5 +106,22 @@ describe('checkout expiry and Stripe refusals', () => {
     const logs = rig.purse.logs();
     expect(logs).toMatch(/"stripeMessage":"The Checkout Session's total amount due must add up to at least/);
     expect(logs).toMatch(/"stripeRequestId":"req_/);
+  });
+});
+
+describe('the order insert', () => {
+  it('answers with the tenant\'s stored customer exactly as a read of the tenant would (the generation a bigint, as the Stripe key expects)', async () => {
+    const nowMs = BigInt(rig.sandbox.clock.nowMs());
+    const order: CheckoutOrderRow = {
+      id: 'cto_insert_reads_customer', tenant_id: rig.tenant.tenantId, purpose: 'wallet_topup', state: 'open', amount_minor: 1234n, currency: 'BRL',
+      success_url: 'https://example.test/ok', cancel_url: 'https://example.test/cancel', checkout_url: null, stripe_customer_id: null,
+      stripe_session_id: null, stripe_payment_intent_id: null, stripe_setup_intent_id: null, failure_code: null, failure_message: null,
+      ledger_transaction_id: null, expires_at_ms: nowMs + 3_600_000n, created_at_ms: nowMs, updated_at_ms: nowMs, completed_at_ms: null,
+    };
+    const customer = await insertOrderRow(db(), order);
+    const tenant = await db().selectFrom('tenants').select(['name', 'stripe_customer_id', 'stripe_customer_generation']).where('id', '=', rig.tenant.tenantId).executeTakeFirstOrThrow();
+    expect(customer).toEqual(tenant);
+    expect(typeof customer.stripe_customer_generation).toBe('bigint');
+    expect(await db().selectFrom('checkout_orders').selectAll().where('id', '=', order.id).executeTakeFirst()).toEqual(order);
   });
 });

@@ -1,12 +1,12 @@
 import { PurseError } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
 import { toMajorNumber } from '../money/money.ts';
-import { ensureCustomer, replaceCustomer } from './ensure-customer.ts';
+import { type TenantCustomer, ensureCustomer, replaceCustomer } from './ensure-customer.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
 import { type Resume, runIdempotent } from '../idempotency/idempotency.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';
 import { settleOrder } from './fulfil-order.ts';
-import { findOrder } from './orders-store.ts';
+import { findOrder, insertOrderRow, recordOrderSession } from './orders-store.ts';
 import type { Purpose } from './order-states.ts';
 import { validateCheckout, type CheckoutRequest } from './validate-checkout.ts';
 import type { Ctx } from '../context.ts';
@@ -69,9 +69,9 @@ async function openOrder(ctx: Ctx, tenantId: string, currency: string, request: 
       await settleOrder(ctx, earlier.id, 'expired', {});
     }
   }
-  const order = await insertOrder(ctx, tenantId, currency, request);
+  const { order, customer } = await insertOrder(ctx, tenantId, currency, request);
   await resume?.recordResource(order.id);
-  return finishOrder(ctx, order);
+  return finishOrder(ctx, order, customer);
 }
 
 function stillAcceptable(ctx: Ctx, order: CheckoutOrderRow): boolean {
@@ -79,7 +79,8 @@ function stillAcceptable(ctx: Ctx, order: CheckoutOrderRow): boolean {
   return remainingMs >= (STRIPE_CHECKOUT_EXPIRY_MIN_SECONDS + STRIPE_CHECKOUT_RESUME_MARGIN_SECONDS) * MS_PER_SECOND;
 }
 
-async function insertOrder(ctx: Ctx, tenantId: string, currency: string, request: CheckoutRequest): Promise<CheckoutOrderRow> {
+/** The order, and the tenant's Stripe customer as the same statement found it. */
+async function insertOrder(ctx: Ctx, tenantId: string, currency: string, request: CheckoutRequest): Promise<{ order: CheckoutOrderRow; customer: TenantCustomer }> {
   const orderId = newId('cto');
   const nowMs = ctx.nowMs();
   // A saved card returns to "card saved", never to a payment message (nothing was paid).
@@ -93,19 +94,16 @@ async function insertOrder(ctx: Ctx, tenantId: string, currency: string, request
     ledger_transaction_id: null, expires_at_ms: BigInt(checkoutExpiresAtSeconds(nowMs, ctx.config.checkoutExpiresMinutes) * MS_PER_SECOND),
     created_at_ms: BigInt(nowMs), updated_at_ms: BigInt(nowMs), completed_at_ms: null,
   };
-  await ctx.store.db.insertInto('checkout_orders').values(order).execute();
-  return order;
+  return { order, customer: await insertOrderRow(ctx.store.db, order) };
 }
 
 /** Asks Stripe for the session (unless an earlier attempt already stored it) and answers from the order. */
-async function finishOrder(ctx: Ctx, order: CheckoutOrderRow): Promise<CheckoutResponse> {
+async function finishOrder(ctx: Ctx, order: CheckoutOrderRow, customer?: TenantCustomer): Promise<CheckoutResponse> {
   let url = order.checkout_url;
   if (url === null) {
-    const { session, customerId } = await askProvider(ctx, order);
+    const { session, customerId } = await askProvider(ctx, order, customer);
     url = session.url;
-    await ctx.store.db.updateTable('checkout_orders')
-      .set({ stripe_session_id: session.sessionId, checkout_url: url, stripe_customer_id: customerId, updated_at_ms: BigInt(ctx.nowMs()) })
-      .where('id', '=', order.id).execute();
+    await recordOrderSession(ctx.store.db, order.id, { ...session, customerId }, ctx.nowMs());
   }
   const purpose = order.purpose as Purpose;
   return {
@@ -121,9 +119,9 @@ async function finishOrder(ctx: Ctx, order: CheckoutOrderRow): Promise<CheckoutR
 type Session = { sessionId: string; url: string };
 
 /** One session per order (idempotent on our order id); a customer the provider forgot is replaced once. */
-async function askProvider(ctx: Ctx, order: CheckoutOrderRow): Promise<{ session: Session; customerId: string }> {
+async function askProvider(ctx: Ctx, order: CheckoutOrderRow, customer?: TenantCustomer): Promise<{ session: Session; customerId: string }> {
   try {
-    let customerId = await ensureCustomer(ctx, order.tenant_id);
+    let customerId = await ensureCustomer(ctx, order.tenant_id, customer);
     try {
       return { session: await createSession(ctx, order, customerId), customerId };
     } catch (err) {

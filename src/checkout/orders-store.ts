@@ -1,5 +1,7 @@
 import { assert } from '../errors/purse-error.ts';
 import type { Db } from '../store/db.ts';
+import { precompiled, runPrecompiled } from '../store/precompiled.ts';
+import { TENANT_CUSTOMER_COLUMNS, type TenantCustomer } from './ensure-customer.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';
 import { type OrderState, type Purpose, isOrderState, isPurpose, judgeTransition, recordsAttempts } from './order-states.ts';
 import type { Logger } from '../context.ts';
@@ -18,6 +20,35 @@ export function toOrder(row: CheckoutOrderRow): Order {
 export async function findOrder(db: Db, orderId: string): Promise<Order | undefined> {
   const row = await db.selectFrom('checkout_orders').selectAll().where('id', '=', orderId).executeTakeFirst();
   return row && toOrder(row);
+}
+
+/** Every column, in the precompiled insert's order; `satisfies` makes a column added to the row type a compile error here. */
+const ORDER_COLUMNS = Object.keys({
+  id: 1, tenant_id: 1, purpose: 1, state: 1, amount_minor: 1, currency: 1, success_url: 1, cancel_url: 1, checkout_url: 1,
+  stripe_customer_id: 1, stripe_session_id: 1, stripe_payment_intent_id: 1, stripe_setup_intent_id: 1, failure_code: 1,
+  failure_message: 1, ledger_transaction_id: 1, expires_at_ms: 1, created_at_ms: 1, updated_at_ms: 1, completed_at_ms: 1,
+} satisfies Record<keyof CheckoutOrderRow, 1>) as Array<keyof CheckoutOrderRow>;
+
+/**
+ * A new order, one precompiled statement (checkout creation's first commit), answering with the tenant's
+ * stored Stripe customer as of that write: the read the Stripe call needs next, without a round trip of its own.
+ */
+export async function insertOrderRow(db: Db, order: CheckoutOrderRow): Promise<TenantCustomer> {
+  const text = precompiled(db, 'checkout_orders:insert', () => {
+    const tenantColumn = (column: keyof TenantCustomer) => `(select ${column} from tenants where id = checkout_orders.tenant_id) as ${column}`;
+    return `insert into checkout_orders (${ORDER_COLUMNS.join(', ')}) values (${ORDER_COLUMNS.map(() => '?').join(', ')})
+      returning ${TENANT_CUSTOMER_COLUMNS.map(tenantColumn).join(', ')}`;
+  });
+  const row = (await runPrecompiled<TenantCustomer>(db, text, ORDER_COLUMNS.map((column) => order[column]))).rows[0];
+  assert(row?.name != null, `order ${order.id} was written for an existing tenant`);
+  return row;
+}
+
+/** The Stripe session an order's checkout page is; whatever its state (a webhook may already have moved it). */
+export async function recordOrderSession(db: Db, orderId: string, session: { sessionId: string; url: string; customerId: string }, nowMs: number): Promise<void> {
+  const text = precompiled(db, 'checkout_orders:session', () =>
+    'update checkout_orders set stripe_session_id = ?, checkout_url = ?, stripe_customer_id = ?, updated_at_ms = ? where id = ?');
+  await runPrecompiled(db, text, [session.sessionId, session.url, session.customerId, BigInt(nowMs), orderId]);
 }
 
 /** Inside a transaction: the order row, locked on PostgreSQL so concurrent events on one order serialise. */
