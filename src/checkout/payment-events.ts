@@ -14,6 +14,8 @@ export interface SessionFacts {
   sessionId: string;
   /** From our metadata (or client_reference_id). */
   orderId: string | null;
+  /** From our metadata: whose wallet completing it would move. A hint for batching only; the order decides. */
+  tenantId: string | null;
   mode: 'payment' | 'setup' | 'other';
   paymentStatus: 'paid' | 'unpaid' | 'other';
   /** Pre-tax subtotal in the order's currency; Adaptive Pricing changes only the presentment side. */

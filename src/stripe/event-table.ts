@@ -30,15 +30,26 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
   },
 };
 
-/** A handler's database-only form: runs inside the inbox's transaction; undefined means "needs the network, run `EventHandler`". */
-export type EventHandlerWithin = (ctx: Ctx, m: MoneyTrx, event: Stripe.Event) => Promise<string | undefined>;
+/** A handler's database-only form, run inside the inbox's transaction (inbox.ts). */
+export interface EventHandlerWithin {
+  /** Undefined, having written nothing, when this event needs the network after all: the inbox runs `EventHandler`. */
+  handle(ctx: Ctx, m: MoneyTrx, event: Stripe.Event): Promise<string | undefined>;
+  /**
+   * The wallet (tenant id) the work would lock, if the event says: PostgreSQL batches it in that wallet's
+   * lane (store/db.ts TransactOptions.key). Only a hint — a wrong one costs a wait, never correctness.
+   */
+  walletOf(event: Stripe.Event): string | undefined;
+}
 
 /**
  * Types whose handling is database work only (for the orders they mostly concern): the inbox stores,
  * handles and marks them processed in one commit (inbox.ts). The rest go the two-commit way.
  */
 export const EVENT_HANDLERS_WITHIN: Record<string, EventHandlerWithin> = {
-  'checkout.session.completed': (ctx, m, event) => completeCheckoutWithin(ctx, m, sessionFacts(event)),
+  'checkout.session.completed': {
+    handle: (ctx, m, event) => completeCheckoutWithin(ctx, m, sessionFacts(event)),
+    walletOf: (event) => sessionFacts(event).tenantId ?? undefined,
+  },
 };
 
 export function handlerWithinOf(type: string): EventHandlerWithin | undefined {

@@ -44,12 +44,12 @@ async function takeInOneCommit(ctx: Ctx, event: Stripe.Event, payload: string, h
     const taken = await transact(ctx.store.db, async (trx) => {
       const m = moneyTrx(ctx, trx, ctx.nowMs());
       if (!(await insertEvent(trx, event, payload, m.nowMs))) return { outcome: undefined, step: 'duplicate' as const };
-      const outcome = await handler(ctx, m, event);
+      const outcome = await handler.handle(ctx, m, event);
       if (outcome === undefined) return { outcome, step: 'recorded' as const };
       await markProcessed(trx, event.id, outcome, m.nowMs);
       crashPoint('webhook:before-one-commit');
       return { outcome, step: 'processed' as const };
-    });
+    }, { key: handler.walletOf(event) });
     if (taken.step === 'processed') ctx.log.info({ eventId: event.id, type: event.type, outcome: taken.outcome }, 'Stripe event processed');
     return taken.step;
   } catch (err) {
