@@ -1,19 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import { type BenchTenant, createFundedTenant, freshBenchDatabase, inParallel } from './fixtures.ts';
+import { type BenchDatabase, type BenchTenant, createFundedTenant, freshBenchDatabase, inParallel } from './fixtures.ts';
 import { type LoadResult, percentile } from './http-load.ts';
 import { BENCH_CONNECTIONS } from './options.ts';
 import type { BenchOptions } from './options.ts';
 import { type PurseProcess, startBareServer, startPurse } from './processes.ts';
 import { type Spread, processCpuUs, spread } from './rounds.ts';
-import { type CheckoutCalls, type Scene, bareRoute, bareSequential, checkoutCalls, holdThenCapture, readGet, usageDebit } from './scenarios.ts';
+import {
+  type CheckoutCalls, type Scene, bareRoute, bareSequential, checkoutCalls, holdThenCapture, readGet, usageDebit, webhookIngest,
+} from './scenarios.ts';
+import { type SignedEvent, creditedAmong, openCheckoutOrders, openOrders, signEvents } from './webhooks.ts';
 
 /**
- * `node --import tsx bench/ab.ts --base DIR [--db sqlite|postgres] [--scenario hot|many|holds|read|history]
- * [--rounds N] [--seconds S] [--wallets N] [--samples N]`: one scenario against two builds of Purse side by side — the
+ * `node --import tsx bench/ab.ts --base DIR [--db sqlite|postgres] [--scenario hot|many|holds|read|history|webhook|checkout]
+ * [--rounds N] [--seconds S] [--wallets N] [--events N] [--samples N]`: one scenario against two builds of Purse side by side — the
  * checkout in DIR (A, say the commit before a change) and this one (B) — each on its own fresh database,
  * measured alternately with the bare route (bare, A, B, bare, B, A, …) so every ratio comes from the same
  * moment of a noisy machine. For judging one lever quickly; `npm run bench` stays the record.
- * `--scenario checkout` is a latency scenario instead: `--samples` sequential checkouts per side per round, A's
+ * `webhook`: each side opens checkout orders (POST /v1/billing/checkout on its sandbox) up front, then each
+ * round delivers `--events` signed checkout.session.completed events, each once; every one must credit.
+ * `checkout` is a latency scenario instead: `--samples` sequential checkouts per side per round, A's
  * and B's interleaved request by request, each next to the same Stripe call made straight to that side's
  * sandbox (Purse p50 − sandbox p50), and the bare route one request at a time (what the extra loopback hop
  * of the Purse path costs).
@@ -25,7 +30,10 @@ const DEFAULT_ROUNDS = 3;
 const DEFAULT_SECONDS = 2;
 const DEFAULT_WALLETS = 100;
 const DEFAULT_SAMPLES = 300;
-const SCENARIOS = ['hot', 'many', 'holds', 'read', 'history', 'checkout'] as const;
+const DEFAULT_EVENTS = 2_000;
+// Top-up orders come from a few tenants: ingest, not one wallet's row, is what is measured.
+const WEBHOOK_TENANTS = 20;
+const SCENARIOS = ['hot', 'many', 'holds', 'read', 'history', 'webhook', 'checkout'] as const;
 
 interface AbOptions {
   base: string;
@@ -35,6 +43,7 @@ interface AbOptions {
   samples: number;
   seconds: number;
   wallets: number;
+  events: number;
 }
 
 function parse(argv: string[]): AbOptions {
@@ -56,6 +65,7 @@ function parse(argv: string[]): AbOptions {
     seconds: Number(value('--seconds') ?? DEFAULT_SECONDS),
     wallets: Number(value('--wallets') ?? DEFAULT_WALLETS),
     samples: Number(value('--samples') ?? DEFAULT_SAMPLES),
+    events: Number(value('--events') ?? DEFAULT_EVENTS),
   };
 }
 
@@ -64,6 +74,9 @@ interface Side {
   purse: PurseProcess;
   scene: Scene;
   tenants: BenchTenant[];
+  /** webhook: one slice of signed events per round (and a warm-up slice first), each delivered once. */
+  webhooks: SignedEvent[][];
+  db: BenchDatabase;
   close(): Promise<void>;
 }
 
@@ -73,10 +86,20 @@ async function startSide(name: string, root: string | undefined, opts: AbOptions
   const profileDir = process.env.PURSE_BENCH_PROFILE_DIR;
   const purse = await startPurse(db.url, db.dir, root, profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}/${name}`] : []);
   const scene: Scene = { purseUrl: purse.url, options: benchOptions, runTag: `${randomBytes(4).toString('hex')}-${name}` };
-  const count = opts.scenario === 'many' || opts.scenario === 'holds' ? opts.wallets : 1;
+  const count = opts.scenario === 'many' || opts.scenario === 'holds' ? opts.wallets : opts.scenario === 'webhook' ? WEBHOOK_TENANTS : 1;
   const tenants = await inParallel(count, (i) => createFundedTenant(purse.url, `${name} ${i}`, CURRENCY, FUNDS_MAJOR));
   if (opts.scenario === 'history' || opts.scenario === 'read') await seedHistory(scene, tenants[0]);
-  return { name, purse, scene, tenants, close: async () => { await purse.stop(); await db.close(); } };
+  const webhooks = opts.scenario === 'webhook' ? await prepareWebhooks(scene, db, tenants, opts) : [];
+  return { name, purse, scene, tenants, webhooks, db, close: async () => { await purse.stop(); await db.close(); } };
+}
+
+/** Open orders for every round plus a warm-up, signed as Stripe would sign their completion. */
+async function prepareWebhooks(scene: Scene, db: BenchDatabase, tenants: BenchTenant[], opts: AbOptions): Promise<SignedEvent[][]> {
+  const slices = opts.rounds + 1;
+  await openCheckoutOrders(scene.purseUrl, tenants, opts.events * slices);
+  const events = signEvents(await openOrders(db, opts.events * slices), scene.runTag);
+  if (events.length !== opts.events * slices) throw new Error(`${events.length} open orders, wanted ${opts.events * slices}`);
+  return Array.from({ length: slices }, (_, i) => events.slice(i * opts.events, (i + 1) * opts.events));
 }
 
 async function seedHistory(scene: Scene, tenant: BenchTenant | undefined): Promise<void> {
@@ -91,7 +114,8 @@ async function seedHistory(scene: Scene, tenant: BenchTenant | undefined): Promi
   });
 }
 
-function load(side: Side, scenario: AbOptions['scenario']): Promise<LoadResult> {
+function load(side: Side, scenario: AbOptions['scenario'], round: number): Promise<LoadResult> {
+  if (scenario === 'webhook') return webhookIngest(side.scene, side.webhooks[round + 1] ?? []);
   const first = side.tenants[0];
   if (!first) throw new Error('no tenant');
   if (scenario === 'read') return readGet(side.scene, first, '/v1/billing/wallet');
@@ -102,10 +126,17 @@ function load(side: Side, scenario: AbOptions['scenario']): Promise<LoadResult> 
 }
 
 
-async function measure(side: Side, scenario: AbOptions['scenario']): Promise<{ run: LoadResult; cpuUsPerRequest: number }> {
+async function measure(side: Side, scenario: AbOptions['scenario'], round: number): Promise<{ run: LoadResult; cpuUsPerRequest: number }> {
   const before = processCpuUs(side.purse.pid);
-  const run = await load(side, scenario);
+  const run = await load(side, scenario, round);
   return { run, cpuUsPerRequest: (processCpuUs(side.purse.pid) - before) / Math.max(run.ok, 1) };
+}
+
+async function checkCredited(side: Side): Promise<void> {
+  const orderIds = side.webhooks.flat().map((e) => e.orderId);
+  const credited = await creditedAmong(side.db, orderIds);
+  console.log(`${side.name}: ${credited} of ${orderIds.length} orders credited`);
+  if (credited !== orderIds.length) throw new Error(`${side.name}: ${orderIds.length - credited} delivered events did not credit`);
 }
 
 function show(label: string, s: Spread, digits = 2): string {
@@ -177,14 +208,15 @@ async function main(): Promise<void> {
     });
     return;
   }
+  if (opts.scenario === 'webhook') for (const side of [a, b]) await webhookIngest(side.scene, side.webhooks[0] ?? []);
   const rows: Array<{ bare: number; a: number; b: number; aCpu: number; bCpu: number; aP99: number; bP99: number; failed: number }> = [];
   try {
     for (let round = 0; round < opts.rounds; round += 1) {
       const bareRun = await bareRoute(a.scene, bare.url);
       // Alternate which side goes first, so neither always runs on the warmer machine.
       const [first, second] = round % 2 === 0 ? [a, b] : [b, a];
-      const r1 = await measure(first, opts.scenario);
-      const r2 = await measure(second, opts.scenario);
+      const r1 = await measure(first, opts.scenario, round);
+      const r2 = await measure(second, opts.scenario, round);
       const [ra, rb] = first === a ? [r1, r2] : [r2, r1];
       rows.push({
         bare: bareRun.okPerSecond, a: ra.run.okPerSecond, b: rb.run.okPerSecond, aCpu: ra.cpuUsPerRequest, bCpu: rb.cpuUsPerRequest,
@@ -192,6 +224,7 @@ async function main(): Promise<void> {
       });
       console.log(`round ${round + 1}: bare ${bareRun.okPerSecond.toFixed(0)}/s, A ${ra.run.okPerSecond.toFixed(0)}/s (p99 ${ra.run.p99Ms} ms, ${ra.cpuUsPerRequest.toFixed(0)} µs CPU), B ${rb.run.okPerSecond.toFixed(0)}/s (p99 ${rb.run.p99Ms} ms, ${rb.cpuUsPerRequest.toFixed(0)} µs CPU), failed ${ra.run.failed + rb.run.failed}`);
     }
+    if (opts.scenario === 'webhook') for (const side of [a, b]) await checkCredited(side);
     for (const side of [a, b]) {
       const text = await (await fetch(`${side.purse.url}/metrics`)).text();
       console.log(`${side.name}: ${text.split('\n').filter((l) => l.startsWith('purse_group_commit')).join(', ')}`);

@@ -36,7 +36,11 @@ declare module 'autocannon' {
     '2xx': number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  function autocannon(opts: Options, callback: (err: Error | null, result: Result) => void): unknown;
+  interface Instance {
+    /** Every response, as it arrives. */
+    on(event: 'response', listener: () => void): void;
+  }
+  function autocannon(opts: Options, callback: (err: Error | null, result: Result) => void): Instance;
   export default autocannon;
-  export type { Options, Request, RequestParams, Result };
+  export type { Instance, Options, Request, RequestParams, Result };
 }

@@ -26,28 +26,37 @@ export interface LoadSpec {
 }
 
 const REQUEST_TIMEOUT_SECONDS = 10;
+const MS_PER_SECOND = 1000;
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   if (spec.warmupSeconds > 0 && spec.amount === undefined) await cannon(spec, { duration: spec.warmupSeconds });
-  const result = await cannon(spec, spec.amount === undefined ? { duration: spec.durationSeconds } : { amount: spec.amount });
+  const { result, lastResponseSeconds } = await cannon(spec, spec.amount === undefined ? { duration: spec.durationSeconds } : { amount: spec.amount });
   const statusCounts = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
+  // autocannon ends a fixed-amount run on its next one-second tick: its duration is rounded up to that tick.
+  const durationSeconds = spec.amount === undefined ? result.duration : lastResponseSeconds;
   return {
-    okPerSecond: result['2xx'] / result.duration,
+    okPerSecond: result['2xx'] / durationSeconds,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     meanMs: result.latency.mean,
     ok: result['2xx'],
     failed: result.non2xx + result.errors + result.timeouts,
     statusCounts,
-    durationSeconds: result.duration,
+    durationSeconds,
   };
 }
 
-function cannon(spec: LoadSpec, limit: { duration: number } | { amount: number }): Promise<Result> {
+/** The run, and when its last response came, in seconds from its start. */
+function cannon(spec: LoadSpec, limit: { duration: number } | { amount: number }): Promise<{ result: Result; lastResponseSeconds: number }> {
+  const startMs = performance.now();
+  let lastResponseMs = startMs;
   return new Promise((resolve, reject) => {
-    autocannon({ url: spec.url, connections: spec.connections, timeout: REQUEST_TIMEOUT_SECONDS, requests: spec.requests, ...limit }, (err, result) => {
+    const instance = autocannon({ url: spec.url, connections: spec.connections, timeout: REQUEST_TIMEOUT_SECONDS, requests: spec.requests, ...limit }, (err, result) => {
       if (err) reject(err);
-      else resolve(result);
+      else resolve({ result, lastResponseSeconds: (lastResponseMs - startMs) / MS_PER_SECOND });
+    });
+    instance.on('response', () => {
+      lastResponseMs = performance.now();
     });
   });
 }

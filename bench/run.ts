@@ -18,7 +18,7 @@ import { judgeTargets } from './targets.ts';
 import {
   type CheckoutLatency, type Scene, bareRoute, checkoutCreate, checkoutLatency, holdThenCapture, readGet, usageDebit, usageDebitTwoInstances, webhookIngest,
 } from './scenarios.ts';
-import { creditedAmong, openOrders, signEvents } from './webhooks.ts';
+import { creditedAmong, openCheckoutOrders, openOrders, signEvents } from './webhooks.ts';
 import { postgresCounters } from './pg-counters.ts';
 import { measureOutbox } from './outbox.ts';
 
@@ -141,7 +141,7 @@ async function againstPurse(kind: 'sqlite' | 'postgres', options: BenchOptions, 
   const checkout = selected(options, 'checkout') ? await checkoutLatency(scene, run.purse.sandboxUrl, tenants.reader, CURRENCY) : undefined;
   if (checkout) rows.push(...checkoutRows(kind, checkout));
   await measure('checkout creation (sandbox)', () => checkoutCreate(scene, tenants.many));
-  const webhook = selected(options, 'signed webhook ingest') ? await ingestWebhooks(scene, run.db, options, measure) : undefined;
+  const webhook = selected(options, 'signed webhook ingest') ? await ingestWebhooks(scene, run.db, tenants.reader, options, measure) : undefined;
   if (selected(options, 'outbox delivery')) {
     rows.push(await measureOutbox({
       kind, purse: run.purse, receiverUrl: `${run.bare.url}/bare`, db: run.db, rounds: options.rounds,
@@ -233,8 +233,11 @@ function checkoutRows(kind: 'sqlite' | 'postgres', c: CheckoutLatency): Row[] {
   ];
 }
 
-async function ingestWebhooks(scene: Scene, db: BenchDatabase, options: BenchOptions, measure: Measure): Promise<{ events: number; credited: number }> {
-  const orders = await openOrders(db, options.quick ? WEBHOOK_EVENTS_MAX_QUICK : WEBHOOK_EVENTS_MAX_FULL);
+async function ingestWebhooks(scene: Scene, db: BenchDatabase, tenant: BenchTenant, options: BenchOptions, measure: Measure): Promise<{ events: number; credited: number }> {
+  const wanted = options.quick ? WEBHOOK_EVENTS_MAX_QUICK : WEBHOOK_EVENTS_MAX_FULL;
+  // The checkout scenario leaves open orders; when `--only` left it out, open some here.
+  if ((await openOrders(db, 1)).length === 0) await openCheckoutOrders(scene.purseUrl, [tenant], WEBHOOK_EVENTS_MAX_QUICK);
+  const orders = await openOrders(db, wanted);
   const events = signEvents(orders, scene.runTag);
   // Like every other scenario, a warm-up first (real deliveries, credited too) that is not measured; then
   // one share of the remaining events per round, each event delivered once.

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
-import type { BenchDatabase } from './fixtures.ts';
+import { type BenchDatabase, type BenchTenant, inParallel } from './fixtures.ts';
 import { BENCH_WEBHOOK_SECRET } from './processes.ts';
+import { TOPUP_AMOUNT_MAJOR } from './scenarios.ts';
 
 /**
  * Signed `checkout.session.completed` events for orders the checkout scenario created, each signed like
@@ -19,6 +20,18 @@ interface OpenOrder {
   amount_minor: number | string;
   currency: string;
   stripe_session_id: string;
+}
+
+/** `count` wallet top-up orders through POST /v1/billing/checkout (each opens a page on Purse's sandbox), spread over `tenants`. */
+export async function openCheckoutOrders(purseUrl: string, tenants: BenchTenant[], count: number): Promise<void> {
+  const body = JSON.stringify({ purpose: 'wallet_topup', amount: TOPUP_AMOUNT_MAJOR });
+  await inParallel(count, async (i) => {
+    const tenant = tenants[i % tenants.length];
+    if (!tenant) throw new Error('no tenant');
+    const res = await fetch(`${purseUrl}/v1/billing/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': tenant.apiKey }, body });
+    if (res.status !== 200) throw new Error(`checkout → ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  });
 }
 
 export async function openOrders(db: BenchDatabase, limit: number): Promise<OpenOrder[]> {

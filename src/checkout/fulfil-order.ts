@@ -1,6 +1,7 @@
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import type { EventType } from '../events/catalog.ts';
 import { emit } from '../events/emit.ts';
+import type { MoneyTrx } from '../events/money-moved.ts';
 import { moveMoney } from '../events/money-transaction.ts';
 import { toMajorNumber } from '../money/money.ts';
 import type { Kysely } from 'kysely';
@@ -22,15 +23,9 @@ export function topupReference(orderId: string): string {
  */
 export async function fulfilOrder(ctx: Ctx, orderId: string, patch: OrderPatch): Promise<FulfilOutcome> {
   const once = await moveMoney(ctx, async (m): Promise<FulfilOutcome> => {
-    const { db: trx, nowMs } = m;
-    const order = await lockOrder(trx, ctx.store.dialect, orderId);
+    const order = await lockOrder(m.db, ctx.store.dialect, orderId);
     if (!order) return 'unknown_order';
-    if (order.state === 'paid') return 'already_credited';
-    const { transaction } = await m.post(creditInput(order));
-    const moved = await moveOrder(trx, ctx.log, order, 'paid', nowMs, { ...patch, ledger_transaction_id: transaction.id, completed_at_ms: BigInt(nowMs) });
-    if (!moved) throw new RefusedMove();
-    await m.emit({ type: 'topup.succeeded', tenantId: order.tenant_id, data: { ...topupData(order), transactionId: transaction.id } });
-    return 'credited';
+    return creditLockedOrder(ctx, m, order, patch);
   }).catch((err) => {
     if (err instanceof RefusedMove) return { created: true as const, value: 'refused' as const };
     throw err;
@@ -38,7 +33,21 @@ export async function fulfilOrder(ctx: Ctx, orderId: string, patch: OrderPatch):
   return once.created ? once.value : 'already_credited';
 }
 
-class RefusedMove extends Error {}
+/**
+ * fulfilOrder's work, for a caller that already holds the money transaction and the order's lock (the
+ * inbox's one-commit path). A move the machine refuses throws RefusedMove, so the caller's whole
+ * transaction — the credit with it — rolls back; so does a repeated ledger reference (DuplicateReference).
+ */
+export async function creditLockedOrder(ctx: Ctx, m: MoneyTrx, order: Order, patch: OrderPatch): Promise<'credited' | 'already_credited'> {
+  if (order.state === 'paid') return 'already_credited';
+  const { transaction } = await m.post(creditInput(order));
+  const moved = await moveOrder(m.db, ctx.log, order, 'paid', m.nowMs, { ...patch, ledger_transaction_id: transaction.id, completed_at_ms: BigInt(m.nowMs) });
+  if (!moved) throw new RefusedMove();
+  await m.emit({ type: 'topup.succeeded', tenantId: order.tenant_id, data: { ...topupData(order), transactionId: transaction.id } });
+  return 'credited';
+}
+
+export class RefusedMove extends Error {}
 
 function creditInput(order: Order) {
   if (order.amount_minor === null || order.amount_minor <= 0n) throw new Error(`Invariant violated: top-up ${order.id} has a positive amount`);
@@ -65,8 +74,13 @@ export async function settleOrder(ctx: Ctx, orderId: string, to: OrderState, pat
   return ctx.store.db.transaction().execute(async (trx) => {
     const order = await lockOrder(trx, ctx.store.dialect, orderId);
     if (!order) return 'unknown_order';
-    return (await moveAndTell(trx, ctx, order, to, patch)) ? 'moved' : 'unchanged';
+    return settleLockedOrder(trx, ctx, order, to, patch);
   });
+}
+
+/** settleOrder's work, for a caller that already holds the transaction and the order's lock. */
+export async function settleLockedOrder(trx: Kysely<Database>, ctx: Ctx, order: Order, to: OrderState, patch: OrderPatch = {}): Promise<'moved' | 'unchanged'> {
+  return (await moveAndTell(trx, ctx, order, to, patch)) ? 'moved' : 'unchanged';
 }
 
 /**

@@ -1,7 +1,8 @@
-import { fulfilOrder, recordFailedAttempt, settleOrder } from './fulfil-order.ts';
-import { findOrder, type Order } from './orders-store.ts';
+import { creditLockedOrder, fulfilOrder, recordFailedAttempt, settleLockedOrder, settleOrder } from './fulfil-order.ts';
+import { findOrder, lockOrder, type Order } from './orders-store.ts';
 import { type Purpose, isTerminal } from './order-states.ts';
 import { savePaymentMethodFromSetup } from '../payment-methods/save-payment-method.ts';
+import type { MoneyTrx } from '../events/money-moved.ts';
 import type { Ctx } from '../context.ts';
 
 /**
@@ -13,6 +14,8 @@ export interface SessionFacts {
   sessionId: string;
   /** From our metadata (or client_reference_id). */
   orderId: string | null;
+  /** From our metadata: whose wallet completing it would move. A hint for batching only; the order decides. */
+  tenantId: string | null;
   mode: 'payment' | 'setup' | 'other';
   paymentStatus: 'paid' | 'unpaid' | 'other';
   /** Pre-tax subtotal in the order's currency; Adaptive Pricing changes only the presentment side. */
@@ -31,29 +34,72 @@ export interface PaymentFailureFacts {
 }
 
 type Completion = (ctx: Ctx, order: Order, s: SessionFacts) => Promise<string>;
+/** A completion that does database work only, inside a money transaction the caller holds (order locked). */
+type CompletionWithin = (ctx: Ctx, m: MoneyTrx, order: Order, s: SessionFacts) => Promise<string>;
+
+interface CompletionRule {
+  mode: SessionFacts['mode'];
+  paid: boolean;
+  complete: Completion;
+  /** Absent where completing calls the payment provider (saving a card): never inside a transaction. */
+  completeWithin?: CompletionWithin;
+  done: string;
+}
 
 /** Per purpose: the kind of page that may complete it, whether it is paid for, and what completing it does. */
-const COMPLETIONS: Record<Purpose, { mode: SessionFacts['mode']; paid: boolean; complete: Completion; done: string }> = {
-  wallet_topup: { mode: 'payment', paid: true, complete: completeTopup, done: 'already_credited' },
+const COMPLETIONS: Record<Purpose, CompletionRule> = {
+  wallet_topup: { mode: 'payment', paid: true, complete: completeTopup, completeWithin: completeTopupWithin, done: 'already_credited' },
   add_card: { mode: 'setup', paid: false, complete: completeAddCard, done: 'already_completed' },
 };
 
 /** checkout.session.completed: paid → credit; unpaid (a delayed method) → processing; setup → save the card. */
 export async function completeCheckout(ctx: Ctx, s: SessionFacts): Promise<string> {
-  const order = await orderOfSession(ctx, s);
-  if (!order) return 'unknown_order';
-  const completion = COMPLETIONS[order.purpose];
-  if (completion.mode !== s.mode) return 'purpose_mismatch';
+  const judged = judgeCompletion(await orderOfSession(ctx, s), s);
+  return 'outcome' in judged ? judged.outcome : judged.rule.complete(ctx, judged.order, s);
+}
+
+/**
+ * completeCheckout inside a money transaction the caller holds (the webhook inbox's one-commit path): the
+ * order is read and locked in it, and the completion commits with it. Undefined, having written nothing,
+ * when completing this order needs the payment provider: the caller completes it by completeCheckout.
+ */
+export async function completeCheckoutWithin(ctx: Ctx, m: MoneyTrx, s: SessionFacts): Promise<string | undefined> {
+  const judged = judgeCompletion(await orderOfSession(ctx, s, (orderId) => lockOrder(m.db, ctx.store.dialect, orderId)), s);
+  if ('outcome' in judged) return judged.outcome;
+  return judged.rule.completeWithin?.(ctx, m, judged.order, s);
+}
+
+/** What every completion first decides: an outcome already, or the rule that completes this order. */
+function judgeCompletion(order: Order | undefined, s: SessionFacts): { outcome: string } | { rule: CompletionRule; order: Order } {
+  if (!order) return { outcome: 'unknown_order' };
+  const rule = COMPLETIONS[order.purpose];
+  if (rule.mode !== s.mode) return { outcome: 'purpose_mismatch' };
   // A finished order needs nothing more (and no call to Stripe): redeliveries and reconcile runs stop here.
-  if (isTerminal(order.purpose, order.state)) return completion.done;
-  return completion.complete(ctx, order, s);
+  if (isTerminal(order.purpose, order.state)) return { outcome: rule.done };
+  return { rule, order };
 }
 
 async function completeTopup(ctx: Ctx, order: Order, s: SessionFacts): Promise<string> {
-  if (!sessionMatchesOrder(ctx, s, order)) return 'amount_mismatch';
+  const step = topupStep(ctx, order, s);
   const patch = { stripe_payment_intent_id: s.paymentIntentId };
-  if (s.paymentStatus === 'paid') return fulfilOrder(ctx, order.id, patch);
-  if (s.paymentStatus === 'unpaid') return settleOrder(ctx, order.id, 'processing', patch);
+  if (step === 'credit') return fulfilOrder(ctx, order.id, patch);
+  if (step === 'processing') return settleOrder(ctx, order.id, 'processing', patch);
+  return step;
+}
+
+async function completeTopupWithin(ctx: Ctx, m: MoneyTrx, order: Order, s: SessionFacts): Promise<string> {
+  const step = topupStep(ctx, order, s);
+  const patch = { stripe_payment_intent_id: s.paymentIntentId };
+  if (step === 'credit') return creditLockedOrder(ctx, m, order, patch);
+  if (step === 'processing') return settleLockedOrder(m.db, ctx, order, 'processing', patch);
+  return step;
+}
+
+/** A completed top-up page: credit it, wait for its delayed payment, or an outcome that does neither. */
+function topupStep(ctx: Ctx, order: Order, s: SessionFacts): 'credit' | 'processing' | 'amount_mismatch' | 'ignored_payment_status' {
+  if (!sessionMatchesOrder(ctx, s, order)) return 'amount_mismatch';
+  if (s.paymentStatus === 'paid') return 'credit';
+  if (s.paymentStatus === 'unpaid') return 'processing';
   ctx.log.warn({ orderId: order.id, paymentStatus: s.paymentStatus }, 'completed session with an unexpected payment status');
   return 'ignored_payment_status';
 }
@@ -96,9 +142,9 @@ export async function failPayment(ctx: Ctx, f: PaymentFailureFacts): Promise<str
 }
 
 /** The order a checkout page belongs to: by our metadata, confirmed by the session id we stored. */
-async function orderOfSession(ctx: Ctx, s: SessionFacts): Promise<Order | undefined> {
+async function orderOfSession(ctx: Ctx, s: SessionFacts, read: (orderId: string) => Promise<Order | undefined> = (orderId) => findOrder(ctx.store.db, orderId)): Promise<Order | undefined> {
   if (!s.orderId) return undefined;
-  const order = await findOrder(ctx.store.db, s.orderId);
+  const order = await read(s.orderId);
   if (!order) return undefined;
   if (order.stripe_session_id !== null && order.stripe_session_id !== s.sessionId) {
     ctx.log.error({ orderId: order.id, storedSession: order.stripe_session_id, eventSession: s.sessionId }, 'checkout session does not match the order');

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INBOX_CLAIM_MS, retryPendingEvents } from '../stripe/inbox.ts';
 import { type CrashBench, injectExpecting, setupBenchTenant, startCrashBench } from '../testing/crash.ts';
+import type { StripeEvent } from '../sandbox/types.ts';
 import { sessionIdOf } from '../testing/stripe-rig.ts';
 
 /**
@@ -85,34 +86,67 @@ describe.each(['group-commit:before-commit', 'group-commit:after-commit'])('SIGK
   });
 });
 
-describe('SIGKILL between the webhook inbox insert and its processing', () => {
+/** A paid top-up (set up in process) and its checkout.session.completed, not yet delivered to Purse. */
+async function paidTopup(tenantKey: string, amountMajor: number): Promise<{ orderId: string; completed: StripeEvent }> {
+  const checkout = await bench.withPurse((purse) => injectExpecting(purse, 200, 'POST', '/v1/billing/checkout', { purpose: 'wallet_topup', amount: amountMajor }, { 'x-api-key': tenantKey }));
+  const sessionId = sessionIdOf(checkout.url);
+  bench.sandbox.paySession(sessionId, { card: VISA });
+  const completed = bench.sandbox.events().find((e) => e.type === 'checkout.session.completed' && (e.data.object as { id: string }).id === sessionId);
+  if (!completed) throw new Error(`no completed event for ${sessionId}`);
+  return { orderId: checkout.orderId, completed };
+}
+
+describe('SIGKILL between the webhook inbox insert and its processing (two-commit path)', () => {
   it('credits the stored event exactly once after restart (by the retry job), never twice on redelivery', { timeout: CRASH_TEST_TIMEOUT_MS }, async () => {
     const tenant = await setupBenchTenant(bench);
-    const checkout = { body: await bench.withPurse((purse) => injectExpecting(purse, 200, 'POST', '/v1/billing/checkout', { purpose: 'wallet_topup', amount: 60 }, { 'x-api-key': tenant.tenantKey })) };
-    const sessionId = sessionIdOf(checkout.body.url);
-    bench.sandbox.paySession(sessionId, { card: VISA });
-    const completed = bench.sandbox.events().find((e) => e.type === 'checkout.session.completed' && (e.data.object as { id: string }).id === sessionId);
-    expect(completed).toBeDefined();
+    const paid = await paidTopup(tenant.tenantKey, 60);
+    // A delayed payment's settlement is stored in one commit and processed in another (stripe/inbox.ts).
+    const delayed = { ...paid.completed, id: `${paid.completed.id}_delayed`, type: 'checkout.session.async_payment_succeeded' };
 
     await bench.serve({ crashAt: 'webhook:after-inbox-insert' });
-    await expect(bench.deliver(completed)).rejects.toThrow();
+    await expect(bench.deliver(delayed)).rejects.toThrow();
     await bench.crashed();
 
     await bench.serve();
     const ctx = await bench.openCtx();
-    const stored = await ctx.store.db.selectFrom('stripe_events').select(['processed_at_ms', 'claimed_until_ms']).where('id', '=', completed!.id).executeTakeFirstOrThrow();
+    const stored = await ctx.store.db.selectFrom('stripe_events').select(['processed_at_ms', 'claimed_until_ms']).where('id', '=', delayed.id).executeTakeFirstOrThrow();
     expect(stored.processed_at_ms).toBeNull();
     expect(await balanceOf(tenant.tenantKey)).toBe(0);
     // Stripe redelivers (it got no 2xx): a duplicate, acknowledged without effect, so nothing is applied twice.
-    expect(await bench.deliver(completed)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    expect(await bench.deliver(delayed)).toEqual({ status: 200, body: { received: true, duplicate: true } });
     expect(await balanceOf(tenant.tenantKey)).toBe(0);
     // The dead instance's claim runs out; the retry job (run here on a clock past it) processes the event once.
     const later = await bench.openCtx(() => Date.now() + INBOX_CLAIM_MS + 1);
     expect(await retryPendingEvents(later)).toBe(1);
     expect(await retryPendingEvents(later)).toBe(0);
     expect(await balanceOf(tenant.tenantKey)).toBe(60 * CENTS);
-    const order = await bench.request('GET', `/v1/billing/checkout/${checkout.body.orderId}`, { headers: { 'x-api-key': tenant.tenantKey } });
+    const order = await bench.request('GET', `/v1/billing/checkout/${paid.orderId}`, { headers: { 'x-api-key': tenant.tenantKey } });
     expect(order.body.state).toBe('paid');
+    const verified = await bench.verifyLedger();
+    expect(verified.code, verified.stdout).toBe(0);
+  });
+});
+
+describe('SIGKILL inside the webhook inbox\'s one-commit path', () => {
+  it('leaves neither a credit nor an inbox row, and the redelivery credits exactly once', { timeout: CRASH_TEST_TIMEOUT_MS }, async () => {
+    const tenant = await setupBenchTenant(bench);
+    const { orderId, completed } = await paidTopup(tenant.tenantKey, 70);
+
+    await bench.serve({ crashAt: 'webhook:before-one-commit' });
+    await expect(bench.deliver(completed)).rejects.toThrow();
+    await bench.crashed();
+
+    await bench.serve();
+    const ctx = await bench.openCtx();
+    expect(await ctx.store.db.selectFrom('stripe_events').select('id').where('id', '=', completed.id).execute()).toEqual([]);
+    expect(await ctx.store.db.selectFrom('ledger_transactions').select('id').where('reference', '=', `topup:${orderId}`).execute()).toEqual([]);
+    expect(await balanceOf(tenant.tenantKey)).toBe(0);
+    // Stripe got no 2xx and delivers again: now fresh, credited once; a further copy is a duplicate.
+    expect(await bench.deliver(completed)).toEqual({ status: 200, body: { received: true, duplicate: false } });
+    expect(await bench.deliver(completed)).toEqual({ status: 200, body: { received: true, duplicate: true } });
+    expect(await balanceOf(tenant.tenantKey)).toBe(70 * CENTS);
+    const stored = await ctx.store.db.selectFrom('stripe_events').select(['outcome', 'attempts']).where('id', '=', completed.id).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ outcome: 'credited', attempts: 1n });
     const verified = await bench.verifyLedger();
     expect(verified.code, verified.stdout).toBe(0);
   });

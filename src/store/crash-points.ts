@@ -14,6 +14,8 @@ export const CRASH_POINTS = [
   'group-commit:after-commit',
   // A webhook is stored in the inbox, not yet processed nor acknowledged.
   'webhook:after-inbox-insert',
+  // A webhook on the inbox's one-commit path: stored and handled in its transaction, COMMIT not yet sent.
+  'webhook:before-one-commit',
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 

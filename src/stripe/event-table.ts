@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
-import { completeCheckout, expireCheckout, failPayment, settleDelayedPayment } from '../checkout/payment-events.ts';
+import { completeCheckout, completeCheckoutWithin, expireCheckout, failPayment, settleDelayedPayment } from '../checkout/payment-events.ts';
+import type { MoneyTrx } from '../events/money-moved.ts';
 import { onAutoTopupPaymentFailed, onAutoTopupPaymentSucceeded } from '../auto-topup/on-payment-intent.ts';
 import { clawBackRefund } from '../refunds/claw-back-refund.ts';
 import { closeDispute, openDispute } from '../refunds/disputes.ts';
@@ -28,6 +29,32 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
     return outcome === 'other' ? 'ignored_status' : closeDispute(ctx, disputeId, outcome);
   },
 };
+
+/** A handler's database-only form, run inside the inbox's transaction (inbox.ts). */
+export interface EventHandlerWithin {
+  /** Undefined, having written nothing, when this event needs the network after all: the inbox runs `EventHandler`. */
+  handle(ctx: Ctx, m: MoneyTrx, event: Stripe.Event): Promise<string | undefined>;
+  /**
+   * The wallet (tenant id) the work would lock, if the event says: PostgreSQL batches it in that wallet's
+   * lane (store/db.ts TransactOptions.key). Only a hint — a wrong one costs a wait, never correctness.
+   */
+  walletOf(event: Stripe.Event): string | undefined;
+}
+
+/**
+ * Types whose handling is database work only (for the orders they mostly concern): the inbox stores,
+ * handles and marks them processed in one commit (inbox.ts). The rest go the two-commit way.
+ */
+export const EVENT_HANDLERS_WITHIN: Record<string, EventHandlerWithin> = {
+  'checkout.session.completed': {
+    handle: (ctx, m, event) => completeCheckoutWithin(ctx, m, sessionFacts(event)),
+    walletOf: (event) => sessionFacts(event).tenantId ?? undefined,
+  },
+};
+
+export function handlerWithinOf(type: string): EventHandlerWithin | undefined {
+  return Object.hasOwn(EVENT_HANDLERS_WITHIN, type) ? EVENT_HANDLERS_WITHIN[type] : undefined;
+}
 
 function intentOf(event: Stripe.Event): Stripe.PaymentIntent {
   return event.data.object as Stripe.PaymentIntent;

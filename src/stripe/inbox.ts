@@ -1,5 +1,8 @@
 import type Stripe from 'stripe';
-import { handlerOf } from './event-table.ts';
+import { moneyTrx } from '../events/money-transaction.ts';
+import { crashPoint } from '../store/crash-points.ts';
+import { type Db, transact } from '../store/db.ts';
+import { type EventHandlerWithin, handlerOf, handlerWithinOf } from './event-table.ts';
 import type { Ctx } from '../context.ts';
 
 /**
@@ -15,9 +18,52 @@ export const INBOX_RETRY_BATCH = 50;
 export const INBOX_ATTEMPTS_MAX = 8;
 const ERROR_TEXT_MAX = 500;
 
+/**
+ * A verified delivery, taken in: `duplicate` when its id was stored before (acknowledged without effect).
+ * A type with a database-only handler is stored, handled and marked processed in ONE commit; if that
+ * handler throws, all of it rolls back and the event takes the two-commit way (stored, then processed,
+ * a failure recorded for the retry job). A crash before the commit leaves nothing, and Stripe, which got
+ * no 2xx, delivers again.
+ */
+export async function receiveEvent(ctx: Ctx, event: Stripe.Event, payload: string): Promise<{ duplicate: boolean }> {
+  const within = handlerWithinOf(event.type);
+  const taken = within ? await takeInOneCommit(ctx, event, payload, within) : 'not_taken';
+  if (taken === 'duplicate' || taken === 'processed') return { duplicate: taken === 'duplicate' };
+  const fresh = taken === 'recorded' || (await recordEvent(ctx, event, payload));
+  crashPoint('webhook:after-inbox-insert');
+  if (fresh) await processEvent(ctx, event);
+  return { duplicate: !fresh };
+}
+
+/**
+ * The one-commit way: `recorded` when the handler needs the network (the row is stored, claimed, not yet
+ * processed: processEvent runs next, as on the two-commit way), `not_taken` when it threw (nothing stored).
+ */
+async function takeInOneCommit(ctx: Ctx, event: Stripe.Event, payload: string, handler: EventHandlerWithin): Promise<'duplicate' | 'processed' | 'recorded' | 'not_taken'> {
+  try {
+    const taken = await transact(ctx.store.db, async (trx) => {
+      const m = moneyTrx(ctx, trx, ctx.nowMs());
+      if (!(await insertEvent(trx, event, payload, m.nowMs))) return { outcome: undefined, step: 'duplicate' as const };
+      const outcome = await handler.handle(ctx, m, event);
+      if (outcome === undefined) return { outcome, step: 'recorded' as const };
+      await markProcessed(trx, event.id, outcome, m.nowMs);
+      crashPoint('webhook:before-one-commit');
+      return { outcome, step: 'processed' as const };
+    }, { key: handler.walletOf(event) });
+    if (taken.step === 'processed') ctx.log.info({ eventId: event.id, type: event.type, outcome: taken.outcome }, 'Stripe event processed');
+    return taken.step;
+  } catch (err) {
+    ctx.log.warn({ eventId: event.id, type: event.type, err: String((err as Error).message).slice(0, ERROR_TEXT_MAX) }, 'Stripe event not handled in one commit; stored and processed apart');
+    return 'not_taken';
+  }
+}
+
 export async function recordEvent(ctx: Ctx, event: Stripe.Event, payload: string): Promise<boolean> {
-  const nowMs = ctx.nowMs();
-  const result = await ctx.store.db.insertInto('stripe_events').values({
+  return insertEvent(ctx.store.db, event, payload, ctx.nowMs());
+}
+
+async function insertEvent(db: Db, event: Stripe.Event, payload: string, nowMs: number): Promise<boolean> {
+  const result = await db.insertInto('stripe_events').values({
     id: event.id, type: event.type, payload, received_at_ms: BigInt(nowMs), processed_at_ms: null,
     // Claimed by the receiving instance while it processes inline; the retry job waits the claim out.
     claimed_until_ms: BigInt(nowMs + INBOX_CLAIM_MS), attempts: 0n, outcome: null, last_error: null, failed_at_ms: null,
@@ -39,11 +85,15 @@ export async function processEvent(ctx: Ctx, event: Stripe.Event): Promise<strin
     await recordFailure(ctx, event, err as Error);
     return 'error';
   }
-  await ctx.store.db.updateTable('stripe_events')
-    .set((eb) => ({ processed_at_ms: BigInt(ctx.nowMs()), outcome, attempts: eb('attempts', '+', 1n), claimed_until_ms: null }))
-    .where('id', '=', event.id).execute();
+  await markProcessed(ctx.store.db, event.id, outcome, ctx.nowMs());
   ctx.log.info({ eventId: event.id, type: event.type, outcome }, 'Stripe event processed');
   return outcome;
+}
+
+async function markProcessed(db: Db, eventId: string, outcome: string, nowMs: number): Promise<void> {
+  await db.updateTable('stripe_events')
+    .set((eb) => ({ processed_at_ms: BigInt(nowMs), outcome, attempts: eb('attempts', '+', 1n), claimed_until_ms: null }))
+    .where('id', '=', eventId).execute();
 }
 
 async function recordFailure(ctx: Ctx, event: Stripe.Event, err: Error): Promise<void> {

@@ -21,6 +21,7 @@ export function toSessionFacts(session: Stripe.Checkout.Session): SessionFacts {
   return {
     sessionId: session.id,
     orderId: session.metadata?.orderId ?? session.client_reference_id ?? null,
+    tenantId: session.metadata?.tenantId ?? null,
     mode: oneOf(session.mode, ['payment', 'setup'] as const),
     paymentStatus: oneOf(session.payment_status, ['paid', 'unpaid'] as const),
     subtotalMinor: typeof session.amount_subtotal === 'number' ? BigInt(session.amount_subtotal) : null,

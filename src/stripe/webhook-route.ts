@@ -2,15 +2,14 @@ import type Stripe from 'stripe';
 import { Type } from 'typebox';
 import { type RouteRegistrar, errorResponses } from '../api/kit.ts';
 import { PurseError, fieldError } from '../errors/purse-error.ts';
-import { crashPoint } from '../store/crash-points.ts';
-import { processEvent, recordEvent } from './inbox.ts';
+import { receiveEvent } from './inbox.ts';
 import type { Ctx } from '../context.ts';
 
 /** How far a signature's timestamp may be from our clock, either way (Stripe's default, past and future). */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
 const MS_PER_SECOND = 1000;
 
-/** Verify on the raw bytes → check the event's shape → store by event id → process → acknowledge. */
+/** Verify on the raw bytes → check the event's shape → store by event id and process (inbox.ts) → acknowledge. */
 export const registerStripeWebhookRoute: RouteRegistrar = (app, ctx) => {
   app.post('/v1/webhooks/stripe', {
     // The raw bytes are verified and stored as sent; Stripe's own text is not held to our input rules.
@@ -22,10 +21,8 @@ export const registerStripeWebhookRoute: RouteRegistrar = (app, ctx) => {
     },
   }, async (request) => {
     const event = verifyEvent(ctx, request.rawBody ?? '', request.headers['stripe-signature']);
-    const fresh = await recordEvent(ctx, event, request.rawBody ?? '');
-    crashPoint('webhook:after-inbox-insert');
-    if (fresh) await processEvent(ctx, event);
-    return { received: true, duplicate: !fresh };
+    const { duplicate } = await receiveEvent(ctx, event, request.rawBody ?? '');
+    return { received: true, duplicate };
   });
 };
 
