@@ -20,6 +20,7 @@ export class EventLog {
   private readonly events: StripeEvent[] = [];
   private readonly byId = new Map<string, StripeEvent>();
   private listener: EventListener = () => 0;
+  private emittedCount = 0;
 
   constructor(private readonly clock: SandboxClock) {}
 
@@ -44,11 +45,17 @@ export class EventLog {
     };
     this.events.push(event);
     this.byId.set(event.id, event);
+    this.emittedCount += 1;
     event.pending_webhooks = this.listener(event);
     return event;
   }
 
   /** Puts back an event from a saved snapshot, without delivering it again. */
+  /** Events emitted since start (not restored ones): a change counter for whoever keeps the state. */
+  get emitted(): number {
+    return this.emittedCount;
+  }
+
   restore(event: StripeEvent): void {
     if (this.byId.has(event.id)) return;
     this.events.push(event);

@@ -129,8 +129,15 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const internals = createInternals({ ...opts, logger });
   const { core, webhooks, faults } = internals;
   if (opts.stateFile) restoreFrom(opts.stateFile, core.state, core.events);
-  const persistence = opts.stateFile ? startPersistence(opts.stateFile, core.state, core.events) : undefined;
-  const server = createSandboxServer({ core, api: internals.api, control: internals.control, beforeRequest: internals.sweep, logger });
+  let writeRequests = 0;
+  const changes = () => writeRequests + core.events.emitted;
+  const persistence = opts.stateFile ? startPersistence(opts.stateFile, core.state, core.events, changes) : undefined;
+  const server = createSandboxServer({
+    core, api: internals.api, control: internals.control, beforeRequest: internals.sweep, logger,
+    onWriteRequest: () => {
+      writeRequests += 1;
+    },
+  });
   const port = await listen(server, opts.port ?? 0, host);
   const url = `http://${urlHost(host)}:${port}`;
   internals.setPublicUrl(opts.publicUrl ?? (opts.publicHostname ? `http://${urlHost(opts.publicHostname)}:${port}` : url));

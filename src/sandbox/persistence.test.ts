@@ -2,8 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { readFileSync, statSync } from 'node:fs';
 import { freePort } from '../testing/process.ts';
+import { createManualClock } from './clock.ts';
+import { EventLog } from './events.ts';
+import { startPersistence } from './persistence.ts';
+import { SandboxState } from './state.ts';
 import { startTestSandbox, topupSessionParams } from './test-support.ts';
+import type { Customer } from './types.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'purse-sandbox-state-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -40,5 +46,23 @@ describe('sandbox state file', () => {
     const t = await startTestSandbox({ stateFile });
     await expect(t.stripe.customers.retrieve('cus_nope')).rejects.toThrow(/No such customer/);
     await t.sandbox.close();
+  });
+
+  it('builds a snapshot only after the change counter moved, and always on close', () => {
+    const stateFile = join(dir, 'counted', 'state.json');
+    const state = new SandboxState();
+    const events = new EventLog(createManualClock(0));
+    let changes = 0;
+    const persistence = startPersistence(stateFile, state, events, () => changes);
+    state.customers.set('cus_a', { id: 'cus_a' } as Customer);
+    persistence.flush();
+    // Nothing counted yet: the timer's flush does not look at the state at all.
+    expect(() => statSync(stateFile)).toThrow(/ENOENT/);
+    changes += 1;
+    persistence.flush();
+    expect(readFileSync(stateFile, 'utf8')).toContain('cus_a');
+    state.customers.set('cus_b', { id: 'cus_b' } as Customer);
+    persistence.stop();
+    expect(readFileSync(stateFile, 'utf8')).toContain('cus_b');
   });
 });

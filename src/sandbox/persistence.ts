@@ -42,11 +42,21 @@ export function restoreFrom(file: string, state: SandboxState, events: EventLog)
   return true;
 }
 
-/** Writes the snapshot when it changed; atomically (a temporary file renamed over the old one). */
-export function startPersistence(file: string, state: SandboxState, events: EventLog): { flush(): void; stop(): void } {
+/**
+ * Writes the snapshot when it changed; atomically (a temporary file renamed over the old one).
+ *
+ * Building the snapshot costs O(state) (tens of milliseconds with tens of thousands of sessions, on the
+ * event loop of the process the sandbox runs in), so the timer builds one only when something may have
+ * changed: `changes()` moved since the last look (it counts every state-changing request and every emitted
+ * event; each change of a kept object comes with one or the other). On close the snapshot is always
+ * built and compared, whatever the counter says.
+ */
+export function startPersistence(file: string, state: SandboxState, events: EventLog, changes: () => number): { flush(): void; stop(): void } {
   mkdirSync(dirname(file), { recursive: true });
   let written = snapshotOf(state, events);
-  const flush = (): void => {
+  let seen = changes();
+  const write = (): void => {
+    seen = changes();
     const next = snapshotOf(state, events);
     if (next === written) return;
     const temporary = `${file}.tmp`;
@@ -54,13 +64,16 @@ export function startPersistence(file: string, state: SandboxState, events: Even
     renameSync(temporary, file);
     written = next;
   };
+  const flush = (): void => {
+    if (changes() !== seen) write();
+  };
   const timer = setInterval(flush, PERSIST_EVERY_MS);
   timer.unref();
   return {
     flush,
     stop: () => {
       clearInterval(timer);
-      flush();
+      write();
     },
   };
 }

@@ -15,6 +15,8 @@ export interface ServerParts {
   control: ControlContext;
   /** Called before control and page requests too, so expiry is seen everywhere. */
   beforeRequest(): void;
+  /** Told of every request that may change state (any method but GET and HEAD), before it runs. */
+  onWriteRequest?: () => void;
   logger: (line: Record<string, unknown>) => void;
 }
 
@@ -34,6 +36,7 @@ async function route(parts: ServerParts, req: IncomingMessage, res: ServerRespon
 export function createSandboxServer(parts: ServerParts): http.Server {
   return http.createServer((req, res) => {
     const startedMs = performance.now();
+    if (req.method !== 'GET' && req.method !== 'HEAD') parts.onWriteRequest?.();
     res.on('finish', () => {
       parts.logger({ msg: 'request', method: req.method, path: req.url?.split('?')[0], status: res.statusCode, durationMs: Math.round(performance.now() - startedMs) });
     });
