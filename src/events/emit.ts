@@ -1,6 +1,7 @@
 import { assert } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
 import type { Db } from '../store/db.ts';
+import { executePrepared } from '../store/precompiled.ts';
 import { type EventType, isEventType } from './catalog.ts';
 
 export interface EventInput {
@@ -29,8 +30,8 @@ export interface PurseEvent {
 export async function emit(trx: Db, event: EventInput, nowMs: number): Promise<PurseEvent> {
   assert(isEventType(event.type), `event type ${event.type} is in the catalog`);
   const id = newId('evt');
-  await trx.insertInto('events').values({
+  await executePrepared(trx, trx.insertInto('events').values({
     id, type: event.type, tenant_id: event.tenantId, data: JSON.stringify(event.data), created_at_ms: BigInt(nowMs), dispatched_at_ms: null,
-  }).execute();
+  }));
   return { id, type: event.type, createdAt: new Date(nowMs).toISOString(), tenantId: event.tenantId, data: event.data };
 }

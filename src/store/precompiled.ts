@@ -1,4 +1,4 @@
-import { CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
+import { type Compilable, CompiledQuery, PostgresAdapter, type QueryResult } from 'kysely';
 import type { Db } from './db.ts';
 import { PREPARED_MARK } from './pg-pool.ts';
 
@@ -34,4 +34,16 @@ function numberPlaceholders(text: string): string {
 
 export function runPrecompiled<R>(db: Db, text: string, parameters: unknown[]): Promise<QueryResult<R>> {
   return db.executeQuery<R>(CompiledQuery.raw(text, parameters));
+}
+
+/**
+ * A query-builder statement run as a server-side prepared statement on PostgreSQL (parsed and planned once
+ * per connection), as it is on SQLite. For statements whose SQL text is the same on every call: no lists
+ * whose length varies, no optional columns, no `*` (a named plan must keep its result shape). Still built by
+ * Kysely per call (its plugins see it); `precompiled` above also saves that, for the very hottest.
+ */
+export function executePrepared<R>(db: Db, query: Compilable<R>): Promise<QueryResult<R>> {
+  const compiled = query.compile();
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return db.executeQuery(compiled);
+  return db.executeQuery<R>({ ...compiled, sql: PREPARED_MARK + compiled.sql });
 }

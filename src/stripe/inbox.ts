@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { moneyTrx } from '../events/money-transaction.ts';
 import { crashPoint } from '../store/crash-points.ts';
 import { type Db, transact } from '../store/db.ts';
+import { executePrepared } from '../store/precompiled.ts';
 import { type EventHandlerWithin, handlerOf, handlerWithinOf } from './event-table.ts';
 import type { Ctx } from '../context.ts';
 
@@ -63,12 +64,12 @@ export async function recordEvent(ctx: Ctx, event: Stripe.Event, payload: string
 }
 
 async function insertEvent(db: Db, event: Stripe.Event, payload: string, nowMs: number): Promise<boolean> {
-  const result = await db.insertInto('stripe_events').values({
+  const result = await executePrepared(db, db.insertInto('stripe_events').values({
     id: event.id, type: event.type, payload, received_at_ms: BigInt(nowMs), processed_at_ms: null,
     // Claimed by the receiving instance while it processes inline; the retry job waits the claim out.
     claimed_until_ms: BigInt(nowMs + INBOX_CLAIM_MS), attempts: 0n, outcome: null, last_error: null, failed_at_ms: null,
-  }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }).onConflict((oc) => oc.column('id').doNothing()));
+  return result.numAffectedRows === 1n;
 }
 
 /** Runs the handler for one stored event and records the outcome; a failure leaves it for the retry job. */
@@ -91,9 +92,9 @@ export async function processEvent(ctx: Ctx, event: Stripe.Event): Promise<strin
 }
 
 async function markProcessed(db: Db, eventId: string, outcome: string, nowMs: number): Promise<void> {
-  await db.updateTable('stripe_events')
+  await executePrepared(db, db.updateTable('stripe_events')
     .set((eb) => ({ processed_at_ms: BigInt(nowMs), outcome, attempts: eb('attempts', '+', 1n), claimed_until_ms: null }))
-    .where('id', '=', eventId).execute();
+    .where('id', '=', eventId));
 }
 
 async function recordFailure(ctx: Ctx, event: Stripe.Event, err: Error): Promise<void> {
