@@ -37,7 +37,8 @@ export interface BatchTransaction<H> {
   rollbackTo(savepoint: string): Promise<void>;
   /** False once the database has ended the transaction on its own (SQLite does on some errors). */
   intact(): boolean;
-  commit(): Promise<void>;
+  /** `items`: the pieces of work the batch holds (SQLite flushes a batch of one without a thread hop). */
+  commit(items: number): Promise<void>;
   /** Ends the transaction without committing; must give the connection back even when it fails. */
   rollback(): Promise<void>;
 }
@@ -234,7 +235,7 @@ export class CommitBatcher<H> {
     }
     const combined = outcomes.filter((_, index) => items[index]?.combine !== undefined).length;
     // A COMMIT that fails here fails again in the careful run, which then rejects the whole batch.
-    if (await commitOrFailure(trx)) return false;
+    if (await commitOrFailure(trx, outcomes.length)) return false;
     lane.queue.unshift(...items.slice(outcomes.length));
     this.#count(outcomes.length, false);
     this.#stats.combined += combined;
@@ -252,7 +253,7 @@ export class CommitBatcher<H> {
     }
     const run = await this.#runItems(trx, items);
     lane.queue.unshift(...run.notStarted);
-    const failure = run.broken ? await rollBack(trx, run.broken) : await commitOrFailure(trx);
+    const failure = run.broken ? await rollBack(trx, run.broken) : await commitOrFailure(trx, run.ran.length);
     this.#count(run.ran.length, failure !== undefined);
     const again: Item<H>[] = [];
     for (const { item, outcome } of run.ran) {
@@ -384,10 +385,10 @@ async function advance<H>(trx: BatchTransaction<H>, ran: Ran<H>[], release: stri
   await trx.advance(release, open);
 }
 
-async function commitOrFailure<H>(trx: BatchTransaction<H>): Promise<{ error: unknown } | undefined> {
+async function commitOrFailure<H>(trx: BatchTransaction<H>, items: number): Promise<{ error: unknown } | undefined> {
   try {
     crashPoint('group-commit:before-commit');
-    await trx.commit();
+    await trx.commit(items);
     crashPoint('group-commit:after-commit');
     return undefined;
   } catch (error) {

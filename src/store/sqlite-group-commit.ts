@@ -173,11 +173,12 @@ class GroupCommitSqliteDriver implements Driver {
       },
       rollbackTo: async (savepoint) => this.#run(`rollback to ${savepoint}`),
       intact: () => this.#database.inTransaction,
-      commit: async () => {
+      commit: async (items) => {
         // A failed COMMIT leaves the transaction open; the batcher then rolls it back, which closes the batch.
         this.#run('commit');
         try {
-          await this.#flusher?.flush();
+          // Alone, nobody else would run during the flush and the hop to the pool and back only adds latency.
+          await this.#flusher?.flush(items > 1 ? 'pool' : 'inline');
         } finally {
           this.#closeBatch();
         }

@@ -6,7 +6,7 @@ import { Kysely, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from './db.ts';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
-import { type WalFlusher, walFlusher } from './sqlite-wal-flush.ts';
+import { type FlushMode, type WalFlusher, walFlusher } from './sqlite-wal-flush.ts';
 
 /**
  * The WAL flush off the event loop (SQLite only: it is the SQLite driver's). A real file database and the
@@ -31,6 +31,8 @@ interface Gated extends WalFlusher {
   /** Resolves when a flush has been asked for (COMMIT has run). */
   entered: Promise<void>;
   open(): void;
+  /** The mode of every flush asked for, in order. */
+  modes: FlushMode[];
 }
 
 function gated(inner: WalFlusher): Gated {
@@ -38,12 +40,14 @@ function gated(inner: WalFlusher): Gated {
   let open: () => void = () => {};
   const entered = new Promise<void>((resolve) => { enter = resolve; });
   const gate = new Promise<void>((resolve) => { open = resolve; });
+  const modes: FlushMode[] = [];
   return {
-    entered, open,
-    flush: async () => {
+    entered, open, modes,
+    flush: async (mode) => {
+      modes.push(mode);
       enter();
       await gate;
-      await inner.flush();
+      await inner.flush(mode);
     },
     failure: () => inner.failure(),
     close: () => inner.close(),
@@ -85,6 +89,20 @@ describe('SQLite WAL flush off the event loop', () => {
     flusher.open();
     await Promise.all([write, reading]);
     expect({ written, read }).toEqual({ written: true, read: ['a'] });
+  });
+
+  it('[sqlite-only] flushes a batch of one inline and a batch of many on the thread pool', async () => {
+    const path = tempPath();
+    createProbeTable(path);
+    const flusher = gated(walFlusher(path));
+    flusher.open();
+    const db = openDirect(path, flusher);
+    await sql`insert into probe (id) values ('alone')`.execute(db);
+    // Submitted in one turn of the event loop: one batch of three.
+    await Promise.all(['x', 'y', 'z'].map((id) => sql`insert into probe (id) values (${id})`.execute(db)));
+    expect(flusher.modes).toEqual(['inline', 'pool']);
+    const rows = await sql<{ id: string }>`select id from probe order by id`.execute(db);
+    expect(rows.rows.map((r) => r.id)).toEqual(['alone', 'x', 'y', 'z']);
   });
 
   it('[sqlite-only] a failed flush rejects its batch and refuses every later write without writing it', async () => {

@@ -1,4 +1,4 @@
-import { type FileHandle, open } from 'node:fs/promises';
+import { closeSync, fdatasync, fdatasyncSync, openSync } from 'node:fs';
 
 /**
  * The flush of a SQLite commit, off the event loop. With `synchronous=FULL` SQLite fsyncs the WAL inside
@@ -16,13 +16,19 @@ import { type FileHandle, open } from 'node:fs/promises';
  * - the WAL file is the same file for as long as this connection is open (SQLite deletes it only when the
  *   last connection closes; a TRUNCATE checkpoint shortens it in place).
  *
+ * A batch of one piece of work is flushed `inline` (fdatasync on the event loop, as FULL would): with
+ * nothing else in flight the round trip to the thread pool only adds latency (about 0.2 ms per request one
+ * at a time, measured on checkout creation). A batch of many is flushed on the `pool`.
+ *
  * A failed flush leaves it unknown what reached the disk, and retrying an fsync after a failure can
  * falsely succeed (the kernel may have dropped the dirty pages): the flusher stays failed, and the store
  * refuses every later write with that error instead of answering for data it cannot vouch for.
  */
+export type FlushMode = 'inline' | 'pool';
+
 export interface WalFlusher {
   /** Resolves once every frame written before the call is on disk; rejects (for good) if a flush failed. */
-  flush(): Promise<void>;
+  flush(mode: FlushMode): Promise<void>;
   /** The failure that ended durability, if any. */
   failure(): Error | undefined;
   close(): Promise<void>;
@@ -30,14 +36,24 @@ export interface WalFlusher {
 
 export function walFlusher(databasePath: string): WalFlusher {
   const walPath = `${databasePath}-wal`;
-  let handle: Promise<FileHandle> | undefined;
+  let descriptor: number | undefined;
   let failed: Error | undefined;
+  const sync = async (mode: FlushMode): Promise<void> => {
+    descriptor ??= openSync(walPath, 'r');
+    const fd = descriptor;
+    if (mode === 'inline') {
+      fdatasyncSync(fd);
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      fdatasync(fd, (error) => (error ? reject(error) : resolve()));
+    });
+  };
   return {
-    async flush() {
+    async flush(mode) {
       if (failed) throw failed;
       try {
-        handle ??= open(walPath, 'r');
-        await (await handle).datasync();
+        await sync(mode);
       } catch (error) {
         failed = new Error(`SQLite could not flush its write-ahead log (${walPath}): ${(error as Error).message}; `
           + 'durability can no longer be promised, restart Purse', { cause: error });
@@ -46,11 +62,14 @@ export function walFlusher(databasePath: string): WalFlusher {
     },
     failure: () => failed,
     async close() {
-      const opened = handle;
-      handle = undefined;
-      // A descriptor that never opened (the failure already reported) has nothing to close.
-      const file = await opened?.catch(() => undefined);
-      await file?.close().catch(() => {});
+      if (descriptor === undefined) return;
+      const fd = descriptor;
+      descriptor = undefined;
+      try {
+        closeSync(fd);
+      } catch {
+        // Already gone: nothing left to release.
+      }
     },
   };
 }
