@@ -16,7 +16,7 @@ import { type BillingPageResult, billingPageRow, measureBillingPage } from './bi
 import { measureRounds } from './rounds.ts';
 import { judgeTargets } from './targets.ts';
 import {
-  type CheckoutLatency, type Scene, bareRoute, checkoutCreate, checkoutLatency, holdThenCapture, readGet, usageDebit, usageDebitTwoInstances, webhookIngest,
+  type CheckoutLatency, type Scene, bareRoute, checkoutCreate, checkoutLatency, holdThenCapture, readGet, usageDebit, usageDebitTwoInstances, webhookIngest, whileOthersWrite, OTHER_WRITERS_CONNECTIONS,
 } from './scenarios.ts';
 import { creditedAmong, openCheckoutOrders, openOrders, signEvents } from './webhooks.ts';
 import { postgresCounters } from './pg-counters.ts';
@@ -134,8 +134,8 @@ async function againstPurse(kind: 'sqlite' | 'postgres', options: BenchOptions, 
   await measure(`usage debit, ${options.walletsMany} wallets`, () => usageDebit(scene, tenants.many), { unit: 'debits/s' });
   if (kind === 'postgres') await twoInstances(scene, run, tenants, measure, rows);
   await measure(`hold + capture, ${options.walletsMany} wallets`, () => holdThenCapture(scene, tenants.many), { unit: 'pairs/s', divide: 2 });
-  await measure('balance read', () => readGet(scene, tenants.reader, '/v1/billing/wallet'));
-  await measure('transactions page (limit 50)', () => readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
+  await measure('balance read', () => whileOthersWrite(scene, tenants.many, () => readGet(scene, tenants.reader, '/v1/billing/wallet')), READS_WHILE_WRITING);
+  await measure('transactions page (limit 50)', () => whileOthersWrite(scene, tenants.many, () => readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50')), READS_WHILE_WRITING);
   const billingPage = selected(options, 'billing page') ? await measureBillingPage(scene, CURRENCY, FUNDS_EACH_MAJOR) : undefined;
   if (billingPage) rows.push(billingPageRow(kind, billingPage));
   const checkout = selected(options, 'checkout') ? await checkoutLatency(scene, run.purse.sandboxUrl, tenants.reader, CURRENCY) : undefined;
@@ -152,7 +152,10 @@ async function againstPurse(kind: 'sqlite' | 'postgres', options: BenchOptions, 
   return { rows, raw: run.raw, ledger: run.ledger, checkout, webhook, billingPage, seed, purseProblemLogLines: run.purse.problemLines() };
 }
 
-type Measure = (scenario: string, load: (round: number) => Promise<LoadResult>, opts?: { unit?: string; divide?: number }) => Promise<void>;
+type Measure = (scenario: string, load: (round: number) => Promise<LoadResult>, opts?: { unit?: string; divide?: number; note?: string }) => Promise<void>;
+
+/** The read scenarios run with other tenants writing beside them (scenarios.ts whileOthersWrite). */
+const READS_WHILE_WRITING = { note: `while ${OTHER_WRITERS_CONNECTIONS} connections of other tenants' usage debits run (1,000 wallets)` };
 
 /** Each scenario in rounds, every round right after a round of the bare route (A/B/A/B), CPU charged per request. */
 function measurer(kind: 'sqlite' | 'postgres', scene: Scene, run: Running, rows: Row[]): Measure {
@@ -167,6 +170,7 @@ function measurer(kind: 'sqlite' | 'postgres', scene: Scene, run: Running, rows:
       counters: kind === 'postgres' ? postgresCounters(run.db) : undefined,
     });
     const row = roundsRow(kind, scenario, scene.options.connections, result, opts.unit ?? 'req/s');
+    if (opts.note) row.note = opts.note;
     rows.push(row);
     console.log(`  ${scenario}: ${describeRounds(result, row.unit)}`);
   };
@@ -207,8 +211,8 @@ async function setUpTenants(scene: Scene, options: BenchOptions): Promise<Tenant
   const url = scene.purseUrl;
   const hot = await createFundedTenant(url, 'Hot wallet', CURRENCY, FUNDS_HOT_MAJOR);
   const reader = await createFundedTenant(url, 'Reader', CURRENCY, FUNDS_EACH_MAJOR);
-  // The large store interleaves the reader's history with other tenants' writes.
-  const needsMany = options.large || [`${options.walletsMany} wallets`, 'checkout creation'].some((name) => selected(options, name));
+  // The large store interleaves the reader's history with other tenants' writes; the reads run while they write.
+  const needsMany = options.large || [`${options.walletsMany} wallets`, 'checkout creation', 'balance read', 'transactions page'].some((name) => selected(options, name));
   const many = needsMany ? await inParallel(options.walletsMany, (i) => createFundedTenant(url, `Tenant ${i}`, CURRENCY, FUNDS_EACH_MAJOR)) : [];
   await inParallel(READER_HISTORY, async (i) => {
     const res = await fetch(`${url}/v1/billing/usage`, {
@@ -256,10 +260,11 @@ async function largeStore(scene: Scene, db: BenchDatabase, tenants: Tenants, mea
   const seed = await seedLargeStore(db, tenants.reader.tenantId, tenants.many.map((t) => t.tenantId), CURRENCY, scene.options.seedPostings);
   console.log(`  seeded ${seed.postingsAdded} postings in ${seed.seconds.toFixed(1)} s (store: ${seed.postingsTotal} postings; reader: ${seed.readerTransactions} transactions)`);
   const label = `large store, ${(seed.postingsTotal / 1e6).toFixed(2)}M postings`;
-  await measure(`balance read (${label})`, () => readGet(scene, tenants.reader, '/v1/billing/wallet'));
-  await measure(`transactions page (${label})`, () => readGet(scene, tenants.reader, '/v1/billing/transactions?limit=50'));
+  const reading = (path: string) => () => whileOthersWrite(scene, tenants.many, () => readGet(scene, tenants.reader, path));
+  await measure(`balance read (${label})`, reading('/v1/billing/wallet'), READS_WHILE_WRITING);
+  await measure(`transactions page (${label})`, reading('/v1/billing/transactions?limit=50'), READS_WHILE_WRITING);
   const cursor = await deepCursor(db, tenants.reader.tenantId);
-  await measure(`transactions page mid-history (${label})`, () => readGet(scene, tenants.reader, `/v1/billing/transactions?limit=50&cursor=${cursor}`));
+  await measure(`transactions page mid-history (${label})`, reading(`/v1/billing/transactions?limit=50&cursor=${cursor}`), READS_WHILE_WRITING);
   return seed;
 }
 

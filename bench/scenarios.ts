@@ -42,14 +42,28 @@ export function bareRoute(scene: Scene, bareUrl: string): Promise<LoadResult> {
 }
 
 /** POST /v1/billing/usage, a fresh Idempotency-Key each time, from one wallet or many. */
-export function usageDebit(scene: Scene, tenants: BenchTenant[]): Promise<LoadResult> {
+export function usageDebit(scene: Scene, tenants: BenchTenant[], connections = scene.options.connections): Promise<LoadResult> {
   const body = JSON.stringify({ amount: DEBIT_AMOUNT });
   return load(scene, [{
     method: 'POST', path: '/v1/billing/usage',
     setupRequest: (req: RequestParams) => ({
       ...req, body, headers: { ...JSON_HEADERS, 'x-api-key': pick(tenants).apiKey, 'idempotency-key': unique(scene, 'usage') },
     }),
-  }]);
+  }], connections);
+}
+
+/** Connections of usage debits by other tenants kept running while a read scenario is measured. */
+export const OTHER_WRITERS_CONNECTIONS = 5;
+
+/**
+ * A read scenario measured while other tenants write: `read` and OTHER_WRITERS_CONNECTIONS connections of
+ * usage debits on `writers`' wallets, started together for the same warm-up and window. Only the read's
+ * numbers are the scenario's; the writes make the ledger grow under it, as a live store does.
+ */
+export async function whileOthersWrite(scene: Scene, writers: BenchTenant[], read: () => Promise<LoadResult>): Promise<LoadResult> {
+  if (writers.length === 0) throw new Error('no other tenants to write while reading');
+  const [result] = await Promise.all([read(), usageDebit(scene, writers, OTHER_WRITERS_CONNECTIONS)]);
+  return result;
 }
 
 /**
