@@ -20,6 +20,7 @@ import {
 } from './scenarios.ts';
 import { creditedAmong, openCheckoutOrders, openOrders, signEvents } from './webhooks.ts';
 import { postgresCounters } from './pg-counters.ts';
+import { writeResultsIntoDocs } from './docs-results.ts';
 import { measureOutbox } from './outbox.ts';
 
 /**
@@ -78,8 +79,11 @@ async function main(): Promise<void> {
   console.log('');
   printTable(rows);
   printTargets(targets);
-  const path = writeResults({ startedAt, finishedAt: new Date().toISOString(), options, machine: describeMachine(postgresVersion), rows, targets, databases: reports });
+  const run = { startedAt, finishedAt: new Date().toISOString(), options, machine: describeMachine(postgresVersion), rows, targets, databases: reports };
+  const path = writeResults(run);
   console.log(`\nwritten to ${path}`);
+  // A partial or smoke run is not a record: only a full run rewrites the documented results.
+  if (!options.only && !options.quick) console.log(`written into ${writeResultsIntoDocs(run)}`);
 }
 
 async function benchDatabase(kind: 'sqlite' | 'postgres', options: BenchOptions, bare: Child, runTag: string): Promise<DatabaseReport> {
