@@ -165,7 +165,10 @@ function registerOutbox(ctx: Ctx, registry: Registry): void {
     help: 'Age of the oldest event not yet fanned out (0 when none)',
     registers: [registry],
     async collect() {
-      const { oldestMs } = await (eventsRead ?? readUndispatched(ctx));
+      // Taken once: a lag read on its own (not after the backlog in one scrape) must not reuse an old answer.
+      const read = eventsRead ?? readUndispatched(ctx);
+      eventsRead = undefined;
+      const { oldestMs } = await read;
       this.set(oldestMs === null ? 0 : Math.max(0, ctx.nowMs() - oldestMs) / MS_PER_SECOND);
     },
   });
