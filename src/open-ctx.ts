@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import pino from 'pino';
 import type { RouteRegistrar } from './api/kit.ts';
 import { startAutoTopupIfCrossed } from './auto-topup/trigger.ts';
+import { wakeEventsWaitingOnCredit } from './stripe/waiting-events.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecrets } from './config/dev-secrets.ts';
 import type { Ctx, Secrets } from './context.ts';
@@ -42,5 +43,5 @@ export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Pr
   const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
   const payments = opts.payments ?? gatewayFromConfig(config);
   // Auto top-up reacts to wallet moves inside the money transaction (events/money-transaction.ts).
-  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments, walletHooks: [startAutoTopupIfCrossed] };
+  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments, walletHooks: [startAutoTopupIfCrossed, wakeEventsWaitingOnCredit] };
 }

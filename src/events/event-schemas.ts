@@ -12,6 +12,11 @@ const wallet = {
 };
 const topup = { orderId: Type.String({ description: 'cto_…' }), amount: nullable(money('Top-up amount')), currency: Type.String() };
 const attempt = { attemptId: Type.String({ description: 'atu_…' }), amount: money('The charge'), currency: Type.String() };
+/** The credit a refunded or disputed charge paid for: a Checkout top-up (orderId) or an auto top-up (attemptId); the other is null. */
+const creditIds = {
+  orderId: nullable(Type.String({ description: 'cto_… when the charge was a Checkout top-up, else null' })),
+  attemptId: nullable(Type.String({ description: 'atu_… when the charge was an auto top-up (off-session or its recovery page), else null' })),
+};
 const failure = Type.Object({ code: Type.String(), message: Type.String() });
 
 export const EVENT_DATA_SCHEMAS: Record<EventType, TSchema> = {
@@ -45,16 +50,16 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, TSchema> = {
     newDefaultPaymentMethodId: nullable(Type.String({ description: 'The card that became the default, when the removed one was' })),
   }),
   'refund.clawed_back': Type.Object({
-    orderId: Type.String(), chargeId: Type.String({ description: 'ch_… at Stripe' }), currency: Type.String(), transactionId: Type.String({ description: 'txn_… of the clawback' }),
+    ...creditIds, chargeId: Type.String({ description: 'ch_… at Stripe' }), currency: Type.String(), transactionId: Type.String({ description: 'txn_… of the clawback' }),
     amountRefunded: money("The charge's cumulative refunded amount at Stripe (tax included)"),
     clawedBack: money('Taken back from the wallet by this event (may take the balance below zero)'),
   }),
   'dispute.opened': Type.Object({
-    orderId: Type.String(), disputeId: Type.String({ description: 'dp_… at Stripe' }), chargeId: Type.String(), currency: Type.String(),
+    ...creditIds, disputeId: Type.String({ description: 'dp_… at Stripe' }), chargeId: Type.String(), currency: Type.String(),
     held: money('The disputed share of the credit, now held: available drops, balance does not'),
   }),
   'dispute.closed': Type.Object({
-    orderId: Type.String(), disputeId: Type.String(), chargeId: Type.String(), currency: Type.String(),
+    ...creditIds, disputeId: Type.String(), chargeId: Type.String(), currency: Type.String(),
     status: Type.String({ enum: ['won', 'lost'] }), held: money('The share that was held'),
     transactionId: nullable(Type.String({ description: 'txn_… of the clawback when lost; null when won (the hold is released)' })),
   }),

@@ -35,7 +35,7 @@ export interface PaymentGateway {
   createRecoveryCheckout(input: RecoveryCheckout): Promise<{ sessionId: string; url: string }>;
   /** The card a completed setup saved, or null when it saved none. */
   cardOfSetup(setupIntentId: string): Promise<SavedCard | null>;
-  /** The charge's amount and our order id (from the PaymentIntent metadata checkout sets). */
+  /** The charge's amount and which of our credits it paid for (from the PaymentIntent metadata Purse sets). */
   chargeFacts(chargeId: string): Promise<ChargeFacts>;
   /** What kind of failure a provider error is, so capabilities decide without knowing Stripe's error shapes. */
   classifyError(err: unknown): ProviderFailure;
@@ -85,9 +85,19 @@ export interface SavedCard {
   expYear: number;
 }
 
-export interface ChargeFacts {
-  chargeId: string;
+/**
+ * Which of Purse's credits a charge paid for, from the metadata Purse put on its PaymentIntent (Stripe
+ * copies it onto the charge): a Checkout top-up names its order, an auto top-up (off-session, or the
+ * recovery page's on-session payment) its attempt. Neither: not a charge Purse made.
+ */
+export interface ChargeSource {
   orderId: string | null;
+  attemptId: string | null;
+  tenantId: string | null;
+}
+
+export interface ChargeFacts extends ChargeSource {
+  chargeId: string;
   amountMinor: bigint;
   currency: string;
 }

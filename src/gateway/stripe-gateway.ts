@@ -160,11 +160,13 @@ async function cardOfSetup(client: Stripe, setupIntentId: string): Promise<Saved
   };
 }
 
-/** Stripe copies the PaymentIntent's metadata (where checkout puts our order id) onto its charges. */
+/** Stripe copies the PaymentIntent's metadata (our order or auto top-up attempt id) onto its charges. */
 export function toChargeFacts(charge: Stripe.Charge): ChargeFacts {
   return {
     chargeId: charge.id,
-    orderId: charge.metadata?.orderId ?? null,
+    orderId: charge.metadata?.orderId || null,
+    attemptId: charge.metadata?.autoTopupAttemptId || null,
+    tenantId: charge.metadata?.tenantId || null,
     amountMinor: BigInt(charge.amount),
     currency: charge.currency.toUpperCase(),
   };

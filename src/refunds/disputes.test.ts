@@ -103,16 +103,22 @@ describe('charge.dispute.created / closed', () => {
     expect(await walletMinor()).toEqual({ balance: 0, held: 0, available: 0 });
   });
 
-  it('keeps a close that overtakes its opening and applies it after the opening', async () => {
+  it.each(['won', 'lost'] as const)('applies a close (%s) that overtakes its opening at once, and the late opening changes nothing', async (status) => {
     const topup = await creditedTopup(10);
     const before = await walletMinor();
     const { disputeId, created } = dispute(topup.chargeId);
-    const won = close(disputeId, 'won');
-    await deliver(rig, JSON.stringify(won));
+    const closed = close(disputeId, status);
+    expect((await deliver(rig, JSON.stringify(closed))).status).toBe(200);
+    const lostMinor = status === 'lost' ? topup.creditedMinor : 0;
+    const after = { balance: before.balance - lostMinor, held: before.held, available: before.available - lostMinor };
+    expect(await walletMinor()).toEqual(after);
     await deliver(rig, JSON.stringify(created));
-    expect((await walletMinor()).held).toBe(before.held + 1000);
+    expect(await walletMinor()).toEqual(after);
     rig.sandbox.advanceClock(INBOX_RETRY_AFTER_MS / 1000 + 1);
-    expect(await retryPendingEvents(rig.purse.ctx)).toBeGreaterThanOrEqual(1);
-    expect(await walletMinor()).toEqual(before);
+    expect(await retryPendingEvents(rig.purse.ctx)).toBe(0);
+    const outcomeOf = async (id: string) => (await rig.purse.ctx.store.db.selectFrom('stripe_events').select('outcome').where('id', '=', id).executeTakeFirstOrThrow()).outcome;
+    expect([await outcomeOf(closed.id), await outcomeOf(created.id)]).toEqual([status, 'already_open']);
+    const row = await rig.purse.ctx.store.db.selectFrom('disputes').select(['state', 'order_id', 'attempt_id']).where('id', '=', disputeId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ state: status, attempt_id: null, order_id: expect.stringMatching(/^cto_/) });
   });
 });

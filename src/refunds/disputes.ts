@@ -1,29 +1,25 @@
 import { assert } from '../errors/purse-error.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import { WALLET_STATE_COLUMNS, type WalletState, toWalletState } from '../ledger/wallet-state.ts';
-import { lockOrder } from '../checkout/orders-store.ts';
+import type { ChargeSource } from '../gateway/payment-gateway.ts';
 import type { Db } from '../store/db.ts';
 import type { DisputeRow } from '../store/schema.ts';
-import { creditedOrderOf, shareOfCredit } from './credited-order.ts';
+import { type NoCredit, creditedChargeOf, lockCredit, shareOfCredit, sourceColumns, sourceIds } from './credited-charge.ts';
 import { type DisputeState, isDisputeState, judgeDisputeClose } from './dispute-states.ts';
 import type { Ctx } from '../context.ts';
 import type { MoneyTrx } from '../events/money-moved.ts';
 import { moneyTrx, moveMoney } from '../events/money-transaction.ts';
 import { toMajorNumber } from '../money/money.ts';
 
-export interface DisputeFacts {
+export interface DisputeFacts extends ChargeSource {
   disputeId: string;
   chargeId: string;
-  orderId: string | null;
   disputedMinor: bigint;
   chargeAmountMinor: bigint;
 }
 
-export type OpenOutcome = 'opened' | 'already_open' | 'not_ours' | 'unknown_order' | 'not_a_topup';
-export type CloseOutcome = 'won' | 'lost' | 'already_closed';
-
-/** Thrown when the close of a dispute arrives before its opening; the inbox retries it. */
-export class DisputeNotOpenYet extends Error {}
+export type OpenOutcome = 'opened' | 'already_open' | NoCredit;
+export type CloseOutcome = 'won' | 'lost' | 'already_closed' | NoCredit;
 
 /**
  * charge.dispute.created: the credited share of the disputed amount is held — wallets.held_minor rises,
@@ -32,34 +28,52 @@ export class DisputeNotOpenYet extends Error {}
  * hooks see it as a clawback: wallet.low_balance / wallet.depleted fire on a crossing, auto top-up does not.
  */
 export async function openDispute(ctx: Ctx, f: DisputeFacts): Promise<OpenOutcome> {
-  const order = await creditedOrderOf(ctx, f.orderId);
-  if (typeof order === 'string') return order;
+  const credit = await creditedChargeOf(ctx, f);
+  if (typeof credit === 'string') return credit;
   return ctx.store.transact(async (trx): Promise<OpenOutcome> => {
-    await lockOrder(trx, ctx.store.dialect, order.id);
+    await lockCredit(trx, ctx.store.dialect, credit);
     const nowMs = ctx.nowMs();
-    const heldMinor = shareOfCredit(order.amount_minor, f.disputedMinor, f.chargeAmountMinor);
+    const heldMinor = shareOfCredit(credit.creditedMinor, f.disputedMinor, f.chargeAmountMinor);
     const inserted = await trx.insertInto('disputes').values({
-      id: f.disputeId, charge_id: f.chargeId, order_id: order.id, tenant_id: order.tenant_id, currency: order.currency, state: 'open',
+      id: f.disputeId, charge_id: f.chargeId, ...sourceColumns(credit), tenant_id: credit.tenantId, currency: credit.currency, state: 'open',
       disputed_minor: f.disputedMinor, held_minor: heldMinor, loss_transaction_id: null,
       created_at_ms: BigInt(nowMs), updated_at_ms: BigInt(nowMs), closed_at_ms: null,
     }).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
     if (!inserted) return 'already_open';
     const m = moneyTrx(ctx, trx, nowMs);
-    await m.emit({ type: 'dispute.opened', tenantId: order.tenant_id, data: {
-      orderId: order.id, disputeId: f.disputeId, chargeId: f.chargeId, currency: order.currency, held: toMajorNumber(heldMinor, order.currency),
+    await m.emit({ type: 'dispute.opened', tenantId: credit.tenantId, data: {
+      ...sourceIds(credit), disputeId: f.disputeId, chargeId: f.chargeId, currency: credit.currency, held: toMajorNumber(heldMinor, credit.currency),
     } });
-    if (heldMinor > 0n) await moveHeld(m, order.tenant_id, order.currency, heldMinor);
+    if (heldMinor > 0n) await moveHeld(m, credit.tenantId, credit.currency, heldMinor);
     return 'opened';
-  }, { key: order.tenant_id });
+  }, { key: credit.tenantId });
 }
 
-/** charge.dispute.closed: won → the hold is released; lost → the held share is clawed back (may go below zero). */
-export async function closeDispute(ctx: Ctx, disputeId: string, outcome: 'won' | 'lost'): Promise<CloseOutcome> {
-  const known = await ctx.store.db.selectFrom('disputes').select('tenant_id').where('id', '=', disputeId).executeTakeFirst();
-  if (!known) throw new DisputeNotOpenYet(`dispute ${disputeId} closed before it was opened here; retried later`);
+/** How Stripe closed a dispute, and how to learn its opening facts if its opening never arrived here. */
+export interface DisputeClosing {
+  disputeId: string;
+  outcome: 'won' | 'lost';
+  /** The dispute's facts as charge.dispute.created would have given them (the closed dispute names its charge). */
+  opening: () => Promise<DisputeFacts>;
+}
+
+/**
+ * charge.dispute.closed: won → the hold is released; lost → the held share is clawed back (may go below zero).
+ * A close that overtook its opening opens the dispute first (the closed dispute carries the same facts), so
+ * the order of deliveries never matters; before the charge's credit lands it waits (WaitingFor) like a refund.
+ */
+export async function closeDispute(ctx: Ctx, c: DisputeClosing): Promise<CloseOutcome> {
+  let known = await tenantOfDispute(ctx.store.db, c.disputeId);
+  if (!known) {
+    const opened = await openDispute(ctx, await c.opening());
+    if (opened !== 'opened' && opened !== 'already_open') return opened;
+    known = await tenantOfDispute(ctx.store.db, c.disputeId);
+    assert(known, `dispute ${c.disputeId} is stored once opened`);
+  }
+  const outcome = c.outcome;
   const once = await moveMoney(ctx, async (m): Promise<CloseOutcome> => {
     const trx = m.db;
-    const dispute = await lockDispute(trx, ctx.store.dialect, disputeId);
+    const dispute = await lockDispute(trx, ctx.store.dialect, c.disputeId);
     if (judgeDisputeClose(dispute.state, outcome) !== 'apply') return 'already_closed';
     const nowMs = m.nowMs;
     const lossTransactionId = outcome === 'lost' ? await postLoss(m, dispute) : await releaseDisputeHold(m, dispute);
@@ -68,12 +82,16 @@ export async function closeDispute(ctx: Ctx, disputeId: string, outcome: 'won' |
       .where('id', '=', dispute.id).where('state', '=', 'open').executeTakeFirst();
     assert(moved.numUpdatedRows === 1n, `dispute ${dispute.id} was open under its lock`);
     await m.emit({ type: 'dispute.closed', tenantId: dispute.tenant_id, data: {
-      orderId: dispute.order_id, disputeId: dispute.id, chargeId: dispute.charge_id, status: outcome, currency: dispute.currency,
+      orderId: dispute.order_id, attemptId: dispute.attempt_id, disputeId: dispute.id, chargeId: dispute.charge_id, status: outcome, currency: dispute.currency,
       held: toMajorNumber(dispute.held_minor, dispute.currency), transactionId: lossTransactionId,
     } });
     return outcome;
-  }, { key: known.tenant_id });
+  }, { key: known });
   return once.created ? once.value : 'already_closed';
+}
+
+async function tenantOfDispute(db: Db, disputeId: string): Promise<string | undefined> {
+  return (await db.selectFrom('disputes').select('tenant_id').where('id', '=', disputeId).executeTakeFirst())?.tenant_id;
 }
 
 type Dispute = Omit<DisputeRow, 'state'> & { state: DisputeState };
@@ -95,7 +113,7 @@ async function postLoss(m: MoneyTrx, d: Dispute): Promise<string | null> {
     tenantId: d.tenant_id,
     currency: d.currency,
     description: 'Dispute lost (Stripe)',
-    metadata: { orderId: d.order_id, chargeId: d.charge_id, disputeId: d.id },
+    metadata: { ...(d.order_id ? { orderId: d.order_id } : { autoTopupAttemptId: d.attempt_id ?? '' }), chargeId: d.charge_id, disputeId: d.id },
     postings: [
       { accountId: walletAccountId(d.tenant_id), amountMinor: -d.held_minor },
       { accountId: systemAccountId('disputes', d.currency), amountMinor: d.held_minor },

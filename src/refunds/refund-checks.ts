@@ -23,10 +23,12 @@ export const REFUND_LEDGER_CHECKS: readonly LedgerCheck[] = [
   {
     name: 'refund_clawbacks_within_credit',
     findProblems: async (db, limit) => {
-      const { rows } = await sql<Row>`SELECT c.charge_id, o.amount_minor, SUM(c.clawed_back_minor) AS total FROM refund_clawbacks c
-        JOIN checkout_orders o ON o.id = c.order_id GROUP BY c.charge_id, o.amount_minor
-        HAVING SUM(c.clawed_back_minor) > o.amount_minor LIMIT ${limit}`.execute(db);
-      return rows.map((r) => `charge ${r.charge_id}: clawed back ${r.total} of a ${r.amount_minor} credit`);
+      // A charge paid for a Checkout top-up (order) or an auto top-up (attempt): exactly one is set.
+      const { rows } = await sql<Row>`SELECT c.charge_id, COALESCE(o.amount_minor, a.amount_minor) AS amount_minor, SUM(c.clawed_back_minor) AS total
+        FROM refund_clawbacks c LEFT JOIN checkout_orders o ON o.id = c.order_id LEFT JOIN auto_topup_attempts a ON a.id = c.attempt_id
+        GROUP BY c.charge_id, o.amount_minor, a.amount_minor
+        HAVING COALESCE(o.amount_minor, a.amount_minor) IS NULL OR SUM(c.clawed_back_minor) > COALESCE(o.amount_minor, a.amount_minor) LIMIT ${limit}`.execute(db);
+      return rows.map((r) => `charge ${r.charge_id}: clawed back ${r.total} of a ${r.amount_minor ?? 'missing'} credit`);
     },
   },
   {

@@ -16,6 +16,8 @@ export const CRASH_POINTS = [
   'webhook:after-inbox-insert',
   // A webhook on the inbox's one-commit path: stored and handled in its transaction, COMMIT not yet sent.
   'webhook:before-one-commit',
+  // A webhook that overtook the credit it depends on is parked on it, not yet looked at again.
+  'webhook:after-park',
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 

@@ -10,6 +10,7 @@ import * as m0006 from './migrations/0006_events_outbox.ts';
 import * as m0007 from './migrations/0007_refunds_disputes.ts';
 import * as m0008 from './migrations/0008_cards_autotopup.ts';
 import * as m0009 from './migrations/0009_portal_sessions.ts';
+import * as m0010 from './migrations/0010_charges_of_auto_topups.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -24,6 +25,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0007_refunds_disputes', m0007.up],
   ['0008_cards_autotopup', m0008.up],
   ['0009_portal_sessions', m0009.up],
+  ['0010_charges_of_auto_topups', m0010.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -60,6 +60,8 @@ export interface StripeEventRow {
   last_error: string | null;
   /** Set when the event exhausted its attempts (dead letter); never retried again automatically. */
   failed_at_ms: bigint | null;
+  /** The ledger reference of the credit this event waits for (parked); cleared by that credit's transaction. */
+  waiting_for: string | null;
 }
 
 export interface PaymentMethodRow {
@@ -197,7 +199,9 @@ export interface HoldRow {
 export interface RefundClawbackRow {
   reference: string;
   charge_id: string;
-  order_id: string;
+  /** Exactly one of order_id (a Checkout top-up) and attempt_id (an auto top-up) is set. */
+  order_id: string | null;
+  attempt_id: string | null;
   tenant_id: string;
   amount_refunded_minor: bigint;
   clawed_back_minor: bigint;
@@ -208,7 +212,9 @@ export interface RefundClawbackRow {
 export interface DisputeRow {
   id: string;
   charge_id: string;
-  order_id: string;
+  /** Exactly one of order_id (a Checkout top-up) and attempt_id (an auto top-up) is set. */
+  order_id: string | null;
+  attempt_id: string | null;
   tenant_id: string;
   currency: string;
   state: string;

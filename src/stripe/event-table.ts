@@ -26,7 +26,7 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
   'charge.dispute.created': async (ctx, event) => openDispute(ctx, await disputeFacts(ctx, event)),
   'charge.dispute.closed': async (ctx, event) => {
     const { disputeId, outcome } = disputeClosing(event);
-    return outcome === 'other' ? 'ignored_status' : closeDispute(ctx, disputeId, outcome);
+    return outcome === 'other' ? 'ignored_status' : closeDispute(ctx, { disputeId, outcome, opening: () => disputeFacts(ctx, event) });
   },
 };
 

@@ -1,9 +1,11 @@
 import type Stripe from 'stripe';
+import { WaitingFor } from '../errors/waiting-for.ts';
 import { moneyTrx } from '../events/money-transaction.ts';
 import { crashPoint } from '../store/crash-points.ts';
 import { type Db, transact } from '../store/db.ts';
 import { executePrepared } from '../store/precompiled.ts';
-import { type EventHandlerWithin, handlerOf, handlerWithinOf } from './event-table.ts';
+import { type EventHandler, type EventHandlerWithin, handlerOf, handlerWithinOf } from './event-table.ts';
+import { WAITING_OUTCOME, parkEvent } from './waiting-events.ts';
 import type { Ctx } from '../context.ts';
 
 /**
@@ -72,20 +74,42 @@ async function insertEvent(db: Db, event: Stripe.Event, payload: string, nowMs: 
   return result.numAffectedRows === 1n;
 }
 
-/** Runs the handler for one stored event and records the outcome; a failure leaves it for the retry job. */
+/**
+ * Runs the handler for one stored event and records the outcome; a failure leaves it for the retry job.
+ * An event that waits for a credit not applied yet is parked on it (waiting-events.ts), then tried once
+ * more: a credit that committed before the park could not wake it, and this second look sees that credit.
+ */
 export async function processEvent(ctx: Ctx, event: Stripe.Event): Promise<string> {
   const handler = handlerOf(event.type);
-  let outcome: string;
-  try {
-    if (handler) outcome = await handler(ctx, event);
-    else {
-      ctx.log.info({ eventId: event.id, type: event.type }, 'Stripe event type not handled; ignored');
-      outcome = 'ignored';
-    }
-  } catch (err) {
-    await recordFailure(ctx, event, err as Error);
-    return 'error';
+  if (!handler) {
+    ctx.log.info({ eventId: event.id, type: event.type }, 'Stripe event type not handled; ignored');
+    return finish(ctx, event, 'ignored');
   }
+  const first = await runHandler(ctx, event, handler);
+  if (!(first instanceof WaitingFor)) return first === undefined ? 'error' : finish(ctx, event, first);
+  await parkEvent(ctx.store.db, event.id, first.key, ctx.nowMs());
+  crashPoint('webhook:after-park');
+  const second = await runHandler(ctx, event, handler);
+  if (second === undefined) return 'error';
+  if (second instanceof WaitingFor) {
+    ctx.log.info({ eventId: event.id, type: event.type, waitingFor: second.key }, 'Stripe event waits for a credit not applied yet; applied when it lands');
+    return WAITING_OUTCOME;
+  }
+  return finish(ctx, event, second);
+}
+
+/** The handler's outcome, the wait it signalled, or undefined after recording a failure. */
+async function runHandler(ctx: Ctx, event: Stripe.Event, handler: EventHandler): Promise<string | WaitingFor | undefined> {
+  try {
+    return await handler(ctx, event);
+  } catch (err) {
+    if (err instanceof WaitingFor) return err;
+    await recordFailure(ctx, event, err as Error);
+    return undefined;
+  }
+}
+
+async function finish(ctx: Ctx, event: Stripe.Event, outcome: string): Promise<string> {
   await markProcessed(ctx.store.db, event.id, outcome, ctx.nowMs());
   ctx.log.info({ eventId: event.id, type: event.type, outcome }, 'Stripe event processed');
   return outcome;
@@ -93,7 +117,7 @@ export async function processEvent(ctx: Ctx, event: Stripe.Event): Promise<strin
 
 async function markProcessed(db: Db, eventId: string, outcome: string, nowMs: number): Promise<void> {
   await executePrepared(db, db.updateTable('stripe_events')
-    .set((eb) => ({ processed_at_ms: BigInt(nowMs), outcome, attempts: eb('attempts', '+', 1n), claimed_until_ms: null }))
+    .set((eb) => ({ processed_at_ms: BigInt(nowMs), outcome, attempts: eb('attempts', '+', 1n), claimed_until_ms: null, waiting_for: null }))
     .where('id', '=', eventId));
 }
 
@@ -101,7 +125,7 @@ async function recordFailure(ctx: Ctx, event: Stripe.Event, err: Error): Promise
   const db = ctx.store.db;
   const lastError = String(err.message).slice(0, ERROR_TEXT_MAX);
   await db.updateTable('stripe_events')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1n), last_error: lastError, claimed_until_ms: null }))
+    .set((eb) => ({ attempts: eb('attempts', '+', 1n), last_error: lastError, claimed_until_ms: null, waiting_for: null }))
     .where('id', '=', event.id).execute();
   const dead = await db.updateTable('stripe_events').set({ failed_at_ms: BigInt(ctx.nowMs()) })
     .where('id', '=', event.id).where('failed_at_ms', 'is', null).where('attempts', '>=', BigInt(INBOX_ATTEMPTS_MAX))

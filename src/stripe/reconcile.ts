@@ -2,7 +2,8 @@ import type Stripe from 'stripe';
 import { completeCheckout, expireCheckout } from '../checkout/payment-events.ts';
 import { clawBackRefund } from '../refunds/claw-back-refund.ts';
 import { EVENT_HANDLERS } from './event-table.ts';
-import { processEvent, recordEvent } from './inbox.ts';
+import { INBOX_CLAIM_MS, processEvent, recordEvent } from './inbox.ts';
+import { claimWaitingEvents } from './waiting-events.ts';
 import { toRefundFacts, toSessionFacts } from './translate.ts';
 import type { Ctx } from '../context.ts';
 
@@ -11,7 +12,8 @@ import type { Ctx } from '../context.ts';
  * `purse reconcile`, `POST /v1/admin/reconcile` and the periodic job (SPEC §3.3, §8.4):
  * 1. Stripe's events list, through the same inbox as a delivery (a stored event is skipped);
  * 2. Checkout sessions: a complete or expired session whose order does not show it yet;
- * 3. charges with refunds: a refunded amount not yet clawed back.
+ * 3. charges with refunds: a refunded amount not yet clawed back (a Checkout top-up's or an auto top-up's charge);
+ * 4. stored events still waiting for a credit (waiting-events.ts): applied now if their credit has landed.
  * Every step goes through the capability's own idempotent function (ledger references, the order state
  * machine), so running it on many instances at once, or beside live deliveries, never moves money twice.
  */
@@ -25,7 +27,7 @@ export interface ReconcileReport {
 }
 
 /** Capability outcomes that mean "this was missing and is now done". */
-const RECOVERED_OUTCOMES: ReadonlySet<string> = new Set(['credited', 'moved', 'saved:moved', 'already_saved:moved', 'clawed_back']);
+const RECOVERED_OUTCOMES: ReadonlySet<string> = new Set(['credited', 'moved', 'saved:moved', 'already_saved:moved', 'clawed_back', 'opened', 'won', 'lost']);
 
 export async function reconcileStripe(ctx: Ctx, lookbackSeconds = RECONCILE_LOOKBACK_SECONDS): Promise<ReconcileReport> {
   const sinceSeconds = Math.floor(ctx.nowMs() / 1000) - lookbackSeconds;
@@ -37,6 +39,7 @@ export async function reconcileStripe(ctx: Ctx, lookbackSeconds = RECONCILE_LOOK
   for await (const event of ctx.payments.listEvents(Object.keys(EVENT_HANDLERS), sinceSeconds)) count(await recoverEvent(ctx, event));
   for await (const session of ctx.payments.listCheckoutSessions(sinceSeconds)) count(await recoverSession(ctx, session));
   for await (const charge of ctx.payments.listCharges(sinceSeconds)) count(await recoverRefund(ctx, charge));
+  for (const event of await claimWaitingEvents(ctx, INBOX_CLAIM_MS)) count(RECOVERED_OUTCOMES.has(await processEvent(ctx, event)));
   if (report.recovered > 0) ctx.log.warn({ ...report }, 'reconcile recovered Stripe payments whose events never arrived');
   return report;
 }
@@ -56,8 +59,9 @@ async function recoverSession(ctx: Ctx, session: Stripe.Checkout.Session): Promi
 }
 
 async function recoverRefund(ctx: Ctx, charge: Stripe.Charge): Promise<boolean> {
-  if (charge.amount_refunded <= 0 || !charge.metadata?.orderId) return false;
-  return recovered(ctx, charge.id, () => clawBackRefund(ctx, toRefundFacts(charge)));
+  const facts = toRefundFacts(charge);
+  if (facts.amountRefundedMinor <= 0n || (!facts.orderId && !facts.attemptId)) return false;
+  return recovered(ctx, charge.id, () => clawBackRefund(ctx, facts));
 }
 
 /** One object's failure (e.g. a refund whose credit is not in yet) is logged and left for the next run. */

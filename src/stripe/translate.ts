@@ -53,7 +53,10 @@ export function refundFacts(event: Stripe.Event): RefundFacts {
 
 export function toRefundFacts(charge: Stripe.Charge): RefundFacts {
   const facts = toChargeFacts(charge);
-  return { chargeId: facts.chargeId, orderId: facts.orderId, chargeAmountMinor: facts.amountMinor, amountRefundedMinor: BigInt(charge.amount_refunded) };
+  return {
+    chargeId: facts.chargeId, orderId: facts.orderId, attemptId: facts.attemptId, tenantId: facts.tenantId,
+    chargeAmountMinor: facts.amountMinor, amountRefundedMinor: BigInt(charge.amount_refunded),
+  };
 }
 
 /** A dispute names its charge; the charge (fetched) gives its amount and our order id. */
@@ -62,7 +65,10 @@ export async function disputeFacts(ctx: Ctx, event: Stripe.Event): Promise<Dispu
   const chargeId = idOf(dispute.charge);
   if (!chargeId) throw new Error(`dispute ${dispute.id} names no charge`);
   const charge = await ctx.payments.chargeFacts(chargeId);
-  return { disputeId: dispute.id, chargeId, orderId: charge.orderId, disputedMinor: BigInt(dispute.amount), chargeAmountMinor: charge.amountMinor };
+  return {
+    disputeId: dispute.id, chargeId, orderId: charge.orderId, attemptId: charge.attemptId, tenantId: charge.tenantId,
+    disputedMinor: BigInt(dispute.amount), chargeAmountMinor: charge.amountMinor,
+  };
 }
 
 /** How Stripe closed a dispute, in the two outcomes Purse acts on. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shareOfCredit } from './credited-order.ts';
+import { shareOfCredit } from './credited-charge.ts';
 
 describe('shareOfCredit (credited × part ÷ charge, rounded down)', () => {
   it.each([
