@@ -7,7 +7,7 @@ import type { TestTenant } from '../testing/api.ts';
 import { attemptsOf, autoTopupOf, debit, eventsOf, tenantWithAutoTopup } from '../testing/auto-topup.ts';
 import { testDatabaseKind } from '../testing/harness.ts';
 import { expectLedgerSound } from '../testing/ledger.ts';
-import { createTopup, deliver, type Rig, sessionIdOf, startRig } from '../testing/stripe-rig.ts';
+import { deliver, type Rig, sessionIdOf, startRig } from '../testing/stripe-rig.ts';
 import { setupTenant, asKey } from '../testing/api.ts';
 
 /**
