@@ -4,6 +4,7 @@ import { openWallet } from '../ledger/accounts.ts';
 import { isCurrency } from '../money/currencies.ts';
 import type { Ctx } from '../context.ts';
 import type { TenantRow } from '../store/schema.ts';
+import { refreshDebitedSubscriptions } from '../webhooks/endpoints-store.ts';
 
 export interface Tenant {
   id: string;
@@ -34,6 +35,9 @@ export async function createTenant(ctx: Ctx, input: { name: string; currency: st
       .values({ id, name, currency, status: 'active', stripe_customer_id: null, created_at_ms: BigInt(nowMs) })
       .execute();
     await openWallet(trx, id, currency, nowMs);
+    // wallet.debited is sent only where the wallet row says someone listens: an endpoint registered before
+    // this tenant (operator-wide) must count from the first debit.
+    await refreshDebitedSubscriptions(trx, id);
   });
   return { id, name, currency, status: 'active', createdAt: new Date(nowMs).toISOString() };
 }

@@ -2,7 +2,7 @@ import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type EventType } from '../events/catalog.ts';
 import { EVENT_DATA_SCHEMAS } from '../events/event-schemas.ts';
-import { type TestTenant, asKey, setupTenant } from '../testing/api.ts';
+import { type TestTenant, admin, asKey, setupTenant } from '../testing/api.ts';
 import { debit, tenantWithAutoTopup, work } from '../testing/auto-topup.ts';
 import { saveCard } from '../testing/cards.ts';
 import { testDatabaseKind } from '../testing/harness.ts';
@@ -205,6 +205,32 @@ describe(`every catalog event, from its trigger to a verifying receiver (${testD
       // Every published field present, and nothing unpublished sent.
       expect(Object.keys(event!.data).sort()).toEqual(Object.keys((schema as unknown as { properties: object }).properties).sort());
     } finally {
+      await receiver.close();
+    }
+  }, 60_000);
+});
+
+/**
+ * Issue 19: an operator-wide endpoint registered BEFORE the tenant exists hears every event of that tenant
+ * (wallet.debited was lost: the new wallet's subscription flag started at 0). Every type whose trigger is a
+ * tenant's own life; `webhook_endpoint.test` is a ping of one endpoint by its owner, not a tenant event.
+ */
+const TENANT_LIFE_TYPES = EVENT_TYPES.filter((type) => type !== 'webhook_endpoint.test');
+
+describe(`every catalog event reaches an endpoint registered before the tenant (${testDatabaseKind()})`, () => {
+  it.each(TENANT_LIFE_TYPES.map((type) => [type]))('%s: delivered once for a tenant created after the endpoint', async (type) => {
+    const c = CASES[type];
+    const receiver: Receiver = await startReceiver();
+    const created = await admin(rig.purse, 'POST', '/v1/admin/webhook-endpoints', { url: receiver.url, events: c.events ?? [type] });
+    expect(created.status).toBe(201);
+    try {
+      const tenant = await (c.tenant ?? (() => setupTenant(rig.purse, 'USD')))();
+      await c.trigger({ tenant, endpoint: created.body });
+      await drainOutbox();
+      const ofTenant = receiver.verified(created.body.secret).filter((e) => e.type === type && e.tenantId === tenant.tenantId);
+      expect(ofTenant).toHaveLength(1);
+    } finally {
+      expect((await admin(rig.purse, 'DELETE', `/v1/admin/webhook-endpoints/${created.body.id}`)).status).toBe(200);
       await receiver.close();
     }
   }, 60_000);

@@ -1,4 +1,4 @@
-import { type Selectable, sql } from 'kysely';
+import { PostgresAdapter, type Selectable, sql } from 'kysely';
 import { PurseError, fieldError } from '../errors/purse-error.ts';
 import type { Db } from '../store/db.ts';
 import type { WebhookEndpointRow } from '../store/schema.ts';
@@ -68,12 +68,21 @@ export function parseIdCursor(raw: string | undefined): string | undefined {
   return raw;
 }
 
+/** pg_advisory_xact_lock key for refreshDebitedSubscriptions ("purse:debited_subscribed", any fixed 64-bit number). */
+const SUBSCRIPTIONS_LOCK_KEY = 0x7075_7273_6564n;
+
 /**
  * Keeps wallets.debited_subscribed true exactly where an enabled endpoint covering the tenant names
  * wallet.debited, so the debit path learns it from the row it already updates. Run in the transaction
- * that changed an endpoint; `tenantId` null (an operator-wide endpoint) refreshes every wallet.
+ * that changed an endpoint, and in the one that opens a tenant's wallet (tenants.ts: a wallet made after its
+ * endpoints is subscribed from birth); `tenantId` null (an operator-wide endpoint) refreshes every wallet.
  */
 export async function refreshDebitedSubscriptions(db: Db, tenantId: string | null): Promise<void> {
+  // PostgreSQL (READ COMMITTED): a tenant created while an endpoint is registered would see no endpoint, and
+  // the endpoint's refresh no wallet, each uncommitted to the other. One transaction-scoped lock orders every
+  // refresh (endpoint changes and new wallets alike); the statement after it sees the other side committed.
+  // SQLite's write transactions are serial already.
+  if (db.getExecutor().adapter instanceof PostgresAdapter) await sql`SELECT pg_advisory_xact_lock(${SUBSCRIPTIONS_LOCK_KEY})`.execute(db);
   await db.updateTable('wallets')
     .set((eb) => ({
       debited_subscribed: eb.case().when(eb.exists(
