@@ -50,6 +50,14 @@ describe('chargeAmount', () => {
     ['raised to the minimum charge', { amountMinor: null, targetBalanceMinor: 10_000n }, 9_900n, 500n],
     ['kept under the maximum after a clawback', { amountMinor: null, targetBalanceMinor: 400_000n }, -200_000n, 500_000n],
   ])('charges %s', (_name, settings, availableMinor, expected) => {
-    expect(chargeAmount(settings, availableMinor, bounds)).toBe(expected);
+    expect(chargeAmount(settings, availableMinor, bounds, 1n)).toBe(expected);
+  });
+
+  it.each([
+    ['a shortfall of 1.005 KWD is charged 1.010 (Stripe takes tens of fils)', 6_000n, 4_995n, 1_010n],
+    ['a shortfall already on the step is charged as it is', 6_000n, 4_990n, 1_010n],
+    ['a shortfall of one fils is raised to the minimum charge', 6_000n, 5_999n, 500n],
+  ])('three-decimal currency: %s', (_name, targetBalanceMinor, availableMinor, expected) => {
+    expect(chargeAmount({ amountMinor: null, targetBalanceMinor }, availableMinor, bounds, 10n)).toBe(expected);
   });
 });

@@ -1,6 +1,7 @@
 import type { MoneyTrx, WalletHook, WalletMoved } from '../events/money-moved.ts';
 import type { Db } from '../store/db.ts';
 import { newId } from '../ids/ids.ts';
+import { minorStep } from '../money/currencies.ts';
 import { armTrigger, configState, loadConfig, monthOf } from './config-store.ts';
 import { chargeAmount } from './validate-config.ts';
 
@@ -37,6 +38,7 @@ export async function startAttempt(trx: Db, tenantId: string, availableMinor: bi
     { amountMinor: config.amount_minor, targetBalanceMinor: config.target_balance_minor },
     availableMinor,
     { minMinor: config.charge_min_minor, maxMinor: config.charge_max_minor },
+    minorStep(config.currency),
   );
   const inserted = await trx.insertInto('auto_topup_attempts').values({
     id, tenant_id: tenantId, state: 'pending', amount_minor: amountMinor, currency: config.currency, month: monthOf(nowMs),

@@ -1,6 +1,7 @@
 import { type ErrorCode, fieldError } from '../errors/purse-error.ts';
 import { type TopupBounds } from '../money/limits.ts';
-import { formatMajor, parseMajor } from '../money/money.ts';
+import { minorStep } from '../money/currencies.ts';
+import { type AmountUse, formatMajor, parseMajor } from '../money/money.ts';
 
 export interface AutoTopupBody {
   enabled?: unknown;
@@ -18,10 +19,11 @@ export interface AutoTopupSettings {
   monthlyCapMinor: bigint | null;
 }
 
-function positive(raw: unknown, field: string, currency: string, requiredCode: ErrorCode = 'VALIDATION_ERROR'): bigint {
+/** A positive amount; `use` says whether it is charged (Stripe's step) or only compared with the wallet. */
+function positive(raw: unknown, field: string, currency: string, use: AmountUse, requiredCode: ErrorCode = 'VALIDATION_ERROR'): bigint {
   if (raw === undefined || raw === null) throw fieldError(requiredCode, field, 'is required');
-  const parsed = parseMajor(raw, currency);
-  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', field, `has more decimals than ${currency} allows`);
+  const parsed = parseMajor(raw, currency, use);
+  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', field, tooPreciseMessage(raw, currency, use));
   if (parsed === 'invalid') throw fieldError('AMOUNT_INVALID', field, 'must be a plain decimal number such as "50" or "10.5"');
   if (parsed <= 0n) throw fieldError('AMOUNT_INVALID', field, 'must be greater than 0');
   return parsed;
@@ -40,13 +42,13 @@ function withinBounds(amountMinor: bigint, field: string, currency: string, boun
  */
 export function validateAutoTopup(body: AutoTopupBody, currency: string, bounds: TopupBounds): AutoTopupSettings {
   if (typeof body.enabled !== 'boolean') throw fieldError('VALIDATION_ERROR', 'enabled', 'must be true or false');
-  const thresholdMinor = positive(body.threshold, 'threshold', currency);
+  const thresholdMinor = positive(body.threshold, 'threshold', currency, 'wallet');
   const hasAmount = body.amount !== undefined && body.amount !== null;
   const hasTarget = body.targetBalance !== undefined && body.targetBalance !== null;
   if (hasAmount && hasTarget) throw fieldError('VALIDATION_ERROR', 'targetBalance', 'give either amount or targetBalance, not both');
   if (!hasAmount && !hasTarget) throw fieldError('AMOUNT_REQUIRED', 'amount', 'give either amount or targetBalance');
-  const amountMinor = hasAmount ? withinBounds(positive(body.amount, 'amount', currency), 'amount', currency, bounds) : null;
-  const targetBalanceMinor = hasTarget ? positive(body.targetBalance, 'targetBalance', currency) : null;
+  const amountMinor = hasAmount ? withinBounds(positive(body.amount, 'amount', currency, 'charge'), 'amount', currency, bounds) : null;
+  const targetBalanceMinor = hasTarget ? positive(body.targetBalance, 'targetBalance', currency, 'wallet') : null;
   if (targetBalanceMinor !== null && targetBalanceMinor <= thresholdMinor) {
     throw fieldError('AMOUNT_INVALID', 'targetBalance', 'must be above threshold');
   }
@@ -54,17 +56,30 @@ export function validateAutoTopup(body: AutoTopupBody, currency: string, bounds:
     throw fieldError('AMOUNT_ABOVE_MAXIMUM', 'targetBalance', `must be at most ${formatMajor(bounds.maxMinor, currency)} ${currency}, the largest top-up`);
   }
   const smallestChargeMinor = amountMinor ?? bounds.minMinor;
-  const monthlyCapMinor = body.monthlyCap === undefined || body.monthlyCap === null ? null : positive(body.monthlyCap, 'monthlyCap', currency);
+  const monthlyCapMinor = body.monthlyCap === undefined || body.monthlyCap === null ? null : positive(body.monthlyCap, 'monthlyCap', currency, 'charge');
   if (monthlyCapMinor !== null && monthlyCapMinor < smallestChargeMinor) {
     throw fieldError('AMOUNT_BELOW_MINIMUM', 'monthlyCap', `must be at least ${formatMajor(smallestChargeMinor, currency)} ${currency}, one charge`);
   }
   return { enabled: body.enabled, thresholdMinor, amountMinor, targetBalanceMinor, monthlyCapMinor };
 }
 
-/** What one attempt charges: the fixed amount, or target − available raised to the minimum charge, within the limits. */
-export function chargeAmount(settings: { amountMinor: bigint | null; targetBalanceMinor: bigint | null }, availableMinor: bigint, bounds: TopupBounds): bigint {
+/**
+ * What one attempt charges: the fixed amount, or target − available rounded up to the currency's charge step
+ * (a KWD wallet at 1.005 short of its target is charged 1.010: Stripe takes three-decimal currencies in tens)
+ * and raised to the minimum charge, within the limits (which are on the step already).
+ */
+export function chargeAmount(settings: { amountMinor: bigint | null; targetBalanceMinor: bigint | null }, availableMinor: bigint, bounds: TopupBounds, stepMinor: bigint): bigint {
   if (settings.amountMinor !== null) return settings.amountMinor;
-  const wanted = (settings.targetBalanceMinor ?? 0n) - availableMinor;
+  const short = (settings.targetBalanceMinor ?? 0n) - availableMinor;
+  const wanted = ((short + stepMinor - 1n) / stepMinor) * stepMinor;
   if (wanted < bounds.minMinor) return bounds.minMinor;
   return wanted > bounds.maxMinor ? bounds.maxMinor : wanted;
+}
+
+/** Too many decimals for the currency, or (a charge) more than Stripe's step allows: say which. */
+function tooPreciseMessage(raw: unknown, currency: string, use: AmountUse): string {
+  if (use === 'charge' && typeof parseMajor(raw, currency, 'wallet') === 'bigint') {
+    return `is charged at Stripe, which takes ${currency} in steps of ${formatMajor(minorStep(currency), currency)}`;
+  }
+  return `has more decimals than ${currency} allows`;
 }

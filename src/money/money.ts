@@ -1,4 +1,4 @@
-import { minorDigits, minorStep } from './currencies.ts';
+import { minorDigits, minorStep, walletStep } from './currencies.ts';
 
 /** An amount in integer minor units of one currency. Never a float. */
 export interface Money {
@@ -8,6 +8,9 @@ export interface Money {
 
 export type ParseFailure = 'invalid' | 'too_precise';
 
+/** What an amount is for: a charge goes to Stripe (its step rules); a wallet amount only moves money here. */
+export type AmountUse = 'charge' | 'wallet';
+
 // Digits, an optional fraction; no sign, exponent, spaces or thousands separators.
 const DECIMAL_PATTERN = /^(\d+)(?:\.(\d+))?$/;
 const INTEGER_DIGITS_MAX = 15;
@@ -15,9 +18,10 @@ const INTEGER_DIGITS_MAX = 15;
 /**
  * Strict decimal → minor units. Accepts a string or a JSON number written plainly ("10.5", 10.5);
  * rejects exponents, signs, NaN, Infinity, empty strings and separators, and answers 'too_precise'
- * for more decimals than the currency has or an amount off its step (see currency-table/).
+ * for more decimals than the currency has or an amount off its step (see currency-table/): a charge's
+ * step is Stripe's (`minorStep`), a wallet amount's the currency's own (`walletStep`).
  */
-export function parseMajor(input: unknown, currency: string): bigint | ParseFailure {
+export function parseMajor(input: unknown, currency: string, use: AmountUse = 'charge'): bigint | ParseFailure {
   const text = majorText(input);
   if (text === undefined) return 'invalid';
   const match = DECIMAL_PATTERN.exec(text);
@@ -28,8 +32,8 @@ export function parseMajor(input: unknown, currency: string): bigint | ParseFail
   const digits = minorDigits(currency);
   if (fraction.length > digits) return 'too_precise';
   const amountMinor = BigInt(whole + fraction.padEnd(digits, '0'));
-  // Finer than Stripe takes (ISK in whole krónur, three-decimal currencies to the ten).
-  if (amountMinor % minorStep(currency) !== 0n) return 'too_precise';
+  // Finer than Stripe takes (ISK in whole krónur, three-decimal currencies to the ten), or a wallet allows.
+  if (amountMinor % (use === 'charge' ? minorStep(currency) : walletStep(currency)) !== 0n) return 'too_precise';
   return amountMinor;
 }
 

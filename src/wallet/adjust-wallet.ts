@@ -1,6 +1,6 @@
 import { PurseError, fieldError } from '../errors/purse-error.ts';
 import { ulid } from '../ids/ids.ts';
-import { minorDigits } from '../money/currencies.ts';
+import { walletDigits } from '../money/currencies.ts';
 import { parseMajor, toMajorNumber } from '../money/money.ts';
 import type { Ctx } from '../context.ts';
 import { recordMoney } from '../events/money-transaction.ts';
@@ -78,8 +78,8 @@ export function parseSignedAmount(raw: unknown, currency: string): bigint {
   if (raw === undefined || raw === null) throw fieldError('AMOUNT_REQUIRED', 'amount', 'is required');
   const negative = (typeof raw === 'string' && raw.startsWith('-')) || (typeof raw === 'number' && raw < 0);
   const magnitude = !negative ? raw : typeof raw === 'string' ? raw.slice(1) : -(raw as number);
-  const parsed = parseMajor(magnitude, currency);
-  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', 'amount', `${currency} allows at most ${minorDigits(currency)} decimal places`);
+  const parsed = parseMajor(magnitude, currency, 'wallet');
+  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', 'amount', `${currency} allows at most ${walletDigits(currency)} decimal places`);
   if (parsed === 'invalid') throw fieldError('AMOUNT_INVALID', 'amount', 'must be a plain decimal in major units, e.g. "10.50" or -5');
   if (parsed === 0n) throw fieldError('AMOUNT_INVALID', 'amount', 'must not be zero');
   if (parsed > ADJUSTMENT_AMOUNT_MINOR_MAX) {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { fieldError } from '../errors/purse-error.ts';
-import { minorDigits } from '../money/currencies.ts';
+import { walletDigits } from '../money/currencies.ts';
 import { parseMajor, toMajorNumber } from '../money/money.ts';
 import type { Ctx } from '../context.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
@@ -38,8 +38,8 @@ export async function readAlerts(ctx: Ctx, tenantId: string): Promise<AlertsView
 function parseLowBalance(raw: unknown, currency: string): bigint | null {
   if (raw === null) return null;
   if (raw === undefined) throw fieldError('AMOUNT_REQUIRED', 'lowBalance', 'is required (null removes the alert)');
-  const parsed = parseMajor(raw, currency);
-  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', 'lowBalance', `${currency} allows at most ${minorDigits(currency)} decimal places`);
+  const parsed = parseMajor(raw, currency, 'wallet');
+  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', 'lowBalance', `${currency} allows at most ${walletDigits(currency)} decimal places`);
   if (parsed === 'invalid' || parsed <= 0n) throw fieldError('AMOUNT_INVALID', 'lowBalance', 'must be a positive plain decimal in major units, e.g. "10.50"');
   if (parsed > LOW_BALANCE_MINOR_MAX) throw fieldError('AMOUNT_INVALID', 'lowBalance', `must be at most ${toMajorNumber(LOW_BALANCE_MINOR_MAX, currency)} ${currency}`);
   return parsed;

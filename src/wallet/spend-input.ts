@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { PurseError, fieldError } from '../errors/purse-error.ts';
-import { minorDigits } from '../money/currencies.ts';
+import { walletDigits } from '../money/currencies.ts';
 import { parseMajor, toMajorNumber } from '../money/money.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import type { Ctx } from '../context.ts';
@@ -43,8 +43,8 @@ export const MetadataField = Type.Record(Type.String(), MetadataValue, {
 /** The same rules as the checkout's amount: strict decimal, > 0, at most the currency's minor digits. */
 export function parseSpendAmount(raw: unknown, currency: string): bigint {
   if (raw === undefined || raw === null) throw fieldError('AMOUNT_REQUIRED', 'amount', 'is required');
-  const parsed = parseMajor(raw, currency);
-  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', 'amount', `${currency} allows at most ${minorDigits(currency)} decimal places`);
+  const parsed = parseMajor(raw, currency, 'wallet');
+  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', 'amount', `${currency} allows at most ${walletDigits(currency)} decimal places`);
   if (parsed === 'invalid') throw fieldError('AMOUNT_INVALID', 'amount', 'must be a plain decimal in major units, e.g. "1.25" or 3');
   if (parsed <= 0n) throw fieldError('AMOUNT_INVALID', 'amount', 'must be greater than 0');
   if (parsed > SPEND_AMOUNT_MINOR_MAX) {
