@@ -43,5 +43,40 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: E
   }
   if (purse.headers) void reply.headers(purse.headers);
   if (purse.status >= 500) request.log.error({ code: purse.code }, purse.message);
-  void reply.status(purse.status).send(purse.toBody(request.id));
+  const send = () => void reply.status(purse.status).send(purse.toBody(request.id));
+  if (purse.code === 'PAYLOAD_TOO_LARGE') afterUnreadBody(request.raw, send);
+  else send();
+}
+
+/** How much of an oversize body is read and thrown away so its sender can read the 413, and for how long. */
+export const OVERSIZE_DRAIN_MAX_BYTES = 16 * 1024 * 1024;
+export const OVERSIZE_DRAIN_TIMEOUT_MS = 10_000;
+
+/**
+ * An oversize body is refused before it is read. Answering at once and closing would leave the unread rest
+ * in the socket, and the kernel answers unread data on a closed socket with a reset: a client still sending
+ * sees ECONNRESET/EPIPE instead of our 413. So the rest is read and discarded first (up to
+ * OVERSIZE_DRAIN_MAX_BYTES or OVERSIZE_DRAIN_TIMEOUT_MS, a bound against a sender that never stops), then
+ * the 413 goes out. Nothing of it is kept.
+ */
+function afterUnreadBody(raw: FastifyRequest['raw'], send: () => void): void {
+  if (raw.complete || raw.destroyed) return send();
+  let drainedBytes = 0;
+  let sent = false;
+  const finish = () => {
+    if (sent) return;
+    sent = true;
+    clearTimeout(timer);
+    raw.off('data', onData);
+    send();
+  };
+  const onData = (chunk: Buffer) => {
+    drainedBytes += chunk.length;
+    if (drainedBytes > OVERSIZE_DRAIN_MAX_BYTES) finish();
+  };
+  const timer = setTimeout(finish, OVERSIZE_DRAIN_TIMEOUT_MS);
+  raw.on('data', onData);
+  raw.once('end', finish);
+  raw.once('close', finish);
+  raw.resume();
 }
