@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { adminCall } from '../bench/fixtures.ts';
+import { armAutoTopup, autoTopupCharges, autoTopupsSettled, registerTenantEndpoint, whilePurseDown } from './money-paths.ts';
 import { type Schedule, random, shuffled } from './schedule.ts';
 import { CHAOS_WEBHOOK_SECRET, type World } from './world.ts';
 
@@ -12,6 +12,9 @@ const MINOR_PER_MAJOR = 100;
 const CARD_OK = '4242424242424242';
 const DEBIT_CONCURRENCY = 8;
 const DELIVERY_CONCURRENCY = 8;
+const AUTO_TOPUP_HEADROOM_MAJOR = 5;
+/** The events that credit a charge; a creditLate schedule holds them back until after the refunds and disputes. */
+const CREDIT_EVENT_TYPES = new Set(['checkout.session.completed', 'checkout.session.async_payment_succeeded', 'payment_intent.succeeded']);
 
 export interface Expectation {
   seed: number;
@@ -22,8 +25,11 @@ export interface Expectation {
   unpaidOrders: string[];
   /** Idempotency-Keys of debits Purse acknowledged with 201, and their amounts. */
   acknowledgedDebits: Array<{ key: string; amountMinor: number }>;
-  refunds: Array<{ chargeId: string; orderId: string; creditedMinor: number; chargeMinor: number; refundedMinor: number }>;
-  disputes: Array<{ disputeId: string; chargeId: string; orderId: string; creditedMinor: number; chargeMinor: number; disputedMinor: number; outcome: 'won' | 'lost' | 'open' }>;
+  /** `creditId`: the order (cto_…) or auto top-up attempt (atu_…) the charge paid for. */
+  refunds: Array<{ chargeId: string; creditId: string; creditedMinor: number; chargeMinor: number; refundedMinor: number }>;
+  disputes: Array<{ disputeId: string; chargeId: string; creditId: string; creditedMinor: number; chargeMinor: number; disputedMinor: number; outcome: 'won' | 'lost' | 'open' }>;
+  /** The tenant's Stripe customer when known (auto top-up tenants): its charges are checked one by one against the ledger. */
+  customerId: string | null;
 }
 
 /** Events Purse has not yet answered 2xx to (Stripe keeps retrying those), and ones held back on purpose. */
@@ -31,14 +37,20 @@ export interface Mailbag {
   seen: Set<string>;
   undelivered: Map<string, Stripe.Event>;
   delayed: Stripe.Event[];
+  /** Credit events a creditLate schedule holds back until its money back has been delivered. */
+  late: Stripe.Event[];
 }
 
 export async function runSchedule(world: World, schedule: Schedule, mail: Mailbag): Promise<Expectation> {
   const stripe = sandboxStripe(world.sandboxUrl);
   const next = random(schedule.seed ^ 0x5eed);
-  const tenant = await adminCall<{ id: string }>(world.purseUrl, 'POST', '/v1/admin/tenants', { name: `chaos ${schedule.seed}`, currency: CURRENCY });
-  const key = await adminCall<{ secret: string }>(world.purseUrl, 'POST', `/v1/admin/tenants/${tenant.id}/keys`, { scope: 'tenant' });
-  const expect: Expectation = { seed: schedule.seed, tenantId: tenant.id, paidOrders: [], unpaidOrders: [], acknowledgedDebits: [], refunds: [], disputes: [] };
+  const tenant = await adminUp<{ id: string }>(world, 'POST', '/v1/admin/tenants', { name: `chaos ${schedule.seed}`, currency: CURRENCY });
+  const key = await adminUp<{ secret: string }>(world, 'POST', `/v1/admin/tenants/${tenant.id}/keys`, { scope: 'tenant' });
+  if (schedule.endpointAfterTenant) await registerTenantEndpoint(world, key.secret);
+  const customerId = await armAutoTopup(world, stripe, key.secret, schedule, (event) => deliverMarked(world, mail, event));
+  // Funded a little above the threshold, so the busy phase's first debits cross it and auto top-up charges.
+  if (schedule.autoTopup) await adminUp(world, 'POST', `/v1/admin/tenants/${tenant.id}/adjustments`, { amount: schedule.autoTopup.thresholdMajor + AUTO_TOPUP_HEADROOM_MAJOR, reason: 'chaos funding' });
+  const expect: Expectation = { seed: schedule.seed, tenantId: tenant.id, paidOrders: [], unpaidOrders: [], acknowledgedDebits: [], refunds: [], disputes: [], customerId };
   const orders = await createTopups(world, schedule, key.secret, stripe, expect);
   const kill = schedule.killAfterMs === null ? null : killLater(world, schedule.killAfterMs);
   await Promise.all([
@@ -47,10 +59,23 @@ export async function runSchedule(world: World, schedule: Schedule, mail: Mailba
   ]);
   if (kill) await kill;
   await world.restartPurse();
+  if (schedule.autoTopup) await autoTopupsSettled(world, key.secret);
   await moneyBack(world, schedule, stripe, orders, expect);
+  await autoMoneyBack(world, schedule, stripe, expect);
   await deliverNew(world, stripe, mail, next, schedule);
+  await deliverLate(world, mail);
   await redeliverUnanswered(world, mail);
   return expect;
+}
+
+/** An admin call that waits for Purse when a schedule beside this one has just killed it. */
+async function adminUp<T>(world: World, method: string, path: string, body: unknown): Promise<T> {
+  const res = await whilePurseDown(() => fetch(`${world.purseUrl}${path}`, {
+    method, headers: { authorization: `Bearer ${world.adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+  }));
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+  return JSON.parse(text) as T;
 }
 
 interface CreatedOrder {
@@ -63,8 +88,9 @@ async function createTopups(world: World, schedule: Schedule, apiKey: string, st
   if (schedule.stripeFailures > 0) await control(world, '/_sandbox/faults', { failNext: schedule.stripeFailures, status: 500 });
   const created: CreatedOrder[] = [];
   for (const topup of schedule.topups) {
-    const res = await purse(world, apiKey, '/v1/billing/checkout', { purpose: 'wallet_topup', amount: topup.amountMajor });
-    if (res.status !== 200) continue; // 502 while Stripe fails: nothing was charged, nothing is expected
+    const res = await purse(world, apiKey, '/v1/billing/checkout', { purpose: 'wallet_topup', amount: topup.amountMajor }).catch(() => null);
+    // 502 while Stripe fails, or Purse killed by a schedule beside this one: nothing was charged, nothing is expected.
+    if (res?.status !== 200) continue;
     const body = (await res.json()) as { orderId: string; url: string };
     const sessionId = new URL(body.url).pathname.split('/').pop() ?? '';
     const amountMinor = topup.amountMajor * MINOR_PER_MAJOR;
@@ -109,7 +135,7 @@ async function moneyBack(world: World, schedule: Schedule, stripe: Stripe, order
       await control(world, `/_sandbox/charges/${order.chargeId}/refund`, { amount });
       refundedMinor += amount;
     }
-    expect.refunds.push({ chargeId: order.chargeId, orderId: order.orderId, creditedMinor: order.amountMinor, chargeMinor: charge.amount, refundedMinor });
+    expect.refunds.push({ chargeId: order.chargeId, creditId: order.orderId, creditedMinor: order.amountMinor, chargeMinor: charge.amount, refundedMinor });
   }
   for (const d of schedule.disputes) {
     const order = orders[d.topup];
@@ -117,7 +143,26 @@ async function moneyBack(world: World, schedule: Schedule, stripe: Stripe, order
     const charge = await stripe.charges.retrieve(order.chargeId);
     const dispute = (await control(world, `/_sandbox/charges/${order.chargeId}/dispute`, {})) as { id: string; amount: number };
     if (d.outcome !== 'open') await control(world, `/_sandbox/disputes/${dispute.id}/close`, { status: d.outcome });
-    expect.disputes.push({ disputeId: dispute.id, chargeId: order.chargeId, orderId: order.orderId, creditedMinor: order.amountMinor, chargeMinor: charge.amount, disputedMinor: dispute.amount, outcome: d.outcome });
+    expect.disputes.push({ disputeId: dispute.id, chargeId: order.chargeId, creditId: order.orderId, creditedMinor: order.amountMinor, chargeMinor: charge.amount, disputedMinor: dispute.amount, outcome: d.outcome });
+  }
+}
+
+/** Refunds and disputes of the tenant's auto top-up charges, as the schedule says, by their order at Stripe. */
+async function autoMoneyBack(world: World, schedule: Schedule, stripe: Stripe, expect: Expectation): Promise<void> {
+  if (schedule.autoMoneyBack.length === 0) return;
+  const charges = await autoTopupCharges(stripe, expect.tenantId, expect.customerId);
+  for (const step of schedule.autoMoneyBack) {
+    const charge = charges[step.charge];
+    if (!charge) continue;
+    const creditId = charge.metadata.autoTopupAttemptId ?? '';
+    if (step.kind === 'refund') {
+      await control(world, `/_sandbox/charges/${charge.id}/refund`, {});
+      expect.refunds.push({ chargeId: charge.id, creditId, creditedMinor: charge.amount, chargeMinor: charge.amount, refundedMinor: charge.amount });
+      continue;
+    }
+    const dispute = (await control(world, `/_sandbox/charges/${charge.id}/dispute`, {})) as { id: string; amount: number };
+    if (step.kind !== 'open') await control(world, `/_sandbox/disputes/${dispute.id}/close`, { status: step.kind });
+    expect.disputes.push({ disputeId: dispute.id, chargeId: charge.id, creditId, creditedMinor: charge.amount, chargeMinor: charge.amount, disputedMinor: dispute.amount, outcome: step.kind });
   }
 }
 
@@ -133,6 +178,10 @@ async function deliverNew(world: World, stripe: Stripe, mail: Mailbag, next: () 
     const roll = next();
     const { dropShare, delayShare, duplicateShare } = schedule.delivery;
     if (roll < dropShare) continue; // never delivered: only reconcile can find it
+    if (schedule.creditLate && CREDIT_EVENT_TYPES.has(event.type)) {
+      mail.late.push(event);
+      continue;
+    }
     if (roll < dropShare + delayShare) {
       mail.delayed.push(event);
       continue;
@@ -146,6 +195,25 @@ async function deliverNew(world: World, stripe: Stripe, mail: Mailbag, next: () 
 
 export async function redeliverUnanswered(world: World, mail: Mailbag): Promise<void> {
   await inPool([...mail.undelivered.values()], DELIVERY_CONCURRENCY, (event) => deliver(world, mail, event));
+}
+
+/** The held-back credits, after the refunds and disputes that overtook them. */
+async function deliverLate(world: World, mail: Mailbag): Promise<void> {
+  const late = mail.late.splice(0);
+  for (const e of late) mail.undelivered.set(e.id, e);
+  await inPool(late, DELIVERY_CONCURRENCY, (event) => deliver(world, mail, event));
+}
+
+/** Delivered now (a setup the schedule needs before it starts), and never again by deliverNew. */
+async function deliverMarked(world: World, mail: Mailbag, event: Stripe.Event): Promise<void> {
+  mail.seen.add(event.id);
+  mail.undelivered.set(event.id, event);
+  // Until acknowledged: Purse may be down for a moment (a kill in a schedule beside this one).
+  await whilePurseDown(async () => {
+    await deliver(world, mail, event);
+    if (mail.undelivered.has(event.id)) throw new Error(`${event.id} not acknowledged yet`);
+    return new Response(null);
+  });
 }
 
 export async function deliverDelayed(world: World, mail: Mailbag): Promise<void> {

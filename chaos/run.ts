@@ -2,8 +2,10 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { type BenchDatabase, freshBenchDatabase } from '../bench/fixtures.ts';
 import { BENCH_ADMIN_KEY, BENCH_MASTER_KEY, REPO_ROOT } from '../bench/processes.ts';
-import { type Expectation, type Mailbag, deliverDelayed, redeliverUnanswered, runSchedule } from './drive.ts';
+import { type Expectation, type Mailbag, deliverDelayed, redeliverUnanswered, runSchedule, sandboxStripe } from './drive.ts';
+import { adminCall } from '../bench/fixtures.ts';
 import { type Violation, checkSchedule } from './invariants.ts';
+import { checkStripeTruth } from './stripe-truth.ts';
 import { makeSchedule } from './schedule.ts';
 import { CHAOS_WEBHOOK_SECRET, type World, startWorld } from './world.ts';
 
@@ -14,6 +16,8 @@ import { CHAOS_WEBHOOK_SECRET, type World, startWorld } from './world.ts';
  * Prints `schedules N, violations 0`, and the seed of every schedule that broke something.
  */
 const DEFAULT_SCHEDULES = 50;
+/** Schedules run side by side, each with its own tenant (a kill in one lands on the others' work in flight too). */
+const DEFAULT_PARALLEL = 4;
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** Events stored but left unprocessed by a kill wait out their claim, then the retry job takes them. */
 const INBOX_DRAIN_TIMEOUT_MS = 120_000;
@@ -26,6 +30,7 @@ interface Options {
   databases: Array<'sqlite' | 'postgres'>;
   postgresUrl: string;
   moneyBack: boolean;
+  parallel: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -49,6 +54,7 @@ function parseOptions(argv: string[]): Options {
     databases: db === 'all' ? ['sqlite', 'postgres'] : [db as 'sqlite' | 'postgres'],
     postgresUrl: process.env.PURSE_CHAOS_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
     moneyBack: !argv.includes('--no-money-back'),
+    parallel: Math.max(1, integer('--parallel', DEFAULT_PARALLEL)),
   };
 }
 
@@ -71,19 +77,29 @@ async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<V
   const db = await freshBenchDatabase(kind, options.postgresUrl);
   const world = await startWorld(db.url, db.dir);
   try {
-    const mail: Mailbag = { seen: new Set(), undelivered: new Map(), delayed: [] };
+    const mail: Mailbag = { seen: new Set(), undelivered: new Map(), delayed: [], late: [] };
+    // An operator-wide endpoint for wallet.debited registered before any tenant exists (issue 19).
+    await adminCall(world.purseUrl, 'POST', '/v1/admin/webhook-endpoints', { url: world.sinkUrl, events: ['wallet.debited'] });
     const expectations: Expectation[] = [];
     let kills = 0;
-    for (let i = 0; i < options.schedules; i += 1) {
-      const schedule = makeSchedule(options.firstSeed + i, options.moneyBack);
-      if (schedule.killAfterMs !== null) kills += 1;
-      expectations.push(await runSchedule(world, schedule, mail));
+    for (let first = 0; first < options.schedules; first += options.parallel) {
+      const batch = Array.from({ length: Math.min(options.parallel, options.schedules - first) }, (_, i) => makeSchedule(options.firstSeed + first + i, options.moneyBack));
+      kills += batch.filter((s) => s.killAfterMs !== null).length;
+      expectations.push(...(await Promise.all(batch.map((schedule) => runSchedule(world, schedule, mail)))));
     }
     await settle(world, db, mail);
-    const violations = (await Promise.all(expectations.map((e) => checkSchedule(db, e)))).flat();
+    const stripe = sandboxStripe(world.sandboxUrl);
+    const violations = (await Promise.all(expectations.map(async (e) => [...await checkSchedule(db, e), ...await checkStripeTruth(db, stripe, e)]))).flat();
     const verify = await cli(db, world, ['ledger', 'verify']);
     if (verify.code !== 0) violations.push({ seed: options.firstSeed, what: `purse ledger verify failed: ${verify.output.slice(-400)}` });
+    const onAutoTopups = (items: Array<{ creditId: string }>) => items.filter((i) => i.creditId.startsWith('atu_')).length;
+    const refunds = expectations.flatMap((e) => e.refunds);
+    const disputes = expectations.flatMap((e) => e.disputes);
+    const [attempts] = await db.query<{ n: number | string }>("select count(*) as n from auto_topup_attempts where state = 'succeeded'");
+    const [parked] = await db.query<{ n: number | string }>("select count(*) as n from stripe_events where waiting_for is not null or outcome = 'waiting'");
     console.log(`[${kind}] ${options.schedules} schedules, ${kills} with a SIGKILL, ${violations.length} violations; ledger verify ${verify.code === 0 ? 'clean' : 'FAILED'}`);
+    console.log(`[${kind}] money back: ${refunds.length} refunds (${onAutoTopups(refunds)} of auto top-ups), ${disputes.length} disputes (${onAutoTopups(disputes)} of auto top-ups); ` +
+      `${expectations.filter((e) => e.customerId !== null).length} tenants with auto top-up, ${attempts?.n ?? 0} auto top-ups charged; ${parked?.n ?? 0} events still waiting at the end`);
     return violations;
   } finally {
     await world.stop();
@@ -93,6 +109,7 @@ async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<V
 
 /** The end of every outage: held-back events arrive, Stripe's retries land, reconcile finds the dropped ones. */
 async function settle(world: World, db: BenchDatabase, mail: Mailbag): Promise<void> {
+  for (const e of mail.late.splice(0)) mail.undelivered.set(e.id, e);
   await deliverDelayed(world, mail);
   await redeliverUnanswered(world, mail);
   if (mail.undelivered.size > 0) throw new Error(`${mail.undelivered.size} events still not acknowledged by Purse`);

@@ -19,6 +19,14 @@ export interface Schedule {
   disputes: Array<{ topup: number; outcome: 'won' | 'lost' | 'open' }>;
   /** When set, Purse is killed with SIGKILL this many ms into the busy phase, then restarted. */
   killAfterMs: number | null;
+  /** Auto top-up on a saved card (USD majors); the busy phase's debits cross the threshold. Null: off. */
+  autoTopup: { thresholdMajor: number; amountMajor: number } | null;
+  /** Money back on the auto top-ups' own charges, by their order at Stripe (oldest first): refund, or dispute closed won/lost or left open. */
+  autoMoneyBack: Array<{ charge: number; kind: 'refund' | 'won' | 'lost' | 'open' }>;
+  /** The events that credit (completed, async succeeded, payment_intent.succeeded) arrive only after the refunds and disputes. */
+  creditLate: boolean;
+  /** The tenant registers its own wallet.debited endpoint after it exists (an operator-wide one exists before every tenant). */
+  endpointAfterTenant: boolean;
 }
 
 const TOPUPS_MAX = 5;
@@ -28,6 +36,10 @@ const TOPUP_MAJOR_CHOICES = [5, 10, 20, 50];
 const KILL_SHARE = 0.4;
 const KILL_WINDOW_MS = 400;
 const STRIPE_FAILURES_MAX = 2;
+const AUTO_TOPUP_SHARE = 0.5;
+const AUTO_MONEY_BACK_MAX = 3;
+const CREDIT_LATE_SHARE = 0.3;
+const ENDPOINT_AFTER_SHARE = 0.5;
 
 /** mulberry32: a tiny, well-known 32-bit PRNG; good enough to spread choices, and reproducible. */
 export function random(seed: number): () => number {
@@ -62,6 +74,21 @@ export function makeSchedule(seed: number, withMoneyBack: boolean): Schedule {
     stripeFailures: next() < 0.3 ? 1 + int(STRIPE_FAILURES_MAX - 1) : 0,
     delivery: { duplicateShare: next() * 0.5, dropShare: next() * 0.3, delayShare: next() * 0.3 },
     killAfterMs: next() < KILL_SHARE ? int(KILL_WINDOW_MS) : null,
+    ...moneyPaths(next, int, pick, withMoneyBack),
+  };
+}
+
+/** Drawn after everything above, so a seed's top-ups, debits and faults stay what they were before these existed. */
+function moneyPaths(next: () => number, int: (max: number) => number, pick: <T>(items: T[]) => T, withMoneyBack: boolean) {
+  const autoTopup = next() < AUTO_TOPUP_SHARE ? { thresholdMajor: pick([10, 20, 30]), amountMajor: pick([5, 10, 20]) } : null;
+  const kinds = ['refund', 'won', 'lost', 'open'] as const;
+  const count = autoTopup && withMoneyBack ? int(AUTO_MONEY_BACK_MAX) : 0;
+  const charges = [...new Set(Array.from({ length: count }, () => int(AUTO_MONEY_BACK_MAX - 1)))];
+  return {
+    autoTopup,
+    autoMoneyBack: charges.map((charge) => ({ charge, kind: pick([...kinds]) })),
+    creditLate: withMoneyBack && next() < CREDIT_LATE_SHARE,
+    endpointAfterTenant: next() < ENDPOINT_AFTER_SHARE,
   };
 }
 

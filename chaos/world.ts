@@ -1,3 +1,4 @@
+import { type Server, createServer } from 'node:http';
 import { type Child, startProcess } from '../bench/processes.ts';
 import { freePort } from '../src/testing/process.ts';
 import { BENCH_ADMIN_KEY, BENCH_MASTER_KEY } from '../bench/processes.ts';
@@ -14,6 +15,9 @@ const RATE_LIMIT_PER_MINUTE_UNLIMITED = 1_000_000;
 export interface World {
   purseUrl: string;
   sandboxUrl: string;
+  adminKey: string;
+  /** A receiver for outgoing webhooks (answers 204 to everything; what Purse owes it is read from the outbox). */
+  sinkUrl: string;
   /** SIGKILL, no goodbye: whatever was in flight is lost exactly as in a power cut. */
   killPurse(): void;
   restartPurse(): Promise<void>;
@@ -37,19 +41,38 @@ export async function startWorld(databaseUrl: string, dataDir: string): Promise<
   };
   const start = () => startProcess({ name: 'purse', args: ['bin/purse.js', 'serve'], url: purseUrl, readyUrl: `${purseUrl}/readyz`, env });
   let purse: Child | null = await start();
+  // Schedules run side by side: one restart at a time, and every schedule waiting on it shares it.
+  let restarting: Promise<void> | null = null;
+  const { server: sink, url: sinkUrl } = await startSink();
   return {
-    purseUrl, sandboxUrl,
+    purseUrl, sandboxUrl, sinkUrl, adminKey: BENCH_ADMIN_KEY,
     killPurse() {
       if (purse) process.kill(purse.pid, 'SIGKILL');
       purse = null;
     },
-    async restartPurse() {
-      if (purse) return;
-      purse = await start();
+    restartPurse() {
+      if (purse) return Promise.resolve();
+      restarting ??= start().then((child) => {
+        purse = child;
+      }).finally(() => {
+        restarting = null;
+      });
+      return restarting;
     },
     async stop() {
       await purse?.stop();
       await sandbox.stop();
+      await new Promise((resolve) => sink.close(resolve));
     },
   };
+}
+
+async function startSink(): Promise<{ server: Server; url: string }> {
+  const port = await freePort();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${port}/hooks` };
 }
