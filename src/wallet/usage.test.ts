@@ -131,11 +131,11 @@ describe('POST /v1/billing/usage', () => {
     expect((await debit(jpy.tenantKey, { amount: '1.5' })).body.details[0].code).toBe('AMOUNT_INVALID');
     const kwd = await setupTenant(purse, 'KWD');
     await fundWallet(purse, kwd.tenantId, '1.000');
-    // Stripe counts KWD to the fils but takes only multiples of ten; the one currency table applies everywhere.
-    expect((await debit(kwd.tenantKey, { amount: '0.125' })).body.details[0].code).toBe('AMOUNT_INVALID');
-    const res = await debit(kwd.tenantKey, { amount: '0.12' });
-    expect(res.body.transaction.amount).toBe(-0.12);
-    expect(res.body.wallet.balance).toBe(0.88);
+    // A wallet's own debits move single fils (issue 19); only charges at Stripe go in its steps of ten.
+    expect((await debit(kwd.tenantKey, { amount: '0.1255' })).body.details[0].code).toBe('AMOUNT_INVALID');
+    const res = await debit(kwd.tenantKey, { amount: '0.125' });
+    expect(res.body.transaction.amount).toBe(-0.125);
+    expect(res.body.wallet.balance).toBe(0.875);
   });
 });
 
