@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { armAutoTopup, autoTopupCharges, autoTopupsSettled, registerTenantEndpoint, whilePurseDown } from './money-paths.ts';
+import { armAutoTopup, autoTopupCharges, autoTopupsSettled, registerTenantEndpoint, sandboxControl as control, whilePurseDown } from './money-paths.ts';
 import { type Schedule, random, shuffled } from './schedule.ts';
 import { CHAOS_WEBHOOK_SECRET, type World } from './world.ts';
 
@@ -247,13 +247,6 @@ async function purse(world: World, apiKey: string, path: string, body: unknown, 
     headers: { 'content-type': 'application/json', 'x-api-key': apiKey, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
     body: JSON.stringify(body),
   });
-}
-
-async function control(world: World, path: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${world.sandboxUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`sandbox ${path} → ${res.status}: ${text}`);
-  return JSON.parse(text) as unknown;
 }
 
 export function sandboxStripe(sandboxUrl: string): Stripe {

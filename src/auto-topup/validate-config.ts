@@ -1,6 +1,5 @@
 import { type ErrorCode, fieldError } from '../errors/purse-error.ts';
-import { type TopupBounds } from '../money/limits.ts';
-import { minorStep } from '../money/currencies.ts';
+import { type TopupBounds, chargePrecisionProblem } from '../money/limits.ts';
 import { type AmountUse, formatMajor, parseMajor } from '../money/money.ts';
 
 export interface AutoTopupBody {
@@ -23,7 +22,7 @@ export interface AutoTopupSettings {
 function positive(raw: unknown, field: string, currency: string, use: AmountUse, requiredCode: ErrorCode = 'VALIDATION_ERROR'): bigint {
   if (raw === undefined || raw === null) throw fieldError(requiredCode, field, 'is required');
   const parsed = parseMajor(raw, currency, use);
-  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', field, tooPreciseMessage(raw, currency, use));
+  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', field, use === 'charge' ? chargePrecisionProblem(raw, currency) : `has more decimals than ${currency} allows`);
   if (parsed === 'invalid') throw fieldError('AMOUNT_INVALID', field, 'must be a plain decimal number such as "50" or "10.5"');
   if (parsed <= 0n) throw fieldError('AMOUNT_INVALID', field, 'must be greater than 0');
   return parsed;
@@ -76,10 +75,3 @@ export function chargeAmount(settings: { amountMinor: bigint | null; targetBalan
   return wanted > bounds.maxMinor ? bounds.maxMinor : wanted;
 }
 
-/** Too many decimals for the currency, or (a charge) more than Stripe's step allows: say which. */
-function tooPreciseMessage(raw: unknown, currency: string, use: AmountUse): string {
-  if (use === 'charge' && typeof parseMajor(raw, currency, 'wallet') === 'bigint') {
-    return `is charged at Stripe, which takes ${currency} in steps of ${formatMajor(minorStep(currency), currency)}`;
-  }
-  return `has more decimals than ${currency} allows`;
-}

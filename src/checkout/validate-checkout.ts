@@ -1,6 +1,5 @@
 import { fieldError } from '../errors/purse-error.ts';
-import { topupBounds } from '../money/limits.ts';
-import { minorStep } from '../money/currencies.ts';
+import { chargePrecisionProblem, topupBounds } from '../money/limits.ts';
 import { formatMajor, parseMajor } from '../money/money.ts';
 import type { Config } from '../config/config.ts';
 import { type Purpose, isPurpose } from './order-states.ts';
@@ -36,7 +35,7 @@ export function validateCheckout(body: unknown, currency: string, config: Config
 function topupAmount(raw: unknown, currency: string, config: Config): bigint {
   if (raw === undefined || raw === null) throw fieldError('AMOUNT_REQUIRED', 'amount', 'is required for wallet_topup');
   const parsed = parseMajor(raw, currency);
-  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', 'amount', tooPrecise(raw, currency));
+  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', 'amount', chargePrecisionProblem(raw, currency));
   if (parsed === 'invalid') throw fieldError('AMOUNT_INVALID', 'amount', 'must be a plain decimal number such as "50" or "10.5"');
   if (parsed <= 0n) throw fieldError('AMOUNT_INVALID', 'amount', 'must be greater than 0');
   const bounds = topupBounds(currency, config.topupLimits);
@@ -75,8 +74,3 @@ export function redirectUrl(raw: unknown, field: string, config: Config): string
   return url.toString();
 }
 
-/** More decimals than the currency has, or finer than Stripe charges it (three-decimal currencies in tens). */
-function tooPrecise(raw: unknown, currency: string): string {
-  if (typeof parseMajor(raw, currency, 'wallet') !== 'bigint') return `has more decimals than ${currency} allows`;
-  return `is charged at Stripe, which takes ${currency} in steps of ${formatMajor(minorStep(currency), currency)}`;
-}

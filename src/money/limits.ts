@@ -1,5 +1,5 @@
 import { minorDigits, minorStep } from './currencies.ts';
-import { parseMajor } from './money.ts';
+import { formatMajor, parseMajor } from './money.ts';
 
 /**
  * Top-up bounds per currency, in minor units. USD follows the seed (5–5000); every other currency
@@ -42,4 +42,10 @@ export function boundsFromMajor(currency: string, min: string, max: string): Top
 export function topupBounds(currency: string, configured: Record<string, { min: string; max: string }>): TopupBounds {
   const override = configured[currency];
   return (override && boundsFromMajor(currency, override.min, override.max)) ?? defaultBounds(currency);
+}
+
+/** Why a charged amount was 'too_precise': more decimals than the currency has, or finer than Stripe's step. */
+export function chargePrecisionProblem(raw: unknown, currency: string): string {
+  if (typeof parseMajor(raw, currency, 'wallet') !== 'bigint') return `has more decimals than ${currency} allows`;
+  return `is charged at Stripe, which takes ${currency} in steps of ${formatMajor(minorStep(currency), currency)}`;
 }
