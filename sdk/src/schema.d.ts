@@ -1714,7 +1714,8 @@ export interface webhooks {
                         createdAt: string;
                         tenantId: string | null;
                         data: {
-                            orderId: string;
+                            orderId: string | null;
+                            attemptId: string | null;
                             /** @description ch_… at Stripe */
                             chargeId: string;
                             currency: string;
@@ -1779,7 +1780,8 @@ export interface webhooks {
                         createdAt: string;
                         tenantId: string | null;
                         data: {
-                            orderId: string;
+                            orderId: string | null;
+                            attemptId: string | null;
                             /** @description dp_… at Stripe */
                             disputeId: string;
                             chargeId: string;
@@ -1841,7 +1843,8 @@ export interface webhooks {
                         createdAt: string;
                         tenantId: string | null;
                         data: {
-                            orderId: string;
+                            orderId: string | null;
+                            attemptId: string | null;
                             disputeId: string;
                             chargeId: string;
                             currency: string;
