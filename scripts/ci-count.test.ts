@@ -57,7 +57,7 @@ describe('counting one run', () => {
 
   it('fails a report without tests and a run whose report is missing', () => {
     expect(countRun({ testResults: [] }, 'sqlite').failed).toBe(1);
-    const total = countAll(['run:sqlite:nowhere.json'], () => ({ error: 'ENOENT' }));
+    const total = countAll(['run:sqlite:0:nowhere.json'], () => ({ error: 'ENOENT' }));
     expect([total.passed, total.failed]).toEqual([0, 1]);
   });
 
@@ -75,20 +75,30 @@ describe('counting one run', () => {
 
 describe('the printed line and exit code', () => {
   it('prints N passed, N failed and exits non-zero when a test failed', async () => {
-    const clean = await runScript(['run:sqlite:b-mustrun.json', 'check:typecheck:0']);
+    const clean = await runScript(['run:sqlite:0:b-mustrun.json', 'check:typecheck:0']);
     expect(clean.stdout).toBe('1 passed, 1 failed\n');
     expect(clean.code).toBe(1);
-    const ok = await runScript(['check:typecheck:0', 'check:lint:0', 'run:sqlite:d-clean.json']);
+    const ok = await runScript(['check:typecheck:0', 'check:lint:0', 'run:sqlite:0:d-clean.json']);
     expect(ok.stdout).toBe('1 passed, 1 failed\n');
     expect(ok.stderr).toContain('[ci] typecheck: ok');
   });
 
   it('adds every source of failure: afterAll, skipped must-run, .only, typecheck and lint', async () => {
-    const res = await runScript(['run:sqlite:a-afterall.json', 'run:postgres:b-mustrun.json', 'run:sqlite-again:c-only.json', 'check:typecheck:2', 'check:lint:1']);
+    const res = await runScript(['run:sqlite:0:a-afterall.json', 'run:postgres:0:b-mustrun.json', 'run:sqlite-again:0:c-only.json', 'check:typecheck:2', 'check:lint:1']);
     // a-afterall 1 passed + 1 file; b-mustrun (postgres) 1 passed + 2 skipped; c-only 2; typecheck; lint.
     expect(res.stdout).toBe('2 passed, 7 failed\n');
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('[ci] lint: FAILED (exit 1)');
+  });
+
+  it('fails a run that exited non-zero although its report lists every test as passed (an unhandled error)', async () => {
+    const passing: VitestReport = { testResults: [{ name: '/repo/x.test.ts', status: 'passed', assertionResults: [{ fullName: 'x', status: 'passed' }] }] };
+    const crashed = countAll(['run:sqlite:1:x.json'], () => passing);
+    expect([crashed.passed, crashed.failed]).toEqual([1, 1]);
+    expect(crashed.problems).toEqual(['sqlite: the test run exited 1 although its report shows no failure (an unhandled error?)']);
+    // A non-zero exit explained by failed tests is not counted twice.
+    expect(countAll(['run:postgres:1:d.json'], () => fixture('d-clean')).failed).toBe(1);
+    expect(countAll(['run:sqlite:0:x.json'], () => passing).failed).toBe(0);
   });
 
   it('exits 0 with "N passed, 0 failed" when everything ran and passed', async () => {

@@ -2,7 +2,7 @@
  * Counts what a CI run really did, from vitest JSON reports and the exit codes of other checks, and prints
  * the one line CI is judged by: `N passed, N failed`. Used by `.ci/run`; tested by ci-count.test.ts.
  *
- *   node --import tsx scripts/ci-count.ts run:sqlite:.test-results/sqlite.json run:postgres:.test-results/postgres.json \
+ *   node --import tsx scripts/ci-count.ts run:sqlite:0:.test-results/sqlite.json run:postgres:1:.test-results/postgres.json \
  *     check:typecheck:0 check:lint:0
  *
  * What counts as a failure, beyond vitest's own failed tests:
@@ -13,8 +13,10 @@
  *   for one database carries `[postgres-only]` or `[sqlite-only]` in its name (or its describe's), so
  *   the PostgreSQL run must report the PostgreSQL-only tests as run, and so on;
  * - a stray `.only` (vitest refuses it under CI=1 and reports the test failed; the rest are then skipped);
- * - a check (typecheck, lint) that exited non-zero.
- * Adding a run (say, another Node version) is one more `run:<name>:<report>` argument; a run named
+ * - a check (typecheck, lint) that exited non-zero;
+ * - a test run that exited non-zero although its report shows no failure (an unhandled rejection, or a test
+ *   file calling `process.exit`: vitest exits 1 and its JSON report may still list every test as passed).
+ * Adding a run (say, another Node version) is one more `run:<name>:<exit code>:<report>` argument; a run named
  * `<database>-<anything>` (e.g. `postgres-node24`) follows that database's markers.
  */
 import { readFileSync } from 'node:fs';
@@ -103,37 +105,45 @@ function readReport(file: string): VitestReport | { error: string } {
   }
 }
 
-/** Parses `run:<name>:<file>` and `check:<name>:<exit code>` arguments and totals them. */
+/** Parses `run:<name>:<exit code>:<report>` and `check:<name>:<exit code>` arguments and totals them. */
 export function countAll(args: string[], read: ReadReport = readReport): Total {
   const total: Total = { passed: 0, failed: 0, lines: [], problems: [] };
   for (const arg of args) {
     const [kind, name = '', ...rest] = arg.split(':');
-    const value = rest.join(':');
-    if (kind === 'run') {
-      const report = read(value);
-      if ('error' in report) {
-        total.failed += 1;
-        total.problems.push(`${name}: no readable report at ${value} (the run crashed?): ${report.error}`);
-        total.lines.push(`${name}: no report`);
-        continue;
-      }
-      const r = countRun(report, name);
-      total.passed += r.passed;
-      total.failed += r.failed;
-      total.problems.push(...r.problems);
-      total.lines.push(`${name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${r.skippedAllowed} marked for the other database)`);
-    } else if (kind === 'check') {
-      const ok = value === '0';
-      if (!ok) {
-        total.failed += 1;
-        total.problems.push(`${name}: exited ${value}`);
-      }
-      total.lines.push(`${name}: ${ok ? 'ok' : `FAILED (exit ${value})`}`);
-    } else {
-      throw new Error(`unknown argument ${arg}: expected run:<name>:<report.json> or check:<name>:<exit code>`);
-    }
+    if (kind === 'run' && /^\d+$/.test(rest[0] ?? '') && rest.length > 1) addRun(total, name, Number(rest[0]), rest.slice(1).join(':'), read);
+    else if (kind === 'check') addCheck(total, name, rest.join(':'));
+    else throw new Error(`unknown argument ${arg}: expected run:<name>:<exit code>:<report.json> or check:<name>:<exit code>`);
   }
   return total;
+}
+
+function addRun(total: Total, name: string, exitCode: number, file: string, read: ReadReport): void {
+  const report = read(file);
+  if ('error' in report) {
+    total.failed += 1;
+    total.problems.push(`${name}: no readable report at ${file} (the run crashed?): ${report.error}`);
+    total.lines.push(`${name}: no report`);
+    return;
+  }
+  const r = countRun(report, name);
+  total.passed += r.passed;
+  total.failed += r.failed;
+  total.problems.push(...r.problems);
+  total.lines.push(`${name}: ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped (${r.skippedAllowed} marked for the other database)`);
+  if (exitCode !== 0 && r.failed === 0) {
+    // The report says all is well but the runner did not: an unhandled error or a process.exit in a test.
+    total.failed += 1;
+    total.problems.push(`${name}: the test run exited ${exitCode} although its report shows no failure (an unhandled error?)`);
+  }
+}
+
+function addCheck(total: Total, name: string, exitCode: string): void {
+  const ok = exitCode === '0';
+  if (!ok) {
+    total.failed += 1;
+    total.problems.push(`${name}: exited ${exitCode}`);
+  }
+  total.lines.push(`${name}: ${ok ? 'ok' : `FAILED (exit ${exitCode})`}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '/').href) {
