@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import closeWithGrace from 'close-with-grace';
 import { type Purse, createPurse } from '../app.ts';
 import { type Config, parseConfig } from '../config/config.ts';
 import type { Ctx } from '../context.ts';
@@ -9,6 +8,7 @@ import { type Sandbox, startSandbox } from '../sandbox/index.ts';
 import { armCrashPoint } from '../store/crash-points.ts';
 import { gatewayFromConfig } from '../gateway/stripe-gateway.ts';
 import { createDemoIfEmpty, demoInstructions } from './demo.ts';
+import { stopOnSignals } from './shutdown.ts';
 import { describeDatabase, describeRedis, startupStep } from './startup-errors.ts';
 
 /** The built-in sandbox keeps its state here, so a restart keeps customers and open checkout links working. */
@@ -61,7 +61,7 @@ export async function serveCommand(): Promise<number> {
     const demo = await createDemoIfEmpty(purse.ctx);
     if (demo) process.stderr.write(demoInstructions(config.publicUrl, demo) + '\n');
   } catch (err) {
-    // Stopped by a signal while finishing start-up: close-with-grace owns the exit (0 when the close worked).
+    // Stopped by a signal while finishing start-up: the shutdown owns the exit (0 when the close worked).
     if (started.stopping) return new Promise<number>(() => {});
     await closeAll(started);
     throw err;
@@ -70,17 +70,24 @@ export async function serveCommand(): Promise<number> {
 }
 
 /**
- * close-with-grace runs the shutdown once on SIGTERM, SIGINT or an uncaught error, then exits (0, or 1 on
- * an error or when the grace period runs out; a second signal exits 1 at once). Installed as soon as the
- * port is open, so a signal during the demo set-up still stops cleanly.
+ * The shutdown runs once on SIGTERM, SIGINT or an uncaught error, then exits (0, or 1 on an error or when the
+ * grace period runs out); npm's forwarded copy of a Ctrl-C is not a second signal (shutdown.ts). Installed as
+ * soon as the port is open, so a signal during the demo set-up still stops cleanly.
  */
 function stopOnSignal(started: Started, log: Ctx['log']): void {
-  closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: false, onTimeout: () => log.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown timed out') }, async ({ signal, err }) => {
-    if (err) log.error({ err }, 'fatal error, shutting down');
-    else log.info({ signal }, 'shutting down');
-    started.stopping = true;
-    await closeAll(started);
-    log.info({}, 'stopped');
+  stopOnSignals({
+    graceMs: SHUTDOWN_GRACE_MS,
+    onTimeout: () => log.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown timed out'),
+    close: async ({ signal, err }) => {
+      if (err) log.error({ err }, 'fatal error, shutting down');
+      else log.info({ signal }, 'shutting down');
+      started.stopping = true;
+      await closeAll(started).catch((closeErr: unknown) => {
+        log.error({ err: closeErr }, 'shutdown failed');
+        throw closeErr;
+      });
+      log.info({}, 'stopped');
+    },
   });
 }
 

@@ -39,13 +39,20 @@ export interface RunningProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** SIGTERM unless already signalled, then the exit code. */
   stop(): Promise<number | null>;
+  /** Resolves once every process writing to the child's stdout and stderr (npm's node child too) has exited. */
+  closed(): Promise<void>;
 }
 
-/** `purse <args>` as a child process; `npmStart` runs `npm start` instead (what an operator types). */
-export function startPurseProcess(args: string[], env: Record<string, string>, opts: { npmStart?: boolean } = {}): RunningProcess {
+/**
+ * `purse <args>` as a child process; `npmStart` runs `npm start` instead (what an operator types);
+ * `ownGroup` makes it the leader of its own process group, as a terminal's foreground job is, so a test can
+ * signal the whole group (`process.kill(-child.pid, 'SIGINT')`) the way Ctrl-C does.
+ */
+export function startPurseProcess(args: string[], env: Record<string, string>, opts: { npmStart?: boolean; ownGroup?: boolean } = {}): RunningProcess {
+  const spawnOpts = { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], detached: opts.ownGroup === true };
   const child = opts.npmStart
-    ? spawn('npm', ['start', '--silent'], { cwd: PROJECT_DIR, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [PURSE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    ? spawn('npm', ['start', '--silent'], { ...spawnOpts, cwd: PROJECT_DIR })
+    : spawn(process.execPath, [PURSE_BIN, ...args], spawnOpts);
   let text = '';
   let stdoutText = '';
   const listeners = new Set<() => void>();
@@ -59,9 +66,11 @@ export function startPurseProcess(args: string[], env: Record<string, string>, o
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return {
     child,
     output: () => text,
+    closed: () => closed,
     stdout: () => stdoutText,
     waitFor(pattern, timeoutMs = OUTPUT_WAIT_MS) {
       return new Promise((resolve, reject) => {
@@ -82,7 +91,7 @@ export function startPurseProcess(args: string[], env: Record<string, string>, o
       });
     },
     async stop() {
-      // Once signalled (by the test or an earlier stop), only wait: a second SIGTERM makes close-with-grace
+      // Once signalled (by the test or an earlier stop), only wait: a second SIGTERM after the first second makes the shutdown
       // exit 1 at once, so a test that sent its own signal would see a failed shutdown that never happened.
       if (child.exitCode === null && !child.killed) child.kill('SIGTERM');
       return exited;
