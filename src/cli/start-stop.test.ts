@@ -126,7 +126,7 @@ describe('purse serve stops cleanly on a signal', () => {
     const tenant = await setupTenant(purse);
     for (let attempt = 0; attempt < CTRL_C_TRIES; attempt += 1) {
       const dataDir = mkdtempSync(join(tmpdir(), 'purse-ctrl-c-'));
-      const env = { ...(await servingEnv(purse.cliDatabaseUrl)), PURSE_DATA_DIR: dataDir };
+      const env: Record<string, string> = { ...(await servingEnv(purse.cliDatabaseUrl)), PURSE_DATA_DIR: dataDir };
       const proc = startPurseProcess([], env, { npmStart: true, ownGroup: true });
       await proc.waitFor(/Purse is listening/);
       const res = await fetch(`${env.PUBLIC_URL}/v1/billing/checkout`, {
