@@ -369,7 +369,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List saved cards (default first) */
+        /** List saved cards (default first, then oldest first) */
         get: operations["get_billing_payment_methods"];
         put?: never;
         post?: never;
@@ -7342,7 +7342,12 @@ export interface operations {
     };
     get_billing_payment_methods: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Page size, 1 to 100 (default 100) */
+                limit?: string;
+                /** @description The nextCursor of the previous page */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7367,10 +7372,11 @@ export interface operations {
                             /** Format: date-time */
                             createdAt: string;
                         }[];
+                        nextCursor: string | null;
                     };
                 };
             };
-            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `CURSOR_INVALID` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7389,7 +7395,7 @@ export interface operations {
                          * @description Machine code
                          * @enum {string}
                          */
-                        code: "VALIDATION_ERROR";
+                        code: "VALIDATION_ERROR" | "CURSOR_INVALID";
                         details?: {
                             field: string;
                             message: string;

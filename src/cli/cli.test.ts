@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { execSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../testing/harness.ts';
@@ -128,6 +129,55 @@ describe('purse serve on an empty database (what npm start does)', { timeout: PR
       expect(await proc.stop()).toBe(0);
       await db.drop();
     }
+  });
+});
+
+describe('the start banner', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
+  it('says the admin key comes from PURSE_ADMIN_KEY when it is set, without printing it or inviting you to set it', async () => {
+    const db = await freshDatabaseSqlite();
+    const port = await freePort();
+    const chosenKey = 'pa_operator-chosen-admin-key-0123456789';
+    const proc = startPurseProcess(['serve'], {
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      PURSE_DATA_DIR: db.url.slice('sqlite:'.length).replace(/\/[^/]+$/, ''),
+      STRIPE_SANDBOX_PORT: String(await freePort()),
+      PURSE_ADMIN_KEY: chosenKey,
+      LOG_LEVEL: 'warn',
+    });
+    try {
+      await proc.waitFor(/admin key from PURSE_ADMIN_KEY/);
+      expect(proc.output()).not.toContain(chosenKey);
+      expect(proc.output()).not.toContain('set PURSE_ADMIN_KEY to choose your own');
+    } finally {
+      expect(await proc.stop()).toBe(0);
+      await db.drop();
+    }
+  });
+});
+
+describe('purse --version and helpful refusals', () => {
+  it('prints the version in package.json', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const res = await purseCli(['--version'], {});
+    expect([res.code, res.stdout.trim()]).toEqual([0, pkg.version]);
+  });
+
+  it('keys create --tenant ten_nope names the tenant it could not find', async () => {
+    const db = await freshDatabaseSqlite();
+    try {
+      const res = await purseCli(['keys', 'create', '--tenant', 'ten_nope'], { DATABASE_URL: db.url, PURSE_DATA_DIR: db.url.slice('sqlite:'.length).replace(/\/[^/]+$/, '') });
+      expect(res.code).toBe(1);
+      expect(res.stdout + res.stderr).toContain('No tenant \\"ten_nope\\"');
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('keys create --help lists the permissions a key can have', async () => {
+    const res = await purseCli(['keys', 'create', '--help'], {});
+    for (const permission of ['billing:read', 'billing:write', 'usage:write']) expect(res.stdout).toContain(permission);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { PERMISSIONS } from '../auth/permissions.ts';
 import type { CommandKit } from './program.ts';
 
 /**
@@ -56,7 +57,7 @@ export function registerCommands(program: Command, kit: CommandKit): void {
   kit.group(program, 'keys', 'create, list and revoke API keys');
   kit.command(program, 'keys create').description('create an API key (the secret is shown once)')
     .requiredOption('--tenant <id>', 'tenant id').option('--scope <scope>', 'tenant or number', 'tenant')
-    .option('--number <id>', 'number id (scope number)').option('--permissions <list>', 'comma-separated permissions')
+    .option('--number <id>', 'number id (scope number)').option('--permissions <list>', `comma-separated, any of ${PERMISSIONS.join(', ')} (a number-scoped key: usage:write only; default: all its scope allows)`)
     .action(kit.withCtx(() => admin().then((m) => m.keysCreate)));
   kit.command(program, 'keys list').description("list a tenant's keys (never their secrets)").requiredOption('--tenant <id>', 'tenant id')
     .action(kit.withCtx(() => admin().then((m) => m.keysList)));

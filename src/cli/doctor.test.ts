@@ -1,3 +1,6 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRETS, type TestPurse, freshDatabase, startTestPurse } from '../testing/harness.ts';
 import { freePort, purseCli } from '../testing/process.ts';
@@ -34,6 +37,10 @@ describe('purse doctor', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
   it('names each problem and where: an unmigrated database, unreachable Redis and PUBLIC_URL', async () => {
     const db = await freshDatabase('sqlite');
     const [redisPort, webPort] = [await freePort(), await freePort()];
+    // There, but never migrated: an empty SQLite file.
+    const file = db.url.slice('sqlite:'.length);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, '');
     try {
       const { code, checks } = await doctor({ DATABASE_URL: db.url, REDIS_URL: `redis://127.0.0.1:${redisPort}`, PUBLIC_URL: `http://127.0.0.1:${webPort}` });
       expect(code).toBe(1);
@@ -48,5 +55,14 @@ describe('purse doctor', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
     } finally {
       await db.drop();
     }
+  });
+
+  it('refuses a mistyped SQLite path without creating its folder or an empty database there', async () => {
+    const missingDir = join(mkdtempSync(join(tmpdir(), 'purse-doctor-')), 'typo-dir');
+    const { code, checks } = await doctor({ DATABASE_URL: `sqlite:${missingDir}/purse.sqlite`, PUBLIC_URL: publicUrl });
+    expect(code).toBe(1);
+    expect(checks.database).toMatchObject({ ok: false });
+    expect(checks.database!.detail).toContain(`no database file at ${missingDir}/purse.sqlite`);
+    expect(existsSync(missingDir)).toBe(false);
   });
 });

@@ -42,7 +42,7 @@ async function attempt(name: string, where: string, work: () => Promise<string>)
 async function checkDatabase(config: Config): Promise<DoctorCheck> {
   const where = describeDatabase(config.databaseUrl);
   return attempt('database', where, async () => {
-    const store = openStore(config.databaseUrl);
+    const store = openStore(config.databaseUrl, { mustExist: true });
     try {
       await store.ping();
       const pending = await pendingMigrations(store);

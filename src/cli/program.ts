@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { Ctx } from '../context.ts';
 import { registerCommands } from './commands.ts';
@@ -31,6 +32,7 @@ export async function runCli(argv: string[]): Promise<number> {
   });
   const program = new Command('purse')
     .description('Prepaid wallets for SaaS: the API server and its operator commands.\nConfiguration comes from environment variables; see README.md.')
+    .version(purseVersion(), '-v, --version', 'print the version of Purse')
     .exitOverride()
     .configureOutput({ outputError: () => {} })
     .showSuggestionAfterError();
@@ -45,6 +47,19 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (err) {
     return await reportFailure(err, program, args);
   }
+}
+
+/** The version in the project's package.json: the first one up from this file (src/cli/ or the dist/ bundle). */
+function purseVersion(): string {
+  for (let dir = new URL('./', import.meta.url); dir.pathname !== '/'; dir = new URL('../', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'purse' && pkg.version) return pkg.version;
+    } catch {
+      // No package.json here: look one folder up.
+    }
+  }
+  return 'unknown';
 }
 
 function commandKit(setExitCode: (code: number) => void): CommandKit {

@@ -127,6 +127,7 @@ function startBanner(config: Config, address: string, sandbox: Sandbox | undefin
       ? `  stripe    built-in sandbox at ${sandbox.url} (no STRIPE_SECRET_KEY set; test card 4242 4242 4242 4242)`
       : `  stripe    ${config.stripeApiUrl ?? 'api.stripe.com'}`,
   ];
-  if (adminKey) lines.push(`  admin key ${adminKey}  (development; kept in ${devFile}; set PURSE_ADMIN_KEY to choose your own)`);
+  if (config.adminKey) lines.push('  admin key from PURSE_ADMIN_KEY');
+  else if (adminKey) lines.push(`  admin key ${adminKey}  (development; kept in ${devFile}; set PURSE_ADMIN_KEY to choose your own)`);
   return lines.join('\n') + '\n';
 }

@@ -172,8 +172,8 @@ describe('SIGKILL mid-checkout while Stripe hangs', () => {
     const orders = await ctx.store.db.selectFrom('checkout_orders').select(['state', 'stripe_session_id', 'amount_minor']).where('tenant_id', '=', tenant.tenantId).orderBy('created_at_ms').execute();
     expect(orders).toHaveLength(2);
     expect(orders[1]).toEqual({ state: 'open', stripe_session_id: null, amount_minor: 3000n });
-    // The crashed request's Idempotency-Key claim is never released (its process died holding it): a retry
-    // with the same key is refused rather than run twice; a new key works.
+    // The crashed request's Idempotency-Key claim is held until its lease ends (IDEMPOTENCY_LEASE_MS, 60 s):
+    // a retry with the same key within it is refused rather than run twice; a new key works.
     const retried = await bench.request('POST', '/v1/billing/checkout', { body: { purpose: 'wallet_topup', amount: 30 }, headers: { ...headers, 'idempotency-key': 'hung-checkout' } });
     expect([retried.status, retried.body.code]).toEqual([409, 'IDEMPOTENCY_IN_PROGRESS']);
     expect((await bench.request('POST', '/v1/billing/checkout', { body: { purpose: 'wallet_topup', amount: 30 }, headers: { ...headers, 'idempotency-key': 'after-crash' } })).status).toBe(200);

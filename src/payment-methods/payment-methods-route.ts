@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
-import { listCards, toCardView } from './cards-store.ts';
+import { toCardView } from './cards-store.ts';
+import { CARDS_PAGE_SIZE_DEFAULT, CARDS_PAGE_SIZE_MAX, listPaymentMethods } from './list-payment-methods.ts';
 import { removePaymentMethod, setDefaultPaymentMethod } from './remove-payment-method.ts';
 
 const PaymentMethodSchema = Type.Object({
@@ -21,10 +22,14 @@ export const registerPaymentMethodsRoute: RouteRegistrar = (app, ctx) => {
   app.get('/v1/billing/payment-methods', {
     config: { auth: read },
     schema: {
-      tags: ['Billing'], summary: 'List saved cards (default first)', security: tenantSecurity,
-      response: { 200: Type.Object({ data: Type.Array(PaymentMethodSchema) }), ...errorResponses() },
+      tags: ['Billing'], summary: 'List saved cards (default first, then oldest first)', security: tenantSecurity,
+      querystring: Type.Object({
+        limit: Type.Optional(Type.String({ description: `Page size, 1 to ${CARDS_PAGE_SIZE_MAX} (default ${CARDS_PAGE_SIZE_DEFAULT})` })),
+        cursor: Type.Optional(Type.String({ description: 'The nextCursor of the previous page', maxLength: 512 })),
+      }),
+      response: { 200: Type.Object({ data: Type.Array(PaymentMethodSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses('CURSOR_INVALID') },
     },
-  }, async (request) => ({ data: (await listCards(ctx.store.db, principalOf(request).tenantId)).map(toCardView) }));
+  }, async (request) => listPaymentMethods(ctx.store.db, principalOf(request).tenantId, request.query as { limit?: string; cursor?: string }));
 
   app.post('/v1/billing/payment-methods/:id/default', {
     config: { auth: write },

@@ -114,3 +114,46 @@ describe('remove', () => {
     expect(await cardsOf(owner)).toEqual([['4242', true]]);
   });
 });
+
+describe('list', () => {
+  it('pages through the cards default first, then oldest first, with nextCursor null on the last page', async () => {
+    const tenant = await setupTenant(rig.purse);
+    const ids = [await saveCard(tenant, CARDS[0]!), await saveCard(tenant, CARDS[1]!), await saveCard(tenant, CARDS[2]!)];
+    expect((await asKey(rig.purse, tenant.tenantKey, 'POST', `/v1/billing/payment-methods/${ids[2]}/default`)).status).toBe(200);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    const pageSizes: number[] = [];
+    do {
+      const query: string = cursor === null ? '?limit=2' : `?limit=2&cursor=${cursor}`;
+      const page = await asKey(rig.purse, tenant.tenantKey, 'GET', `/v1/billing/payment-methods${query}`);
+      expect(page.status).toBe(200);
+      pageSizes.push(page.body.data.length);
+      seen.push(...(page.body.data as Array<{ id: string }>).map((c) => c.id));
+      cursor = page.body.nextCursor as string | null;
+    } while (cursor !== null);
+    expect(pageSizes).toEqual([2, 1]);
+    expect(seen).toEqual([ids[2], ids[0], ids[1]]);
+    const whole = await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/payment-methods');
+    expect(whole.body.nextCursor).toBeNull();
+  });
+
+  it.each([
+    ['limit=0', 'VALIDATION_ERROR'],
+    ['limit=101', 'VALIDATION_ERROR'],
+    ['limit=two', 'VALIDATION_ERROR'],
+    ['cursor=nonsense', 'CURSOR_INVALID'],
+    [`cursor=${Buffer.from('1.12.not-a-card').toString('base64url')}`, 'CURSOR_INVALID'],
+  ])('refuses %s with 400 %s', async (query, code) => {
+    const tenant = await setupTenant(rig.purse);
+    const res = await asKey(rig.purse, tenant.tenantKey, 'GET', `/v1/billing/payment-methods?${query}`);
+    expect([res.status, res.body.code]).toEqual([400, code]);
+  });
+
+  it("never lists another tenant's cards", async () => {
+    const owner = await setupTenant(rig.purse);
+    const stranger = await setupTenant(rig.purse);
+    await saveCard(owner, CARDS[0]!);
+    const res = await asKey(rig.purse, stranger.tenantKey, 'GET', '/v1/billing/payment-methods');
+    expect(res.body).toEqual({ data: [], nextCursor: null });
+  });
+});

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -83,6 +83,8 @@ export interface OpenStoreOptions {
   batch?: BatchBounds;
   /** SQLite only, the bench's reference point: false commits without any flush (not durable). */
   durable?: boolean;
+  /** SQLite only: refuse a file that is not there instead of creating it and its folder (`purse doctor`). */
+  mustExist?: boolean;
 }
 
 export interface BatchBounds {
@@ -98,6 +100,7 @@ export function openStore(databaseUrl: string, opts: OpenStoreOptions = {}): Sto
 }
 
 function openSqlite(path: string, opts: OpenStoreOptions): Store {
+  if (opts.mustExist && path !== ':memory:' && !existsSync(path)) throw new Error(`no database file at ${path} (a typo in DATABASE_URL? purse migrate creates it)`);
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const database = new BetterSqlite3(path);
   database.pragma('journal_mode = WAL');

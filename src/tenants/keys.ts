@@ -1,6 +1,6 @@
 import { PurseError, assert, fieldError } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
-import { type KeyScope, type Permission, isKeyScope, isPermission, permissionsAllowed } from '../auth/permissions.ts';
+import { type KeyScope, PERMISSIONS, type Permission, isKeyScope, isPermission, permissionsAllowed } from '../auth/permissions.ts';
 import { deriveKeySecret, hashSecret, newSalt, secretHint } from '../auth/secrets.ts';
 import { findNumber, getTenant } from './tenants.ts';
 import type { Ctx } from '../context.ts';
@@ -80,7 +80,7 @@ function checkPermissions(scope: KeyScope, requested: string[] | undefined): Per
   if (requested.length === 0) throw fieldError('VALIDATION_ERROR', 'permissions', 'must name at least one permission');
   const unique = [...new Set(requested)];
   for (const p of unique) {
-    if (!isPermission(p)) throw fieldError('VALIDATION_ERROR', 'permissions', `unknown permission ${JSON.stringify(p).slice(0, 60)}`);
+    if (!isPermission(p)) throw fieldError('VALIDATION_ERROR', 'permissions', `unknown permission ${JSON.stringify(p).slice(0, 60)} (one of ${PERMISSIONS.join(', ')})`);
     if (!allowed.includes(p)) throw fieldError('VALIDATION_ERROR', 'permissions', `${p} is not available to a ${scope}-scoped key`);
   }
   return unique as Permission[];

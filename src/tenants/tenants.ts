@@ -42,9 +42,12 @@ export async function createTenant(ctx: Ctx, input: { name: string; currency: st
   return { id, name, currency, status: 'active', createdAt: new Date(nowMs).toISOString() };
 }
 
+/** How much of an unknown tenant id an error repeats. */
+const TENANT_ID_ECHO_MAX_CHARS = 64;
+
 export async function getTenant(ctx: Ctx, tenantId: string): Promise<Tenant> {
   const row = await ctx.store.db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
-  if (!row) throw new PurseError('NOT_FOUND');
+  if (!row) throw tenantNotFound(tenantId);
   return toTenant(row);
 }
 
@@ -55,8 +58,13 @@ export async function listTenants(ctx: Ctx): Promise<Tenant[]> {
 
 export async function setTenantStatus(ctx: Ctx, tenantId: string, status: 'active' | 'disabled'): Promise<Tenant> {
   const result = await ctx.store.db.updateTable('tenants').set({ status }).where('id', '=', tenantId).executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw new PurseError('NOT_FOUND');
+  if (result.numUpdatedRows === 0n) throw tenantNotFound(tenantId);
   return getTenant(ctx, tenantId);
+}
+
+/** Names the id asked for (an operator's own input, cut short), so `purse keys create --tenant ten_nope` says what is missing. */
+function tenantNotFound(tenantId: string): PurseError {
+  return new PurseError('NOT_FOUND', { message: `No tenant ${JSON.stringify(tenantId.slice(0, TENANT_ID_ECHO_MAX_CHARS))}` });
 }
 
 export async function createNumber(ctx: Ctx, tenantId: string, input: { name: string }): Promise<NumberView> {
