@@ -1,6 +1,5 @@
 import { Type } from 'typebox';
 import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
-import { toCardView } from './cards-store.ts';
 import { CARDS_PAGE_SIZE_DEFAULT, CARDS_PAGE_SIZE_MAX, listPaymentMethods } from './list-payment-methods.ts';
 import { removePaymentMethod, setDefaultPaymentMethod } from './remove-payment-method.ts';
 
