@@ -30,6 +30,8 @@ export interface Expectation {
   disputes: Array<{ disputeId: string; chargeId: string; creditId: string; creditedMinor: number; chargeMinor: number; disputedMinor: number; outcome: 'won' | 'lost' | 'open' }>;
   /** The tenant's Stripe customer when known (auto top-up tenants): its charges are checked one by one against the ledger. */
   customerId: string | null;
+  /** What the schedule could not do at all (each one a violation naming the seed). */
+  problems: string[];
 }
 
 /** Events Purse has not yet answered 2xx to (Stripe keeps retrying those), and ones held back on purpose. */
@@ -47,10 +49,10 @@ export async function runSchedule(world: World, schedule: Schedule, mail: Mailba
   const tenant = await adminUp<{ id: string }>(world, 'POST', '/v1/admin/tenants', { name: `chaos ${schedule.seed}`, currency: CURRENCY });
   const key = await adminUp<{ secret: string }>(world, 'POST', `/v1/admin/tenants/${tenant.id}/keys`, { scope: 'tenant' });
   if (schedule.endpointAfterTenant) await registerTenantEndpoint(world, key.secret);
-  const customerId = await armAutoTopup(world, stripe, key.secret, schedule, (event) => deliverMarked(world, mail, event));
+  const { customerId, problem } = await armAutoTopup(world, stripe, key.secret, schedule, (event) => deliverMarked(world, mail, event));
   // Funded a little above the threshold, so the busy phase's first debits cross it and auto top-up charges.
-  if (schedule.autoTopup) await adminUp(world, 'POST', `/v1/admin/tenants/${tenant.id}/adjustments`, { amount: schedule.autoTopup.thresholdMajor + AUTO_TOPUP_HEADROOM_MAJOR, reason: 'chaos funding' });
-  const expect: Expectation = { seed: schedule.seed, tenantId: tenant.id, paidOrders: [], unpaidOrders: [], acknowledgedDebits: [], refunds: [], disputes: [], customerId };
+  if (schedule.autoTopup && customerId !== null) await adminUp(world, 'POST', `/v1/admin/tenants/${tenant.id}/adjustments`, { amount: schedule.autoTopup.thresholdMajor + AUTO_TOPUP_HEADROOM_MAJOR, reason: 'chaos funding' });
+  const expect: Expectation = { seed: schedule.seed, tenantId: tenant.id, paidOrders: [], unpaidOrders: [], acknowledgedDebits: [], refunds: [], disputes: [], customerId, problems: problem ? [problem] : [] };
   const orders = await createTopups(world, schedule, key.secret, stripe, expect);
   const kill = schedule.killAfterMs === null ? null : killLater(world, schedule.killAfterMs);
   await Promise.all([
@@ -59,7 +61,7 @@ export async function runSchedule(world: World, schedule: Schedule, mail: Mailba
   ]);
   if (kill) await kill;
   await world.restartPurse();
-  if (schedule.autoTopup) await autoTopupsSettled(world, key.secret);
+  if (customerId !== null) await autoTopupsSettled(world, key.secret);
   await moneyBack(world, schedule, stripe, orders, expect);
   await autoMoneyBack(world, schedule, stripe, expect);
   await deliverNew(world, stripe, mail, next, schedule);

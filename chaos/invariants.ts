@@ -28,6 +28,7 @@ export async function checkSchedule(db: BenchDatabase, e: Expectation): Promise<
   );
   const out: Violation[] = [];
   const fail = (what: string) => out.push({ seed: e.seed, what });
+  for (const problem of e.problems) fail(problem);
   const byRef = new Map<string, TxRow[]>();
   for (const row of rows) byRef.set(row.reference, [...(byRef.get(row.reference) ?? []), row]);
   const amountOf = (ref: string) => (byRef.get(ref) ?? []).reduce((sum, r) => sum + Number(r.wallet_amount_minor), 0);

@@ -36,10 +36,14 @@ async function okJson<T>(res: Response, what: string): Promise<T> {
   return JSON.parse(text) as T;
 }
 
-/** Saves a card through a setup-mode Checkout (its completion delivered at once) and turns auto top-up on. */
-export async function armAutoTopup(world: World, stripe: Stripe, apiKey: string, schedule: Schedule, deliver: (e: Stripe.Event) => Promise<void>): Promise<string | null> {
+/**
+ * Saves a card through a setup-mode Checkout (its completion delivered at once) and turns auto top-up on.
+ * A card still unsaved after PURSE_DOWN_WAIT_MS is reported as the schedule's problem (a violation naming
+ * the seed), not thrown: one schedule must not end the whole run.
+ */
+export async function armAutoTopup(world: World, stripe: Stripe, apiKey: string, schedule: Schedule, deliver: (e: Stripe.Event) => Promise<void>): Promise<{ customerId: string | null; problem?: string }> {
   const settings = schedule.autoTopup;
-  if (!settings) return null;
+  if (!settings) return { customerId: null };
   const checkout = await okJson<{ url: string }>(await whilePurseDown(() => pursePost(world, apiKey, 'POST', '/v1/billing/checkout', { purpose: 'add_card' })), 'add_card checkout');
   const sessionId = new URL(checkout.url).pathname.split('/').pop() ?? '';
   await sandboxControl(world, `/_sandbox/checkout/sessions/${sessionId}/pay`, { card: CARD_OK });
@@ -52,14 +56,18 @@ export async function armAutoTopup(world: World, stripe: Stripe, apiKey: string,
   const body = { enabled: true, threshold: String(settings.thresholdMajor), amount: String(settings.amountMajor) };
   // 409 NO_PAYMENT_METHOD while the card is not saved yet: its completion may have met a Stripe 500 armed by a
   // schedule beside this one (the sandbox's faults are global), and waits for the inbox's retry job.
-  const armed = await whilePurseDown(async () => {
-    const res = await pursePost(world, apiKey, 'PUT', '/v1/billing/auto-topup', body);
-    if (res.status === 409) throw new Error(`no saved card yet: ${await res.text()}`);
-    return res;
-  });
-  await okJson(armed, 'auto top-up settings');
+  try {
+    const armed = await whilePurseDown(async () => {
+      const res = await pursePost(world, apiKey, 'PUT', '/v1/billing/auto-topup', body);
+      if (res.status === 409) throw new Error(`no saved card yet: ${await res.text()}`);
+      return res;
+    });
+    await okJson(armed, 'auto top-up settings');
+  } catch (err) {
+    return { customerId: null, problem: `auto top-up could not be armed within ${PURSE_DOWN_WAIT_MS} ms (add_card session ${sessionId}): ${(err as Error).message}` };
+  }
   const customer = (await stripe.checkout.sessions.retrieve(sessionId)).customer;
-  return typeof customer === 'string' ? customer : (customer?.id ?? null);
+  return { customerId: typeof customer === 'string' ? customer : (customer?.id ?? null) };
 }
 
 /** Waits (bounded) until no auto top-up is in flight, so the charges the busy phase caused exist at Stripe. */
