@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { type HoldSeen, runHolds } from './holds.ts';
 import { armAutoTopup, autoTopupCharges, autoTopupsSettled, registerTenantEndpoint, sandboxControl as control, whilePurseDown } from './money-paths.ts';
 import { type Schedule, random, shuffled } from './schedule.ts';
 import { CHAOS_WEBHOOK_SECRET, type World } from './world.ts';
@@ -32,6 +33,8 @@ export interface Expectation {
   customerId: string | null;
   /** What the schedule could not do at all (each one a violation naming the seed). */
   problems: string[];
+  /** Holds the client was told of, and how they ended as far as an answer said. */
+  holds: HoldSeen[];
 }
 
 /** Events Purse has not yet answered 2xx to (Stripe keeps retrying those), and ones held back on purpose. */
@@ -52,15 +55,17 @@ export async function runSchedule(world: World, schedule: Schedule, mail: Mailba
   const { customerId, problem } = await armAutoTopup(world, stripe, key.secret, schedule, (event) => deliverMarked(world, mail, event));
   // Funded a little above the threshold, so the busy phase's first debits cross it and auto top-up charges.
   if (schedule.autoTopup && customerId !== null) await adminUp(world, 'POST', `/v1/admin/tenants/${tenant.id}/adjustments`, { amount: schedule.autoTopup.thresholdMajor + AUTO_TOPUP_HEADROOM_MAJOR, reason: 'chaos funding' });
-  const expect: Expectation = { seed: schedule.seed, tenantId: tenant.id, paidOrders: [], unpaidOrders: [], acknowledgedDebits: [], refunds: [], disputes: [], customerId, problems: problem ? [problem] : [] };
+  const expect: Expectation = { seed: schedule.seed, tenantId: tenant.id, paidOrders: [], unpaidOrders: [], acknowledgedDebits: [], refunds: [], disputes: [], customerId, problems: problem ? [problem] : [], holds: [] };
   const orders = await createTopups(world, schedule, key.secret, stripe, expect);
   const kill = schedule.killAfterMs === null ? null : killLater(world, schedule.killAfterMs);
   await Promise.all([
+    runHolds(world, schedule.seed, key.secret, schedule.holds, false),
     debit(world, schedule, key.secret, expect),
     deliverNew(world, stripe, mail, next, schedule),
   ]);
   if (kill) await kill;
   await world.restartPurse();
+  expect.holds = await runHolds(world, schedule.seed, key.secret, schedule.holds, true);
   if (customerId !== null) await autoTopupsSettled(world, key.secret);
   await moneyBack(world, schedule, stripe, orders, expect);
   await autoMoneyBack(world, schedule, stripe, expect);

@@ -1,4 +1,5 @@
 import type { BenchDatabase } from '../bench/fixtures.ts';
+import { checkHolds } from './holds.ts';
 import type { Expectation } from './drive.ts';
 
 /**
@@ -50,7 +51,10 @@ export async function checkSchedule(db: BenchDatabase, e: Expectation): Promise<
   checkNoUsageOverdraft(rows, fail);
   checkMoneyBack(rows, e, fail);
   const [wallet] = await db.query<{ held_minor: number | string }>('select held_minor from wallets where tenant_id = $1', [e.tenantId]);
-  checkDisputeHolds(Number(wallet?.held_minor ?? 0), e, fail);
+  const disputeHeld = disputeHolds(e);
+  const expectedHeld = await checkHolds(db, e.tenantId, e.holds, disputeHeld.minor, fail);
+  const heldMinor = Number(wallet?.held_minor ?? 0);
+  if (Math.abs(heldMinor - expectedHeld) > disputeHeld.open) fail(`wallet holds ${heldMinor}, expected ${expectedHeld} (open holds plus open disputes, ±1 rounding per dispute)`);
   return out;
 }
 
@@ -81,8 +85,7 @@ function checkMoneyBack(rows: TxRow[], e: Expectation, fail: (what: string) => v
 }
 
 /** An open dispute keeps its share held (available drops, balance does not); a closed one holds nothing. */
-function checkDisputeHolds(heldMinor: number, e: Expectation, fail: (what: string) => void): void {
-  const expected = e.disputes.filter((d) => d.outcome === 'open').reduce((sum, d) => sum + Math.floor((d.creditedMinor * d.disputedMinor) / d.chargeMinor), 0);
-  const open = e.disputes.filter((d) => d.outcome === 'open').length;
-  if (Math.abs(heldMinor - expected) > open) fail(`wallet holds ${heldMinor} for disputes, expected ${expected} (±1 rounding each)`);
+function disputeHolds(e: Expectation): { minor: number; open: number } {
+  const open = e.disputes.filter((d) => d.outcome === 'open');
+  return { minor: open.reduce((sum, d) => sum + Math.floor((d.creditedMinor * d.disputedMinor) / d.chargeMinor), 0), open: open.length };
 }

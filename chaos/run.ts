@@ -100,6 +100,8 @@ async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<V
     console.log(`[${kind}] ${options.schedules} schedules, ${kills} with a SIGKILL, ${violations.length} violations; ledger verify ${verify.code === 0 ? 'clean' : 'FAILED'}`);
     console.log(`[${kind}] money back: ${refunds.length} refunds (${onAutoTopups(refunds)} of auto top-ups), ${disputes.length} disputes (${onAutoTopups(disputes)} of auto top-ups); ` +
       `${expectations.filter((e) => e.customerId !== null).length} tenants with auto top-up, ${attempts?.n ?? 0} auto top-ups charged; ${parked?.n ?? 0} events still waiting at the end`);
+    const holds = expectations.flatMap((e) => e.holds).filter((h) => h.holdId !== '');
+    console.log(`[${kind}] holds: ${holds.length} placed, ${holds.filter((h) => h.capturedMinor !== null).length} captured, ${holds.filter((h) => h.voided).length} voided, ${holds.filter((h) => h.leftOpen).length} left open`);
     return violations;
   } finally {
     await world.stop();

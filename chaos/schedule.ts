@@ -1,3 +1,5 @@
+import { type HoldPlan, drawHolds } from './holds.ts';
+
 /**
  * A fault schedule: everything one run of the harness does to one tenant, drawn from a seed so a failing
  * schedule can be generated again (`npm run chaos -- --seed N --schedules 1`). The moment a SIGKILL lands
@@ -27,6 +29,8 @@ export interface Schedule {
   creditLate: boolean;
   /** The tenant registers its own wallet.debited endpoint after it exists (an operator-wide one exists before every tenant). */
   endpointAfterTenant: boolean;
+  /** Holds placed in the busy phase, then captured in part, voided or left open (chaos/holds.ts). */
+  holds: HoldPlan[];
 }
 
 const TOPUPS_MAX = 5;
@@ -75,6 +79,7 @@ export function makeSchedule(seed: number, withMoneyBack: boolean): Schedule {
     delivery: { duplicateShare: next() * 0.5, dropShare: next() * 0.3, delayShare: next() * 0.3 },
     killAfterMs: next() < KILL_SHARE ? int(KILL_WINDOW_MS) : null,
     ...moneyPaths(next, int, pick, withMoneyBack),
+    holds: drawHolds(next),
   };
 }
 
