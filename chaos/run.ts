@@ -67,8 +67,9 @@ async function main(): Promise<number> {
     const found = await chaosOn(kind, options);
     total += options.schedules;
     violations.push(...found);
+    // Printed as each database finishes, so a long run shows its first database's seeds at once.
+    for (const v of found) console.log(`VIOLATION [${kind}] seed ${v.seed}: ${v.what}`);
   }
-  for (const v of violations) console.log(`VIOLATION seed ${v.seed}: ${v.what}`);
   console.log(`schedules ${total}, violations ${violations.length}`);
   return violations.length === 0 ? 0 : 1;
 }
