@@ -13,8 +13,7 @@ const rootFiles = { regex: '^\\.\\./(app|main)\\.ts$', message: 'Only the entry 
 
 /** Production code only: tests stand above everything and may reach any layer. */
 function layer(files, patterns, paths = []) {
-  // Type-only imports of the Stripe SDK are allowed where an event's object is handed over as it is (auto top-up).
-  return { files, ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns, paths: paths.map((p) => ({ ...p, allowTypeImports: true })) }] } };
+  return { files, ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns, paths }] } };
 }
 
 const STRIPE_SDK = { name: 'stripe', message: 'Only gateway/ (requests) and stripe/ (events) speak Stripe; capabilities use ctx.payments.' };

@@ -1,5 +1,5 @@
-import type Stripe from 'stripe';
 import type { Ctx } from '../context.ts';
+import type { PaymentOutcome } from '../gateway/payment-gateway.ts';
 import { toMajorNumber } from '../money/money.ts';
 import { defaultCard } from '../payment-methods/cards-store.ts';
 import { ensureCustomer } from '../checkout/ensure-customer.ts';
@@ -47,16 +47,16 @@ export async function chargeAttempt(ctx: Ctx, attemptId: string, tenantId: strin
   if (claim.kind === 'done') return claim.outcome;
   const { attempt, paymentMethodId, takeover } = claim;
   const customerId = await ensureCustomer(ctx, attempt.tenant_id);
-  let intent: Stripe.PaymentIntent;
+  let payment: PaymentOutcome;
   try {
     const earlier = takeover ? await chargedBefore(ctx, attempt, customerId) : null;
-    intent = earlier ?? await ctx.payments.chargeOffSession({
+    payment = earlier ?? await ctx.payments.chargeOffSession({
       attemptId: attempt.id, tenantId: attempt.tenant_id, amountMinor: attempt.amount_minor, currency: attempt.currency, customerId, paymentMethodId,
     });
   } catch (err) {
-    return chargeError(ctx, attempt, err);
+    return chargeUnavailable(ctx, attempt, err);
   }
-  return chargeResult(ctx, attempt, intent);
+  return chargeResult(ctx, attempt, payment);
 }
 
 /**
@@ -64,41 +64,36 @@ export async function chargeAttempt(ctx: Ctx, attemptId: string, tenantId: strin
  * a restart within Stripe's 24-hour key lifetime; asking Stripe for the attempt's PaymentIntent first covers a
  * worker that stayed down longer, so a late restart never charges twice.
  */
-function chargedBefore(ctx: Ctx, attempt: AttemptRow, customerId: string): Promise<Stripe.PaymentIntent | null> {
+function chargedBefore(ctx: Ctx, attempt: AttemptRow, customerId: string): Promise<PaymentOutcome | null> {
   const sinceSeconds = Math.floor(Number(attempt.created_at_ms) / 1000) - LOOKUP_SLACK_SECONDS;
   return ctx.payments.findAutoTopupCharge({ customerId, attemptId: attempt.id, sinceSeconds });
 }
 
-async function chargeResult(ctx: Ctx, attempt: AttemptRow, intent: Stripe.PaymentIntent): Promise<ChargeOutcome> {
-  if (intent.status === 'succeeded') {
-    const credited = await creditAttempt(ctx, attempt.id, intent);
-    return credited === 'credited' || credited === 'already_credited' ? 'credited' : 'processing';
+async function chargeResult(ctx: Ctx, attempt: AttemptRow, payment: PaymentOutcome): Promise<ChargeOutcome> {
+  const failure = payment.failure ?? { code: 'payment_failed', message: 'The payment failed' };
+  switch (payment.status) {
+    case 'charged': {
+      const credited = await creditAttempt(ctx, attempt.id, payment);
+      return credited === 'credited' || credited === 'already_credited' ? 'credited' : 'processing';
+    }
+    case 'needs_action':
+      return requireAction(ctx, attempt, payment.failure ?? { code: 'authentication_required', message: 'The bank requires the customer to authenticate this payment' }, payment.paymentId);
+    case 'declined':
+      return failAttempt(ctx, attempt.id, failure, payment.paymentId);
+    case 'processing':
+      // The payment settles later and payment_intent.succeeded / payment_failed brings the result. The worker
+      // leaves the attempt alone until then, or until the recheck (a replay with the same key) if no webhook came.
+      await ctx.store.db.updateTable('auto_topup_attempts').set({ payment_intent_id: payment.paymentId, claimed_until_ms: BigInt(ctx.nowMs() + PROCESSING_RECHECK_AFTER_MS) })
+        .where('id', '=', attempt.id).where('state', '=', 'processing').execute();
+      return 'processing';
   }
-  if (intent.status === 'requires_action') {
-    return requireAction(ctx, attempt, { code: 'authentication_required', message: 'The bank requires the customer to authenticate this payment' }, intent.id);
-  }
-  if (intent.status === 'requires_payment_method') {
-    const error = intent.last_payment_error;
-    return failAttempt(ctx, attempt.id, { code: error?.decline_code ?? error?.code ?? 'payment_failed', message: error?.message ?? 'The payment failed' }, intent.id);
-  }
-  // processing: the payment settles later and payment_intent.succeeded / payment_failed brings the result. The
-  // worker leaves the attempt alone until then, or until the recheck (a replay with the same key) if no webhook came.
-  await ctx.store.db.updateTable('auto_topup_attempts').set({ payment_intent_id: intent.id, claimed_until_ms: BigInt(ctx.nowMs() + PROCESSING_RECHECK_AFTER_MS) })
-    .where('id', '=', attempt.id).where('state', '=', 'processing').execute();
-  return 'processing';
 }
 
-async function chargeError(ctx: Ctx, attempt: AttemptRow, err: unknown): Promise<ChargeOutcome> {
-  // A card error is Stripe's answer (declined, or authentication needed), not an outage.
-  if ((err as { type?: string }).type === 'StripeCardError') {
-    const e = err as { payment_intent?: { id?: string }; decline_code?: string; code?: string; message: string };
-    const intentId = e.payment_intent?.id ?? null;
-    const failure = { code: e.decline_code ?? e.code ?? 'card_declined', message: e.message };
-    if (e.code === 'authentication_required') return requireAction(ctx, attempt, failure, intentId);
-    return failAttempt(ctx, attempt.id, failure, intentId);
-  }
-  // Stripe down, slow or erroring: nothing is known to be charged. The attempt stays processing and is
-  // tried again with the same idempotency key, so Stripe either runs it once or replays what it did.
+/**
+ * Stripe down, slow or erroring: nothing is known to be charged. The attempt stays processing and is tried
+ * again with the same idempotency key, so Stripe either runs it once or replays what it did.
+ */
+async function chargeUnavailable(ctx: Ctx, attempt: AttemptRow, err: unknown): Promise<ChargeOutcome> {
   ctx.log.warn({ attemptId: attempt.id, err: (err as Error).message }, 'auto top-up charge did not reach a result; will retry');
   await ctx.store.db.updateTable('auto_topup_attempts').set({ claimed_until_ms: BigInt(ctx.nowMs() + STRIPE_RETRY_AFTER_MS) })
     .where('id', '=', attempt.id).where('state', '=', 'processing').execute();

@@ -9,6 +9,7 @@ import { PROCESSING_RECHECK_AFTER_MS } from './charge-attempt.ts';
 import { runAutoTopups } from './run-auto-topups.ts';
 import { creditAttempt } from './settle-attempt.ts';
 import { attemptsOf, autoTopupCredits, autoTopupOf, balanceOf, chargesAtStripe, debit, eventsOf, tenantWithAutoTopup } from '../testing/auto-topup.ts';
+import { paymentOutcomeOf } from '../gateway/payment-outcome.ts';
 
 const HOUR_SECONDS = 60 * 60;
 
@@ -68,7 +69,7 @@ describe(`auto top-up charge (${testDatabaseKind()})`, () => {
     expect((await deliver(rig, sandboxEvent('payment_intent.succeeded', intent.id))).status).toBe(200);
     expect(await balanceOf(rig, tenant)).toBe(60);
     // The worker's confirm response, arriving late, finds the attempt already credited.
-    expect(await creditAttempt(rig.purse.ctx, attemptId, intent)).toBe('already_credited');
+    expect(await creditAttempt(rig.purse.ctx, attemptId, paymentOutcomeOf(intent))).toBe('already_credited');
     rig.sandbox.clock.advance(2);
     expect((await runAutoTopups(rig.purse.ctx)).charged).toEqual({});
     expect(chargesAtStripe(rig, tenant)).toEqual([intent.id]);

@@ -1,6 +1,7 @@
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import { moveMoney } from '../events/money-transaction.ts';
 import type { Ctx } from '../context.ts';
+import type { PaymentOutcome } from '../gateway/payment-gateway.ts';
 import type { Db } from '../store/db.ts';
 import { type AttemptRow, attemptState, loadAttempt, rearmIfActive } from './config-store.ts';
 import { emitAutoTopupEvent } from './events.ts';
@@ -12,12 +13,8 @@ export function autoTopupReference(attemptId: string): string {
   return `auto_topup:${attemptId}`;
 }
 
-/** What Stripe says was paid: checked against the attempt before anything is credited. */
-export interface PaidIntent {
-  id: string;
-  amount: number;
-  currency: string;
-}
+/** What the provider says was paid: checked against the attempt before anything is credited. */
+export type PaidIntent = Pick<PaymentOutcome, 'paymentId' | 'amountMinor' | 'currency'>;
 
 /**
  * Credits a paid attempt exactly once, whichever comes first or both: the worker's confirm response or
@@ -29,21 +26,21 @@ export interface PaidIntent {
 export async function creditAttempt(ctx: Ctx, attemptId: string, intent: PaidIntent): Promise<CreditOutcome> {
   const attempt = await loadAttempt(ctx.store.db, attemptId);
   if (!attempt) return 'unknown_attempt';
-  if (BigInt(intent.amount) !== attempt.amount_minor || intent.currency.toUpperCase() !== attempt.currency) {
-    ctx.log.error({ attemptId, attemptAmountMinor: String(attempt.amount_minor), intentAmount: intent.amount, intentCurrency: intent.currency },
+  if (intent.amountMinor !== attempt.amount_minor || intent.currency.toUpperCase() !== attempt.currency) {
+    ctx.log.error({ attemptId, attemptAmountMinor: String(attempt.amount_minor), intentAmountMinor: String(intent.amountMinor), intentCurrency: intent.currency },
       'ALERT: auto top-up payment amount or currency disagrees with the attempt; not credited');
     return 'amount_mismatch';
   }
   const once = await moveMoney(ctx, async (m): Promise<CreditOutcome> => {
     const { db: trx, nowMs } = m;
-    const moved = await moveAttempt(trx, attempt.id, 'succeeded', nowMs, { payment_intent_id: intent.id });
+    const moved = await moveAttempt(trx, attempt.id, 'succeeded', nowMs, { payment_intent_id: intent.paymentId });
     if (!moved) return judgeAttempt(attemptState((await loadAttempt(trx, attempt.id)) ?? attempt), 'succeeded') === 'repeat' ? 'already_credited' : 'refused';
     const { transaction } = await m.post(creditInput(attempt));
     await trx.updateTable('auto_topup_attempts').set({ ledger_transaction_id: transaction.id }).where('id', '=', attempt.id).execute();
     await trx.updateTable('auto_topup_configs').set({ consecutive_failures: 0n, updated_at_ms: BigInt(nowMs) }).where('tenant_id', '=', attempt.tenant_id).execute();
     await resumeAfterRecovery(trx, attempt, nowMs);
     await rearmIfActive(trx, attempt.tenant_id);
-    await emitAutoTopupEvent(trx, 'auto_topup.succeeded', attempt, { paymentIntentId: intent.id, transactionId: transaction.id }, nowMs);
+    await emitAutoTopupEvent(trx, 'auto_topup.succeeded', attempt, { paymentIntentId: intent.paymentId, transactionId: transaction.id }, nowMs);
     return 'credited';
   }, { key: attempt.tenant_id });
   // A duplicate reference cannot get past the guarded move; were it to, the credit already exists.

@@ -1,4 +1,7 @@
 import type Stripe from 'stripe';
+import type { PaymentOutcome } from './payment-outcome.ts';
+
+export type { PaymentOutcome, PaymentStatus } from './payment-outcome.ts';
 
 /**
  * What Purse asks of its payment provider, in Purse's terms. The capabilities and `Ctx` see only this
@@ -22,15 +25,15 @@ export interface PaymentGateway {
   /** A saved card's display facts as the provider reports them; null when it is not a complete card. */
   cardOf(paymentMethodId: string): Promise<SavedCard | null>;
   /**
-   * An off-session charge of a saved card, confirmed at once (auto top-up), idempotent per attempt id. Stripe's
-   * own PaymentIntent comes back (its status says what happened); a decline throws Stripe's card error.
+   * An off-session charge of a saved card, confirmed at once (auto top-up), idempotent per attempt id. A
+   * decline or a bank asking for the customer is an outcome, not an error; only an outage throws.
    */
-  chargeOffSession(input: OffSessionCharge): Promise<Stripe.PaymentIntent>;
+  chargeOffSession(input: OffSessionCharge): Promise<PaymentOutcome>;
   /**
-   * The customer's PaymentIntent an auto top-up attempt created since a time, or null if Stripe has none. Asked
-   * before charging again an attempt whose worker died: Stripe forgets idempotency keys after 24 hours.
+   * The payment an auto top-up attempt created for the customer since a time, or null if the provider has
+   * none. Asked before charging again an attempt whose worker died: Stripe forgets idempotency keys after 24 hours.
    */
-  findAutoTopupCharge(input: { customerId: string; attemptId: string; sinceSeconds: number }): Promise<Stripe.PaymentIntent | null>;
+  findAutoTopupCharge(input: { customerId: string; attemptId: string; sinceSeconds: number }): Promise<PaymentOutcome | null>;
   /** A hosted on-session page for an auto top-up that needs the customer (authentication), idempotent per attempt. */
   createRecoveryCheckout(input: RecoveryCheckout): Promise<{ sessionId: string; url: string }>;
   /** The card a completed setup saved, or null when it saved none. */

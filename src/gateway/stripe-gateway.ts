@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import type { Config } from '../config/config.ts';
+import { cardErrorOutcome, paymentOutcomeOf } from './payment-outcome.ts';
 import type { ChargeFacts, CheckoutSessionInput, PaymentGateway, ProviderFailure, SavedCard } from './payment-gateway.ts';
 
 /**
@@ -90,14 +91,22 @@ export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhoo
     },
     cardOfSetup: (setupIntentId) => cardOfSetup(client, setupIntentId),
     cardOf: async (paymentMethodId) => toSavedCard(await client.paymentMethods.retrieve(paymentMethodId)),
-    chargeOffSession: (c) => client.paymentIntents.create({
-      amount: Number(c.amountMinor), currency: c.currency.toLowerCase(), customer: c.customerId, payment_method: c.paymentMethodId,
-      off_session: true, confirm: true, description: AUTO_TOPUP_DESCRIPTION,
-      metadata: { autoTopupAttemptId: c.attemptId, tenantId: c.tenantId },
-    }, { idempotencyKey: stripeIdempotencyKey('auto_topup', c.attemptId) }),
+    async chargeOffSession(c) {
+      try {
+        return paymentOutcomeOf(await client.paymentIntents.create({
+          amount: Number(c.amountMinor), currency: c.currency.toLowerCase(), customer: c.customerId, payment_method: c.paymentMethodId,
+          off_session: true, confirm: true, description: AUTO_TOPUP_DESCRIPTION,
+          metadata: { autoTopupAttemptId: c.attemptId, tenantId: c.tenantId },
+        }, { idempotencyKey: stripeIdempotencyKey('auto_topup', c.attemptId) }));
+      } catch (err) {
+        const refused = cardErrorOutcome(err, c);
+        if (refused) return refused;
+        throw err;
+      }
+    },
     async findAutoTopupCharge({ customerId, attemptId, sinceSeconds }) {
       for await (const intent of newerThan(client.paymentIntents.list({ customer: customerId, limit: LIST_PAGE_SIZE }), sinceSeconds)) {
-        if (intent.metadata['autoTopupAttemptId'] === attemptId) return intent;
+        if (intent.metadata['autoTopupAttemptId'] === attemptId) return paymentOutcomeOf(intent);
       }
       return null;
     },

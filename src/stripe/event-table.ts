@@ -6,6 +6,7 @@ import { clawBackRefund } from '../refunds/claw-back-refund.ts';
 import { closeDispute, openDispute } from '../refunds/disputes.ts';
 import { disputeClosing, disputeFacts, paymentFailureFacts, refundFacts, sessionFacts } from './translate.ts';
 import type { Ctx } from '../context.ts';
+import { type PaymentOutcome, paymentOutcomeOf } from '../gateway/payment-outcome.ts';
 
 export type EventHandler = (ctx: Ctx, event: Stripe.Event) => Promise<string>;
 
@@ -19,9 +20,9 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
   'checkout.session.async_payment_failed': (ctx, event) => settleDelayedPayment(ctx, sessionFacts(event), 'failed'),
   'checkout.session.expired': (ctx, event) => expireCheckout(ctx, sessionFacts(event)),
   // A PaymentIntent is an auto top-up's when Purse put the attempt id on it; otherwise a checkout's.
-  'payment_intent.payment_failed': (ctx, event) => (isAutoTopup(event) ? onAutoTopupPaymentFailed(ctx, intentOf(event)) : failPayment(ctx, paymentFailureFacts(event))),
+  'payment_intent.payment_failed': (ctx, event) => (isAutoTopup(event) ? onAutoTopupPaymentFailed(ctx, paymentOf(event)) : failPayment(ctx, paymentFailureFacts(event))),
   // Checkout orders are credited by the session events; payment_intent.succeeded only credits auto top-ups.
-  'payment_intent.succeeded': (ctx, event) => onAutoTopupPaymentSucceeded(ctx, intentOf(event)),
+  'payment_intent.succeeded': (ctx, event) => onAutoTopupPaymentSucceeded(ctx, paymentOf(event)),
   'charge.refunded': (ctx, event) => clawBackRefund(ctx, refundFacts(event)),
   'charge.dispute.created': async (ctx, event) => openDispute(ctx, await disputeFacts(ctx, event)),
   'charge.dispute.closed': async (ctx, event) => {
@@ -56,12 +57,12 @@ export function handlerWithinOf(type: string): EventHandlerWithin | undefined {
   return Object.hasOwn(EVENT_HANDLERS_WITHIN, type) ? EVENT_HANDLERS_WITHIN[type] : undefined;
 }
 
-function intentOf(event: Stripe.Event): Stripe.PaymentIntent {
-  return event.data.object as Stripe.PaymentIntent;
+function paymentOf(event: Stripe.Event): PaymentOutcome {
+  return paymentOutcomeOf(event.data.object as Stripe.PaymentIntent);
 }
 
 function isAutoTopup(event: Stripe.Event): boolean {
-  return Boolean(intentOf(event).metadata?.autoTopupAttemptId);
+  return paymentOf(event).attemptId !== null;
 }
 
 export function handlerOf(type: string): EventHandler | undefined {
