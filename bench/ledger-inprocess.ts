@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Ctx } from '../src/context.ts';
 import { openWallet, systemAccountId, walletAccountId } from '../src/ledger/accounts.ts';
-import { recordTransaction } from '../src/ledger/post-transaction.ts';
+import { recordTransaction } from '../src/testing/record-transaction.ts';
 import { type BatchBounds, type Store, openStore } from '../src/store/db.ts';
 import { migrateToLatest } from '../src/store/migrate.ts';
 

@@ -37,8 +37,10 @@ export function paymentOutcomeOf(intent: Stripe.PaymentIntent): PaymentOutcome {
   return {
     status: statusOf(intent),
     paymentId: intent.id,
-    amountMinor: BigInt(intent.amount),
-    currency: intent.currency.toUpperCase(),
+    // An event's object may be forged or trimmed: a missing amount reads as 0 and a missing currency as '',
+    // which no attempt or order matches, so the payment is refused downstream instead of crashing here.
+    amountMinor: Number.isSafeInteger(intent.amount) ? BigInt(intent.amount) : 0n,
+    currency: typeof intent.currency === 'string' ? intent.currency.toUpperCase() : '',
     attemptId: intent.metadata?.['autoTopupAttemptId'] || null,
     tenantId: intent.metadata?.['tenantId'] || null,
     paymentMethodId: typeof intent.payment_method === 'string' ? intent.payment_method : (intent.payment_method?.id ?? null),

@@ -3,7 +3,8 @@ import { type TestTenant, asKey, setupTenant } from '../testing/api.ts';
 import { type TestPurse, startTestPurse } from '../testing/harness.ts';
 import { fundWallet } from '../testing/ledger.ts';
 import { systemAccountId, walletAccountId } from './accounts.ts';
-import { type TransactionInput, findTransaction, postTransaction, recordTransaction, transactOnce } from './post-transaction.ts';
+import { type TransactionInput, findTransaction, postTransaction, transactOnce } from './post-transaction.ts';
+import { recordTransaction } from '../testing/record-transaction.ts';
 import { verifyLedger } from './verify-ledger.ts';
 
 let purse: TestPurse;

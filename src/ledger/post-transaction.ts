@@ -2,7 +2,6 @@ import type { Selectable } from 'kysely';
 import { PurseError, assert } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
 import { isCurrency } from '../money/currencies.ts';
-import type { Ctx } from '../context.ts';
 import { type Db, type TransactOptions, transact } from '../store/db.ts';
 import type { LedgerTransactionRow } from '../store/schema.ts';
 import { walletAccountId } from './accounts.ts';
@@ -204,12 +203,6 @@ export async function transactOnce<T>(db: Db, work: (trx: Db) => Promise<T>, opt
     assert(existing, `duplicate reference ${err.reference} has a stored transaction`);
     return { created: false, existing };
   }
-}
-
-/** The convenient entry point: one balanced transaction, at most once per reference. */
-export async function recordTransaction(ctx: Ctx, input: TransactionInput): Promise<PostResult> {
-  const once = await transactOnce(ctx.store.db, (trx) => postTransaction(trx, input, ctx.nowMs()), { key: input.tenantId ?? undefined });
-  return once.created ? once.value : { transaction: once.existing, created: false, walletAfter: null };
 }
 
 export async function findTransaction(db: Db, reference: string): Promise<LedgerTransaction | undefined> {

@@ -3,7 +3,7 @@ import { type TestTenant, admin, asKey, call, setupTenant } from '../testing/api
 import { type TestPurse, startTestPurse } from '../testing/harness.ts';
 import { fundWallet } from '../testing/ledger.ts';
 import { systemAccountId, walletAccountId } from './accounts.ts';
-import { recordTransaction } from './post-transaction.ts';
+import { recordTransaction } from '../testing/record-transaction.ts';
 
 let purse: TestPurse;
 let acme: TestTenant;

@@ -6,7 +6,7 @@ import { type TestTenant, admin, setupTenant } from '../testing/api.ts';
 import { TEST_SECRETS, type TestPurse, startTestPurse } from '../testing/harness.ts';
 import { fundWallet } from '../testing/ledger.ts';
 import { systemAccountId, walletAccountId } from './accounts.ts';
-import { recordTransaction } from './post-transaction.ts';
+import { recordTransaction } from '../testing/record-transaction.ts';
 import { type LedgerReport, verifyLedger } from './verify-ledger.ts';
 
 const run = promisify(execFile);
