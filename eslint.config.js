@@ -42,7 +42,7 @@ export default tseslint.config(
   // The money seam (moveMoney, emit, the outbox): below every capability, above the ledger.
   layer(['src/events/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway'], 'events/ is the seam below the capabilities: it imports none of them.'), rootFiles], [STRIPE_SDK]),
   // Storage and the pure helpers at the bottom.
-  layer(['src/{store,money,ids,errors}/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'ledger', 'auth', 'api'], 'store/ and the pure helpers import nothing above them.'), rootFiles], [STRIPE_SDK]),
+  layer(['src/{store,money,ids,errors,state-machine}/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'ledger', 'auth', 'api'], 'store/ and the pure helpers import nothing above them.'), rootFiles], [STRIPE_SDK]),
   // The payment gateway builds Stripe requests and sits below every capability.
   layer(['src/gateway/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'ledger', 'store', 'auth', 'api'], 'gateway/ imports no capability.'), rootFiles]),
   // Ctx depends on the gateway interface, never on the Stripe adapter.

@@ -2,7 +2,7 @@ import type { Selectable } from 'kysely';
 import { assert } from '../errors/purse-error.ts';
 import type { Db } from '../store/db.ts';
 import type { AutoTopupAttemptRow, AutoTopupConfigRow } from '../store/schema.ts';
-import { type AttemptState, type ConfigState, IN_FLIGHT_STATES, type PausedReason, isAttemptState, isConfigState } from './states.ts';
+import { ATTEMPT_MACHINE, type AttemptState, CONFIG_MACHINE, type ConfigState, IN_FLIGHT_STATES, type PausedReason, isAttemptState, isConfigState } from './states.ts';
 
 export type ConfigRow = Selectable<AutoTopupConfigRow>;
 export type AttemptRow = Selectable<AutoTopupAttemptRow>;
@@ -65,4 +65,27 @@ export async function rearmIfActive(trx: Db, tenantId: string): Promise<void> {
   if (!config || configState(config) !== 'active' || config.retry_at_ms !== null) return;
   if (await inFlightAttempt(trx, tenantId)) return;
   await armTrigger(trx, tenantId, config.threshold_minor);
+}
+
+export type ConfigPatch = Partial<Pick<ConfigRow, 'paused_reason' | 'recovery_attempt_id' | 'retry_at_ms'>>;
+
+/**
+ * One guarded move of the config state machine: from the named states (each a move the table allows, or
+ * this throws), further narrowed by `only` (e.g. paused for this reason). True when the row moved.
+ */
+export async function moveConfig(trx: Db, tenantId: string, move: { from: readonly ConfigState[]; to: ConfigState; nowMs: number; patch?: ConfigPatch; only?: ConfigPatch }): Promise<boolean> {
+  CONFIG_MACHINE.assertMoves(move.from, move.to);
+  let update = trx.updateTable('auto_topup_configs').set({ ...move.patch, state: move.to, updated_at_ms: BigInt(move.nowMs) })
+    .where('tenant_id', '=', tenantId).where('state', 'in', move.from);
+  if (move.only?.paused_reason !== undefined) update = update.where('paused_reason', '=', move.only.paused_reason);
+  if (move.only?.recovery_attempt_id !== undefined) update = update.where('recovery_attempt_id', '=', move.only.recovery_attempt_id);
+  const result = await update.executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** Cancels the wallet's attempts in state `from` (a move the attempt table allows, or this throws). */
+export async function cancelAttempts(trx: Db, tenantId: string, from: AttemptState, nowMs: number): Promise<void> {
+  ATTEMPT_MACHINE.assertMoves([from], 'canceled');
+  await trx.updateTable('auto_topup_attempts').set({ state: 'canceled', updated_at_ms: BigInt(nowMs), completed_at_ms: BigInt(nowMs) })
+    .where('tenant_id', '=', tenantId).where('state', '=', from).execute();
 }

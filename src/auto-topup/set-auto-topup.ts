@@ -4,7 +4,7 @@ import type { Ctx } from '../context.ts';
 import type { Db } from '../store/db.ts';
 import { defaultCard } from '../payment-methods/cards-store.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
-import { armTrigger, inFlightAttempt } from './config-store.ts';
+import { armTrigger, cancelAttempts, inFlightAttempt } from './config-store.ts';
 import { type AutoTopupBody, type AutoTopupSettings, validateAutoTopup } from './validate-config.ts';
 import { type AutoTopupView, readAutoTopup } from './views.ts';
 
@@ -21,13 +21,7 @@ export async function setAutoTopup(ctx: Ctx, tenantId: string, body: AutoTopupBo
   const nowMs = ctx.nowMs();
   await ctx.store.transact(async (trx) => {
     await writeConfig(trx, tenantId, currency, { ...settings, bounds }, nowMs);
-    if (settings.enabled) {
-      await trx.updateTable('auto_topup_attempts').set({ state: 'canceled', updated_at_ms: BigInt(nowMs), completed_at_ms: BigInt(nowMs) })
-        .where('tenant_id', '=', tenantId).where('state', '=', 'action_required').execute();
-    } else {
-      await trx.updateTable('auto_topup_attempts').set({ state: 'canceled', updated_at_ms: BigInt(nowMs), completed_at_ms: BigInt(nowMs) })
-        .where('tenant_id', '=', tenantId).where('state', '=', 'pending').execute();
-    }
+    await cancelAttempts(trx, tenantId, settings.enabled ? 'action_required' : 'pending', nowMs);
     const armed = settings.enabled && !(await inFlightAttempt(trx, tenantId));
     await armTrigger(trx, tenantId, armed ? settings.thresholdMinor : null);
   }, { key: tenantId });

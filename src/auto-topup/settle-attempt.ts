@@ -3,7 +3,7 @@ import { moveMoney } from '../events/money-transaction.ts';
 import type { Ctx } from '../context.ts';
 import type { PaymentOutcome } from '../gateway/payment-gateway.ts';
 import type { Db } from '../store/db.ts';
-import { type AttemptRow, attemptState, loadAttempt, rearmIfActive } from './config-store.ts';
+import { type AttemptRow, attemptState, loadAttempt, moveConfig, rearmIfActive } from './config-store.ts';
 import { emitAutoTopupEvent } from './events.ts';
 import { type AttemptState, attemptStatesBefore, judgeAttempt } from './states.ts';
 
@@ -65,9 +65,7 @@ function creditInput(attempt: AttemptRow) {
 
 /** The attempt that paused auto top-up for authentication was paid on-session: auto top-up is active again. */
 async function resumeAfterRecovery(trx: Db, attempt: AttemptRow, nowMs: number): Promise<void> {
-  await trx.updateTable('auto_topup_configs')
-    .set({ state: 'active', paused_reason: null, recovery_attempt_id: null, updated_at_ms: BigInt(nowMs) })
-    .where('tenant_id', '=', attempt.tenant_id).where('state', '=', 'paused').where('recovery_attempt_id', '=', attempt.id).execute();
+  await moveConfig(trx, attempt.tenant_id, { from: ['paused'], to: 'active', nowMs, patch: { paused_reason: null, recovery_attempt_id: null }, only: { recovery_attempt_id: attempt.id } });
 }
 
 export type AttemptPatch = Partial<Pick<AttemptRow,

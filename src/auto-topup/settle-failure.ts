@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import type { Db } from '../store/db.ts';
-import { type AttemptRow, loadAttempt } from './config-store.ts';
+import { type AttemptRow, loadAttempt, moveConfig } from './config-store.ts';
 import { emitAutoTopupEvent } from './events.ts';
 import { createRecoverySession } from './recovery.ts';
 import { moveAttempt } from './settle-attempt.ts';
@@ -34,9 +34,8 @@ export async function failAttempt(ctx: Ctx, attemptId: string, failure: ChargeFa
         .where('tenant_id', '=', attempt.tenant_id).where('state', '=', 'active').execute();
       return 'failed' as const;
     }
-    const disabled = await trx.updateTable('auto_topup_configs').set({ state: 'disabled', retry_at_ms: null, updated_at_ms: BigInt(nowMs) })
-      .where('tenant_id', '=', attempt.tenant_id).where('state', '=', 'active').executeTakeFirst();
-    if (disabled.numUpdatedRows === 1n) await emitAutoTopupEvent(trx, 'auto_topup.disabled', attempt, eventData, nowMs);
+    const disabled = await moveConfig(trx, attempt.tenant_id, { from: ['active'], to: 'disabled', nowMs, patch: { retry_at_ms: null } });
+    if (disabled) await emitAutoTopupEvent(trx, 'auto_topup.disabled', attempt, eventData, nowMs);
     return 'disabled' as const;
   }, { key: attempt.tenant_id });
 }
@@ -63,9 +62,7 @@ export async function requireAction(ctx: Ctx, attempt: AttemptRow, failure: Char
       recovery_session_id: recovery.sessionId, recovery_url: recovery.url, claimed_until_ms: null,
     };
     if (!(await moveAttempt(trx, attempt.id, 'action_required', nowMs, patch))) return 'unchanged' as const;
-    await trx.updateTable('auto_topup_configs')
-      .set({ state: 'paused', paused_reason: 'authentication_required', recovery_attempt_id: attempt.id, retry_at_ms: null, updated_at_ms: BigInt(nowMs) })
-      .where('tenant_id', '=', attempt.tenant_id).where('state', '=', 'active').execute();
+    await moveConfig(trx, attempt.tenant_id, { from: ['active'], to: 'paused', nowMs, patch: { paused_reason: 'authentication_required', recovery_attempt_id: attempt.id, retry_at_ms: null } });
     await emitAutoTopupEvent(trx, 'auto_topup.action_required', attempt, { failure, paymentIntentId, recoveryUrl: recovery.url }, nowMs);
     return 'action_required' as const;
   }, { key: attempt.tenant_id });

@@ -1,3 +1,5 @@
+import { type Verdict, stateMachine } from '../state-machine/state-machine.ts';
+
 /**
  * Auto top-up's two state machines, as data (SPEC §8.2). A repeat is a no-op; a move not in the table is
  * refused. Money received always wins: an attempt that failed, was canceled or waits for authentication
@@ -9,7 +11,7 @@ export type AttemptState = (typeof ATTEMPT_STATES)[number];
 /** The states the unique partial index auto_topup_attempts_one_in_flight covers: at most one per wallet. */
 export const IN_FLIGHT_STATES: readonly AttemptState[] = ['pending', 'processing'];
 
-const ATTEMPT_TRANSITIONS: Record<AttemptState, readonly AttemptState[]> = {
+export const ATTEMPT_MACHINE = stateMachine<AttemptState>('auto top-up attempt', {
   pending: ['processing', 'succeeded', 'capped', 'canceled'],
   processing: ['succeeded', 'failed', 'action_required', 'canceled'],
   action_required: ['succeeded', 'canceled'],
@@ -17,54 +19,47 @@ const ATTEMPT_TRANSITIONS: Record<AttemptState, readonly AttemptState[]> = {
   canceled: ['succeeded'],
   capped: [],
   succeeded: [],
-};
+});
 
 export const CONFIG_STATES = ['off', 'active', 'paused', 'disabled'] as const;
 export type ConfigState = (typeof CONFIG_STATES)[number];
 
 /** `enabled: true` moves any state to active (enabling again resumes a paused or disabled one). */
-const CONFIG_TRANSITIONS: Record<ConfigState, readonly ConfigState[]> = {
+export const CONFIG_MACHINE = stateMachine<ConfigState>('auto top-up', {
   off: ['active'],
   active: ['off', 'paused', 'disabled'],
   paused: ['off', 'active', 'disabled'],
   disabled: ['off', 'active'],
-};
+});
 
 export const PAUSED_REASONS = ['authentication_required', 'no_payment_method'] as const;
 export type PausedReason = (typeof PAUSED_REASONS)[number];
 
-export type Verdict = 'apply' | 'repeat' | 'refused';
-
-function judge<S extends string>(table: Record<S, readonly S[]>, kind: string, from: S, to: S): Verdict {
-  if (from === to) return 'repeat';
-  const allowed = table[from] as readonly S[] | undefined;
-  if (!allowed) throw new Error(`Invariant violated: unknown ${kind} state ${from}`);
-  return allowed.includes(to) ? 'apply' : 'refused';
-}
+export type { Verdict };
 
 export function judgeAttempt(from: AttemptState, to: AttemptState): Verdict {
-  return judge(ATTEMPT_TRANSITIONS, 'auto top-up attempt', from, to);
+  return ATTEMPT_MACHINE.judge(from, to);
 }
 
 export function judgeConfig(from: ConfigState, to: ConfigState): Verdict {
-  return judge(CONFIG_TRANSITIONS, 'auto top-up', from, to);
+  return CONFIG_MACHINE.judge(from, to);
 }
 
 /** The states an attempt may be in for a move to `to` to apply: the guard of the UPDATE that makes the move. */
 export function attemptStatesBefore(to: AttemptState): AttemptState[] {
-  return ATTEMPT_STATES.filter((from) => judgeAttempt(from, to) === 'apply');
+  return ATTEMPT_MACHINE.sourcesOf(to);
 }
 
 export function configStatesBefore(to: ConfigState): ConfigState[] {
-  return CONFIG_STATES.filter((from) => judgeConfig(from, to) === 'apply');
+  return CONFIG_MACHINE.sourcesOf(to);
 }
 
 export function isAttemptState(value: string): value is AttemptState {
-  return (ATTEMPT_STATES as readonly string[]).includes(value);
+  return ATTEMPT_MACHINE.is(value);
 }
 
 export function isConfigState(value: string): value is ConfigState {
-  return (CONFIG_STATES as readonly string[]).includes(value);
+  return CONFIG_MACHINE.is(value);
 }
 
 /**
