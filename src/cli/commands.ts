@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { PERMISSIONS } from '../auth/permissions.ts';
-import type { CommandKit } from './program.ts';
+import type { CommandKit } from './kit.ts';
 
 /**
  * Every `purse` command, registered with commander (https://github.com/tj/commander.js).
@@ -23,14 +23,31 @@ import type { CommandKit } from './program.ts';
  *   commander's own `program.command(name)`.
  */
 export function registerCommands(program: Command, kit: CommandKit): void {
+  registerRunCommands(program, kit);
+  registerTenantCommands(program, kit);
+  registerOperationsCommands(program, kit);
+  registerWebhookCommands(program, kit);
+  registerBillingCommands(program, kit);
+}
+
+/** Running Purse: the server, migrations, the deployment check, the sandbox alone. */
+function registerRunCommands(program: Command, kit: CommandKit): void {
   program.command('serve').description('run the API (starts the Stripe sandbox when STRIPE_SECRET_KEY is unset)')
     .action(kit.plain(() => import('./serve.ts').then((m) => m.serveCommand)));
   program.command('migrate').description('apply database migrations')
     .action(kit.plain(() => import('./migrate.ts').then((m) => m.migrateCommand)));
   program.command('doctor').description('check a deployment: database, Stripe key and webhook endpoint, Redis, PUBLIC_URL')
     .action(kit.plain(() => import('./doctor.ts').then((m) => m.doctorCommand)));
+  // The sandbox keeps its own option parser (src/sandbox/cli-options.ts); program.ts hands it the raw arguments.
+  program.command('sandbox').description('run the Stripe sandbox alone (purse sandbox --help)')
+    .helpOption(false).allowUnknownOption().allowExcessArguments()
+    .action(kit.plain(() => import('./sandbox.ts').then((m) => m.sandboxCommand)));
+}
 
-  const admin = () => import('./admin.ts');
+const admin = () => import('./admin.ts');
+
+/** Tenants, their numbers, API keys and hand adjustments. */
+function registerTenantCommands(program: Command, kit: CommandKit): void {
   kit.group(program, 'tenants', 'create, list, show, disable and enable tenants');
   kit.command(program, 'tenants create').description('create a tenant')
     .requiredOption('--name <name>', 'display name').requiredOption('--currency <code>', 'ISO 4217 wallet currency, e.g. BRL')
@@ -63,7 +80,10 @@ export function registerCommands(program: Command, kit: CommandKit): void {
     .action(kit.withCtx(() => admin().then((m) => m.keysList)));
   kit.command(program, 'keys revoke').description('revoke a key').argument('<keyId>')
     .action(kit.withCtx(() => admin().then((m) => m.keysRevoke)));
+}
 
+/** Proving and repairing: ledger verify, reconcile, the inbox's dead letters. */
+function registerOperationsCommands(program: Command, kit: CommandKit): void {
   kit.group(program, 'ledger', 'prove the ledger');
   kit.command(program, 'ledger verify').description('prove every ledger invariant (exit 0 only if all hold)')
     .action(kit.withCtx(() => import('./ledger.ts').then((m) => m.ledgerVerify)));
@@ -75,7 +95,10 @@ export function registerCommands(program: Command, kit: CommandKit): void {
   kit.group(program, 'events', 'inspect the Stripe webhook inbox');
   kit.command(program, 'events failed').description('list Stripe events that failed every attempt (dead letters)')
     .action(kit.withCtx(() => import('./events.ts').then((m) => m.eventsFailed)));
+}
 
+/** Outgoing webhook endpoints and their deliveries. */
+function registerWebhookCommands(program: Command, kit: CommandKit): void {
   const hooks = () => import('./webhooks.ts');
   kit.group(program, 'webhooks', "manage outgoing webhook endpoints (the admin API's /v1/admin/webhook-endpoints)");
   kit.command(program, 'webhooks create').description('register an endpoint (its secret is shown once)')
@@ -101,7 +124,10 @@ export function registerCommands(program: Command, kit: CommandKit): void {
     .action(kit.withCtx(() => hooks().then((m) => m.webhooksTest)));
   kit.command(program, 'webhooks deliver').description('run the delivery worker once, now')
     .action(kit.withCtx(() => hooks().then((m) => m.webhooksDeliver)));
+}
 
+/** A tenant's billing: auto top-up and the billing page link. */
+function registerBillingCommands(program: Command, kit: CommandKit): void {
   const autoTopup = () => import('./auto-topup.ts');
   kit.group(program, 'auto-topup', "show or set a tenant's auto top-up");
   kit.command(program, 'auto-topup show').description("a tenant's auto top-up: settings, state, this month's charges, the attempt in flight")
@@ -116,9 +142,4 @@ export function registerCommands(program: Command, kit: CommandKit): void {
   program.command('portal').description("print a single-use link to a tenant's billing page (valid 1 hour)")
     .requiredOption('--tenant <id>', 'tenant id').option('--return-url <url>', 'where the page links back to')
     .action(kit.withCtx(() => import('./portal.ts').then((m) => m.portalCommand)));
-
-  // The sandbox keeps its own option parser (src/sandbox/cli-options.ts); program.ts hands it the raw arguments.
-  program.command('sandbox').description('run the Stripe sandbox alone (purse sandbox --help)')
-    .helpOption(false).allowUnknownOption().allowExcessArguments()
-    .action(kit.plain(() => import('./sandbox.ts').then((m) => m.sandboxCommand)));
 }

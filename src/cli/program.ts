@@ -1,23 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import type { Ctx } from '../context.ts';
 import { registerCommands } from './commands.ts';
-import { type Options, UsageError } from './output.ts';
+import type { CommandKit } from './kit.ts';
+import { UsageError } from './output.ts';
 import { describeDatabase, describeStartupError, startupStep } from './startup-errors.ts';
-
-/** A command that runs against the database; resolves to its exit code (0 when void). */
-export type CtxHandler = (ctx: Ctx, opts: Options, args: string[]) => Promise<number | void>;
-/** A command that manages its own resources (serve, migrate, doctor, sandbox). */
-export type PlainHandler = (opts: Options, args: string[]) => Promise<number | void>;
-type Action = (...params: unknown[]) => Promise<void>;
-
-export interface CommandKit {
-  withCtx(load: () => Promise<CtxHandler>): Action;
-  plain(load: () => Promise<PlainHandler>): Action;
-  group(program: Command, name: string, description: string): Command;
-  /** `command(program, 'webhooks list')`: the subcommand `list` of group `webhooks` (created if new). */
-  command(program: Command, words: string): Command;
-}
 
 export const EXIT_FAILURE = 1;
 export const EXIT_CONFIG = 2;

@@ -91,6 +91,18 @@ export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhoo
     },
     cardOfSetup: (setupIntentId) => cardOfSetup(client, setupIntentId),
     cardOf: async (paymentMethodId) => toSavedCard(await client.paymentMethods.retrieve(paymentMethodId)),
+    ...offSessionCharges(client),
+    chargeFacts: async (chargeId) => toChargeFacts(await client.charges.retrieve(chargeId)),
+    verifyWebhook: (rawBody, header, toleranceSeconds, receivedAtMs) => verifyWebhook(client, webhookSecrets, rawBody, header, toleranceSeconds, receivedAtMs),
+    listEvents: (types, sinceSeconds) => client.events.list({ types: [...types], created: { gte: sinceSeconds }, limit: LIST_PAGE_SIZE }),
+    listCheckoutSessions: (sinceSeconds) => newerThan(client.checkout.sessions.list({ limit: LIST_PAGE_SIZE }), sinceSeconds),
+    listCharges: (sinceSeconds) => newerThan(client.charges.list({ limit: LIST_PAGE_SIZE }), sinceSeconds),
+  };
+}
+
+/** Auto top-up's charges: the off-session charge, finding it again after a crash, and the recovery page. */
+function offSessionCharges(client: Stripe): Pick<PaymentGateway, 'chargeOffSession' | 'findAutoTopupCharge' | 'createRecoveryCheckout'> {
+  return {
     async chargeOffSession(c) {
       try {
         return paymentOutcomeOf(await client.paymentIntents.create({
@@ -121,22 +133,20 @@ export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhoo
       if (!session.url) throw new Error(`Invariant violated: Stripe returned recovery session ${session.id} without a url`);
       return { sessionId: session.id, url: session.url };
     },
-    chargeFacts: async (chargeId) => toChargeFacts(await client.charges.retrieve(chargeId)),
-    verifyWebhook(rawBody, header, toleranceSeconds, receivedAtMs) {
-      for (const secret of webhookSecrets) {
-        try {
-          // The SDK takes "now" in milliseconds; passing our clock keeps tests and instances consistent.
-          return { body: client.webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, receivedAtMs) as unknown };
-        } catch {
-          // Try the next secret: several are valid while one is being rotated out.
-        }
-      }
-      return null;
-    },
-    listEvents: (types, sinceSeconds) => client.events.list({ types: [...types], created: { gte: sinceSeconds }, limit: LIST_PAGE_SIZE }),
-    listCheckoutSessions: (sinceSeconds) => newerThan(client.checkout.sessions.list({ limit: LIST_PAGE_SIZE }), sinceSeconds),
-    listCharges: (sinceSeconds) => newerThan(client.charges.list({ limit: LIST_PAGE_SIZE }), sinceSeconds),
   };
+}
+
+/** The event if any configured secret signed it; several are valid while one is being rotated out. */
+function verifyWebhook(client: Stripe, secrets: readonly string[], rawBody: string, header: string, toleranceSeconds: number, receivedAtMs: number): { body: unknown } | null {
+  for (const secret of secrets) {
+    try {
+      // The SDK takes "now" in milliseconds; passing our clock keeps tests and instances consistent.
+      return { body: client.webhooks.constructEvent(rawBody, header, secret, toleranceSeconds, undefined, receivedAtMs) as unknown };
+    } catch {
+      // Try the next secret.
+    }
+  }
+  return null;
 }
 
 /** Lists come newest first; stop at the first object older than the look-back. */

@@ -5,7 +5,10 @@ import { registerAdminAdjustmentRoute } from '../wallet/admin-adjustment-route.t
 import { registerTransactionsRoute } from '../ledger/transactions-route.ts';
 import { registerWalletRoute } from '../wallet/wallet-route.ts';
 import { registerUsageRoute } from '../wallet/usage-route.ts';
-import { registerHoldsRoutes } from '../wallet/holds-route.ts';
+import { registerPlaceHoldRoute } from '../wallet/place-hold-route.ts';
+import { registerReadHoldRoute } from '../wallet/read-hold-route.ts';
+import { registerCaptureHoldRoute } from '../wallet/capture-hold-route.ts';
+import { registerVoidHoldRoute } from '../wallet/void-hold-route.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerMetrics } from '../metrics/metrics.ts';
 import { registerCheckoutRoute } from '../checkout/checkout-route.ts';
@@ -32,7 +35,10 @@ export const ROUTES: RouteRegistrar[] = [
   registerWalletRoute,
   registerTransactionsRoute,
   registerUsageRoute,
-  registerHoldsRoutes,
+  registerPlaceHoldRoute,
+  registerReadHoldRoute,
+  registerCaptureHoldRoute,
+  registerVoidHoldRoute,
   registerCheckoutRoute,
   registerOrderRoute,
   registerPaymentMethodsRoute,
