@@ -26,6 +26,12 @@ const STARTED = /Purse is listening on (\S+)/;
 const START_WAIT_MS = 180_000;
 const FAST_WEBHOOK_RETRY = { baseDelayMs: 1, delayMaxMs: 5, attemptsMax: 2, timeoutMs: 5_000 };
 
+interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  rawBody?: string;
+}
+
 export interface CrashBench {
   sandbox: Sandbox;
   baseUrl: string;
@@ -37,7 +43,7 @@ export interface CrashBench {
   crashed(): Promise<void>;
   /** SIGKILLs the child now, from outside. */
   kill(): Promise<void>;
-  request(method: string, path: string, opts?: { body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+  request(method: string, path: string, opts?: RequestOptions): Promise<{ status: number; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
   /** Delivers a Stripe event to the child, signed as the sandbox would. */
   deliver(event: unknown): Promise<{ status: number; body: unknown }>;
   verifyLedger(): Promise<{ code: number; stdout: string }>;
@@ -51,26 +57,19 @@ export interface CrashBench {
   close(): Promise<void>;
 }
 
+const CHILD_RATE_LIMIT_PER_MINUTE = '1000000';
+const CHILD_STRIPE_KEY = 'sk_test_crash_bench';
+
 export async function startCrashBench(): Promise<CrashBench> {
   const db = await freshDatabase();
   const dbUrl = db.schema ? `${db.url}?options=${encodeURIComponent(`-c search_path=${db.schema}`)}` : db.url;
   const sandbox = await startSandbox({ port: 0, webhookSecret: RIG_WEBHOOK_SECRET, webhookRetry: FAST_WEBHOOK_RETRY });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const env = {
-    PURSE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: baseUrl,
-    PURSE_ADMIN_KEY: TEST_SECRETS.adminKey, PURSE_MASTER_KEY: TEST_SECRETS.masterKey, RATE_LIMIT_PER_MINUTE: '1000000',
-    STRIPE_SECRET_KEY: 'sk_test_crash_bench', STRIPE_API_URL: sandbox.url, STRIPE_WEBHOOK_SECRET: RIG_WEBHOOK_SECRET, STRIPE_TIMEOUT_MS: '10000',
-  };
+  const env = childEnv(dbUrl, port, sandbox.url);
+
   const ctxs: Ctx[] = [];
-  const inProcessConfig = () => parseConfig({
-    PURSE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, PUBLIC_URL: baseUrl, RATE_LIMIT_PER_MINUTE: env.RATE_LIMIT_PER_MINUTE,
-    STRIPE_SECRET_KEY: env.STRIPE_SECRET_KEY, STRIPE_API_URL: sandbox.url, STRIPE_WEBHOOK_SECRET: RIG_WEBHOOK_SECRET,
-  });
-  const inProcessOptions = () => {
-    const config = inProcessConfig();
-    return { secrets: TEST_SECRETS, logStream: new PassThrough(), payments: gatewayFromConfig(config), ...(db.schema ? { store: { pgSchema: db.schema } } : {}) };
-  };
+  const { inProcessConfig, inProcessOptions } = inProcess(db, baseUrl, sandbox.url);
   let child: RunningProcess | undefined;
   const bench: CrashBench = {
     sandbox, baseUrl,
@@ -95,24 +94,9 @@ export async function startCrashBench(): Promise<CrashBench> {
       running.child.kill('SIGKILL');
       await exitSignal(running);
     },
-    async request(method, path, opts = {}) {
-      const payload = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
-      const res = await fetch(`${baseUrl}${path}`, {
-        method, ...(payload !== undefined ? { body: payload } : {}),
-        headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-      });
-      const text = await res.text();
-      return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
-    },
-    async deliver(event) {
-      const payload = JSON.stringify(event);
-      const res = await fetch(`${baseUrl}/v1/webhooks/stripe`, { method: 'POST', headers: signedDelivery(payload, Math.floor(Date.now() / 1000)), body: payload });
-      return { status: res.status, body: await res.json() };
-    },
-    async verifyLedger() {
-      const res = await purseCli(['ledger', 'verify'], { PURSE_ENV: 'test', DATABASE_URL: dbUrl, PURSE_ADMIN_KEY: env.PURSE_ADMIN_KEY, PURSE_MASTER_KEY: env.PURSE_MASTER_KEY });
-      return { code: res.code, stdout: res.stdout + res.stderr };
-    },
+    request: (method, path, opts = {}) => requestJson(baseUrl, method, path, opts),
+    deliver: (event) => deliverSigned(baseUrl, event),
+    verifyLedger: () => verifyLedgerByCli(dbUrl),
     async withPurse(work) {
       const purse = await createPurse(inProcessConfig(), { ...inProcessOptions(), jobs: false });
       try {
@@ -134,6 +118,54 @@ export async function startCrashBench(): Promise<CrashBench> {
     },
   };
   return bench;
+}
+
+/** The child's environment: a real `purse serve` on its own port against the bench's sandbox. */
+function childEnv(dbUrl: string, port: number, sandboxUrl: string): Record<string, string> {
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    PURSE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: baseUrl,
+    PURSE_ADMIN_KEY: TEST_SECRETS.adminKey, PURSE_MASTER_KEY: TEST_SECRETS.masterKey, RATE_LIMIT_PER_MINUTE: CHILD_RATE_LIMIT_PER_MINUTE,
+    STRIPE_SECRET_KEY: CHILD_STRIPE_KEY, STRIPE_API_URL: sandboxUrl, STRIPE_WEBHOOK_SECRET: RIG_WEBHOOK_SECRET, STRIPE_TIMEOUT_MS: '10000',
+  };
+}
+
+/** The in-process view of the child's database: the same configuration as the child, without its port. */
+function inProcess(db: Awaited<ReturnType<typeof freshDatabase>>, baseUrl: string, sandboxUrl: string) {
+  const inProcessConfig = () => parseConfig({
+    PURSE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: db.url, PUBLIC_URL: baseUrl, RATE_LIMIT_PER_MINUTE: CHILD_RATE_LIMIT_PER_MINUTE,
+    STRIPE_SECRET_KEY: CHILD_STRIPE_KEY, STRIPE_API_URL: sandboxUrl, STRIPE_WEBHOOK_SECRET: RIG_WEBHOOK_SECRET,
+  });
+  const inProcessOptions = () => {
+    const config = inProcessConfig();
+    return { secrets: TEST_SECRETS, logStream: new PassThrough(), payments: gatewayFromConfig(config), ...(db.schema ? { store: { pgSchema: db.schema } } : {}) };
+  };
+  return { inProcessConfig, inProcessOptions };
+}
+
+/** One HTTP request to the child; a JSON body is parsed. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON
+async function requestJson(baseUrl: string, method: string, path: string, opts: RequestOptions): Promise<{ status: number; body: any }> {
+  const payload = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
+  const res = await fetch(`${baseUrl}${path}`, {
+    method, ...(payload !== undefined ? { body: payload } : {}),
+    headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+  });
+  const text = await res.text();
+  return { status: res.status, body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+}
+
+/** A Stripe event delivered to the child, signed as Stripe signs it. */
+async function deliverSigned(baseUrl: string, event: unknown): Promise<{ status: number; body: unknown }> {
+  const payload = JSON.stringify(event);
+  const res = await fetch(`${baseUrl}/v1/webhooks/stripe`, { method: 'POST', headers: signedDelivery(payload, Math.floor(Date.now() / 1000)), body: payload });
+  return { status: res.status, body: await res.json() };
+}
+
+/** `purse ledger verify` as an operator runs it, in its own process. */
+async function verifyLedgerByCli(dbUrl: string): Promise<{ code: number; stdout: string }> {
+  const res = await purseCli(['ledger', 'verify'], { PURSE_ENV: 'test', DATABASE_URL: dbUrl, PURSE_ADMIN_KEY: TEST_SECRETS.adminKey, PURSE_MASTER_KEY: TEST_SECRETS.masterKey });
+  return { code: res.code, stdout: res.stdout + res.stderr };
 }
 
 function requireChild(child: RunningProcess | undefined): RunningProcess {
