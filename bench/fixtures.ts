@@ -7,6 +7,9 @@ import pg from 'pg';
 import { BENCH_ADMIN_KEY } from './processes.ts';
 
 /** A database made for one run and dropped after it, plus direct SQL for seeding and checking. */
+/** Every bench top-up pays this much, in major units. */
+export const TOPUP_AMOUNT_MAJOR = 50;
+
 export interface BenchDatabase {
   kind: 'sqlite' | 'postgres';
   /** What Purse is given as DATABASE_URL. */

@@ -1,6 +1,6 @@
 import type { Request, RequestParams } from 'autocannon';
 import Stripe from 'stripe';
-import { type BenchTenant } from './fixtures.ts';
+import { type BenchTenant, TOPUP_AMOUNT_MAJOR } from './fixtures.ts';
 import { type LoadResult, type SequentialResult, runLoad, runSequential, summariseSequential } from './http-load.ts';
 import type { BenchOptions } from './options.ts';
 import { type SignedEvent } from './webhooks.ts';
@@ -15,7 +15,6 @@ export interface Scene {
 export const DEBIT_AMOUNT = '0.01';
 const HOLD_AMOUNT = '0.02';
 const CAPTURE_AMOUNT = '0.01';
-export const TOPUP_AMOUNT_MAJOR = 50;
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
 let uniqueCounter = 0;

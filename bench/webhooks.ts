@@ -1,7 +1,6 @@
 import Stripe from 'stripe';
-import { type BenchDatabase, type BenchTenant, inParallel } from './fixtures.ts';
+import { type BenchDatabase, type BenchTenant, TOPUP_AMOUNT_MAJOR, inParallel } from './fixtures.ts';
 import { BENCH_WEBHOOK_SECRET } from './processes.ts';
-import { TOPUP_AMOUNT_MAJOR } from './scenarios.ts';
 
 /**
  * Signed `checkout.session.completed` events for orders the checkout scenario created, each signed like

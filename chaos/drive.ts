@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { type HoldSeen, runHolds } from './holds.ts';
-import { armAutoTopup, autoTopupCharges, autoTopupsSettled, registerTenantEndpoint, sandboxControl as control, whilePurseDown } from './money-paths.ts';
+import { armAutoTopup, autoTopupCharges, autoTopupsSettled, registerTenantEndpoint, sandboxControl as control } from './money-paths.ts';
+import { whilePurseDown } from './purse-down.ts';
 import { type Schedule, random, shuffled } from './schedule.ts';
 import { CHAOS_WEBHOOK_SECRET, type World } from './world.ts';
 

@@ -1,5 +1,5 @@
 import type { BenchDatabase } from '../bench/fixtures.ts';
-import { whilePurseDown } from './money-paths.ts';
+import { whilePurseDown } from './purse-down.ts';
 import type { World } from './world.ts';
 
 /**

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import type { Schedule } from './schedule.ts';
+import { PURSE_DOWN_POLL_MS, PURSE_DOWN_WAIT_MS, whilePurseDown } from './purse-down.ts';
 import type { World } from './world.ts';
 
 /**
@@ -8,23 +9,8 @@ import type { World } from './world.ts';
  * endpoint created after the tenant. Purse may be down (a kill in a schedule running beside this one):
  * every call here waits for it to come back, within PURSE_DOWN_WAIT_MS.
  */
-const PURSE_DOWN_WAIT_MS = 120_000;
-const PURSE_DOWN_POLL_MS = 100;
 const SETTLE_AUTO_TOPUP_WAIT_MS = 15_000;
 const CARD_OK = '4242424242424242';
-
-/** A call to Purse, retried while Purse is down (connection refused or reset); any HTTP answer ends it. */
-export async function whilePurseDown(work: () => Promise<Response>): Promise<Response> {
-  const deadline = Date.now() + PURSE_DOWN_WAIT_MS;
-  for (;;) {
-    try {
-      return await work();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((resolve) => setTimeout(resolve, PURSE_DOWN_POLL_MS));
-    }
-  }
-}
 
 export function pursePost(world: World, apiKey: string, method: 'POST' | 'PUT', path: string, body: unknown): Promise<Response> {
   return fetch(`${world.purseUrl}${path}`, { method, headers: { 'content-type': 'application/json', 'x-api-key': apiKey }, body: JSON.stringify(body) });
