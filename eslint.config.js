@@ -5,7 +5,13 @@ import tseslint from 'typescript-eslint';
  * imports http; ledger imports no capability; the payment gateway sits below every capability; the
  * Stripe adapter (stripe/) sits above the capabilities it feeds; sandbox imports nothing of Purse.
  */
-const CAPABILITIES = ['checkout', 'wallet', 'payment-methods', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
+const CAPABILITIES = ['checkout', 'wallet', 'customers', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
+/**
+ * The declared order of the capabilities, bottom first: each may import only those before it. `auth` and
+ * `api` (the route kit) sit at the bottom beside idempotency; `stripe/` (the event adapter) and `web/` (the
+ * pages) sit on top because they feed or show every capability below them.
+ */
+const CAPABILITY_ORDER = ['idempotency', 'auth', 'api', 'webhooks', 'tenants', 'customers', 'auto-topup', 'wallet', 'checkout', 'refunds', 'portal', 'stripe', 'web'];
 const ABOVE_CAPABILITIES = ['http', 'cli', 'jobs', 'testing', 'e2e'];
 const folders = (names) => `(^|/)(${names.join('|')})/`;
 const banned = (names, message) => ({ regex: folders(names), message });
@@ -31,14 +37,23 @@ export default tseslint.config(
     files: ['**/*.test.ts', 'src/testing/**', 'bench/**', 'chaos/**'],
     rules: { 'no-console': 'off' },
   },
-  // Capabilities: never the HTTP assembly, the CLI, the jobs, the sandbox or the Stripe adapter above them.
-  layer(
-    ['src/{checkout,wallet,payment-methods,tenants,refunds,idempotency,web,auth,api,portal,webhooks,auto-topup}/**/*.ts'],
-    [banned([...ABOVE_CAPABILITIES, 'sandbox', 'stripe'], 'A capability never imports the layers above it (http, cli, jobs, the Stripe adapter).'), rootFiles],
-    [STRIPE_SDK],
-  ),
+  // Capabilities: never the HTTP assembly, the CLI, the jobs, the sandbox or the Stripe adapter above them,
+  // and never a capability declared above their own (CAPABILITY_ORDER).
+  ...CAPABILITY_ORDER.map((name, i) => layer(
+    [`src/${name}/**/*.ts`],
+    [
+      banned([...ABOVE_CAPABILITIES, 'sandbox', ...(name === 'stripe' ? [] : ['stripe'])], 'A capability never imports the layers above it (http, cli, jobs, the Stripe adapter).'),
+      ...(i + 1 < CAPABILITY_ORDER.length ? [banned(CAPABILITY_ORDER.slice(i + 1), `${name}/ sits below ${CAPABILITY_ORDER.slice(i + 1).join(', ')} in CAPABILITY_ORDER and imports none of them.`)] : []),
+      rootFiles,
+    ],
+    name === 'stripe' ? [] : [STRIPE_SDK],
+  )),
   // The ledger: accounts, transactions, postings, verify. No capability.
-  layer(['src/ledger/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'auth'], 'ledger/ imports no capability.'), rootFiles], [STRIPE_SDK]),
+  layer(['src/ledger/**/*.ts'], [
+    banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'auth', 'api'], 'ledger/ imports no capability.'),
+    { regex: '^\\.\\./context\\.ts$', message: 'ledger/ is pure: it takes a database, never the app context.' },
+    rootFiles,
+  ], [STRIPE_SDK]),
   // The money seam (moveMoney, emit, the outbox): below every capability, above the ledger.
   layer(['src/events/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway'], 'events/ is the seam below the capabilities: it imports none of them.'), rootFiles], [STRIPE_SDK]),
   // Storage and the pure helpers at the bottom.

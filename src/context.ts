@@ -1,6 +1,6 @@
 import type { Config } from './config/config.ts';
 import type { WalletHook } from './events/money-moved.ts';
-import type { Store } from './store/db.ts';
+import type { Db, Store } from './store/db.ts';
 import type { PaymentGateway } from './gateway/payment-gateway.ts';
 
 /** The operator secrets in effect: from config, or generated for development. */
@@ -29,4 +29,16 @@ export interface Ctx {
    * (events/money-transaction.ts). Features that react to balances (auto top-up) add theirs here.
    */
   walletHooks?: readonly WalletHook[];
+  /**
+   * Run inside the transaction that saves or removes a card (customers/card-events.ts). Auto top-up adds
+   * its own here (a paused top-up resumes on a new card; the last card gone pauses it), so customers/
+   * never imports auto-topup/.
+   */
+  cardHooks?: readonly CardHook[];
+}
+
+/** What a card change tells the features that depend on cards, inside the same transaction. */
+export interface CardHook {
+  cardSaved?(trx: Db, tenantId: string, nowMs: number): Promise<void>;
+  lastCardRemoved?(trx: Db, tenantId: string, nowMs: number): Promise<void>;
 }

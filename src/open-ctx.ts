@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import pino from 'pino';
 import type { RouteRegistrar } from './api/kit.ts';
+import { AUTO_TOPUP_CARD_HOOK } from './auto-topup/card-changes.ts';
 import { startAutoTopupIfCrossed } from './auto-topup/trigger.ts';
 import { wakeEventsWaitingOnCredit } from './stripe/waiting-events.ts';
 import type { Config } from './config/config.ts';
@@ -43,5 +44,5 @@ export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Pr
   const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
   const payments = opts.payments ?? gatewayFromConfig(config);
   // Auto top-up reacts to wallet moves inside the money transaction (events/money-transaction.ts).
-  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments, walletHooks: [startAutoTopupIfCrossed, wakeEventsWaitingOnCredit] };
+  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments, walletHooks: [startAutoTopupIfCrossed, wakeEventsWaitingOnCredit], cardHooks: [AUTO_TOPUP_CARD_HOOK] };
 }

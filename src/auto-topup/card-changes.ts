@@ -1,3 +1,4 @@
+import type { CardHook } from '../context.ts';
 import type { Db } from '../store/db.ts';
 import { armTrigger, cancelAttempts, configState, loadConfig, moveConfig, rearmIfActive } from './config-store.ts';
 
@@ -21,3 +22,13 @@ export async function resumeForNewCard(trx: Db, tenantId: string, nowMs: number)
   await rearmIfActive(trx, tenantId);
   return true;
 }
+
+/** Auto top-up's part in a card change (Ctx.cardHooks): a new card resumes it, the last card gone pauses it. */
+export const AUTO_TOPUP_CARD_HOOK: CardHook = {
+  cardSaved: async (trx, tenantId, nowMs) => {
+    await resumeForNewCard(trx, tenantId, nowMs);
+  },
+  lastCardRemoved: async (trx, tenantId, nowMs) => {
+    await pauseForNoCard(trx, tenantId, nowMs);
+  },
+};

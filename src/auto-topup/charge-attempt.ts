@@ -1,8 +1,8 @@
 import type { Ctx } from '../context.ts';
 import type { PaymentOutcome } from '../gateway/payment-gateway.ts';
 import { toMajorNumber } from '../money/money.ts';
-import { defaultCard } from '../payment-methods/cards-store.ts';
-import { ensureCustomer } from '../checkout/ensure-customer.ts';
+import { defaultCard } from '../customers/cards-store.ts';
+import { ensureCustomer } from '../customers/ensure-customer.ts';
 import { pauseForNoCard } from './card-changes.ts';
 import { type AttemptRow, CAP_COUNTED_STATES, configState, countedThisMonth, loadAttempt, loadConfig } from './config-store.ts';
 import { emitAutoTopupEvent } from './events.ts';

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import type { PaymentOutcome } from '../gateway/payment-gateway.ts';
-import { savePaymentMethod } from '../payment-methods/save-payment-method.ts';
+import { savePaymentMethod } from '../customers/save-payment-method.ts';
 import { attemptState, loadAttempt } from './config-store.ts';
 import { creditAttempt } from './settle-attempt.ts';
 import { failAttempt, requireAction } from './settle-failure.ts';

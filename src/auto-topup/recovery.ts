@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.ts';
-import { ensureCustomer } from '../checkout/ensure-customer.ts';
+import { ensureCustomer } from '../customers/ensure-customer.ts';
 import type { AttemptRow } from './config-store.ts';
 
 /** Just under Stripe's longest Checkout Session life (24 h): the recovery link stays payable for most of a day. */

@@ -2,7 +2,7 @@ import { PurseError } from '../errors/purse-error.ts';
 import { type TopupBounds, topupBounds } from '../money/limits.ts';
 import type { Ctx } from '../context.ts';
 import type { Db } from '../store/db.ts';
-import { defaultCard } from '../payment-methods/cards-store.ts';
+import { defaultCard } from '../customers/cards-store.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
 import { armTrigger, cancelAttempts, inFlightAttempt } from './config-store.ts';
 import { type AutoTopupBody, type AutoTopupSettings, validateAutoTopup } from './validate-config.ts';

@@ -1,7 +1,7 @@
 import { PurseError } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
 import { toMajorNumber } from '../money/money.ts';
-import { type TenantCustomer, ensureCustomer, replaceCustomer } from './ensure-customer.ts';
+import { type TenantCustomer, ensureCustomer, replaceCustomer } from '../customers/ensure-customer.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
 import { type Resume, runIdempotent } from '../idempotency/idempotency.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';

@@ -1,7 +1,7 @@
 import { assert } from '../errors/purse-error.ts';
 import type { Db } from '../store/db.ts';
 import { precompiled, runPrecompiled } from '../store/precompiled.ts';
-import { TENANT_CUSTOMER_COLUMNS, type TenantCustomer } from './ensure-customer.ts';
+import { TENANT_CUSTOMER_COLUMNS, type TenantCustomer } from '../customers/ensure-customer.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';
 import { type OrderState, type Purpose, isOrderState, isPurpose, judgeTransition, recordsAttempts } from './order-states.ts';
 import type { Logger } from '../context.ts';

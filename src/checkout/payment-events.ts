@@ -1,7 +1,7 @@
 import { creditLockedOrder, fulfilOrder, recordFailedAttempt, settleLockedOrder, settleOrder } from './fulfil-order.ts';
 import { findOrder, lockOrder, type Order } from './orders-store.ts';
 import { type Purpose, isTerminal } from './order-states.ts';
-import { savePaymentMethodFromSetup } from '../payment-methods/save-payment-method.ts';
+import { savePaymentMethodFromSetup } from '../customers/save-payment-method.ts';
 import type { MoneyTrx } from '../events/money-moved.ts';
 import type { Ctx } from '../context.ts';
 

@@ -6,7 +6,7 @@ import type { Ctx } from '../context.ts';
 import { recordMoney } from '../events/money-transaction.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import type { LedgerTransaction, WalletAfter } from '../ledger/post-transaction.ts';
-import { type TransactionView, toTransactionView } from '../ledger/transaction-view.ts';
+import { type TransactionView, toTransactionView } from './transaction-view.ts';
 
 export const REASON_LENGTH_MAX = 500;
 export const ADJUSTMENT_REFERENCE_LENGTH_MAX = 200;

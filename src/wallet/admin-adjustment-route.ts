@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { type RouteRegistrar, adminSecurity, errorResponses } from '../api/kit.ts';
 import { ADJUSTMENT_REFERENCE_LENGTH_MAX, REASON_LENGTH_MAX, adjustWallet } from './adjust-wallet.ts';
-import { TransactionSchema } from '../ledger/transaction-view.ts';
+import { TransactionSchema } from './transaction-view.ts';
 
 const TENANT_ID_LENGTH_MAX = 64;
 

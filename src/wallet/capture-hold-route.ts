@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
-import { TRANSACTION_EXAMPLE, TransactionSchema } from '../ledger/transaction-view.ts';
+import { TRANSACTION_EXAMPLE, TransactionSchema } from './transaction-view.ts';
 import { captureHold } from './capture-hold.ts';
 import { HOLD_AUTH, HoldParams, emptyBodyAsObject } from './hold-route-kit.ts';
 import { HOLD_EXAMPLE, HoldSchema } from './hold-view.ts';

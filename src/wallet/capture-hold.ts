@@ -3,7 +3,7 @@ import { moveMoney } from '../events/money-transaction.ts';
 import type { MoneyTrx } from '../events/money-moved.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import { type PostResult, findTransaction } from '../ledger/post-transaction.ts';
-import { type TransactionView, toTransactionView } from '../ledger/transaction-view.ts';
+import { type TransactionView, toTransactionView } from './transaction-view.ts';
 import { formatMajor } from '../money/money.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import type { Ctx } from '../context.ts';

@@ -3,7 +3,7 @@ import { checkIdempotencyKey } from '../idempotency/idempotency.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import { recordMoney } from '../events/money-transaction.ts';
 import { type LedgerTransaction, REFERENCE_LENGTH_MAX, type TransactionInput } from '../ledger/post-transaction.ts';
-import { type TransactionView, toTransactionView } from '../ledger/transaction-view.ts';
+import { type TransactionView, toTransactionView } from './transaction-view.ts';
 import type { Principal } from '../auth/authenticate.ts';
 import type { Ctx } from '../context.ts';
 import { releasingLapsedHolds } from './expire-holds.ts';

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
-import { TransactionSchema } from '../ledger/transaction-view.ts';
+import { TransactionSchema } from './transaction-view.ts';
 import { debitUsage } from './debit-usage.ts';
 import { amountField, DescriptionField, MetadataField, NumberIdField } from './spend-input.ts';
-import { TRANSACTION_EXAMPLE } from '../ledger/transaction-view.ts';
+import { TRANSACTION_EXAMPLE } from './transaction-view.ts';
 import { WALLET_EXAMPLE, WalletSchema } from './wallet-route.ts';
 
 const Body = Type.Object(

@@ -5,7 +5,7 @@ import { createCheckout } from '../checkout/create-checkout.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { topupBounds } from '../money/limits.ts';
 import { formatMajor } from '../money/money.ts';
-import { removePaymentMethod, setDefaultPaymentMethod } from '../payment-methods/remove-payment-method.ts';
+import { removePaymentMethod, setDefaultPaymentMethod } from '../customers/remove-payment-method.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
 import { renderFor } from './render-page.ts';

@@ -1,10 +1,10 @@
 import { PurseError } from '../errors/purse-error.ts';
 import { findOrder } from '../checkout/orders-store.ts';
-import { listLedgerTransactions } from '../ledger/list-transactions.ts';
+import { listLedgerTransactions } from '../wallet/list-transactions.ts';
 import type { LedgerTransaction } from '../ledger/post-transaction.ts';
 import { minorDigits } from '../money/currencies.ts';
 import { type TopupBounds, topupBounds } from '../money/limits.ts';
-import { listPaymentMethods, type PaymentMethodView } from '../payment-methods/payment-method-view.ts';
+import { listPaymentMethods, type PaymentMethodView } from '../customers/payment-method-view.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import { readWalletMinor } from '../wallet/read-wallet.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';

@@ -1,4 +1,4 @@
-import type { PaymentMethodView } from '../payment-methods/payment-method-view.ts';
+import type { PaymentMethodView } from '../customers/payment-method-view.ts';
 import type { LedgerTransaction } from '../ledger/post-transaction.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import type { Banner } from './billing-banners.ts';

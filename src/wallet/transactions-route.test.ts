@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestTenant, admin, asKey, call, setupTenant } from '../testing/api.ts';
 import { type TestPurse, startTestPurse } from '../testing/harness.ts';
 import { fundWallet } from '../testing/ledger.ts';
-import { systemAccountId, walletAccountId } from './accounts.ts';
+import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import { recordTransaction } from '../testing/record-transaction.ts';
 
 let purse: TestPurse;

@@ -20,11 +20,11 @@ export async function removePaymentMethod(ctx: Ctx, tenantId: string, id: string
     if (removed.numUpdatedRows !== 1n) return;
     const facts = toCardView(card);
     if (card.is_default !== 1n) {
-      await onCardRemoved(trx, tenantId, facts, null, false, nowMs);
+      await onCardRemoved(ctx.cardHooks ?? [], trx, tenantId, facts, null, false, nowMs);
       return;
     }
     const promoted = await promoteNewestCard(trx, tenantId);
-    await onCardRemoved(trx, tenantId, facts, promoted ?? null, promoted === undefined, nowMs);
+    await onCardRemoved(ctx.cardHooks ?? [], trx, tenantId, facts, promoted ?? null, promoted === undefined, nowMs);
   }, { key: tenantId }));
   return { id, removed: true };
 }

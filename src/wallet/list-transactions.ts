@@ -1,7 +1,7 @@
 import { fieldError } from '../errors/purse-error.ts';
 import type { Ctx } from '../context.ts';
 import type { Store } from '../store/db.ts';
-import { type LedgerTransaction, toLedgerTransaction } from './post-transaction.ts';
+import { type LedgerTransaction, toLedgerTransaction } from '../ledger/post-transaction.ts';
 import { type TransactionView, toTransactionView } from './transaction-view.ts';
 
 export const PAGE_SIZE_DEFAULT = 50;

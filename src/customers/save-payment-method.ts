@@ -46,7 +46,7 @@ async function storeCard(ctx: Ctx, tenantId: string, card: SavedCard, forceDefau
     if (becomesDefault) await makeDefault(trx, tenantId, pm.id);
     if (!isNew) return 'already_saved';
     const isDefault = becomesDefault || current?.id === pm.id;
-    await onCardSaved(trx, tenantId, { id: pm.id, brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear }, isDefault, nowMs);
+    await onCardSaved(ctx.cardHooks ?? [], trx, tenantId, { id: pm.id, brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear }, isDefault, nowMs);
     return 'saved';
   }, { key: tenantId });
 }

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { toMajorNumber } from '../money/money.ts';
-import { TRANSACTION_KINDS, type LedgerTransaction } from './post-transaction.ts';
+import { TRANSACTION_KINDS, type LedgerTransaction } from '../ledger/post-transaction.ts';
 
 /** A ledger transaction as a tenant sees it: its effect on the tenant's wallet, in major units. */
 export const TransactionSchema = Type.Object({
