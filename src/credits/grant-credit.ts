@@ -34,7 +34,7 @@ export async function grantCredit(ctx: Ctx, tenantId: string, input: GrantInput)
     await m.db.insertInto('credit_block_intents').values({
       reference, category: 'promotional', priority: grant.priority, expires_at_ms: grant.expiresAtMs, reason: grant.reason,
       cost_basis_minor: 0n, order_id: null, attempt_id: null, first_block_id: null,
-    }).execute();
+    }).onConflict((oc) => oc.column('reference').doNothing()).execute();
     const posted = await m.post({
       reference, kind: 'credit_grant', tenantId, currency, description: grant.reason,
       postings: [
