@@ -5487,7 +5487,8 @@ export interface operations {
                      *       "autoTopup": {
                      *         "state": "active",
                      *         "threshold": 10
-                     *       }
+                     *       },
+                     *       "expiring": null
                      *     }
                      */
                     "application/json": {
@@ -5507,6 +5508,13 @@ export interface operations {
                             /** @description off, active, paused or disabled */
                             state: string;
                             threshold: number;
+                        } | null;
+                        /** @description The next credit expiry within 30 days; null when none */
+                        expiring: {
+                            /** @description What expires then (major units) */
+                            amount: number;
+                            /** Format: date-time */
+                            at: string;
                         } | null;
                     };
                 };

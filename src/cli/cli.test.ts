@@ -124,7 +124,7 @@ describe('purse serve on an empty database (what npm start does)', { timeout: PR
       const [walletCurl] = await proc.waitFor(/curl -s http:\/\/127\.0\.0\.1:\d+\/v1\/billing\/wallet -H '[^']+'/);
       expect(proc.output()).toMatch(/admin key pa_/);
       const wallet = JSON.parse(execSync(walletCurl, { encoding: 'utf8' }));
-      expect(wallet).toEqual({ currency: 'BRL', balance: 0, held: 0, available: 0, autoTopup: null });
+      expect(wallet).toEqual({ currency: 'BRL', balance: 0, held: 0, available: 0, autoTopup: null, expiring: null });
     } finally {
       expect(await proc.stop()).toBe(0);
       await db.drop();

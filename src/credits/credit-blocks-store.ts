@@ -54,3 +54,18 @@ export function blockEventData(row: BlockRow): Record<string, unknown> {
     amount: toMajorNumber(BigInt(row.amount_minor), c), remaining: toMajorNumber(BigInt(row.remaining_minor), c), expiresAt: iso(row.expires_at_ms),
   };
 }
+
+/** `GET /v1/billing/wallet`'s `expiring`: the next expiry within this window, what it takes and when. */
+export const EXPIRING_WINDOW_MS = 30 * 86_400_000;
+
+export async function expiringSummary(db: Db, tenantId: string, nowMs: number): Promise<{ amount: number; at: string } | null> {
+  const next = await db.selectFrom('credit_blocks').select(['expires_at_ms', 'currency'])
+    .where('tenant_id', '=', tenantId).where('state', '=', 'active').where('remaining_minor', '>', 0n)
+    .where('expires_at_ms', '>', BigInt(nowMs)).where('expires_at_ms', '<=', BigInt(nowMs + EXPIRING_WINDOW_MS))
+    .orderBy('expires_at_ms').limit(1).executeTakeFirst();
+  if (!next || next.expires_at_ms === null) return null;
+  const at = next.expires_at_ms;
+  const sum = await db.selectFrom('credit_blocks').select((eb) => eb.fn.sum<bigint | string>('remaining_minor').as('total'))
+    .where('tenant_id', '=', tenantId).where('state', '=', 'active').where('expires_at_ms', '=', at).executeTakeFirstOrThrow();
+  return { amount: toMajorNumber(BigInt(sum.total), next.currency), at: new Date(Number(at)).toISOString() };
+}
