@@ -211,6 +211,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/reports/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prepaid credit report for a month: opening, purchased, granted, consumed, expired (breakage), clawed back, closing */
+        get: operations["get_admin_reports_credits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/billing/credits": {
         parameters: {
             query?: never;
@@ -5053,6 +5070,138 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_admin_reports_credits: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM (UTC) */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        currencies: {
+                            currency: string;
+                            opening: number;
+                            purchased: number;
+                            granted: number;
+                            consumed: {
+                                purchased: number;
+                                promotional: number;
+                                other: number;
+                            };
+                            expired: {
+                                purchased: number;
+                                promotional: number;
+                                other: number;
+                            };
+                            voided: number;
+                            clawedBack: number;
+                            adjusted: number;
+                            closing: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
                         details?: {
                             field: string;
                             message: string;

@@ -128,3 +128,21 @@ describe('void and expiry', () => {
     await expectLedgerSound(purse);
   });
 });
+
+describe('GET /v1/admin/reports/credits', () => {
+  it('reproduces from the ledger: closing equals the sum of wallet balances, and the figures reconcile', async () => {
+    const month = new Date(purse.ctx.nowMs()).toISOString().slice(0, 7);
+    const res = await admin(purse, 'GET', `/v1/admin/reports/credits?month=${month}`);
+    expect(res.status).toBe(200);
+    const brl = res.body.currencies.find((c: { currency: string }) => c.currency === 'BRL');
+    const wallets = await purse.ctx.store.db.selectFrom('wallets').select('balance_minor').where('currency', '=', 'BRL').execute();
+    const totalMinor = wallets.reduce((s, w) => s + Number(w.balance_minor), 0);
+    expect(Math.round(brl.closing * 100)).toBe(totalMinor);
+    const sumSplit = (s: { purchased: number; promotional: number; other: number }) => s.purchased + s.promotional + s.other;
+    const recomputed = brl.opening + brl.purchased + brl.granted - sumSplit(brl.consumed) - sumSplit(brl.expired) - brl.voided - brl.clawedBack + brl.adjusted;
+    expect(Math.round(recomputed * 100)).toBe(Math.round(brl.closing * 100));
+    expect(brl.granted).toBeGreaterThan(0);
+    expect(brl.expired.promotional).toBeGreaterThan(0);
+    expect((await admin(purse, 'GET', '/v1/admin/reports/credits?month=2026-13')).body.code).toBe('VALIDATION_ERROR');
+  });
+});

@@ -3,6 +3,7 @@ import { type RouteRegistrar, adminSecurity, errorResponses, principalOf, tenant
 import { GRANT_REASON_LENGTH_MAX, GRANT_REFERENCE_LENGTH_MAX, grantCredit } from './grant-credit.ts';
 import { voidCreditBlock } from './end-credit-block.ts';
 import { listCreditBlocks } from './list-credit-blocks.ts';
+import { creditsReport } from './credits-report.ts';
 
 const ID_LENGTH_MAX = 64;
 const TEXT_LENGTH_MAX = 64;
@@ -21,6 +22,15 @@ export const CreditBlockSchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   status: Type.String({ description: 'active | expired | depleted | voided' }),
   source: Type.Object({ orderId: Type.Optional(Type.String()), attemptId: Type.Optional(Type.String()), reason: Type.Optional(Type.String()) }),
+});
+
+const SplitSchema = Type.Object({ purchased: Type.Number(), promotional: Type.Number(), other: Type.Number() });
+const ReportSchema = Type.Object({
+  month: Type.String(),
+  currencies: Type.Array(Type.Object({
+    currency: Type.String(), opening: Type.Number(), purchased: Type.Number(), granted: Type.Number(), consumed: SplitSchema,
+    expired: SplitSchema, voided: Type.Number(), clawedBack: Type.Number(), adjusted: Type.Number(), closing: Type.Number(),
+  })),
 });
 
 const GrantBody = Type.Object({
@@ -55,6 +65,14 @@ export const registerCreditRoutes: RouteRegistrar = (app, ctx) => {
       response: { 200: CreditBlockSchema, ...errorResponses('NOT_FOUND', 'CREDIT_BLOCK_NOT_ACTIVE', 'INSUFFICIENT_FUNDS') },
     },
   }, async (request) => voidCreditBlock(ctx, request.params.blockId, request.body.reason));
+  app.get('/v1/admin/reports/credits', {
+    config: { auth: { kind: 'admin' } },
+    schema: {
+      tags: ['Admin'], summary: 'Prepaid credit report for a month: opening, purchased, granted, consumed, expired (breakage), clawed back, closing', security: adminSecurity,
+      querystring: Type.Object({ month: Type.String({ maxLength: 7, description: 'YYYY-MM (UTC)' }) }, { additionalProperties: false }),
+      response: { 200: ReportSchema, ...errorResponses('VALIDATION_ERROR') },
+    },
+  }, async (request) => creditsReport(ctx, request.query.month));
   app.get('/v1/billing/credits', {
     config: { auth: { kind: 'tenant', scope: 'tenant', permission: 'billing:read' } },
     schema: {
