@@ -34,6 +34,8 @@ describe('a refund claws back from the refunded top-up\'s own block first', () =
     const block = await db.selectFrom('credit_blocks as b').innerJoin('ledger_transactions as t', 't.id', 'b.source_transaction_id')
       .select(['b.id', 'b.category']).where('t.reference', '=', `topup:${topup.orderId}`).executeTakeFirstOrThrow();
     expect(block.category).toBe('purchased');
+    const listed = await asKey(rig.purse, tenantKey, 'GET', '/v1/billing/credits');
+    expect(listed.body.data.find((b: { id: string }) => b.id === block.id)).toMatchObject({ category: 'purchased', amount: 10, costBasis: 10, source: { orderId: topup.orderId } });
     // A later promotional grant with a low priority would be drawn first by plain draw-down order.
     const promo = await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenantId}/credits`, { amount: '5', reason: 'promo', priority: 0 });
     expect(promo.status).toBe(201);

@@ -13,7 +13,8 @@ import type { MigrationDialect } from './helpers.ts';
  * - A positive posting first pays back the wallet's deficit block (if an overdraft left it negative), then
  *   creates a block whose id is `cb_` + the transaction id's suffix. Its category, priority, expiry, cost
  *   basis and source come from a `credit_block_intents` row keyed by the ledger reference when the app
- *   wrote one (grants, top-ups), else from the transaction kind (top-ups: purchased; others: adjustment).
+ *   wrote one (grants, top-ups), else from the transaction kind (top-ups: purchased, their order or attempt
+ *   id read from the reference `topup:{orderId}` / `auto_topup:{attemptId}`; others: adjustment).
  * - A negative posting draws in draw-down order: the intent's `first_block_id` (a refund's own top-up block,
  *   the block an expiry or void empties), then lowest priority, earliest expiry (none last), oldest. A
  *   usage debit never draws from a block whose expiry is at or before the debit's time; if the other
@@ -140,7 +141,9 @@ async function sqliteTrigger(db: Kysely<unknown>): Promise<void> {
         select ${newBlock}, ${tenant}, NEW.account_id, NEW.currency, ${category}, NEW.amount_minor, 0,
           coalesce(${intent('cost_basis_minor')}, case when ${category} = 'purchased' then NEW.amount_minor end),
           coalesce(${intent('priority')}, case ${category} when 'promotional' then 10 when 'adjustment' then 50 else 100 end),
-          ${intent('expires_at_ms')}, 'active', NEW.transaction_id, ${intent('order_id')}, ${intent('attempt_id')}, coalesce(${intent('reason')}, ${txn('description')}), ${txn('created_at_ms')}
+          ${intent('expires_at_ms')}, 'active', NEW.transaction_id,
+          coalesce(${intent('order_id')}, case when ${txn('kind')} = 'topup' then substr(${txn('reference')}, 7) end),
+          coalesce(${intent('attempt_id')}, case when ${txn('kind')} = 'auto_topup' then substr(${txn('reference')}, 12) end), coalesce(${intent('reason')}, ${txn('description')}), ${txn('created_at_ms')}
         where ${credited} > 0;
       insert into credit_block_postings (transaction_id, block_id, amount_minor)
         select NEW.transaction_id, ${newBlock}, ${credited} where ${credited} > 0;
@@ -185,7 +188,9 @@ async function pgTrigger(db: Kysely<unknown>): Promise<void> {
             values (new_block, tenant, NEW.account_id, NEW.currency, cat, NEW.amount_minor, 0,
               coalesce(intent.cost_basis_minor, case when cat = 'purchased' then NEW.amount_minor end),
               coalesce(intent.priority, case cat when 'promotional' then 10 when 'adjustment' then 50 else 100 end),
-              intent.expires_at_ms, 'active', NEW.transaction_id, intent.order_id, intent.attempt_id, coalesce(intent.reason, t_description), t_created);
+              intent.expires_at_ms, 'active', NEW.transaction_id,
+              coalesce(intent.order_id, case when t_kind = 'topup' then substr(t_reference, 7) end),
+              coalesce(intent.attempt_id, case when t_kind = 'auto_topup' then substr(t_reference, 12) end), coalesce(intent.reason, t_description), t_created);
           insert into credit_block_postings (transaction_id, block_id, amount_minor) values (NEW.transaction_id, new_block, credited);
         end if;
       end if;
