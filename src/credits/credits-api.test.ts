@@ -124,6 +124,29 @@ describe('void and expiry', () => {
     expect(n).toHaveLength(5);
   });
 
+  it('a debit racing the expiry of the block it would draw from: never both (20 races)', async () => {
+    for (let i = 0; i < 20; i += 1) {
+      const t = await setupTenant(purse);
+      const block = await grant(t.tenantId, { amount: '1', reason: 'race', expiresAt: new Date(purse.ctx.nowMs() + 60_000).toISOString() });
+      const realNow = purse.ctx.nowMs;
+      // Half the races at the expiry's own millisecond, half just after: a debit then may not draw from it.
+      const at = realNow() + 60_000 + (i % 2);
+      purse.ctx.nowMs = () => at;
+      try {
+        const [debit] = await Promise.all([
+          asKey(purse, t.tenantKey, 'POST', '/v1/billing/usage', { amount: '0.50' }, { 'idempotency-key': `race-${i}` }),
+          expireCreditBlocks(purse.ctx),
+        ]);
+        expect(debit.status).toBe(402);
+      } finally {
+        purse.ctx.nowMs = realNow;
+      }
+      const moves = await purse.ctx.store.db.selectFrom('credit_block_postings as p').innerJoin('ledger_transactions as x', 'x.id', 'p.transaction_id')
+        .select(['x.kind', 'p.amount_minor']).where('p.block_id', '=', block.body.id).orderBy('x.seq').execute();
+      expect(moves.map((r) => [r.kind, Number(r.amount_minor)])).toEqual([['credit_grant', 100], ['credit_expiry', -100]]);
+    }
+  });
+
   it('2,000 concurrent debits over 20 blocks never overdraw and drain every block exactly', async () => {
     const t = await setupTenant(purse);
     for (let i = 0; i < 20; i += 1) await grant(t.tenantId, { amount: '1', reason: `c${i}`, priority: i % 3, ...(i % 2 ? { expiresAt: inDays(i + 1) } : {}) });
