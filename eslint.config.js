@@ -5,13 +5,13 @@ import tseslint from 'typescript-eslint';
  * imports http; ledger imports no capability; the payment gateway sits below every capability; the
  * Stripe adapter (stripe/) sits above the capabilities it feeds; sandbox imports nothing of Purse.
  */
-const CAPABILITIES = ['checkout', 'wallet', 'customers', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
+const CAPABILITIES = ['checkout', 'wallet', 'credits', 'customers', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
 /**
  * The declared order of the capabilities, bottom first: each may import only those before it. `auth` and
  * `api` (the route kit) sit at the bottom beside idempotency; `stripe/` (the event adapter) and `web/` (the
  * pages) sit on top because they feed or show every capability below them.
  */
-const CAPABILITY_ORDER = ['idempotency', 'auth', 'api', 'webhooks', 'tenants', 'customers', 'auto-topup', 'wallet', 'checkout', 'refunds', 'portal', 'stripe', 'web'];
+const CAPABILITY_ORDER = ['idempotency', 'auth', 'api', 'webhooks', 'tenants', 'customers', 'credits', 'auto-topup', 'wallet', 'checkout', 'refunds', 'portal', 'stripe', 'web'];
 const ABOVE_CAPABILITIES = ['http', 'cli', 'jobs', 'testing', 'e2e'];
 const folders = (names) => `(^|/)(${names.join('|')})/`;
 const banned = (names, message) => ({ regex: folders(names), message });

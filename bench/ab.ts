@@ -3,7 +3,7 @@ import { type BenchDatabase, type BenchTenant, createFundedTenant, freshBenchDat
 import { type LoadResult, percentile } from './http-load.ts';
 import { BENCH_CONNECTIONS } from './options.ts';
 import type { BenchOptions } from './options.ts';
-import { type PurseProcess, startBareServer, startPurse } from './processes.ts';
+import { BENCH_ADMIN_KEY, type PurseProcess, startBareServer, startPurse } from './processes.ts';
 import { type Spread, processCpuUs, spread } from './rounds.ts';
 import {
   type CheckoutCalls, type Scene, bareRoute, bareSequential, checkoutCalls, holdThenCapture, readGet, usageDebit, webhookIngest,
@@ -12,7 +12,7 @@ import { type SignedEvent, creditedAmong, openCheckoutOrders, openOrders, signEv
 
 /**
  * `node --import tsx bench/ab.ts --base DIR [--db sqlite|postgres] [--scenario hot|many|holds|read|history|webhook|checkout]
- * [--rounds N] [--seconds S] [--wallets N] [--events N] [--samples N]`: one scenario against two builds of Purse side by side — the
+ * [--rounds N] [--seconds S] [--wallets N] [--events N] [--samples N] [--blocks N]`: one scenario against two builds of Purse side by side — the
  * checkout in DIR (A, say the commit before a change) and this one (B) — each on its own fresh database,
  * measured alternately with the bare route (bare, A, B, bare, B, A, …) so every ratio comes from the same
  * moment of a noisy machine. For judging one lever quickly; `npm run bench` stays the record.
@@ -44,6 +44,8 @@ interface AbOptions {
   seconds: number;
   wallets: number;
   events: number;
+  /** issue 21: credit blocks per wallet on this build's side (1: just the funding block). */
+  blocks: number;
 }
 
 function parse(argv: string[]): AbOptions {
@@ -66,6 +68,7 @@ function parse(argv: string[]): AbOptions {
     wallets: Number(value('--wallets') ?? DEFAULT_WALLETS),
     samples: Number(value('--samples') ?? DEFAULT_SAMPLES),
     events: Number(value('--events') ?? DEFAULT_EVENTS),
+    blocks: Number(value('--blocks') ?? '1'),
   };
 }
 
@@ -88,9 +91,23 @@ async function startSide(name: string, root: string | undefined, opts: AbOptions
   const scene: Scene = { purseUrl: purse.url, options: benchOptions, runTag: `${randomBytes(4).toString('hex')}-${name}` };
   const count = opts.scenario === 'many' || opts.scenario === 'holds' ? opts.wallets : opts.scenario === 'webhook' ? WEBHOOK_TENANTS : 1;
   const tenants = await inParallel(count, (i) => createFundedTenant(purse.url, `${name} ${i}`, CURRENCY, FUNDS_MAJOR));
+  if (root === undefined && opts.blocks > 1) for (const t of tenants) await grantBlocks(purse.url, t, opts.blocks - 1);
   if (opts.scenario === 'history' || opts.scenario === 'read') await seedHistory(scene, tenants[0]);
   const webhooks = opts.scenario === 'webhook' ? await prepareWebhooks(scene, db, tenants, opts) : [];
   return { name, purse, scene, tenants, webhooks, db, close: async () => { await purse.stop(); await db.close(); } };
+}
+
+const DAY_MS = 86_400_000;
+
+/** issue 21: `count` more active blocks (promotional, spread priorities and expiries) beside the funding block. */
+async function grantBlocks(baseUrl: string, tenant: BenchTenant, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 1) {
+    const res = await fetch(`${baseUrl}/v1/admin/tenants/${tenant.tenantId}/credits`, {
+      method: 'POST', headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ amount: '1000000', reason: `bench block ${i}`, priority: 10 + (i % 5), expiresAt: new Date(Date.now() + (i + 30) * DAY_MS).toISOString() }),
+    });
+    if (res.status !== 201) throw new Error(`grant failed: ${res.status} ${await res.text()}`);
+  }
 }
 
 /** Open orders for every round plus a warm-up, signed as Stripe would sign their completion. */

@@ -25,7 +25,7 @@ describe('x-api-key', () => {
   it('accepts a valid tenant key and answers the wallet', async () => {
     const res = await asKey(purse, acme.tenantKey, 'GET', WALLET);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ currency: 'BRL', balance: 0, held: 0, available: 0, autoTopup: null });
+    expect(res.body).toEqual({ currency: 'BRL', balance: 0, held: 0, available: 0, autoTopup: null, expiring: null });
   });
 
   it.each([

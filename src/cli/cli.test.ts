@@ -59,6 +59,23 @@ describe('purse CLI', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
     expect(JSON.parse((await purseCli(['tenants', 'enable', t.id, '--json'], env)).stdout).status).toBe('active');
   });
 
+  it('grants credit once per reference, lists it, refuses a past expiry, voids it, and ledger verify checks the blocks', async () => {
+    const t = JSON.parse((await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'BRL', '--json'], env)).stdout);
+    const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+    const grant = ['credits', 'grant', '--tenant', t.id, '--amount', '5', '--reason', 'welcome', '--expires-at', expiresAt, '--reference', 'w-1', '--json'];
+    const block = JSON.parse((await purseCli(grant, env)).stdout);
+    expect(block).toMatchObject({ category: 'promotional', amount: 5, remaining: 5, status: 'active' });
+    expect(JSON.parse((await purseCli(grant, env)).stdout).id).toBe(block.id);
+    const past = await purseCli(['credits', 'grant', '--tenant', t.id, '--amount', '5', '--reason', 'x', '--expires-at', '2001-01-01T00:00:00Z'], env);
+    expect([past.code, JSON.parse(past.stderr).code]).toEqual([1, 'EXPIRES_AT_INVALID']);
+    const listed = JSON.parse((await purseCli(['credits', 'list', '--tenant', t.id, '--json'], env)).stdout);
+    expect(listed.data.map((b: { id: string }) => b.id)).toEqual([block.id]);
+    expect(JSON.parse((await purseCli(['credits', 'void', block.id, '--reason', 'oops', '--json'], env)).stdout).status).toBe('voided');
+    const verify = await purseCli(['ledger', 'verify'], env);
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toContain('✓ wallet_balance_is_sum_of_credit_blocks');
+  });
+
   it('prints a single-use billing page link for a tenant with portal --tenant', async () => {
     const t = JSON.parse((await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'BRL', '--json'], env)).stdout);
     const res = await purseCli(['portal', '--tenant', t.id], { ...env, PUBLIC_URL: 'https://billing.acme.test' });
@@ -124,7 +141,7 @@ describe('purse serve on an empty database (what npm start does)', { timeout: PR
       const [walletCurl] = await proc.waitFor(/curl -s http:\/\/127\.0\.0\.1:\d+\/v1\/billing\/wallet -H '[^']+'/);
       expect(proc.output()).toMatch(/admin key pa_/);
       const wallet = JSON.parse(execSync(walletCurl, { encoding: 'utf8' }));
-      expect(wallet).toEqual({ currency: 'BRL', balance: 0, held: 0, available: 0, autoTopup: null });
+      expect(wallet).toEqual({ currency: 'BRL', balance: 0, held: 0, available: 0, autoTopup: null, expiring: null });
     } finally {
       expect(await proc.stop()).toBe(0);
       await db.drop();

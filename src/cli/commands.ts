@@ -66,6 +66,21 @@ function registerTenantCommands(program: Command, kit: CommandKit): void {
     .option('--allow-negative', 'let a negative adjustment take the available balance below zero')
     .action(kit.withCtx(() => admin().then((m) => m.walletAdjust)));
 
+  // issue 21: credit blocks
+  const credits = () => import('./credits.ts');
+  kit.group(program, 'credits', 'grant, list and void credit blocks (promotional and expiring credit)');
+  kit.command(program, 'credits grant').description('grant promotional credit: a credit block, optionally expiring')
+    .requiredOption('--tenant <id>', 'tenant id').requiredOption('--amount <amount>', 'major units, e.g. 10.00')
+    .requiredOption('--reason <text>', 'why').option('--expires-at <iso>', 'ISO 8601 date-time in the future')
+    .option('--priority <n>', 'lower draws first (default 10)').option('--reference <ref>', 'makes a retry safe: the same reference grants once')
+    .action(kit.withCtx(() => credits().then((m) => m.creditsGrant)));
+  kit.command(program, 'credits list').description("list a tenant's credit blocks").requiredOption('--tenant <id>', 'tenant id')
+    .option('--status <status>', 'active, expired, depleted or voided')
+    .action(kit.withCtx(() => credits().then((m) => m.creditsList)));
+  kit.command(program, 'credits void').description('void a credit block: its remainder leaves the wallet').argument('<blockId>')
+    .requiredOption('--reason <text>', 'why')
+    .action(kit.withCtx(() => credits().then((m) => m.creditsVoid)));
+
   kit.group(program, 'numbers', 'create numbers (sub-accounts of a tenant)');
   kit.command(program, 'numbers create').description('create a number')
     .requiredOption('--tenant <id>', 'tenant id').requiredOption('--name <name>', 'display name')

@@ -41,6 +41,10 @@ export const ERROR_CODES = {
     message: "Stripe refused the request as invalid (a Stripe account setting or a configured limit); the operator finds Stripe's reason and request id in the Purse log",
   },
   NOT_READY: { status: 503, message: 'Not ready' },
+  // issue 21: credit blocks
+  EXPIRES_AT_INVALID: { status: 400, message: 'Validation error' },
+  PRIORITY_INVALID: { status: 400, message: 'Validation error' },
+  CREDIT_BLOCK_NOT_ACTIVE: { status: 409, message: 'Credit block is not active' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -23,6 +23,11 @@ export const EVENT_TYPES = [
   'dispute.closed',
   'webhook_endpoint.disabled',
   'webhook_endpoint.test',
+  // issue 21: credit blocks
+  'credit.granted',
+  'credit.expiring',
+  'credit.expired',
+  'credit.voided',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -19,7 +19,19 @@ const creditIds = {
 };
 const failure = Type.Object({ code: Type.String(), message: Type.String() });
 
+/** issue 21: a credit block as events carry it. */
+const block = {
+  blockId: Type.String({ description: 'cb_…' }), category: Type.String(), currency: Type.String(),
+  amount: money('The block as granted or bought'), remaining: money('What is left in it'),
+  expiresAt: nullable(Type.String({ format: 'date-time' })),
+};
+
 export const EVENT_DATA_SCHEMAS: Record<EventType, TSchema> = {
+  // issue 21: credit blocks
+  'credit.granted': Type.Object({ ...block, transactionId: Type.String(), reason: nullable(Type.String()) }),
+  'credit.expiring': Type.Object(block),
+  'credit.expired': Type.Object({ ...block, expired: money('What left the wallet'), transactionId: nullable(Type.String()) }),
+  'credit.voided': Type.Object({ ...block, voided: money('What left the wallet'), transactionId: nullable(Type.String()), reason: Type.String() }),
   'topup.succeeded': Type.Object({ ...topup, transactionId: Type.String({ description: 'txn_… of the credit' }) }),
   'topup.failed': Type.Object({ ...topup, failure: nullable(Type.Object({ code: Type.String(), message: nullable(Type.String()) })) }),
   'topup.expired': Type.Object(topup),

@@ -2,6 +2,7 @@ import type { RouteRegistrar } from '../api/kit.ts';
 import { registerAdminKeyRoutes } from '../tenants/admin-key-routes.ts';
 import { registerAdminTenantRoutes } from '../tenants/admin-tenant-routes.ts';
 import { registerAdminAdjustmentRoute } from '../wallet/admin-adjustment-route.ts';
+import { registerCreditRoutes } from '../credits/credits-routes.ts';
 import { registerTransactionsRoute } from '../wallet/transactions-route.ts';
 import { registerWalletRoute } from '../wallet/wallet-route.ts';
 import { registerUsageRoute } from '../wallet/usage-route.ts';
@@ -31,6 +32,8 @@ export const ROUTES: RouteRegistrar[] = [
   registerAdminTenantRoutes,
   registerAdminKeyRoutes,
   registerAdminAdjustmentRoute,
+  // issue 21: credit blocks
+  registerCreditRoutes,
   registerReconcileRoute,
   registerWalletRoute,
   registerTransactionsRoute,

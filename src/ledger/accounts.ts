@@ -1,8 +1,8 @@
 import type { Db } from '../store/db.ts';
 
 /** System accounts, one per currency. Their balances are derived from postings, never cached. */
-export type SystemAccountKind = 'stripe_clearing' | 'usage_revenue' | 'adjustments' | 'refunds' | 'disputes';
-const SYSTEM_KINDS: readonly SystemAccountKind[] = ['stripe_clearing', 'usage_revenue', 'adjustments', 'refunds', 'disputes'];
+export type SystemAccountKind = 'stripe_clearing' | 'usage_revenue' | 'adjustments' | 'refunds' | 'disputes' | 'promotions' | 'expired_credits';
+const SYSTEM_KINDS: readonly SystemAccountKind[] = ['stripe_clearing', 'usage_revenue', 'adjustments', 'refunds', 'disputes', 'promotions', 'expired_credits'];
 
 export function walletAccountId(tenantId: string): string {
   return `wallet:${tenantId}`;

@@ -47,7 +47,7 @@ async function balanceOf(tenant: TestTenant): Promise<{ balance: number; held: n
   const res = await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet');
   expect(res.status).toBe(200);
   // The balances only; the auto top-up summary beside them is tested in auto-topup/.
-  const { autoTopup: _autoTopup, ...balances } = res.body;
+  const { autoTopup: _autoTopup, expiring: _expiring, ...balances } = res.body;
   return balances;
 }
 

@@ -10,6 +10,8 @@ import { type WalletMove, insertPostingRows, insertTransactionRow, moveWalletRow
 
 export const TRANSACTION_KINDS = [
   'topup', 'usage', 'hold_capture', 'adjustment', 'refund_clawback', 'dispute_hold', 'dispute_release', 'dispute_loss', 'auto_topup',
+  // issue 21: credit blocks
+  'credit_grant', 'credit_expiry', 'credit_void',
 ] as const;
 export type TransactionKind = (typeof TRANSACTION_KINDS)[number];
 
@@ -95,19 +97,32 @@ export async function postTransaction(db: Db, input: TransactionInput, nowMs: nu
   const row = transactionRow(input, walletPosting, walletAfter, nowMs);
   const seq = await insertTransactionRow(db, row);
   if (seq === undefined) throw new DuplicateReference(input.reference);
-  const written = await insertPostingRows(db, row.id, input.currency, input.postings);
+  const written = await blocksCovering(insertPostingRows(db, row.id, input.currency, input.postings));
   assert(written === BigInt(input.postings.length), `transaction ${row.id} wrote every posting`);
   return { transaction: toLedgerTransaction({ ...row, seq }), created: true, walletAfter };
 }
 
 async function postInOneRoundTrip(db: Db, input: TransactionInput, walletPosting: PostingInput, nowMs: number): Promise<PostResult> {
   const row = transactionRow(input, walletPosting, null, nowMs);
-  const posted = await postInOneStatement(db, walletMove(input, walletPosting, nowMs), row, input.postings);
+  const posted = await blocksCovering(postInOneStatement(db, walletMove(input, walletPosting, nowMs), row, input.postings));
   if (!posted) return explainRefusal(db, input, walletPosting.accountId, input.heldDeltaMinor ?? 0n);
   if (posted.seq === undefined) throw new DuplicateReference(input.reference);
   assert(posted.postings === BigInt(input.postings.length), `transaction ${row.id} wrote every posting`);
   const walletAfter = checkWalletAfter(input, toWalletState(posted.wallet));
   return { transaction: toLedgerTransaction({ ...row, wallet_balance_after_minor: walletAfter.balanceMinor, seq: posted.seq }), created: true, walletAfter };
+}
+
+/** What the credit-block trigger (migration 0011) says when a usage debit's unexpired blocks cannot cover it. */
+export const CREDIT_BLOCKS_SHORT = 'purse:credit_blocks_short';
+
+/** The balance covers the debit but only with money in blocks already past their expiry: insufficient funds. */
+async function blocksCovering<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (err instanceof Error && err.message.includes(CREDIT_BLOCKS_SHORT)) throw new PurseError('INSUFFICIENT_FUNDS');
+    throw err;
+  }
 }
 
 /** Pure checks before any write; returns the wallet posting, if any. A failure here is a caller's bug. */

@@ -1,3 +1,4 @@
+import { drawFirstFromCredit } from '../ledger/credit-intents.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import type { TransactionInput } from '../ledger/post-transaction.ts';
 import type { ChargeSource } from '../gateway/payment-gateway.ts';
@@ -37,7 +38,9 @@ export async function clawBackRefund(ctx: Ctx, f: RefundFacts): Promise<Clawback
     await lockCredit(trx, ctx.store.dialect, credit);
     const dueMinor = shareOfCredit(credit.creditedMinor, f.amountRefundedMinor, f.chargeAmountMinor) - (await clawedBackOf(trx, f.chargeId));
     if (dueMinor <= 0n) return 'nothing_new';
-    const { transaction } = await m.post(clawbackInput(credit, f, dueMinor));
+    const input = clawbackInput(credit, f, dueMinor);
+    await drawFirstFromCredit(trx, input.reference, credit.reference);
+    const { transaction } = await m.post(input);
     await trx.insertInto('refund_clawbacks').values({
       reference: transaction.reference, charge_id: f.chargeId, ...sourceColumns(credit), tenant_id: credit.tenantId,
       amount_refunded_minor: f.amountRefundedMinor, clawed_back_minor: dueMinor, transaction_id: transaction.id, created_at_ms: BigInt(m.nowMs),

@@ -1,3 +1,4 @@
+import { creditReferenceOf, drawFirstFromCredit } from '../ledger/credit-intents.ts';
 import { assert } from '../errors/purse-error.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import { WALLET_STATE_COLUMNS, type WalletState, toWalletState } from '../ledger/wallet-state.ts';
@@ -107,6 +108,8 @@ async function lockDispute(trx: Db, dialect: 'sqlite' | 'postgres', disputeId: s
 /** The loss: wallet → system:disputes for the held share, releasing the hold in the same guarded update. */
 async function postLoss(m: MoneyTrx, d: Dispute): Promise<string | null> {
   if (d.held_minor === 0n) return null;
+  const credit = creditReferenceOf({ orderId: d.order_id, attemptId: d.attempt_id });
+  if (credit) await drawFirstFromCredit(m.db, `dispute:${d.id}:lost`, credit);
   const { transaction } = await m.post({
     reference: `dispute:${d.id}:lost`,
     kind: 'dispute_loss',

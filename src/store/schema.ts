@@ -23,6 +23,10 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryRow;
   auto_topup_configs: AutoTopupConfigRow;
   auto_topup_attempts: AutoTopupAttemptRow;
+  // issue 21: credit blocks
+  credit_blocks: CreditBlockRow;
+  credit_block_postings: CreditBlockPostingRow;
+  credit_block_intents: CreditBlockIntentRow;
 }
 
 export interface CheckoutOrderRow {
@@ -316,4 +320,45 @@ export interface AutoTopupAttemptRow {
   created_at_ms: bigint;
   updated_at_ms: bigint;
   completed_at_ms: bigint | null;
+}
+
+/** issue 21: one credit block of a wallet (migration 0011 explains how the trigger keeps them). */
+export interface CreditBlockRow {
+  id: string;
+  tenant_id: string;
+  account_id: string;
+  currency: string;
+  category: string;
+  amount_minor: bigint;
+  opening_minor: Generated<bigint>;
+  remaining_minor: bigint;
+  cost_basis_minor: bigint | null;
+  priority: bigint;
+  expires_at_ms: bigint | null;
+  state: string;
+  source_transaction_id: string | null;
+  order_id: string | null;
+  attempt_id: string | null;
+  reason: string | null;
+  expiring_notified_at_ms: bigint | null;
+  created_at_ms: bigint;
+  ended_at_ms: bigint | null;
+}
+
+export interface CreditBlockPostingRow {
+  transaction_id: string;
+  block_id: string;
+  amount_minor: bigint;
+}
+
+export interface CreditBlockIntentRow {
+  reference: string;
+  category: string | null;
+  priority: bigint | null;
+  expires_at_ms: bigint | null;
+  cost_basis_minor: bigint | null;
+  order_id: string | null;
+  attempt_id: string | null;
+  reason: string | null;
+  first_block_id: string | null;
 }

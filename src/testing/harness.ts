@@ -50,8 +50,9 @@ export async function startTestPurse(env: Record<string, string> = {}, opts: Tes
     logStream: stream,
     // Tests drive jobs themselves (or pass `jobs: { timers: manualTimers() }`), never on real intervals.
     jobs: false,
-    ...(db.schema ? { store: { pgSchema: db.schema } } : {}),
     ...createOpts,
+    // Merged, not replaced: a test passing its own store options (batching) still runs in its own schema.
+    ...(db.schema ? { store: { ...createOpts.store, pgSchema: db.schema } } : {}),
   });
   return {
     ...purse,

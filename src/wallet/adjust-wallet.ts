@@ -1,7 +1,7 @@
 import { PurseError, fieldError } from '../errors/purse-error.ts';
 import { ulid } from '../ids/ids.ts';
-import { walletDigits } from '../money/currencies.ts';
-import { parseMajor, toMajorNumber } from '../money/money.ts';
+import { toMajorNumber } from '../money/money.ts';
+import { parseSignedAmount } from '../money/signed-amount.ts';
 import type { Ctx } from '../context.ts';
 import { recordMoney } from '../events/money-transaction.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
@@ -10,8 +10,6 @@ import { type TransactionView, toTransactionView } from './transaction-view.ts';
 
 export const REASON_LENGTH_MAX = 500;
 export const ADJUSTMENT_REFERENCE_LENGTH_MAX = 200;
-// Far above any real correction, and far below where a balance stops being exact as a JSON number.
-export const ADJUSTMENT_AMOUNT_MINOR_MAX = 10n ** 13n;
 
 export interface AdjustmentInput {
   /** Major units, string or JSON number; a leading minus takes money out. */
@@ -73,20 +71,6 @@ function requireSameAdjustment(existing: LedgerTransaction, amountMinor: bigint,
   throw fieldError('CONFLICT', 'reference', 'was already used for a different adjustment');
 }
 
-/** Strict major-unit parsing with an optional leading minus; zero moves nothing and is refused. */
-export function parseSignedAmount(raw: unknown, currency: string): bigint {
-  if (raw === undefined || raw === null) throw fieldError('AMOUNT_REQUIRED', 'amount', 'is required');
-  const negative = (typeof raw === 'string' && raw.startsWith('-')) || (typeof raw === 'number' && raw < 0);
-  const magnitude = !negative ? raw : typeof raw === 'string' ? raw.slice(1) : -(raw as number);
-  const parsed = parseMajor(magnitude, currency, 'wallet');
-  if (parsed === 'too_precise') throw fieldError('AMOUNT_INVALID', 'amount', `${currency} allows at most ${walletDigits(currency)} decimal places`);
-  if (parsed === 'invalid') throw fieldError('AMOUNT_INVALID', 'amount', 'must be a plain decimal in major units, e.g. "10.50" or -5');
-  if (parsed === 0n) throw fieldError('AMOUNT_INVALID', 'amount', 'must not be zero');
-  if (parsed > ADJUSTMENT_AMOUNT_MINOR_MAX) {
-    throw fieldError('AMOUNT_INVALID', 'amount', `must be at most ${toMajorNumber(ADJUSTMENT_AMOUNT_MINOR_MAX, currency)} ${currency} either way`);
-  }
-  return negative ? -parsed : parsed;
-}
 
 function walletView(wallet: WalletAfter, currency: string): AdjustmentResult['wallet'] {
   return {

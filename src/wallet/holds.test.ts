@@ -44,7 +44,7 @@ function read(secret: string, holdId: string) {
 }
 async function walletOf(tenant: TestTenant) {
   // The balances only; the auto top-up summary beside them is tested in auto-topup/.
-  const { autoTopup: _autoTopup, ...balances } = (await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet')).body;
+  const { autoTopup: _autoTopup, expiring: _expiring, ...balances } = (await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet')).body;
   return balances as { currency: string; balance: number; held: number; available: number };
 }
 async function fundedTenant(amount: number): Promise<TestTenant> {

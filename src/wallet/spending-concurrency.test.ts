@@ -91,7 +91,7 @@ describe('parallel spending on one wallet', () => {
     expect(availableCents).toBeGreaterThanOrEqual(0);
     for (const [i, r] of requests.entries()) if (results[i]!.status === 402) expect(r.cents).toBeGreaterThan(availableCents);
     const read = (await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet')).body;
-    expect(read).toEqual({ currency: 'BRL', balance: wallet.balance / CENTS, held: wallet.held / CENTS, available: availableCents / CENTS, autoTopup: null });
+    expect(read).toEqual({ currency: 'BRL', balance: wallet.balance / CENTS, held: wallet.held / CENTS, available: availableCents / CENTS, autoTopup: null, expiring: null });
   });
 
   it(`${SAME_KEY_RETRIES} concurrent retries of one debit debit exactly once and all answer the same transaction`, async () => {

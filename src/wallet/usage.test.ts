@@ -29,7 +29,7 @@ function debit(secret: string, body: unknown, idempotencyKey: string | null = ne
 
 async function walletOf(tenant: TestTenant) {
   // The balances only; the auto top-up summary beside them is tested in auto-topup/.
-  const { autoTopup: _autoTopup, ...balances } = (await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet')).body;
+  const { autoTopup: _autoTopup, expiring: _expiring, ...balances } = (await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet')).body;
   return balances as { balance: number; held: number; available: number };
 }
 

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { type RouteRegistrar, errorResponses, principalOf, tenantSecurity } from '../api/kit.ts';
 import { autoTopupSummary } from '../auto-topup/views.ts';
 import { readWallet } from './read-wallet.ts';
+import { expiringSummary } from '../credits/credit-blocks-store.ts';
 
 export const WalletSchema = Type.Object({
   currency: Type.String({ description: 'ISO 4217 account currency', examples: ['BRL'] }),
@@ -19,7 +20,12 @@ const WalletWithAutoTopupSchema = Type.Object({
     Type.Object({ state: Type.String({ description: 'off, active, paused or disabled' }), threshold: Type.Number() }),
     Type.Null(),
   ], { description: 'Auto top-up summary; null when never configured' }),
-}, { examples: [{ ...WALLET_EXAMPLE, autoTopup: { state: 'active', threshold: 10 } }] });
+  // issue 21: credit blocks
+  expiring: Type.Union([
+    Type.Object({ amount: Type.Number({ description: 'What expires then (major units)' }), at: Type.String({ format: 'date-time' }) }),
+    Type.Null(),
+  ], { description: 'The next credit expiry within 30 days; null when none' }),
+}, { examples: [{ ...WALLET_EXAMPLE, autoTopup: { state: 'active', threshold: 10 }, expiring: null }] });
 
 export const registerWalletRoute: RouteRegistrar = (app, ctx) => {
   app.get('/v1/billing/wallet', {
@@ -30,6 +36,9 @@ export const registerWalletRoute: RouteRegistrar = (app, ctx) => {
     },
   }, async (request) => {
     const { tenantId } = principalOf(request);
-    return { ...(await readWallet(ctx, tenantId)), autoTopup: await autoTopupSummary(ctx, tenantId) };
+    return {
+      ...(await readWallet(ctx, tenantId)), autoTopup: await autoTopupSummary(ctx, tenantId),
+      expiring: await expiringSummary(ctx.store.db, tenantId, ctx.nowMs()),
+    };
   });
 };

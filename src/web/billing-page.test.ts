@@ -22,6 +22,23 @@ async function credit(tenant: TestTenant, amount: string): Promise<void> {
 }
 
 describe('the page', () => {
+  it('shows the credit blocks, what expires when, in English and in Portuguese (issue 21)', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    await credit(tenant, '20');
+    const expiresAt = new Date(Date.UTC(2031, 6, 1)).toISOString();
+    const granted = await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/credits`, { amount: '5', reason: 'bonus', expiresAt });
+    expect(granted.status).toBe(201);
+    const browser = await browserFor(tenant);
+    const en = (await browser.get('/billing')).body;
+    expect(en).toContain('<h2 id="credits-h">Your credit</h2>');
+    expect(en).toMatch(new RegExp(`data-credit="${granted.body.id}"><td data-label="Credit">Promotional</td>\\s*<td class="num" data-label="Left">R\\$5.00</td><td data-label="Expires">[^<]*2031`));
+    expect(en).toContain('data-label="Expires">Never<');
+    const pt = (await browser.get('/billing', { 'accept-language': 'pt-BR' })).body;
+    expect(pt).toContain('<h2 id="credits-h">Seus créditos</h2>');
+    expect(pt).toContain('data-label="Crédito">Promocional<');
+    expect(pt).toContain('data-label="Expira em">Nunca<');
+  });
+
   it('shows balance, held and available in the tenant currency, English by default', async () => {
     const tenant = await setupTenant(rig.purse, 'BRL');
     await credit(tenant, '1234.5');

@@ -28,16 +28,26 @@ export interface BillingData {
   presetsMinor: bigint[];
   autoTopup: AutoTopupFacts;
   lowBalanceMinor: bigint | null;
+  /** issue 21: the wallet's credit blocks with money left, in draw-down order. */
+  credits: CreditLine[];
+}
+
+export interface CreditLine {
+  id: string;
+  category: string;
+  remainingMinor: bigint;
+  expiresAtMs: number | null;
 }
 
 export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
   const wallet = await readWalletMinor(ctx, session.tenantId);
   const currency = wallet.currency;
-  const [cards, page, autoTopup, lowBalanceMinor] = await Promise.all([
+  const [cards, page, autoTopup, lowBalanceMinor, credits] = await Promise.all([
     listPaymentMethods(ctx.store.db, session.tenantId),
     readHistory(ctx, session.tenantId, cursor),
     readAutoTopupFacts(ctx, session.tenantId),
     readLowBalanceMinor(ctx, session.tenantId),
+    readCredits(ctx, session.tenantId),
   ]);
   const bounds = topupBounds(currency, ctx.config.topupLimits);
   return {
@@ -52,7 +62,19 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     presetsMinor: presets(currency, bounds),
     autoTopup,
     lowBalanceMinor,
+    credits,
   };
+}
+
+const CREDIT_LINES_MAX = 20;
+
+/** What expires when: active blocks with money left, in draw-down order (the deficit block is internal). */
+async function readCredits(ctx: Ctx, tenantId: string): Promise<CreditLine[]> {
+  const rows = await ctx.store.db.selectFrom('credit_blocks').select(['id', 'category', 'remaining_minor', 'expires_at_ms', 'priority', 'created_at_ms'])
+    .where('tenant_id', '=', tenantId).where('state', '=', 'active').where('remaining_minor', '>', 0n).where('category', '<>', 'deficit')
+    .orderBy('priority').orderBy('created_at_ms').limit(CREDIT_LINES_MAX).execute();
+  const lines = rows.map((r) => ({ id: r.id, category: r.category, remainingMinor: BigInt(r.remaining_minor), expiresAtMs: r.expires_at_ms === null ? null : Number(r.expires_at_ms) }));
+  return lines.sort((a, b) => (a.expiresAtMs ?? Infinity) - (b.expiresAtMs ?? Infinity));
 }
 
 /** Newest first, keyset-paged on (tenant_id, seq): the first page is one index range scan. A bad cursor shows the first page. */

@@ -34,6 +34,7 @@ export function renderBillingPage(m: PageModel): string {
   const body = html`${m.banner ? bannerHtml(m, m.banner) : ''}
 ${m.actionError ? html`<div class="banner error" role="alert"><h2>${t.errorTitle}</h2><p>${m.actionError}</p></div>` : ''}
 ${walletSection(m)}
+${creditsSection(m)}
 ${topupSection(m)}
 ${cardsSection(m)}
 ${autoTopupSection(settings)}
@@ -76,6 +77,17 @@ function walletSection(m: PageModel): Html {
 <div><dt>${t.balance}</dt><dd id="balance">${money(m, data.balanceMinor)}</dd></div>
 <div><dt>${t.held}</dt><dd id="held">${money(m, data.heldMinor)}</dd></div>
 </dl>${data.heldMinor > 0n ? html`<p class="hint">${t.heldHint}</p>` : ''}</section>`;
+}
+
+/** issue 21: what the wallet's credit is made of, and what expires when. Shown once there is promotional or expiring credit. */
+function creditsSection(m: PageModel): Html | string {
+  const { t, data } = m;
+  if (data.credits.every((c) => c.category !== 'promotional' && c.expiresAtMs === null)) return '';
+  const rows = data.credits.map((c) => html`<tr data-credit="${c.id}"><td data-label="${t.colCategory}">${t.categories[c.category] ?? c.category}</td>
+<td class="num" data-label="${t.colRemaining}">${money(m, c.remainingMinor)}</td><td data-label="${t.colExpires}">${c.expiresAtMs === null ? t.neverExpires : formatDate(c.expiresAtMs, m.lang)}</td></tr>`);
+  return html`<section aria-labelledby="credits-h"><h2 id="credits-h">${t.creditsHeading}</h2>
+<table><thead><tr><th scope="col">${t.colCategory}</th><th scope="col" class="num">${t.colRemaining}</th><th scope="col">${t.colExpires}</th></tr></thead><tbody>${rows}</tbody></table>
+<p class="hint">${t.creditsHint}</p></section>`;
 }
 
 function topupSection(m: PageModel): Html {

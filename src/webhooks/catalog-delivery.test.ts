@@ -1,3 +1,4 @@
+import { expireCreditBlocks } from '../credits/end-credit-block.ts';
 import { Value } from 'typebox/value';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES, type EventType } from '../events/catalog.ts';
@@ -46,6 +47,14 @@ interface TriggerCase {
   /** What the endpoint names (default: just the type under test). */
   events?: string[];
   trigger: (scene: Scene) => Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+
+async function grant(tenant: TestTenant, extra: Record<string, unknown>): Promise<{ id: string }> {
+  const res = await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/credits`, { amount: '3', reason: 'welcome', ...extra });
+  expect(res.status).toBe(201);
+  return res.body as { id: string };
 }
 
 const CASES: Record<EventType, TriggerCase> = {
@@ -125,6 +134,22 @@ const CASES: Record<EventType, TriggerCase> = {
     },
   },
   'webhook_endpoint.disabled': { trigger: async ({ tenant }) => failAnotherEndpointForThreeDays(tenant) },
+  // issue 21: credit blocks
+  'credit.granted': { trigger: async ({ tenant }) => void (await grant(tenant, {})) },
+  'credit.expiring': { trigger: async ({ tenant }) => void (await grant(tenant, { expiresAt: new Date(rig.purse.ctx.nowMs() + DAY_MS).toISOString() }), await expireCreditBlocks(rig.purse.ctx)) },
+  'credit.expired': {
+    trigger: async ({ tenant }) => {
+      const block = await grant(tenant, { expiresAt: new Date(rig.purse.ctx.nowMs() + 60_000).toISOString() });
+      await rig.purse.ctx.store.db.updateTable('credit_blocks').set({ expires_at_ms: BigInt(rig.purse.ctx.nowMs() - 1) }).where('id', '=', block.id).execute();
+      expect(await expireCreditBlocks(rig.purse.ctx)).toBeGreaterThanOrEqual(1);
+    },
+  },
+  'credit.voided': {
+    trigger: async ({ tenant }) => {
+      const block = await grant(tenant, {});
+      expect((await admin(rig.purse, 'POST', `/v1/admin/credits/${block.id}/void`, { reason: 'mistake' })).status).toBe(200);
+    },
+  },
   'webhook_endpoint.test': {
     events: [],
     trigger: async ({ tenant, endpoint }) => {

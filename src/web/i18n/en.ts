@@ -64,7 +64,16 @@ export const en = {
   kinds: {
     topup: 'Top-up', usage: 'Usage', hold_capture: 'Usage (reserved)', adjustment: 'Adjustment', refund_clawback: 'Refund',
     dispute_hold: 'Dispute (held)', dispute_release: 'Dispute released', dispute_loss: 'Dispute lost', auto_topup: 'Auto top-up',
+    credit_grant: 'Credit granted', credit_expiry: 'Credit expired', credit_void: 'Credit voided',
   } as Record<string, string>,
+  // issue 21: credit blocks
+  creditsHeading: 'Your credit',
+  creditsHint: 'Credit that expires soonest and promotional credit are used first.',
+  colCategory: 'Credit',
+  colRemaining: 'Left',
+  colExpires: 'Expires',
+  neverExpires: 'Never',
+  categories: { purchased: 'Purchased', promotional: 'Promotional', adjustment: 'Adjustment' } as Record<string, string>,
   bannerPaid: (amount: string, balance: string) => `Payment received: ${amount} was added to your wallet. Your balance is now ${balance}.`,
   bannerPaidTitle: 'Top-up complete',
   bannerProcessingTitle: 'Payment processing',

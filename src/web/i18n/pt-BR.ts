@@ -66,7 +66,16 @@ export const ptBR: Catalog = {
   kinds: {
     topup: 'Recarga', usage: 'Consumo', hold_capture: 'Consumo (reservado)', adjustment: 'Ajuste', refund_clawback: 'Reembolso',
     dispute_hold: 'Contestação (retido)', dispute_release: 'Contestação liberada', dispute_loss: 'Contestação perdida', auto_topup: 'Recarga automática',
+    credit_grant: 'Crédito concedido', credit_expiry: 'Crédito expirado', credit_void: 'Crédito cancelado',
   },
+  // issue 21: credit blocks
+  creditsHeading: 'Seus créditos',
+  creditsHint: 'Créditos que expiram primeiro e créditos promocionais são usados antes.',
+  colCategory: 'Crédito',
+  colRemaining: 'Restante',
+  colExpires: 'Expira em',
+  neverExpires: 'Nunca',
+  categories: { purchased: 'Comprado', promotional: 'Promocional', adjustment: 'Ajuste' },
   bannerPaid: (amount: string, balance: string) => `Pagamento recebido: ${amount} foi adicionado à sua carteira. Seu saldo agora é ${balance}.`,
   bannerPaidTitle: 'Recarga concluída',
   bannerProcessingTitle: 'Pagamento em processamento',
