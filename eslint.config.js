@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
  * imports http; ledger imports no capability; the payment gateway sits below every capability; the
  * Stripe adapter (stripe/) sits above the capabilities it feeds; sandbox imports nothing of Purse.
  */
-const CAPABILITIES = ['checkout', 'wallet', 'payment-methods', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
+const CAPABILITIES = ['checkout', 'wallet', 'payment-methods', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup', 'receipts'];
 const ABOVE_CAPABILITIES = ['http', 'cli', 'jobs', 'testing', 'e2e'];
 const folders = (names) => `(^|/)(${names.join('|')})/`;
 const banned = (names, message) => ({ regex: folders(names), message });
@@ -33,7 +33,7 @@ export default tseslint.config(
   },
   // Capabilities: never the HTTP assembly, the CLI, the jobs, the sandbox or the Stripe adapter above them.
   layer(
-    ['src/{checkout,wallet,payment-methods,tenants,refunds,idempotency,web,auth,api,portal,webhooks,auto-topup}/**/*.ts'],
+    ['src/{checkout,wallet,payment-methods,tenants,refunds,idempotency,web,auth,api,portal,webhooks,auto-topup,receipts}/**/*.ts'],
     [banned([...ABOVE_CAPABILITIES, 'sandbox', 'stripe'], 'A capability never imports the layers above it (http, cli, jobs, the Stripe adapter).'), rootFiles],
     [STRIPE_SDK],
   ),

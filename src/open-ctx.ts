@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import pino from 'pino';
 import type { RouteRegistrar } from './api/kit.ts';
 import { startAutoTopupIfCrossed } from './auto-topup/trigger.ts';
+import { receiptIssuer } from './receipts/issue-receipt.ts';
 import { wakeEventsWaitingOnCredit } from './stripe/waiting-events.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecrets } from './config/dev-secrets.ts';
@@ -42,6 +43,6 @@ export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Pr
   const secrets = opts.secrets ?? resolveSecrets(config).secrets;
   const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
   const payments = opts.payments ?? gatewayFromConfig(config);
-  // Auto top-up reacts to wallet moves inside the money transaction (events/money-transaction.ts).
-  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments, walletHooks: [startAutoTopupIfCrossed, wakeEventsWaitingOnCredit] };
+  // Receipts (issue 22) are issued in the crediting transaction; auto top-up reacts to wallet moves inside the money transaction (events/money-transaction.ts).
+  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments, walletHooks: [receiptIssuer(config), startAutoTopupIfCrossed, wakeEventsWaitingOnCredit] };
 }

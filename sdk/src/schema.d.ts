@@ -699,6 +699,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List receipts and credit notes, newest first */
+        get: operations["get_billing_receipts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/receipts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One receipt or credit note */
+        get: operations["get_billing_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/receipts/{id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A receipt or credit note as PDF, in the tenant's language */
+        get: operations["get_billing_receipt_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhooks/stripe": {
         parameters: {
             query?: never;
@@ -1853,6 +1904,74 @@ export interface webhooks {
                             /** @description The share that was held (major units) */
                             held: number;
                             transactionId: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "receipt.issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** receipt.issued */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds when this attempt was signed */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description evt_… */
+                        id: string;
+                        /** @constant */
+                        type: "receipt.issued";
+                        /** Format: date-time */
+                        createdAt: string;
+                        tenantId: string | null;
+                        data: {
+                            /** @description rcp_… */
+                            receiptId: string;
+                            number: string;
+                            /** @enum {string} */
+                            kind: "receipt" | "credit_note";
+                            /** @description Credited (receipt) or taken back (credit note) (major units) */
+                            credited: number;
+                            currency: string;
+                            orderId: string | null;
+                            attemptId: string | null;
+                            refundId: string | null;
+                            transactionId: string;
+                            pdfUrl: string;
                         };
                     };
                 };
@@ -8982,7 +9101,7 @@ export interface operations {
                             /** @description we_… */
                             id: string;
                             url: string;
-                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test */
+                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                             events: string[];
                             /** @description Null: every tenant (operator endpoints only) */
                             tenantId: string | null;
@@ -9115,7 +9234,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -9329,7 +9448,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -9691,7 +9810,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -9902,7 +10021,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -10674,7 +10793,7 @@ export interface operations {
                             /** @description we_… */
                             id: string;
                             url: string;
-                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test */
+                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                             events: string[];
                             /** @description Null: every tenant (operator endpoints only) */
                             tenantId: string | null;
@@ -10864,7 +10983,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -11107,7 +11226,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -11585,7 +11704,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -11854,7 +11973,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -13227,6 +13346,640 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_receipts: {
+        parameters: {
+            query?: {
+                /** @description 1 to 200, default 50 */
+                limit?: string;
+                /** @description nextCursor from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description rcp_… */
+                            id: string;
+                            /** @description Gapless per operator: `{prefix}-{000001}` */
+                            number: string;
+                            /** @enum {string} */
+                            kind: "receipt" | "credit_note";
+                            orderId: string | null;
+                            attemptId: string | null;
+                            refundId: string | null;
+                            /** @description Credited to (receipt) or taken from (credit note) the wallet (major units) */
+                            credited: number;
+                            tax: number | null;
+                            total: number | null;
+                            /** @description ISO 4217, the account currency */
+                            currency: string;
+                            presentment: {
+                                /** @description Charged in the presentment currency (major units) */
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                            } | null;
+                            billingAddress: {
+                                [key: string]: string | null;
+                            } | null;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            stripeReceiptUrl: string | null;
+                            pdfUrl: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `CURSOR_INVALID` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR" | "CURSOR_INVALID";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description rcp_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description rcp_… */
+                        id: string;
+                        /** @description Gapless per operator: `{prefix}-{000001}` */
+                        number: string;
+                        /** @enum {string} */
+                        kind: "receipt" | "credit_note";
+                        orderId: string | null;
+                        attemptId: string | null;
+                        refundId: string | null;
+                        /** @description Credited to (receipt) or taken from (credit note) the wallet (major units) */
+                        credited: number;
+                        tax: number | null;
+                        total: number | null;
+                        /** @description ISO 4217, the account currency */
+                        currency: string;
+                        presentment: {
+                            /** @description Charged in the presentment currency (major units) */
+                            amount: number;
+                            currency: string;
+                        } | null;
+                        card: {
+                            brand: string;
+                            last4: string;
+                        } | null;
+                        billingAddress: {
+                            [key: string]: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        issuedAt: string;
+                        stripeReceiptUrl: string | null;
+                        pdfUrl: string;
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not found (or belongs to another tenant): `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NOT_FOUND";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_receipt_pdf: {
+        parameters: {
+            query?: {
+                /** @description Language of the document; default from Accept-Language, else en */
+                lang?: "en" | "pt-BR";
+            };
+            header?: never;
+            path: {
+                /** @description rcp_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not found (or belongs to another tenant): `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NOT_FOUND";
                         details?: {
                             field: string;
                             message: string;

@@ -16,6 +16,7 @@ import { registerAutoTopupRoutes } from '../auto-topup/auto-topup-routes.ts';
 import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
 import { registerReconcileRoute } from '../stripe/reconcile-route.ts';
 import { registerBillingPage } from '../web/billing-page.ts';
+import { registerReceiptRoutes } from '../receipts/receipts-routes.ts';
 import { registerAlertsRoute } from '../wallet/alerts-route.ts';
 import { registerAdminWebhookRoutes } from '../webhooks/admin-endpoint-routes.ts';
 import { registerTenantWebhookRoutes } from '../webhooks/tenant-endpoint-routes.ts';
@@ -41,6 +42,8 @@ export const ROUTES: RouteRegistrar[] = [
   registerAdminWebhookRoutes,
   registerTenantWebhookRoutes,
   registerAutoTopupRoutes,
+  // Issue 22.
+  registerReceiptRoutes,
   registerStripeWebhookRoute,
   registerBillingPage,
 ];

@@ -23,6 +23,8 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryRow;
   auto_topup_configs: AutoTopupConfigRow;
   auto_topup_attempts: AutoTopupAttemptRow;
+  receipt_counters: ReceiptCounterRow;
+  receipts: ReceiptRow;
 }
 
 export interface CheckoutOrderRow {
@@ -316,4 +318,34 @@ export interface AutoTopupAttemptRow {
   created_at_ms: bigint;
   updated_at_ms: bigint;
   completed_at_ms: bigint | null;
+}
+
+/** Issue 22: one numbering scope per row (`operator`); the last number handed out. */
+export interface ReceiptCounterRow {
+  scope: string;
+  last_number: bigint;
+}
+
+/** Issue 22: a receipt (paid top-up or auto top-up) or a credit note (refund), one per ledger transaction. */
+export interface ReceiptRow {
+  id: string;
+  serial: bigint;
+  number: string;
+  kind: string;
+  tenant_id: string;
+  transaction_id: string;
+  order_id: string | null;
+  attempt_id: string | null;
+  refund_id: string | null;
+  currency: string;
+  credited_minor: bigint;
+  tax_minor: bigint | null;
+  total_minor: bigint | null;
+  presentment_amount_minor: bigint | null;
+  presentment_currency: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
+  billing_address: string | null;
+  stripe_receipt_url: string | null;
+  issued_at_ms: bigint;
 }
