@@ -17,6 +17,7 @@ import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
 import { registerReconcileRoute } from '../stripe/reconcile-route.ts';
 import { registerBillingPage } from '../web/billing-page.ts';
 import { registerReceiptRoutes } from '../receipts/receipts-routes.ts';
+import { registerStatementRoutes } from '../receipts/statements-routes.ts';
 import { registerAlertsRoute } from '../wallet/alerts-route.ts';
 import { registerAdminWebhookRoutes } from '../webhooks/admin-endpoint-routes.ts';
 import { registerTenantWebhookRoutes } from '../webhooks/tenant-endpoint-routes.ts';
@@ -44,6 +45,7 @@ export const ROUTES: RouteRegistrar[] = [
   registerAutoTopupRoutes,
   // Issue 22.
   registerReceiptRoutes,
+  registerStatementRoutes,
   registerStripeWebhookRoute,
   registerBillingPage,
 ];
