@@ -51,7 +51,10 @@ describe('GET /v1/billing/transactions.csv', () => {
       `usage,${tenant.numberId},"says ""hi"", then, more",-2.25,96.25,BRL`,
       'usage,,"\'=HYPERLINK(""x"")",-0.05,96.20,BRL',
     ]);
-    expect(csv.rows[1]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z,/);
+    // Times to the millisecond, exactly as the JSON history gives them.
+    const history = (await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/transactions')).body.data as Array<{ id: string; createdAt: string }>;
+    const times = new Map(csv.rows.slice(1).map((r) => [r.split(',')[1], r.split(',')[0]]));
+    expect(history.map((t) => times.get(t.id))).toEqual(history.map((t) => t.createdAt));
   });
 
   it('filters by kind, number and dates', async () => {

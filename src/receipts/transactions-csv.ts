@@ -88,11 +88,7 @@ function postgresQuery(f: Filter): string {
 function sqliteStream(ctx: Ctx, f: Filter): Readable {
   const conditions: Array<[string, unknown]> = [['tenant_id = ?', f.tenantId], ['created_at_ms >= ?', f.fromMs], ['created_at_ms <= ?', f.toMs], ['kind = ?', f.kind], ['number_id = ?', f.numberId]];
   const used = conditions.filter(([, value]) => value !== null);
-  const where = used.map(([clause]) => clause);
-  const params = used.map(([, value]) => value);
-  const cursor = ctx.store.exporter.iterate(`SELECT created_at_ms, id, kind, number_id, description, wallet_amount_minor, wallet_balance_after_minor, currency
-    FROM ledger_transactions WHERE ${where.join(' AND ')} ORDER BY tenant_id, seq`, params);
-  const digits = minorDigits(f.currency);
+  const cursor = ctx.store.exporter.iterate(sqliteLineQuery(used.map(([clause]) => clause), minorDigits(f.currency)), used.map(([, value]) => value));
   let header = true;
   return new Readable({
     read() {
@@ -107,7 +103,7 @@ function sqliteStream(ctx: Ctx, f: Filter): Readable {
             this.push(null);
             return;
           }
-          chunk += csvLine(next.value, digits);
+          chunk += next.value[0] as string;
         }
         this.push(chunk);
       } catch (err) {
@@ -122,9 +118,21 @@ function sqliteStream(ctx: Ctx, f: Filter): Readable {
   });
 }
 
-function csvLine(row: unknown[], digits: number): string {
-  const [createdAtMs, id, kind, numberId, description, amount, balanceAfter, currency] = row as [bigint, string, string, string | null, string | null, bigint, bigint | null, string];
-  return `${new Date(Number(createdAtMs)).toISOString()},${id},${kind},${numberId ?? ''},${csvText(description)},${fixedMajor(amount, digits)},${balanceAfter === null ? '' : fixedMajor(balanceAfter, digits)},${currency}\r\n`;
+/**
+ * SQLite writes each CSV record itself (one text column per row), so JavaScript only joins strings: no
+ * per-row objects, dates or bigints. Same rules as csvText/fixedMajor (the export test holds both to them).
+ */
+function sqliteLineQuery(where: string[], digits: number): string {
+  const scale = 10 ** digits;
+  const major = (c: string) => (digits === 0 ? `CAST(${c} AS TEXT)`
+    : `printf('%s%d.%0${digits}d', CASE WHEN ${c} < 0 THEN '-' ELSE '' END, abs(${c}) / ${scale}, abs(${c}) % ${scale})`);
+  const quoted = `CASE WHEN d IS NULL THEN '' WHEN instr(d, '"') > 0 OR instr(d, ',') > 0 OR instr(d, char(10)) > 0 OR instr(d, char(13)) > 0
+    THEN '"' || replace(d, '"', '""') || '"' ELSE d END`;
+  return `SELECT strftime('%Y-%m-%dT%H:%M:%fZ', created_at_ms / 1000.0, 'unixepoch') || ',' || id || ',' || kind || ',' || coalesce(number_id, '') || ','
+      || ${quoted} || ',' || ${major('wallet_amount_minor')} || ',' || CASE WHEN wallet_balance_after_minor IS NULL THEN '' ELSE ${major('wallet_balance_after_minor')} END
+      || ',' || currency || char(13, 10)
+    FROM (SELECT *, CASE WHEN substr(description, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || description ELSE description END AS d
+      FROM ledger_transactions WHERE ${where.join(' AND ')}) ORDER BY tenant_id, seq`;
 }
 
 /** RFC 4180: quoted when it holds a quote, comma or line break (quotes doubled); formula starters defused. */
