@@ -4,6 +4,7 @@ import { newId } from '../ids/ids.ts';
 import type { LedgerTransaction, TransactionKind } from '../ledger/post-transaction.ts';
 import { toMajorNumber } from '../money/money.ts';
 import type { ReceiptRow } from '../store/schema.ts';
+import { crashPoint } from '../store/crash-points.ts';
 import { receiptPdfUrl } from './receipt-view.ts';
 
 export type ReceiptKind = 'receipt' | 'credit_note';
@@ -44,6 +45,7 @@ async function issueReceipt(m: MoneyTrx, config: { receipts: ReceiptConfig; publ
   const serial = await nextSerial(m);
   const row = receiptRow(transaction, kind, serial, config.receipts.prefix, m.nowMs);
   await m.db.insertInto('receipts').values(row).execute();
+  crashPoint('receipt:after-issue');
   await m.emit({
     type: 'receipt.issued', tenantId: row.tenant_id,
     data: {
