@@ -1,3 +1,4 @@
+import { RECEIPT_LEDGER_CHECKS } from '../receipts/receipt-checks.ts';
 import { type LedgerCheck, verifyLedger } from '../ledger/verify-ledger.ts';
 import { HOLD_LEDGER_CHECKS } from '../wallet/hold-checks.ts';
 import { REFUND_LEDGER_CHECKS } from '../refunds/refund-checks.ts';
@@ -11,7 +12,8 @@ const EXIT_INVARIANT_BROKEN = 1;
  * Invariants owned by other capabilities (e.g. holds: held_minor equals the active holds). The ledger
  * may not import them, the command line may: add a capability's checks here.
  */
-export const CAPABILITY_LEDGER_CHECKS: readonly LedgerCheck[] = [...HOLD_LEDGER_CHECKS, ...REFUND_LEDGER_CHECKS];
+// Issue 22: receipts.
+export const CAPABILITY_LEDGER_CHECKS: readonly LedgerCheck[] = [...HOLD_LEDGER_CHECKS, ...REFUND_LEDGER_CHECKS, ...RECEIPT_LEDGER_CHECKS];
 
 /** `purse ledger verify [--json]`: exit 0 only if every invariant holds. */
 export async function ledgerVerify(ctx: Ctx, opts: Options): Promise<number> {

@@ -128,3 +128,21 @@ describe.runIf(testDatabaseKind() === 'postgres')('two instances on one PostgreS
     }
   }, 120_000);
 });
+
+describe('purse ledger verify', () => {
+  it('fails when a receipt disagrees with its credit or a number is missing, and passes again once restored', async () => {
+    const { verifyLedger } = await import('../ledger/verify-ledger.ts');
+    const { RECEIPT_LEDGER_CHECKS } = await import('./receipt-checks.ts');
+    const db = rig.purse.ctx.store.db;
+    const failing = async () => (await verifyLedger(db, RECEIPT_LEDGER_CHECKS)).checks.filter((c) => !c.ok).map((c) => c.name);
+    expect(await failing()).toEqual([]);
+    await db.updateTable('receipts').set((eb) => ({ credited_minor: eb('credited_minor', '+', 1n) })).where('serial', '=', 1n).execute();
+    expect(await failing()).toEqual(['receipts_document_every_credit']);
+    await db.updateTable('receipts').set((eb) => ({ credited_minor: eb('credited_minor', '-', 1n) })).where('serial', '=', 1n).execute();
+    await db.updateTable('receipt_counters').set({ last_number: 10_000n }).execute();
+    expect(await failing()).toEqual(['receipt_numbers_gapless']);
+    const issued = await db.selectFrom('receipts').select((eb) => eb.fn.countAll<bigint | number | string>().as('n')).executeTakeFirstOrThrow();
+    await db.updateTable('receipt_counters').set({ last_number: BigInt(issued.n) }).execute();
+    expect(await failing()).toEqual([]);
+  });
+});
