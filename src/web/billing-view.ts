@@ -1,3 +1,5 @@
+import type { ReceiptRow } from '../store/schema.ts';
+import { PAGE_RECEIPTS_MAX, statementMonths } from './billing-documents.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { findOrder } from '../checkout/orders-store.ts';
 import { listLedgerTransactions } from '../ledger/list-transactions.ts';
@@ -28,6 +30,9 @@ export interface BillingData {
   presetsMinor: bigint[];
   autoTopup: AutoTopupFacts;
   lowBalanceMinor: bigint | null;
+  /** Issue 22: the newest receipts and the months offered as statements. */
+  receipts: ReceiptRow[];
+  statementMonths: string[];
 }
 
 export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
@@ -38,6 +43,10 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     readHistory(ctx, session.tenantId, cursor),
     readAutoTopupFacts(ctx, session.tenantId),
     readLowBalanceMinor(ctx, session.tenantId),
+  ]);
+  const [receipts, tenant] = await Promise.all([
+    ctx.store.db.selectFrom('receipts').selectAll().where('tenant_id', '=', session.tenantId).orderBy('serial', 'desc').limit(PAGE_RECEIPTS_MAX).execute(),
+    ctx.store.db.selectFrom('tenants').select(['created_at_ms']).where('id', '=', session.tenantId).executeTakeFirstOrThrow(),
   ]);
   const bounds = topupBounds(currency, ctx.config.topupLimits);
   return {
@@ -50,6 +59,8 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     isFirstPage: page.isFirstPage,
     bounds,
     presetsMinor: presets(currency, bounds),
+    receipts,
+    statementMonths: statementMonths(ctx.nowMs(), Number(tenant.created_at_ms)),
     autoTopup,
     lowBalanceMinor,
   };
