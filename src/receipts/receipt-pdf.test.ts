@@ -7,7 +7,7 @@ import { type Rig, createTopup, sessionIdOf, startRig } from '../testing/stripe-
 const BUSINESS = { PURSE_BUSINESS_NAME: 'Operadora Exemplo Ltda', PURSE_BUSINESS_ADDRESS: 'Av. Paulista 1000, São Paulo', PURSE_BUSINESS_TAX_ID: '12.345.678/0001-90' };
 
 let rig: Rig;
-let receipt: { id: string; number: string };
+let receipt: { id: string; number: string; credited: number; tax: number; total: number; billingAddress: Record<string, string | null> | null };
 beforeAll(async () => {
   rig = await startRig({ env: { RATE_LIMIT_PER_MINUTE: '1000000', ...BUSINESS } });
   const checkout = await createTopup(rig, '1234.56');
@@ -35,6 +35,14 @@ describe('GET /v1/billing/receipts/{id}.pdf', () => {
     expect(text).toContain('R$ 1.234,56');
     for (const detail of Object.values(BUSINESS)) expect(text).toContain(detail);
     expect(text).toContain('Acme');
+    // What the customer paid: tax and total from Stripe's session, the address Checkout collected.
+    expect(receipt.tax).toBeGreaterThan(0);
+    expect(Math.round(receipt.total * 100)).toBe(Math.round((receipt.credited + receipt.tax) * 100));
+    const brl = (n: number) => new Intl.NumberFormat('pt-BR', { style: 'currency', currency: 'BRL' }).format(n).replace(/\s/g, ' ');
+    expect(text).toContain(`Impostos ${brl(receipt.tax)}`);
+    expect(text).toContain(`Total cobrado ${brl(receipt.total)}`);
+    expect(receipt.billingAddress?.line1).toBeTruthy();
+    expect(text).toContain(String(receipt.billingAddress?.line1));
   });
 
   it('in en (from Accept-Language) says Receipt and formats the amount for English', async () => {

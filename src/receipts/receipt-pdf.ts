@@ -38,5 +38,5 @@ function addressLines(json: string | null): string[] {
   if (json === null) return [];
   const a = JSON.parse(json) as Record<string, string | null>;
   const cityLine = [a.postal_code, a.city, a.state].filter(Boolean).join(' ');
-  return [a.line1, a.line2, cityLine, a.country].filter((s): s is string => typeof s === 'string' && s !== '');
+  return [a.name, a.line1, a.line2, cityLine, a.country].filter((s): s is string => typeof s === 'string' && s !== '');
 }
