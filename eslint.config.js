@@ -5,13 +5,13 @@ import tseslint from 'typescript-eslint';
  * imports http; ledger imports no capability; the payment gateway sits below every capability; the
  * Stripe adapter (stripe/) sits above the capabilities it feeds; sandbox imports nothing of Purse.
  */
-const CAPABILITIES = ['checkout', 'wallet', 'credits', 'customers', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
+const CAPABILITIES = ['checkout', 'wallet', 'credits', 'receipts', 'customers', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
 /**
  * The declared order of the capabilities, bottom first: each may import only those before it. `auth` and
  * `api` (the route kit) sit at the bottom beside idempotency; `stripe/` (the event adapter) and `web/` (the
  * pages) sit on top because they feed or show every capability below them.
  */
-const CAPABILITY_ORDER = ['idempotency', 'auth', 'api', 'webhooks', 'tenants', 'customers', 'credits', 'auto-topup', 'wallet', 'checkout', 'refunds', 'portal', 'stripe', 'web'];
+const CAPABILITY_ORDER = ['idempotency', 'auth', 'api', 'webhooks', 'tenants', 'customers', 'credits', 'receipts', 'auto-topup', 'wallet', 'checkout', 'refunds', 'portal', 'stripe', 'web'];
 const ABOVE_CAPABILITIES = ['http', 'cli', 'jobs', 'testing', 'e2e'];
 const folders = (names) => `(^|/)(${names.join('|')})/`;
 const banned = (names, message) => ({ regex: folders(names), message });
@@ -57,7 +57,7 @@ export default tseslint.config(
   // The money seam (moveMoney, emit, the outbox): below every capability, above the ledger.
   layer(['src/events/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway'], 'events/ is the seam below the capabilities: it imports none of them.'), rootFiles], [STRIPE_SDK]),
   // Storage and the pure helpers at the bottom.
-  layer(['src/{store,money,ids,errors,state-machine}/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'ledger', 'auth', 'api'], 'store/ and the pure helpers import nothing above them.'), rootFiles], [STRIPE_SDK]),
+  layer(['src/{store,money,ids,errors,state-machine,i18n}/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'ledger', 'auth', 'api'], 'store/ and the pure helpers import nothing above them.'), rootFiles], [STRIPE_SDK]),
   // The payment gateway builds Stripe requests and sits below every capability.
   layer(['src/gateway/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'ledger', 'store', 'auth', 'api'], 'gateway/ imports no capability.'), rootFiles]),
   // Ctx depends on the gateway interface, never on the Stripe adapter.

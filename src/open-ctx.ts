@@ -3,6 +3,7 @@ import pino from 'pino';
 import type { RouteRegistrar } from './api/kit.ts';
 import { AUTO_TOPUP_CARD_HOOK } from './auto-topup/card-changes.ts';
 import { startAutoTopupIfCrossed } from './auto-topup/trigger.ts';
+import { receiptIssuer } from './receipts/issue-receipt.ts';
 import { wakeEventsWaitingOnCredit } from './stripe/waiting-events.ts';
 import type { Config } from './config/config.ts';
 import { resolveSecrets } from './config/dev-secrets.ts';
@@ -43,6 +44,6 @@ export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Pr
   const secrets = opts.secrets ?? resolveSecrets(config).secrets;
   const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
   const payments = opts.payments ?? gatewayFromConfig(config);
-  // Auto top-up reacts to wallet moves inside the money transaction (events/money-transaction.ts).
-  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments, walletHooks: [startAutoTopupIfCrossed, wakeEventsWaitingOnCredit], cardHooks: [AUTO_TOPUP_CARD_HOOK] };
+  // Receipts (issue 22) are issued in the crediting transaction; auto top-up reacts to wallet moves inside the money transaction (events/money-transaction.ts).
+  return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments, walletHooks: [receiptIssuer(config), startAutoTopupIfCrossed, wakeEventsWaitingOnCredit], cardHooks: [AUTO_TOPUP_CARD_HOOK] };
 }

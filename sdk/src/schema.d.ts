@@ -177,74 +177,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/admin/tenants/{tenantId}/credits": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Grant promotional credit (a credit block, optionally expiring) */
-        post: operations["post_admin_tenant_credits"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/credits/{blockId}/void": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Void a credit block: its remainder leaves the wallet */
-        post: operations["post_admin_credit_void"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/admin/reports/credits": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Prepaid credit report for a month: opening, purchased, granted, consumed, expired (breakage), clawed back, closing */
-        get: operations["get_admin_reports_credits"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/billing/credits": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List the wallet's credit blocks */
-        get: operations["get_billing_credits"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/admin/reconcile": {
         parameters: {
             query?: never;
@@ -759,6 +691,125 @@ export interface paths {
         };
         /** List auto top-up attempts, newest first */
         get: operations["get_billing_auto_topup_attempts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List receipts and credit notes, newest first */
+        get: operations["get_billing_receipts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/receipts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One receipt or credit note */
+        get: operations["get_billing_receipt"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/receipts/{id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A receipt or credit note as PDF, in the tenant's language */
+        get: operations["get_billing_receipt_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/statements/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A monthly statement */
+        get: operations["get_billing_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/statements/{period}.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A monthly statement as CSV */
+        get: operations["get_billing_statement_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/statements/{period}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A monthly statement as PDF */
+        get: operations["get_billing_statement_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/transactions.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ledger history as streamed CSV, oldest first (columns: createdAt, id, kind, numberId, description, amount, balanceAfter, currency) */
+        get: operations["get_billing_transactions_csv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1941,6 +1992,74 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "receipt.issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** receipt.issued */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds when this attempt was signed */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description evt_… */
+                        id: string;
+                        /** @constant */
+                        type: "receipt.issued";
+                        /** Format: date-time */
+                        createdAt: string;
+                        tenantId: string | null;
+                        data: {
+                            /** @description rcp_… */
+                            receiptId: string;
+                            number: string;
+                            /** @enum {string} */
+                            kind: "receipt" | "credit_note";
+                            /** @description Credited (receipt) or taken back (credit note) (major units) */
+                            credited: number;
+                            currency: string;
+                            orderId: string | null;
+                            attemptId: string | null;
+                            refundId: string | null;
+                            transactionId: string;
+                            pdfUrl: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "webhook_endpoint.disabled": {
         parameters: {
             query?: never;
@@ -2058,271 +2177,6 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
-    "credit.granted": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** credit.granted */
-        post: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
-                    "webhook-id": string;
-                    /** @description Unix seconds when this attempt was signed */
-                    "webhook-timestamp": string;
-                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
-                    "webhook-signature": string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description evt_… */
-                        id: string;
-                        /** @constant */
-                        type: "credit.granted";
-                        /** Format: date-time */
-                        createdAt: string;
-                        tenantId: string | null;
-                        data: {
-                            /** @description cb_… */
-                            blockId: string;
-                            category: string;
-                            currency: string;
-                            /** @description The block as granted or bought (major units) */
-                            amount: number;
-                            /** @description What is left in it (major units) */
-                            remaining: number;
-                            expiresAt: string | null;
-                            transactionId: string;
-                            reason: string | null;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "credit.expiring": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** credit.expiring */
-        post: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
-                    "webhook-id": string;
-                    /** @description Unix seconds when this attempt was signed */
-                    "webhook-timestamp": string;
-                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
-                    "webhook-signature": string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description evt_… */
-                        id: string;
-                        /** @constant */
-                        type: "credit.expiring";
-                        /** Format: date-time */
-                        createdAt: string;
-                        tenantId: string | null;
-                        data: {
-                            /** @description cb_… */
-                            blockId: string;
-                            category: string;
-                            currency: string;
-                            /** @description The block as granted or bought (major units) */
-                            amount: number;
-                            /** @description What is left in it (major units) */
-                            remaining: number;
-                            expiresAt: string | null;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "credit.expired": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** credit.expired */
-        post: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
-                    "webhook-id": string;
-                    /** @description Unix seconds when this attempt was signed */
-                    "webhook-timestamp": string;
-                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
-                    "webhook-signature": string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description evt_… */
-                        id: string;
-                        /** @constant */
-                        type: "credit.expired";
-                        /** Format: date-time */
-                        createdAt: string;
-                        tenantId: string | null;
-                        data: {
-                            /** @description cb_… */
-                            blockId: string;
-                            category: string;
-                            currency: string;
-                            /** @description The block as granted or bought (major units) */
-                            amount: number;
-                            /** @description What is left in it (major units) */
-                            remaining: number;
-                            expiresAt: string | null;
-                            /** @description What left the wallet (major units) */
-                            expired: number;
-                            transactionId: string | null;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "credit.voided": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** credit.voided */
-        post: {
-            parameters: {
-                query?: never;
-                header: {
-                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
-                    "webhook-id": string;
-                    /** @description Unix seconds when this attempt was signed */
-                    "webhook-timestamp": string;
-                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
-                    "webhook-signature": string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description evt_… */
-                        id: string;
-                        /** @constant */
-                        type: "credit.voided";
-                        /** Format: date-time */
-                        createdAt: string;
-                        tenantId: string | null;
-                        data: {
-                            /** @description cb_… */
-                            blockId: string;
-                            category: string;
-                            currency: string;
-                            /** @description The block as granted or bought (major units) */
-                            amount: number;
-                            /** @description What is left in it (major units) */
-                            remaining: number;
-                            expiresAt: string | null;
-                            /** @description What left the wallet (major units) */
-                            voided: number;
-                            transactionId: string | null;
-                            reason: string;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export interface components {
     schemas: {
@@ -2334,7 +2188,7 @@ export interface components {
              * @description Machine code
              * @enum {string}
              */
-            code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PURPOSE_INVALID" | "AMOUNT_REQUIRED" | "AMOUNT_INVALID" | "AMOUNT_BELOW_MINIMUM" | "AMOUNT_ABOVE_MAXIMUM" | "AMOUNT_NOT_ALLOWED" | "URL_INVALID" | "URL_NOT_ALLOWED" | "CURRENCY_INVALID" | "CURSOR_INVALID" | "IDEMPOTENCY_KEY_REQUIRED" | "SIGNATURE_INVALID" | "UNAUTHORIZED" | "INSUFFICIENT_FUNDS" | "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED" | "NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_IN_PROGRESS" | "HOLD_NOT_ACTIVE" | "CONFLICT" | "NO_PAYMENT_METHOD" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "STRIPE_UNAVAILABLE" | "STRIPE_REQUEST_REJECTED" | "NOT_READY" | "EXPIRES_AT_INVALID" | "PRIORITY_INVALID" | "CREDIT_BLOCK_NOT_ACTIVE";
+            code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PURPOSE_INVALID" | "AMOUNT_REQUIRED" | "AMOUNT_INVALID" | "AMOUNT_BELOW_MINIMUM" | "AMOUNT_ABOVE_MAXIMUM" | "AMOUNT_NOT_ALLOWED" | "URL_INVALID" | "URL_NOT_ALLOWED" | "CURRENCY_INVALID" | "CURSOR_INVALID" | "IDEMPOTENCY_KEY_REQUIRED" | "PERIOD_INVALID" | "SIGNATURE_INVALID" | "UNAUTHORIZED" | "INSUFFICIENT_FUNDS" | "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED" | "NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_IN_PROGRESS" | "HOLD_NOT_ACTIVE" | "CONFLICT" | "NO_PAYMENT_METHOD" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "STRIPE_UNAVAILABLE" | "STRIPE_REQUEST_REJECTED" | "NOT_READY";
             details?: {
                 field: string;
                 message: string;
@@ -4225,7 +4079,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -4266,7 +4120,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -4528,915 +4382,6 @@ export interface operations {
             };
         };
     };
-    post_admin_tenant_credits: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                tenantId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /**
-                     * @description Major units, string or number, positive
-                     * @example 10.00
-                     */
-                    amount?: unknown;
-                    /** @description Only "promotional" */
-                    category?: string;
-                    /** @description ISO 8601, in the future */
-                    expiresAt?: string;
-                    /** @description Whole number, lower draws first (default 10) */
-                    priority?: unknown;
-                    reason: string;
-                    /** @description Makes a retry safe: the same reference grants once */
-                    reference?: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description cb_… */
-                        id: string;
-                        /** @description purchased | promotional | adjustment */
-                        category: string;
-                        currency: string;
-                        /** @description As granted or bought (major units) */
-                        amount: number;
-                        /** @description What is left (major units) */
-                        remaining: number;
-                        costBasis: number | null;
-                        /** @description Lower draws first */
-                        priority: number;
-                        expiresAt: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** @description active | expired | depleted | voided */
-                        status: string;
-                        source: {
-                            orderId?: string;
-                            attemptId?: string;
-                            reason?: string;
-                        };
-                    };
-                };
-            };
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description cb_… */
-                        id: string;
-                        /** @description purchased | promotional | adjustment */
-                        category: string;
-                        currency: string;
-                        /** @description As granted or bought (major units) */
-                        amount: number;
-                        /** @description What is left (major units) */
-                        remaining: number;
-                        costBasis: number | null;
-                        /** @description Lower draws first */
-                        priority: number;
-                        expiresAt: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** @description active | expired | depleted | voided */
-                        status: string;
-                        source: {
-                            orderId?: string;
-                            attemptId?: string;
-                            reason?: string;
-                        };
-                    };
-                };
-            };
-            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `INVALID_JSON`, `MALFORMED_REQUEST`, `AMOUNT_REQUIRED`, `AMOUNT_INVALID`, `EXPIRES_AT_INVALID`, `PRIORITY_INVALID` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Validation error",
-                     *       "code": "VALIDATION_ERROR"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "AMOUNT_REQUIRED" | "AMOUNT_INVALID" | "EXPIRES_AT_INVALID" | "PRIORITY_INVALID";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "UNAUTHORIZED";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Not found (or belongs to another tenant): `NOT_FOUND` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Not found",
-                     *       "code": "NOT_FOUND"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "NOT_FOUND";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Conflict with an earlier request or the resource state: `IDEMPOTENCY_KEY_REUSED` */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Idempotency-Key was already used with a different request",
-                     *       "code": "IDEMPOTENCY_KEY_REUSED"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "IDEMPOTENCY_KEY_REUSED";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Payload too large: `PAYLOAD_TOO_LARGE` */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Payload too large",
-                     *       "code": "PAYLOAD_TOO_LARGE"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "PAYLOAD_TOO_LARGE";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description The body is not application/json: `UNSUPPORTED_MEDIA_TYPE` */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Content-Type must be application/json",
-                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Unexpected failure: `INTERNAL` */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Internal error",
-                     *       "code": "INTERNAL"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "INTERNAL";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-        };
-    };
-    post_admin_credit_void: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                blockId: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    reason: string;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        /** @description cb_… */
-                        id: string;
-                        /** @description purchased | promotional | adjustment */
-                        category: string;
-                        currency: string;
-                        /** @description As granted or bought (major units) */
-                        amount: number;
-                        /** @description What is left (major units) */
-                        remaining: number;
-                        costBasis: number | null;
-                        /** @description Lower draws first */
-                        priority: number;
-                        expiresAt: string | null;
-                        /** Format: date-time */
-                        createdAt: string;
-                        /** @description active | expired | depleted | voided */
-                        status: string;
-                        source: {
-                            orderId?: string;
-                            attemptId?: string;
-                            reason?: string;
-                        };
-                    };
-                };
-            };
-            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `INVALID_JSON`, `MALFORMED_REQUEST` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Validation error",
-                     *       "code": "VALIDATION_ERROR"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "UNAUTHORIZED";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Insufficient funds: `INSUFFICIENT_FUNDS` */
-            402: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Insufficient funds",
-                     *       "code": "INSUFFICIENT_FUNDS"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "INSUFFICIENT_FUNDS";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Not found (or belongs to another tenant): `NOT_FOUND` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Not found",
-                     *       "code": "NOT_FOUND"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "NOT_FOUND";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Conflict with an earlier request or the resource state: `CREDIT_BLOCK_NOT_ACTIVE` */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Credit block is not active",
-                     *       "code": "CREDIT_BLOCK_NOT_ACTIVE"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "CREDIT_BLOCK_NOT_ACTIVE";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Payload too large: `PAYLOAD_TOO_LARGE` */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Payload too large",
-                     *       "code": "PAYLOAD_TOO_LARGE"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "PAYLOAD_TOO_LARGE";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description The body is not application/json: `UNSUPPORTED_MEDIA_TYPE` */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Content-Type must be application/json",
-                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "UNSUPPORTED_MEDIA_TYPE";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Unexpected failure: `INTERNAL` */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Internal error",
-                     *       "code": "INTERNAL"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "INTERNAL";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-        };
-    };
-    get_admin_reports_credits: {
-        parameters: {
-            query: {
-                /** @description YYYY-MM (UTC) */
-                month: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        month: string;
-                        currencies: {
-                            currency: string;
-                            opening: number;
-                            purchased: number;
-                            granted: number;
-                            consumed: {
-                                purchased: number;
-                                promotional: number;
-                                other: number;
-                            };
-                            expired: {
-                                purchased: number;
-                                promotional: number;
-                                other: number;
-                            };
-                            voided: number;
-                            clawedBack: number;
-                            adjusted: number;
-                            closing: number;
-                        }[];
-                    };
-                };
-            };
-            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Validation error",
-                     *       "code": "VALIDATION_ERROR"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "VALIDATION_ERROR";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "UNAUTHORIZED";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Unexpected failure: `INTERNAL` */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Internal error",
-                     *       "code": "INTERNAL"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "INTERNAL";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-        };
-    };
-    get_billing_credits: {
-        parameters: {
-            query?: {
-                /** @description active | expired | depleted | voided */
-                status?: string;
-                cursor?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        data: {
-                            /** @description cb_… */
-                            id: string;
-                            /** @description purchased | promotional | adjustment */
-                            category: string;
-                            currency: string;
-                            /** @description As granted or bought (major units) */
-                            amount: number;
-                            /** @description What is left (major units) */
-                            remaining: number;
-                            costBasis: number | null;
-                            /** @description Lower draws first */
-                            priority: number;
-                            expiresAt: string | null;
-                            /** Format: date-time */
-                            createdAt: string;
-                            /** @description active | expired | depleted | voided */
-                            status: string;
-                            source: {
-                                orderId?: string;
-                                attemptId?: string;
-                                reason?: string;
-                            };
-                        }[];
-                        nextCursor: string | null;
-                    };
-                };
-            };
-            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Validation error",
-                     *       "code": "VALIDATION_ERROR"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "VALIDATION_ERROR";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unauthorized",
-                     *       "code": "UNAUTHORIZED"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "UNAUTHORIZED";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Number-scoped keys cannot call tenant endpoints",
-                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Rate limit exceeded: `RATE_LIMITED` */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Too many requests",
-                     *       "code": "RATE_LIMITED"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "RATE_LIMITED";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-            /** @description Unexpected failure: `INTERNAL` */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Internal error",
-                     *       "code": "INTERNAL"
-                     *     }
-                     */
-                    "application/json": {
-                        /** @description Human-readable text */
-                        error: string;
-                        /**
-                         * @description Machine code
-                         * @enum {string}
-                         */
-                        code: "INTERNAL";
-                        details?: {
-                            field: string;
-                            message: string;
-                            code?: string;
-                        }[];
-                        requestId?: string;
-                    };
-                };
-            };
-        };
-    };
     post_admin_reconcile: {
         parameters: {
             query?: never;
@@ -5636,8 +4581,7 @@ export interface operations {
                      *       "autoTopup": {
                      *         "state": "active",
                      *         "threshold": 10
-                     *       },
-                     *       "expiring": null
+                     *       }
                      *     }
                      */
                     "application/json": {
@@ -5657,13 +4601,6 @@ export interface operations {
                             /** @description off, active, paused or disabled */
                             state: string;
                             threshold: number;
-                        } | null;
-                        /** @description The next credit expiry within 30 days; null when none */
-                        expiring: {
-                            /** @description What expires then (major units) */
-                            amount: number;
-                            /** Format: date-time */
-                            at: string;
                         } | null;
                     };
                 };
@@ -5863,7 +4800,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -6111,7 +5048,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -6183,7 +5120,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -7344,7 +6281,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -10232,7 +9169,7 @@ export interface operations {
                             /** @description we_… */
                             id: string;
                             url: string;
-                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                             events: string[];
                             /** @description Null: every tenant (operator endpoints only) */
                             tenantId: string | null;
@@ -10365,7 +9302,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -10579,7 +9516,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -10941,7 +9878,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -11152,7 +10089,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -11924,7 +10861,7 @@ export interface operations {
                             /** @description we_… */
                             id: string;
                             url: string;
-                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                             events: string[];
                             /** @description Null: every tenant (operator endpoints only) */
                             tenantId: string | null;
@@ -12114,7 +11051,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -12357,7 +11294,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -12835,7 +11772,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -13104,7 +12041,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -14419,6 +13356,1344 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "VALIDATION_ERROR" | "CURSOR_INVALID";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_receipts: {
+        parameters: {
+            query?: {
+                /** @description 1 to 200, default 50 */
+                limit?: string;
+                /** @description nextCursor from the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description rcp_… */
+                            id: string;
+                            /** @description Gapless per operator: `{prefix}-{000001}` */
+                            number: string;
+                            /** @enum {string} */
+                            kind: "receipt" | "credit_note";
+                            orderId: string | null;
+                            attemptId: string | null;
+                            refundId: string | null;
+                            /** @description Credited to (receipt) or taken from (credit note) the wallet (major units) */
+                            credited: number;
+                            tax: number | null;
+                            total: number | null;
+                            /** @description ISO 4217, the account currency */
+                            currency: string;
+                            presentment: {
+                                /** @description Charged in the presentment currency (major units) */
+                                amount: number;
+                                currency: string;
+                            } | null;
+                            card: {
+                                brand: string;
+                                last4: string;
+                            } | null;
+                            billingAddress: {
+                                [key: string]: string | null;
+                            } | null;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            stripeReceiptUrl: string | null;
+                            pdfUrl: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `CURSOR_INVALID` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR" | "CURSOR_INVALID";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_receipt: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description rcp_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description rcp_… */
+                        id: string;
+                        /** @description Gapless per operator: `{prefix}-{000001}` */
+                        number: string;
+                        /** @enum {string} */
+                        kind: "receipt" | "credit_note";
+                        orderId: string | null;
+                        attemptId: string | null;
+                        refundId: string | null;
+                        /** @description Credited to (receipt) or taken from (credit note) the wallet (major units) */
+                        credited: number;
+                        tax: number | null;
+                        total: number | null;
+                        /** @description ISO 4217, the account currency */
+                        currency: string;
+                        presentment: {
+                            /** @description Charged in the presentment currency (major units) */
+                            amount: number;
+                            currency: string;
+                        } | null;
+                        card: {
+                            brand: string;
+                            last4: string;
+                        } | null;
+                        billingAddress: {
+                            [key: string]: string | null;
+                        } | null;
+                        /** Format: date-time */
+                        issuedAt: string;
+                        stripeReceiptUrl: string | null;
+                        pdfUrl: string;
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not found (or belongs to another tenant): `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NOT_FOUND";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_receipt_pdf: {
+        parameters: {
+            query?: {
+                /** @description Language of the document; default from Accept-Language, else en */
+                lang?: "en" | "pt-BR";
+            };
+            header?: never;
+            path: {
+                /** @description rcp_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not found (or belongs to another tenant): `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NOT_FOUND";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_statement: {
+        parameters: {
+            query?: {
+                lang?: "en" | "pt-BR";
+            };
+            header?: never;
+            path: {
+                /** @description YYYY-MM (UTC), not in the future */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM (UTC) */
+                        period: string;
+                        currency: string;
+                        /** @description Balance when the month began (major units) */
+                        opening: number;
+                        /** @description Into the wallet during the month (major units) */
+                        credits: number;
+                        /** @description Out of the wallet during the month (positive) (major units) */
+                        debits: number;
+                        /** @description opening + credits − debits: the balance when the month ended (for the current month: now) (major units) */
+                        closing: number;
+                        lines: {
+                            /** @description Ledger kind (a kind added later reads as "Other (kind)") */
+                            kind: string;
+                            description: string;
+                            count: number;
+                            /** @description Signed: positive credits, negative debits (major units) */
+                            amount: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `PERIOD_INVALID` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR" | "PERIOD_INVALID";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_statement_csv: {
+        parameters: {
+            query?: {
+                lang?: "en" | "pt-BR";
+            };
+            header?: never;
+            path: {
+                /** @description YYYY-MM (UTC), not in the future */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 4180 CSV with a header row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `PERIOD_INVALID` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR" | "PERIOD_INVALID";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_statement_pdf: {
+        parameters: {
+            query?: {
+                lang?: "en" | "pt-BR";
+            };
+            header?: never;
+            path: {
+                /** @description YYYY-MM (UTC), not in the future */
+                period: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `PERIOD_INVALID` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR" | "PERIOD_INVALID";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_transactions_csv: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD or ISO date-time (UTC), inclusive */
+                from?: string;
+                /** @description YYYY-MM-DD (through that day) or ISO date-time (UTC), inclusive */
+                to?: string;
+                /** @description One ledger kind */
+                kind?: string;
+                /** @description num_…; a number key may name only its own */
+                numberId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description RFC 4180 CSV with a header row */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
                         details?: {
                             field: string;
                             message: string;

@@ -9,6 +9,7 @@ import type { Database } from '../store/schema.ts';
 import { lockOrder, moveOrder, type Order, type OrderPatch, recordOrderAttempt } from './orders-store.ts';
 import { type OrderState, judgeTransition } from './order-states.ts';
 import type { Ctx } from '../context.ts';
+import { type ChargeFacts, attachChargeFacts } from '../receipts/charge-facts.ts';
 
 export type FulfilOutcome = 'credited' | 'already_credited' | 'unknown_order' | 'refused';
 
@@ -21,11 +22,11 @@ export function topupReference(orderId: string): string {
  * order's move to `paid` commit together, so no number, order or timing of deliveries can credit twice
  * or mark paid without crediting. The amount is the order's own, never what the event says.
  */
-export async function fulfilOrder(ctx: Ctx, orderId: string, patch: OrderPatch): Promise<FulfilOutcome> {
+export async function fulfilOrder(ctx: Ctx, orderId: string, patch: OrderPatch, charge?: ChargeFacts): Promise<FulfilOutcome> {
   const once = await moveMoney(ctx, async (m): Promise<FulfilOutcome> => {
     const order = await lockOrder(m.db, ctx.store.dialect, orderId);
     if (!order) return 'unknown_order';
-    return creditLockedOrder(ctx, m, order, patch);
+    return creditLockedOrder(ctx, m, order, patch, charge);
   }).catch((err) => {
     if (err instanceof RefusedMove) return { created: true as const, value: 'refused' as const };
     throw err;
@@ -38,9 +39,10 @@ export async function fulfilOrder(ctx: Ctx, orderId: string, patch: OrderPatch):
  * inbox's one-commit path). A move the machine refuses throws RefusedMove, so the caller's whole
  * transaction — the credit with it — rolls back; so does a repeated ledger reference (DuplicateReference).
  */
-export async function creditLockedOrder(ctx: Ctx, m: MoneyTrx, order: Order, patch: OrderPatch): Promise<'credited' | 'already_credited'> {
+export async function creditLockedOrder(ctx: Ctx, m: MoneyTrx, order: Order, patch: OrderPatch, charge?: ChargeFacts): Promise<'credited' | 'already_credited'> {
   if (order.state === 'paid') return 'already_credited';
   const { transaction } = await m.post(creditInput(order));
+  if (charge) await attachChargeFacts(m.db, transaction.id, charge);
   const moved = await moveOrder(m.db, ctx.log, order, 'paid', m.nowMs, { ...patch, ledger_transaction_id: transaction.id, completed_at_ms: BigInt(m.nowMs) });
   if (!moved) throw new RefusedMove();
   await m.emit({ type: 'topup.succeeded', tenantId: order.tenant_id, data: { ...topupData(order), transactionId: transaction.id } });

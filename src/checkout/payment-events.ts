@@ -4,6 +4,7 @@ import { type Purpose, isTerminal } from './order-states.ts';
 import { savePaymentMethodFromSetup } from '../customers/save-payment-method.ts';
 import type { MoneyTrx } from '../events/money-moved.ts';
 import type { Ctx } from '../context.ts';
+import type { ChargeFacts } from '../receipts/charge-facts.ts';
 
 /**
  * What the payment provider told us about a checkout page, in Purse's terms (the Stripe adapter
@@ -24,6 +25,8 @@ export interface SessionFacts {
   currency: string | null;
   paymentIntentId: string | null;
   setupIntentId: string | null;
+  /** Issue 22: the charge's total, tax, presentment and billing address, for the receipt; absent when not sent. */
+  charge?: ChargeFacts;
 }
 
 export interface PaymentFailureFacts {
@@ -82,7 +85,7 @@ function judgeCompletion(order: Order | undefined, s: SessionFacts): { outcome: 
 async function completeTopup(ctx: Ctx, order: Order, s: SessionFacts): Promise<string> {
   const step = topupStep(ctx, order, s);
   const patch = { stripe_payment_intent_id: s.paymentIntentId };
-  if (step === 'credit') return fulfilOrder(ctx, order.id, patch);
+  if (step === 'credit') return fulfilOrder(ctx, order.id, patch, s.charge);
   if (step === 'processing') return settleOrder(ctx, order.id, 'processing', patch);
   return step;
 }
@@ -90,7 +93,7 @@ async function completeTopup(ctx: Ctx, order: Order, s: SessionFacts): Promise<s
 async function completeTopupWithin(ctx: Ctx, m: MoneyTrx, order: Order, s: SessionFacts): Promise<string> {
   const step = topupStep(ctx, order, s);
   const patch = { stripe_payment_intent_id: s.paymentIntentId };
-  if (step === 'credit') return creditLockedOrder(ctx, m, order, patch);
+  if (step === 'credit') return creditLockedOrder(ctx, m, order, patch, s.charge);
   if (step === 'processing') return settleLockedOrder(m.db, ctx, order, 'processing', patch);
   return step;
 }

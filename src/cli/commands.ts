@@ -154,6 +154,17 @@ function registerBillingCommands(program: Command, kit: CommandKit): void {
     .option('--monthly-cap <amount>', 'most charged per calendar month (UTC)')
     .action(kit.withCtx(() => autoTopup().then((m) => m.autoTopupSet)));
 
+  // Issue 22.
+  const receipts = () => import('./receipts.ts');
+  kit.group(program, 'receipts', 'receipts and credit notes');
+  kit.command(program, 'receipts list').description('the newest receipts and credit notes').option('--tenant <id>', 'only this tenant')
+    .action(kit.withCtx(() => receipts().then((m) => m.receiptsList)));
+  kit.command(program, 'receipts show').description('one receipt or credit note').argument('<idOrNumber>', 'rcp_… or its number (PUR-000001)')
+    .action(kit.withCtx(() => receipts().then((m) => m.receiptsShow)));
+  kit.command(program, 'receipts pdf').description('write a receipt or credit note as PDF').argument('<idOrNumber>', 'rcp_… or its number')
+    .option('--out <file>', 'where to write it (default: {number}.pdf)').option('--lang <lang>', 'en or pt-BR', 'en')
+    .action(kit.withCtx(() => receipts().then((m) => m.receiptsPdf)));
+
   program.command('portal').description("print a single-use link to a tenant's billing page (valid 1 hour)")
     .requiredOption('--tenant <id>', 'tenant id').option('--return-url <url>', 'where the page links back to')
     .action(kit.withCtx(() => import('./portal.ts').then((m) => m.portalCommand)));

@@ -1,4 +1,5 @@
 import { CREDIT_LEDGER_CHECKS } from '../credits/credit-checks.ts';
+import { RECEIPT_LEDGER_CHECKS } from '../receipts/receipt-checks.ts';
 import { type LedgerCheck, verifyLedger } from '../ledger/verify-ledger.ts';
 import { HOLD_LEDGER_CHECKS } from '../wallet/hold-checks.ts';
 import { REFUND_LEDGER_CHECKS } from '../refunds/refund-checks.ts';
@@ -12,7 +13,7 @@ const EXIT_INVARIANT_BROKEN = 1;
  * Invariants owned by other capabilities (e.g. holds: held_minor equals the active holds). The ledger
  * may not import them, the command line may: add a capability's checks here.
  */
-export const CAPABILITY_LEDGER_CHECKS: readonly LedgerCheck[] = [...HOLD_LEDGER_CHECKS, ...REFUND_LEDGER_CHECKS, ...CREDIT_LEDGER_CHECKS];
+export const CAPABILITY_LEDGER_CHECKS: readonly LedgerCheck[] = [...HOLD_LEDGER_CHECKS, ...REFUND_LEDGER_CHECKS, ...CREDIT_LEDGER_CHECKS, ...RECEIPT_LEDGER_CHECKS];
 
 /** `purse ledger verify [--json]`: exit 0 only if every invariant holds. */
 export async function ledgerVerify(ctx: Ctx, opts: Options): Promise<number> {

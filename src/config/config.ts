@@ -45,6 +45,15 @@ export interface Config {
   otel: { endpoint: string; serviceName: string } | undefined;
   /** PURSE_TEST_CRASH_AT: a crash point armed for a crash test (store/crash-points.ts); test only. */
   testCrashAt: { point: CrashPoint; hit: number } | undefined;
+  /** Issue 22: receipt numbering prefix (PURSE_RECEIPT_PREFIX) and the operator's business details on receipts. */
+  receipts: ReceiptConfig;
+}
+
+export interface ReceiptConfig {
+  prefix: string;
+  businessName: string;
+  businessAddress: string;
+  businessTaxId: string;
 }
 
 export interface ConfigProblem {
@@ -90,6 +99,21 @@ const ENVS: readonly PurseEnv[] = ['development', 'test', 'production'];
 
 type Env = Record<string, string | undefined>;
 
+// Issue 22: receipt numbers read `{prefix}-{000001}`.
+const DEFAULT_RECEIPT_PREFIX = 'PUR';
+const RECEIPT_PREFIX_PATTERN = /^[A-Z0-9]{1,12}$/;
+
+function receiptConfig(env: Env): ReceiptConfig {
+  const prefix = text(env, 'PURSE_RECEIPT_PREFIX') ?? DEFAULT_RECEIPT_PREFIX;
+  if (!RECEIPT_PREFIX_PATTERN.test(prefix)) throw new ConfigError('PURSE_RECEIPT_PREFIX', 'must be 1–12 upper-case letters or digits');
+  return {
+    prefix,
+    businessName: text(env, 'PURSE_BUSINESS_NAME') ?? '',
+    businessAddress: text(env, 'PURSE_BUSINESS_ADDRESS') ?? '',
+    businessTaxId: text(env, 'PURSE_BUSINESS_TAX_ID') ?? '',
+  };
+}
+
 export function parseConfig(env: Env): Config {
   const problems: ConfigProblem[] = [];
   // Each field is read on its own: a bad one is recorded, given its default, and parsing goes on.
@@ -134,6 +158,7 @@ export function parseConfig(env: Env): Config {
     holdExpiresSecondsMax: read(() => integer(env, 'HOLD_EXPIRES_SECONDS_MAX', DEFAULT_HOLD_EXPIRES_SECONDS_MAX, 1, HOLD_EXPIRES_SECONDS_LIMIT), DEFAULT_HOLD_EXPIRES_SECONDS_MAX),
     otel: read(() => otel(env), undefined),
     testCrashAt: read(() => crashAt(env, purseEnv), undefined),
+    receipts: read(() => receiptConfig(env), { prefix: DEFAULT_RECEIPT_PREFIX, businessName: '', businessAddress: '', businessTaxId: '' }),
   };
   if (config.holdExpiresSecondsDefault > config.holdExpiresSecondsMax) {
     problems.push({ variable: 'HOLD_EXPIRES_SECONDS_DEFAULT', problem: `must not exceed HOLD_EXPIRES_SECONDS_MAX (${config.holdExpiresSecondsMax})` });

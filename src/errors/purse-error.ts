@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   CURRENCY_INVALID: { status: 400, message: 'Validation error' },
   CURSOR_INVALID: { status: 400, message: 'Validation error' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: 'Validation error' },
+  // Issue 22 (statements): a month that is not YYYY-MM, or has not begun.
+  PERIOD_INVALID: { status: 400, message: 'Validation error' },
   SIGNATURE_INVALID: { status: 400, message: 'Invalid webhook signature' },
   UNAUTHORIZED: { status: 401, message: 'Unauthorized' },
   INSUFFICIENT_FUNDS: { status: 402, message: 'Insufficient funds' },

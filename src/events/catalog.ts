@@ -21,6 +21,8 @@ export const EVENT_TYPES = [
   'refund.clawed_back',
   'dispute.opened',
   'dispute.closed',
+  // Issue 22: receipts and credit notes.
+  'receipt.issued',
   'webhook_endpoint.disabled',
   'webhook_endpoint.test',
   // issue 21: credit blocks

@@ -32,6 +32,12 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, TSchema> = {
   'credit.expiring': Type.Object(block),
   'credit.expired': Type.Object({ ...block, expired: money('What left the wallet'), transactionId: nullable(Type.String()) }),
   'credit.voided': Type.Object({ ...block, voided: money('What left the wallet'), transactionId: nullable(Type.String()), reason: Type.String() }),
+  // Issue 22.
+  'receipt.issued': Type.Object({
+    receiptId: Type.String({ description: 'rcp_…' }), number: Type.String(), kind: Type.String({ enum: ['receipt', 'credit_note'] }),
+    credited: money('Credited (receipt) or taken back (credit note)'), currency: Type.String(), ...creditIds,
+    refundId: nullable(Type.String()), transactionId: Type.String(), pdfUrl: Type.String(),
+  }),
   'topup.succeeded': Type.Object({ ...topup, transactionId: Type.String({ description: 'txn_… of the credit' }) }),
   'topup.failed': Type.Object({ ...topup, failure: nullable(Type.Object({ code: Type.String(), message: nullable(Type.String()) })) }),
   'topup.expired': Type.Object(topup),

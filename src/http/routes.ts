@@ -20,6 +20,8 @@ import { registerAutoTopupRoutes } from '../auto-topup/auto-topup-routes.ts';
 import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
 import { registerReconcileRoute } from '../stripe/reconcile-route.ts';
 import { registerBillingPage } from '../web/billing-page.ts';
+import { registerReceiptRoutes } from '../receipts/receipts-routes.ts';
+import { registerStatementRoutes } from '../receipts/statements-routes.ts';
 import { registerAlertsRoute } from '../wallet/alerts-route.ts';
 import { registerAdminWebhookRoutes } from '../webhooks/admin-endpoint-routes.ts';
 import { registerTenantWebhookRoutes } from '../webhooks/tenant-endpoint-routes.ts';
@@ -50,6 +52,9 @@ export const ROUTES: RouteRegistrar[] = [
   registerAdminWebhookRoutes,
   registerTenantWebhookRoutes,
   registerAutoTopupRoutes,
+  // Issue 22.
+  registerReceiptRoutes,
+  registerStatementRoutes,
   registerStripeWebhookRoute,
   registerBillingPage,
 ];

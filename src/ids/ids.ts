@@ -61,7 +61,7 @@ function incrementRandom(digits: number[]): void {
   }
 }
 
-export type IdPrefix = 'ten' | 'num' | 'key' | 'cto' | 'txn' | 'hld' | 'pst' | 'req' | 'pm' | 'evt' | 'whe' | 'prt' | 'we' | 'whd' | 'atu';
+export type IdPrefix = 'ten' | 'num' | 'key' | 'cto' | 'txn' | 'hld' | 'pst' | 'req' | 'pm' | 'evt' | 'whe' | 'prt' | 'we' | 'whd' | 'atu' | 'rcp';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid()}`;

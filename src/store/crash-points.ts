@@ -18,6 +18,8 @@ export const CRASH_POINTS = [
   'webhook:before-one-commit',
   // A webhook that overtook the credit it depends on is parked on it, not yet looked at again.
   'webhook:after-park',
+  // Issue 22: a receipt's number taken and its row written, in the crediting transaction, COMMIT not yet sent.
+  'receipt:after-issue',
 ] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 

@@ -10,6 +10,7 @@ import { CHECKPOINT_BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpoin
 import { walFlusher } from './sqlite-wal-flush.ts';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
 import { TableVersions } from './table-versions.ts';
+import { type RowExporter, postgresExporter, sqliteExporter } from './export-stream.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 export type Db = Kysely<Database>;
@@ -43,6 +44,8 @@ export interface Store {
   tableVersion(table: keyof Database): number;
   close(): Promise<void>;
   ping(): Promise<void>;
+  /** Long read-only exports (issue 22), off the writing connection; see export-stream.ts. */
+  exporter: RowExporter;
   /** PostgreSQL only: the pool's connections right now (for /metrics). */
   poolStats?(): { total: number; idle: number; waiting: number };
 }
@@ -130,6 +133,7 @@ function openSqlite(path: string, opts: OpenStoreOptions): Store {
     batchStats: () => dialect.stats(),
     observeBatches: (observer) => dialect.observeBatches(observer),
     tableVersion: (table) => versions.version(table),
+    exporter: sqliteExporter(path, database),
     close: async () => {
       await dialect.drain();
       await checkpointer?.stop();
@@ -171,6 +175,7 @@ function openPostgres(url: string, opts: OpenStoreOptions): Store {
     batchStats: () => batcher.stats(),
     observeBatches: (observer) => batcher.observeBatches(observer),
     tableVersion: (table) => versions.version(table),
+    exporter: postgresExporter(pool),
     close: async () => {
       await batcher.close();
       await db.destroy();

@@ -12,6 +12,7 @@ import * as m0008 from './migrations/0008_cards_autotopup.ts';
 import * as m0009 from './migrations/0009_portal_sessions.ts';
 import * as m0010 from './migrations/0010_charges_of_auto_topups.ts';
 import * as m0011 from './migrations/0011_credit_blocks.ts';
+import * as m0012 from './migrations/0012_receipts.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -28,6 +29,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0009_portal_sessions', m0009.up],
   ['0010_charges_of_auto_topups', m0010.up],
   ['0011_credit_blocks', m0011.up],
+  ['0012_receipts', m0012.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

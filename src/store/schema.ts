@@ -27,6 +27,8 @@ export interface Database {
   credit_blocks: CreditBlockRow;
   credit_block_postings: CreditBlockPostingRow;
   credit_block_intents: CreditBlockIntentRow;
+  receipt_counters: ReceiptCounterRow;
+  receipts: ReceiptRow;
 }
 
 export interface CheckoutOrderRow {
@@ -361,4 +363,34 @@ export interface CreditBlockIntentRow {
   attempt_id: string | null;
   reason: string | null;
   first_block_id: string | null;
+}
+
+/** Issue 22: one numbering scope per row (`operator`); the last number handed out. */
+export interface ReceiptCounterRow {
+  scope: string;
+  last_number: bigint;
+}
+
+/** Issue 22: a receipt (paid top-up or auto top-up) or a credit note (refund), one per ledger transaction. */
+export interface ReceiptRow {
+  id: string;
+  serial: bigint;
+  number: string;
+  kind: string;
+  tenant_id: string;
+  transaction_id: string;
+  order_id: string | null;
+  attempt_id: string | null;
+  refund_id: string | null;
+  currency: string;
+  credited_minor: bigint;
+  tax_minor: bigint | null;
+  total_minor: bigint | null;
+  presentment_amount_minor: bigint | null;
+  presentment_currency: string | null;
+  card_brand: string | null;
+  card_last4: string | null;
+  billing_address: string | null;
+  stripe_receipt_url: string | null;
+  issued_at_ms: bigint;
 }

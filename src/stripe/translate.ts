@@ -4,6 +4,7 @@ import { idOf, toChargeFacts } from '../gateway/stripe-gateway.ts';
 import type { DisputeFacts } from '../refunds/disputes.ts';
 import type { RefundFacts } from '../refunds/claw-back-refund.ts';
 import type { Ctx } from '../context.ts';
+import type { ChargeFacts } from '../receipts/charge-facts.ts';
 
 /**
  * Stripe's objects in Purse's terms. Pure and decision-free: which order, whether the purpose or amount
@@ -28,6 +29,20 @@ export function toSessionFacts(session: Stripe.Checkout.Session): SessionFacts {
     currency: session.currency ? session.currency.toUpperCase() : null,
     paymentIntentId: idOf(session.payment_intent),
     setupIntentId: idOf(session.setup_intent),
+    charge: sessionCharge(session),
+  };
+}
+
+/** Issue 22: the receipt's side of a paid session (total, tax, presentment, billing address). */
+function sessionCharge(session: Stripe.Checkout.Session): ChargeFacts {
+  const presentment = (session as { presentment_details?: { presentment_amount?: number; presentment_currency?: string } }).presentment_details;
+  const address = session.customer_details?.address ?? null;
+  return {
+    totalMinor: typeof session.amount_total === 'number' ? BigInt(session.amount_total) : null,
+    taxMinor: typeof session.total_details?.amount_tax === 'number' ? BigInt(session.total_details.amount_tax) : null,
+    presentment: presentment && typeof presentment.presentment_amount === 'number' && presentment.presentment_currency
+      ? { amountMinor: BigInt(presentment.presentment_amount), currency: presentment.presentment_currency.toUpperCase() } : null,
+    billingAddress: address ? { name: session.customer_details?.name ?? null, line1: address.line1, line2: address.line2, postal_code: address.postal_code, city: address.city, state: address.state, country: address.country } : null,
   };
 }
 

@@ -95,7 +95,7 @@ describe('numbers and keys', () => {
     ['a number key without numberId', { scope: 'number' }],
     ['a tenant key with a numberId', { scope: 'tenant', numberId: 'num_x' }],
     ['an unknown permission', { scope: 'tenant', permissions: ['billing:admin'] }],
-    ['billing:read on a number key', { scope: 'number', numberId: '$NUMBER', permissions: ['billing:read'] }],
+    ['billing:write on a number key', { scope: 'number', numberId: '$NUMBER', permissions: ['billing:write'] }],
     ['an empty permission list', { scope: 'tenant', permissions: [] }],
     ['an unknown scope', { scope: 'global' }],
   ])('rejects %s with 400', async (_name, body) => {

@@ -1,6 +1,6 @@
 import { PurseError, assert, fieldError } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
-import { type KeyScope, PERMISSIONS, type Permission, isKeyScope, isPermission, permissionsAllowed } from '../auth/permissions.ts';
+import { type KeyScope, PERMISSIONS, type Permission, isKeyScope, isPermission, permissionsAllowed, permissionsGrantable } from '../auth/permissions.ts';
 import { deriveKeySecret, hashSecret, newSalt, secretHint } from '../auth/secrets.ts';
 import { findNumber, getTenant } from './tenants.ts';
 import type { Ctx } from '../context.ts';
@@ -75,8 +75,8 @@ async function checkNumberBinding(ctx: Ctx, tenantId: string, input: CreateKeyIn
 }
 
 function checkPermissions(scope: KeyScope, requested: string[] | undefined): Permission[] {
-  const allowed = permissionsAllowed(scope);
-  if (requested === undefined) return [...allowed];
+  if (requested === undefined) return [...permissionsAllowed(scope)];
+  const allowed = permissionsGrantable(scope);
   if (requested.length === 0) throw fieldError('VALIDATION_ERROR', 'permissions', 'must name at least one permission');
   const unique = [...new Set(requested)];
   for (const p of unique) {

@@ -10,8 +10,8 @@ import type { PortalSession } from '../portal/open-portal-session.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
 import { renderFor } from './render-page.ts';
 import { saveAlert, saveAutoTopup } from './settings-actions.ts';
-import type { Catalog } from './i18n/en.ts';
-import { type Lang, formatMoney, normalizeAmount } from './i18n/locale.ts';
+import type { Catalog } from '../i18n/en.ts';
+import { type Lang, formatMoney, normalizeAmount } from '../i18n/locale.ts';
 import { type PageRequest, formBody, guardAction, pageRequest } from './page-http.ts';
 
 /**

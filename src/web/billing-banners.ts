@@ -1,7 +1,7 @@
 import type { CheckoutOrderRow } from '../store/schema.ts';
 import { isSettled } from './billing-view.ts';
-import type { Catalog } from './i18n/en.ts';
-import { type Lang, formatMoney } from './i18n/locale.ts';
+import type { Catalog } from '../i18n/en.ts';
+import { type Lang, formatMoney } from '../i18n/locale.ts';
 
 /**
  * The message at the top of the page after a return from Checkout or an action. It reports what the

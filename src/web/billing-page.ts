@@ -3,6 +3,7 @@ import type { App, RouteRegistrar } from '../api/kit.ts';
 import type { Ctx } from '../context.ts';
 import { openPortalSession } from '../portal/open-portal-session.ts';
 import { registerBillingActions } from './billing-actions.ts';
+import { registerBillingDocuments } from './billing-documents.ts';
 import type { ReturnQuery } from './billing-banners.ts';
 import { isSettled, tenantOrder } from './billing-view.ts';
 import { renderFor } from './render-page.ts';
@@ -27,6 +28,7 @@ export const registerBillingPage: RouteRegistrar = (app, ctx) => {
     pages.get('/billing', hidden, async (request, reply) => showBilling(ctx, request, reply));
     pages.get('/billing/status', hidden, async (request, reply) => orderStatus(ctx, request, reply));
     registerBillingActions(pages, ctx, hidden);
+    registerBillingDocuments(pages, ctx, hidden);
   });
 };
 

@@ -1,3 +1,5 @@
+import type { ReceiptRow } from '../store/schema.ts';
+import { PAGE_RECEIPTS_MAX, statementMonths } from './billing-documents.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { findOrder } from '../checkout/orders-store.ts';
 import { listLedgerTransactions } from '../wallet/list-transactions.ts';
@@ -28,6 +30,9 @@ export interface BillingData {
   presetsMinor: bigint[];
   autoTopup: AutoTopupFacts;
   lowBalanceMinor: bigint | null;
+  /** Issue 22: the newest receipts and the months offered as statements. */
+  receipts: ReceiptRow[];
+  statementMonths: string[];
   /** issue 21: the wallet's credit blocks with money left, in draw-down order. */
   credits: CreditLine[];
 }
@@ -49,6 +54,10 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     readLowBalanceMinor(ctx, session.tenantId),
     readCredits(ctx, session.tenantId),
   ]);
+  const [receipts, tenant] = await Promise.all([
+    ctx.store.db.selectFrom('receipts').selectAll().where('tenant_id', '=', session.tenantId).orderBy('serial', 'desc').limit(PAGE_RECEIPTS_MAX).execute(),
+    ctx.store.db.selectFrom('tenants').select(['created_at_ms']).where('id', '=', session.tenantId).executeTakeFirstOrThrow(),
+  ]);
   const bounds = topupBounds(currency, ctx.config.topupLimits);
   return {
     currency,
@@ -60,6 +69,8 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     isFirstPage: page.isFirstPage,
     bounds,
     presetsMinor: presets(currency, bounds),
+    receipts,
+    statementMonths: statementMonths(ctx.nowMs(), Number(tenant.created_at_ms)),
     autoTopup,
     lowBalanceMinor,
     credits,

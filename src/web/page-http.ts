@@ -2,8 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { csrfTokenValid } from '../portal/portal-secrets.ts';
 import { type OpenedSession, type PortalSession, readPortalSession } from '../portal/open-portal-session.ts';
-import type { Catalog } from './i18n/en.ts';
-import { type Lang, catalogOf, negotiateLang } from './i18n/locale.ts';
+import type { Catalog } from '../i18n/en.ts';
+import { type Lang, catalogOf, negotiateLang } from '../i18n/locale.ts';
 import { contentSecurityPolicy, newNonce } from './page-shell.ts';
 import { renderNotice } from './render-notices.ts';
 

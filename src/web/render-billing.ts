@@ -4,8 +4,8 @@ import type { PortalSession } from '../portal/open-portal-session.ts';
 import type { Banner } from './billing-banners.ts';
 import type { BillingData } from './billing-view.ts';
 import { type Html, html } from './html.ts';
-import type { Catalog } from './i18n/en.ts';
-import { type Lang, formatDate, formatMoney, inputAmount } from './i18n/locale.ts';
+import type { Catalog } from '../i18n/en.ts';
+import { type Lang, formatDate, formatMoney, inputAmount } from '../i18n/locale.ts';
 import { layout } from './page-shell.ts';
 import { type AlertAttempt, type AutoTopupAttempt, type SettingsModel, alertSection, autoTopupSection } from './render-settings.ts';
 
@@ -39,6 +39,7 @@ ${topupSection(m)}
 ${cardsSection(m)}
 ${autoTopupSection(settings)}
 ${alertSection(settings)}
+${documentsSection(m)}
 ${historySection(m)}`;
   return layout({ lang: m.lang, title: `${t.title} · ${m.session.tenantName}`, nonce: m.nonce, header, body, script: m.banner?.pollOrderId !== undefined });
 }
@@ -131,6 +132,19 @@ function cardItem(m: PageModel, card: PaymentMethodView): Html {
     : html`<form method="post" action="/billing/cards/${id}/default">${csrfField(m)}<button type="submit">${t.makeDefault}<span class="sr"> — ${name}</span></button></form>`;
   return html`<li data-card="${card.last4}"><span><strong>${name}</strong><br><span class="hint">${expiry}</span></span>
 <span class="actions">${makeDefault}<form method="post" action="/billing/cards/${id}/remove">${csrfField(m)}<button type="submit">${t.remove}<span class="sr"> — ${name}</span></button></form></span></li>`;
+}
+
+/** Issue 22: receipts to download, statements by month, the history export. */
+function documentsSection(m: PageModel): Html {
+  const { t, data } = m;
+  const receipts = data.receipts.map((r) => html`<li data-receipt="${r.number}"><span><strong>${t.receiptKind(r.kind)} ${r.number}</strong><br>
+<span class="hint">${formatDate(Number(r.issued_at_ms), m.lang)} · ${money(m, r.kind === 'credit_note' ? -r.credited_minor : r.credited_minor)}</span></span>
+<a href="/billing/receipts/${r.id}.pdf" download>${t.download}<span class="sr"> — ${r.number}</span></a></li>`);
+  const months = data.statementMonths.map((month) => html`<li><a href="/billing/statements/${month}.pdf" download>${t.statementPdf(month)}</a> · <a href="/billing/statements/${month}.csv" download>${t.statementCsv(month)}</a></li>`);
+  return html`<section aria-labelledby="documents-h"><h2 id="documents-h">${t.documentsHeading}</h2>
+<h3>${t.receiptsHeading}</h3>${receipts.length ? html`<ul class="cards">${receipts}</ul>` : html`<p>${t.noReceipts}</p>`}
+<h3>${t.statementsHeading}</h3><ul>${months}</ul>
+<p><a href="/billing/transactions.csv" download>${t.exportCsv}</a></p></section>`;
 }
 
 function historySection(m: PageModel): Html {

@@ -1,6 +1,6 @@
 import { html } from './html.ts';
-import type { Catalog } from './i18n/en.ts';
-import type { Lang } from './i18n/locale.ts';
+import type { Catalog } from '../i18n/en.ts';
+import type { Lang } from '../i18n/locale.ts';
 import { layout } from './page-shell.ts';
 
 /** The pages shown when there is no billing session: each says what happened and that nothing was charged. */

@@ -1,7 +1,7 @@
 import type { AutoTopupFacts } from './settings-view.ts';
 import { type Html, html } from './html.ts';
-import type { Catalog } from './i18n/en.ts';
-import { type Lang, formatMoney, inputAmount } from './i18n/locale.ts';
+import type { Catalog } from '../i18n/en.ts';
+import { type Lang, formatMoney, inputAmount } from '../i18n/locale.ts';
 
 /**
  * The page's two settings forms: auto top-up (its state, the recovery link when a payment waits for the

@@ -67,6 +67,7 @@ const CASES: Record<EventType, TriggerCase> = {
     },
   },
   'topup.expired': { trigger: async ({ tenant }) => void rig.sandbox.expireSession(sessionIdOf((await checkout(tenant, 20)).url)) },
+  'receipt.issued': { trigger: async ({ tenant }) => void (await paidTopup(tenant, 40)) },
   'wallet.low_balance': {
     trigger: async ({ tenant }) => {
       await fundWallet(rig.purse, tenant.tenantId, 100);

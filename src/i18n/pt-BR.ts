@@ -133,4 +133,13 @@ export const ptBR: Catalog = {
   reference: 'Referência',
   notFoundTitle: 'Página não encontrada',
   sessionFor: (name: string) => `Faturamento de ${name}`,
+  documentsHeading: 'Recibos e extratos',
+  receiptsHeading: 'Recibos',
+  noReceipts: 'Nenhum recibo ainda.',
+  receiptKind: (kind: string) => (kind === 'credit_note' ? 'Nota de crédito' : 'Recibo'),
+  download: 'Baixar PDF',
+  statementsHeading: 'Extratos mensais',
+  statementPdf: (month: string) => `Extrato ${month} (PDF)`,
+  statementCsv: (month: string) => `Extrato ${month} (CSV)`,
+  exportCsv: 'Exportar todas as transações (CSV)',
 };

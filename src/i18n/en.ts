@@ -131,6 +131,16 @@ export const en = {
   reference: 'Reference',
   notFoundTitle: 'Page not found',
   sessionFor: (name: string) => `Billing for ${name}`,
+  // Issue 22: receipts, statements, export.
+  documentsHeading: 'Receipts and statements',
+  receiptsHeading: 'Receipts',
+  noReceipts: 'No receipts yet.',
+  receiptKind: (kind: string): string => (kind === 'credit_note' ? 'Credit note' : 'Receipt'),
+  download: 'Download PDF',
+  statementsHeading: 'Monthly statements',
+  statementPdf: (month: string) => `Statement ${month} (PDF)`,
+  statementCsv: (month: string) => `Statement ${month} (CSV)`,
+  exportCsv: 'Export all transactions (CSV)',
 };
 
 type Widen<T> = T extends string ? string : T;

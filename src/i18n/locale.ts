@@ -1,4 +1,4 @@
-import { formatMajor } from '../../money/money.ts';
+import { formatMajor } from '../money/money.ts';
 import { type Catalog, en } from './en.ts';
 import { ptBR } from './pt-BR.ts';
 
