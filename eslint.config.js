@@ -5,8 +5,8 @@ import tseslint from 'typescript-eslint';
  * imports http; ledger imports no capability; the payment gateway sits below every capability; the
  * Stripe adapter (stripe/) sits above the capabilities it feeds; sandbox imports nothing of Purse.
  */
-const CAPABILITIES = ['checkout', 'wallet', 'payment-methods', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
-const ABOVE_CAPABILITIES = ['http', 'cli', 'jobs', 'testing', 'e2e'];
+const CAPABILITIES = ['checkout', 'wallet', 'payment-methods', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup', 'operators', 'audit'];
+const ABOVE_CAPABILITIES = ['http', 'cli', 'jobs', 'testing', 'e2e', 'console'];
 const folders = (names) => `(^|/)(${names.join('|')})/`;
 const banned = (names, message) => ({ regex: folders(names), message });
 const rootFiles = { regex: '^\\.\\./(app|main)\\.ts$', message: 'Only the entry points assemble the app.' };
@@ -33,10 +33,12 @@ export default tseslint.config(
   },
   // Capabilities: never the HTTP assembly, the CLI, the jobs, the sandbox or the Stripe adapter above them.
   layer(
-    ['src/{checkout,wallet,payment-methods,tenants,refunds,idempotency,web,auth,api,portal,webhooks,auto-topup}/**/*.ts'],
+    ['src/{checkout,wallet,payment-methods,tenants,refunds,idempotency,web,auth,api,portal,webhooks,auto-topup,operators,audit}/**/*.ts'],
     [banned([...ABOVE_CAPABILITIES, 'sandbox', 'stripe'], 'A capability never imports the layers above it (http, cli, jobs, the Stripe adapter).'), rootFiles],
     [STRIPE_SDK],
   ),
+  // The console (issue 23) sits beside http/: pages over the capabilities and the Stripe adapter, never the server assembly.
+  layer(['src/console/**/*.ts'], [banned(['http', 'cli', 'jobs', 'testing', 'e2e', 'sandbox'], 'console/ imports capabilities, never the layers beside or above it.'), rootFiles], [STRIPE_SDK]),
   // The ledger: accounts, transactions, postings, verify. No capability.
   layer(['src/ledger/**/*.ts'], [banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'auth'], 'ledger/ imports no capability.'), rootFiles], [STRIPE_SDK]),
   // The money seam (moveMoney, emit, the outbox): below every capability, above the ledger.

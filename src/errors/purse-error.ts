@@ -41,6 +41,10 @@ export const ERROR_CODES = {
     message: "Stripe refused the request as invalid (a Stripe account setting or a configured limit); the operator finds Stripe's reason and request id in the Purse log",
   },
   NOT_READY: { status: 503, message: 'Not ready' },
+  // Issue 23: the operator console.
+  FORBIDDEN_ROLE: { status: 403, message: 'Your role may not do this' },
+  CSRF_INVALID: { status: 403, message: 'The form expired or did not come from this console; reload and try again' },
+  LOGIN_LOCKED: { status: 429, message: 'Too many failed logins: this account is locked for a while' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

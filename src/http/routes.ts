@@ -19,6 +19,9 @@ import { registerBillingPage } from '../web/billing-page.ts';
 import { registerAlertsRoute } from '../wallet/alerts-route.ts';
 import { registerAdminWebhookRoutes } from '../webhooks/admin-endpoint-routes.ts';
 import { registerTenantWebhookRoutes } from '../webhooks/tenant-endpoint-routes.ts';
+// Issue 23: audit log API and the operator console.
+import { registerAuditRoute } from '../audit/audit-route.ts';
+import { registerConsole } from '../console/console-routes.ts';
 
 /** Every route of the product, in the order they appear in the docs. */
 export const ROUTES: RouteRegistrar[] = [
@@ -43,4 +46,7 @@ export const ROUTES: RouteRegistrar[] = [
   registerAutoTopupRoutes,
   registerStripeWebhookRoute,
   registerBillingPage,
+  // Issue 23.
+  registerAuditRoute,
+  registerConsole,
 ];

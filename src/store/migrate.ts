@@ -11,6 +11,8 @@ import * as m0007 from './migrations/0007_refunds_disputes.ts';
 import * as m0008 from './migrations/0008_cards_autotopup.ts';
 import * as m0009 from './migrations/0009_portal_sessions.ts';
 import * as m0010 from './migrations/0010_charges_of_auto_topups.ts';
+// Issue 23: operators, sessions, audit log, console rollups.
+import * as m0013 from './migrations/0013_operators.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -26,6 +28,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0008_cards_autotopup', m0008.up],
   ['0009_portal_sessions', m0009.up],
   ['0010_charges_of_auto_topups', m0010.up],
+  // Issue 23.
+  ['0013_operators', m0013.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
