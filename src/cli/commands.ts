@@ -117,6 +117,18 @@ export function registerCommands(program: Command, kit: CommandKit): void {
     .requiredOption('--tenant <id>', 'tenant id').option('--return-url <url>', 'where the page links back to')
     .action(kit.withCtx(() => import('./portal.ts').then((m) => m.portalCommand)));
 
+  // Issue 23: operator console accounts.
+  const operators = () => import('./operators.ts');
+  kit.group(program, 'operators', 'operator console accounts (owner, support, viewer)');
+  kit.command(program, 'operators create').description('create an operator and print a one-time set-password link (valid 24 h)')
+    .requiredOption('--email <email>', 'login email').requiredOption('--role <role>', 'owner, support or viewer')
+    .action(kit.withCtx(() => operators().then((m) => m.operatorsCreate)));
+  kit.command(program, 'operators list').description('list operators').action(kit.withCtx(() => operators().then((m) => m.operatorsList)));
+  kit.command(program, 'operators disable').description('disable an operator and end its sessions').argument('<idOrEmail>')
+    .action(kit.withCtx(() => operators().then((m) => m.operatorsDisable)));
+  kit.command(program, 'operators reset-password').description('end the password and sessions; print a new one-time link').argument('<idOrEmail>')
+    .action(kit.withCtx(() => operators().then((m) => m.operatorsResetPassword)));
+
   // The sandbox keeps its own option parser (src/sandbox/cli-options.ts); program.ts hands it the raw arguments.
   program.command('sandbox').description('run the Stripe sandbox alone (purse sandbox --help)')
     .helpOption(false).allowUnknownOption().allowExcessArguments()
