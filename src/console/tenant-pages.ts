@@ -114,13 +114,17 @@ async function adjust(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): P
   }
   const reference = body.reference !== undefined && REFERENCE_PATTERN.test(body.reference) ? body.reference : undefined;
   if (!reference) return sendPage(reply, viewer, renderConfirm(viewer, tenantId, wallet, amountMinor, typed, reason, ulid(ctx.nowMs())));
-  const before = { balanceMinor: wallet.balance_minor };
-  const result = await adjustWallet(ctx, tenantId, { amount: typed, reason, reference: `console:${reference}` });
-  if (result.created) {
-    await appendAudit(ctx.store.db, ctx.nowMs(), auditActorOf(viewer, request), {
-      action: 'wallet.adjust', target: tenantId, before, after: { transactionId: result.transaction.id, amount: result.transaction.amount, wallet: result.wallet, reason },
-    });
-  }
+  const who = auditActorOf(viewer, request);
+  // The audit entry commits with the money or not at all; a replayed reference moves nothing and adds nothing.
+  await adjustWallet(ctx, tenantId, {
+    amount: typed, reason, reference: `console:${reference}`,
+    alsoInCommit: async (db, after, transaction) => {
+      await appendAudit(db, ctx.nowMs(), who, {
+        action: 'wallet.adjust', target: tenantId, before: { balanceMinor: after ? after.balanceMinor - transaction.walletAmountMinor : null },
+        after: { transactionId: transaction.id, amountMinor: transaction.walletAmountMinor, balanceMinor: after?.balanceMinor ?? null, reason },
+      });
+    },
+  });
   return reply.redirect(`/admin/tenants/${tenantId}?notice=adjusted`, 303);
 }
 
