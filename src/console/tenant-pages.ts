@@ -66,14 +66,15 @@ function definedOf(query: Record<string, string | undefined>): Record<string, st
 async function showTenant(ctx: Ctx, viewer: ConsoleViewer, request: FastifyRequest, reply: FastifyReply, noticeText?: string, portalUrl?: string): Promise<FastifyReply> {
   const t = viewer.t;
   const tenantId = (request.params as { id: string }).id;
-  const tenant = await ctx.store.db.selectFrom('tenants as t').innerJoin('wallets as w', 'w.tenant_id', 't.id')
-    .select(['t.id', 't.name', 't.status', 'w.currency', 'w.balance_minor', 'w.held_minor']).where('t.id', '=', tenantId).executeTakeFirst();
-  if (!tenant) return sendPage(reply, viewer, renderMessage(viewer, t.noRows, 'NOT_FOUND', viewer), 404);
-  const [history, keys, autoTopup] = await Promise.all([
+  // One round trip's worth of waiting: every read at once (an unknown id simply finds nothing in each).
+  const [tenant, history, keys, autoTopup] = await Promise.all([
+    ctx.store.db.selectFrom('tenants as t').innerJoin('wallets as w', 'w.tenant_id', 't.id')
+      .select(['t.id', 't.name', 't.status', 'w.currency', 'w.balance_minor', 'w.held_minor']).where('t.id', '=', tenantId).executeTakeFirst(),
     listLedgerTransactions(ctx, tenantId, { limit: HISTORY_ROWS }),
     listApiKeys(ctx, tenantId),
     ctx.store.db.selectFrom('auto_topup_configs').select(['state', 'paused_reason']).where('tenant_id', '=', tenantId).executeTakeFirst(),
   ]);
+  if (!tenant) return sendPage(reply, viewer, renderMessage(viewer, t.noRows, 'NOT_FOUND', viewer), 404);
   const money = (minor: bigint) => formatMoney(minor, tenant.currency, viewer.lang);
   const historyRows = history.data.map((x) => [formatDate(x.createdAtMs, viewer.lang), x.kind, x.description ?? '', money(x.walletAmountMinor), x.walletBalanceAfterMinor === null ? '' : money(x.walletBalanceAfterMinor)]);
   const body = html`${notice(noticeText)}${portalUrl ? html`<div class="banner ok" role="status"><p>${t.portalIssued}</p><p><code data-portal-link>${portalUrl}</code></p></div>` : ''}
