@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, call, setupTenant, type TestTenant } from '../testing/api.ts';
 import { type TestPurse, startTestPurse } from '../testing/harness.ts';
 import { TEST_OPERATOR_PASSWORD, consoleBrowser, cookieOf, createTestOperator, formPost, postLogin } from '../testing/console.ts';
+import { createOperator } from '../operators/manage-operators.ts';
 import { formatMoney } from '../web/i18n/locale.ts';
 import { LOGIN_FAILURES_MAX, LOGIN_LOCK_MS, SESSION_IDLE_TIMEOUT_MS } from '../operators/sessions.ts';
 
@@ -137,7 +138,12 @@ describe('operator console security', () => {
     const ok = await postLogin(purse, email, TEST_OPERATOR_PASSWORD);
     const token = cookieOf(ok, 'purse_console')!.split('=')[1]!;
     await call(purse, 'GET', '/admin', { headers: { cookie: `purse_console=${token}` } });
+    const link = await createOperator(purse.ctx, { actor: 'test', role: 'owner' }, { email: 'linked@example.com', role: 'viewer' });
+    const setToken = new URL(link.url).searchParams.get('token')!;
+    expect((await call(purse, 'GET', `/admin/set-password?token=${setToken}`)).status).toBe(200);
     const logs = purse.logs();
+    expect(logs).toContain('/admin/set-password?token=[redacted]');
+    expect(logs).not.toContain(setToken);
     expect(logs).toContain('operator logged in');
     for (const secret of [TEST_OPERATOR_PASSWORD, 'a wrong password to log', token]) expect(logs).not.toContain(secret);
   });

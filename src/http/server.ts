@@ -27,8 +27,11 @@ const REDACTED_PATHS = [
   'req.headers["stripe-signature"]',
 ];
 
-/** Billing page links carry a single-use token in `?session=`: it never reaches a log line. */
-const URL_SECRET_PARAM = /([?&]session=)[^&#]*/g;
+/**
+ * Billing page links carry a single-use token in `?session=`, console set-password links in `?token=`
+ * (issue 23): neither ever reaches a log line.
+ */
+const URL_SECRET_PARAM = /([?&](?:session|token)=)[^&#]*/g;
 
 function serializeRequest(request: FastifyRequest): Record<string, unknown> {
   return { method: request.method, url: request.url.replace(URL_SECRET_PARAM, '$1[redacted]'), host: request.host, remoteAddress: request.ip };
