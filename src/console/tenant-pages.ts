@@ -15,6 +15,7 @@ import { type ConsoleViewer, auditActorOf, guardWrite, requireOperator, sendPage
 import { consoleLayout, dataTable, hiddenCsrf, notice, renderMessage } from './console-shell.ts';
 import { amountInWords, queryOf } from './console-util.ts';
 import { searchTenants } from './tenant-search.ts';
+import { tenantSections } from './tenant-sections.ts';
 
 /** Tenants (search, filters, pages), one tenant, and its actions: adjustment (owner, confirmed first) and portal link (support). */
 const HISTORY_ROWS = '20';
@@ -67,12 +68,13 @@ async function showTenant(ctx: Ctx, viewer: ConsoleViewer, request: FastifyReque
   const t = viewer.t;
   const tenantId = (request.params as { id: string }).id;
   // One round trip's worth of waiting: every read at once (an unknown id simply finds nothing in each).
-  const [tenant, history, keys, autoTopup] = await Promise.all([
+  const [tenant, history, keys, autoTopup, sections] = await Promise.all([
     ctx.store.db.selectFrom('tenants as t').innerJoin('wallets as w', 'w.tenant_id', 't.id')
       .select(['t.id', 't.name', 't.status', 'w.currency', 'w.balance_minor', 'w.held_minor']).where('t.id', '=', tenantId).executeTakeFirst(),
     listLedgerTransactions(ctx, tenantId, { limit: HISTORY_ROWS }),
     listApiKeys(ctx, tenantId),
     ctx.store.db.selectFrom('auto_topup_configs').select(['state', 'paused_reason']).where('tenant_id', '=', tenantId).executeTakeFirst(),
+    tenantSections(ctx, viewer, tenantId),
   ]);
   if (!tenant) return sendPage(reply, viewer, renderMessage(viewer, t.noRows, 'NOT_FOUND', viewer), 404);
   const money = (minor: bigint) => formatMoney(minor, tenant.currency, viewer.lang);
@@ -84,6 +86,7 @@ async function showTenant(ctx: Ctx, viewer: ConsoleViewer, request: FastifyReque
 <section><h2>${t.history}</h2>${dataTable(t.history, [t.when, t.kind, t.description, t.amount, t.after], historyRows, t.noRows)}</section>
 <section><h2>${t.autoTopup}</h2><p>${t.state}: ${autoTopup ? `${autoTopup.state}${autoTopup.paused_reason ? ` (${autoTopup.paused_reason})` : ''}` : 'off'}</p></section>
 <section><h2>${t.keys}</h2>${dataTable(t.keys, ['Id', 'Hint', t.status], keys.map((k) => [k.id, k.hint ?? '', k.revokedAt ? 'revoked' : 'active']), t.noRows)}</section>
+${sections}
 <section><h2>${t.portal}</h2><form method="post" action="/admin/tenants/${tenant.id}/portal-link">${hiddenCsrf(viewer)}<button type="submit">${t.issuePortal}</button></form></section>
 <section><h2>${t.adjust}</h2><form method="post" action="/admin/tenants/${tenant.id}/adjust">${hiddenCsrf(viewer)}
 <label for="amount">${t.amount} (${tenant.currency})</label><input type="text" id="amount" name="amount" inputmode="decimal" required>

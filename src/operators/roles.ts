@@ -8,7 +8,6 @@ export type Role = (typeof ROLES)[number];
 /** Every write the console offers, with the least role that may do it. */
 export const ACTION_ROLES = {
   'portal_link.create': 'support',
-  'auto_topup.resume': 'support',
   'delivery.replay': 'support',
   'inbox.retry': 'support',
   'reconcile.run': 'support',
