@@ -5,14 +5,14 @@ import tseslint from 'typescript-eslint';
  * imports http; ledger imports no capability; the payment gateway sits below every capability; the
  * Stripe adapter (stripe/) sits above the capabilities it feeds; sandbox imports nothing of Purse.
  */
-const CAPABILITIES = ['checkout', 'wallet', 'credits', 'receipts', 'customers', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
+const CAPABILITIES = ['checkout', 'wallet', 'credits', 'receipts', 'customers', 'operators', 'audit', 'tenants', 'refunds', 'stripe', 'web', 'idempotency', 'portal', 'webhooks', 'auto-topup'];
 /**
  * The declared order of the capabilities, bottom first: each may import only those before it. `auth` and
  * `api` (the route kit) sit at the bottom beside idempotency; `stripe/` (the event adapter) and `web/` (the
  * pages) sit on top because they feed or show every capability below them.
  */
-const CAPABILITY_ORDER = ['idempotency', 'auth', 'api', 'webhooks', 'tenants', 'customers', 'credits', 'receipts', 'auto-topup', 'wallet', 'checkout', 'refunds', 'portal', 'stripe', 'web'];
-const ABOVE_CAPABILITIES = ['http', 'cli', 'jobs', 'testing', 'e2e'];
+const CAPABILITY_ORDER = ['idempotency', 'auth', 'api', 'audit', 'operators', 'webhooks', 'tenants', 'customers', 'credits', 'receipts', 'auto-topup', 'wallet', 'checkout', 'refunds', 'portal', 'stripe', 'web'];
+const ABOVE_CAPABILITIES = ['http', 'cli', 'jobs', 'testing', 'e2e', 'console'];
 const folders = (names) => `(^|/)(${names.join('|')})/`;
 const banned = (names, message) => ({ regex: folders(names), message });
 const rootFiles = { regex: '^\\.\\./(app|main)\\.ts$', message: 'Only the entry points assemble the app.' };
@@ -48,6 +48,8 @@ export default tseslint.config(
     ],
     name === 'stripe' ? [] : [STRIPE_SDK],
   )),
+  // The console (issue 23) sits beside http/: pages over the capabilities and the Stripe adapter, never the server assembly.
+  layer(['src/console/**/*.ts'], [banned(['http', 'cli', 'jobs', 'testing', 'e2e', 'sandbox'], 'console/ imports capabilities, never the layers beside or above it.'), rootFiles], [STRIPE_SDK]),
   // The ledger: accounts, transactions, postings, verify. No capability.
   layer(['src/ledger/**/*.ts'], [
     banned([...ABOVE_CAPABILITIES, ...CAPABILITIES, 'sandbox', 'gateway', 'auth', 'api'], 'ledger/ imports no capability.'),

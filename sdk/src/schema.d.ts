@@ -177,6 +177,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/tenants/{tenantId}/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Grant promotional credit (a credit block, optionally expiring) */
+        post: operations["post_admin_tenant_credits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/credits/{blockId}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Void a credit block: its remainder leaves the wallet */
+        post: operations["post_admin_credit_void"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/reports/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prepaid credit report for a month: opening, purchased, granted, consumed, expired (breakage), clawed back, closing */
+        get: operations["get_admin_reports_credits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the wallet's credit blocks */
+        get: operations["get_billing_credits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/reconcile": {
         parameters: {
             query?: never;
@@ -829,6 +897,23 @@ export interface paths {
         put?: never;
         /** Stripe webhook endpoint (signed with Stripe-Signature) */
         post: operations["post_webhooks_stripe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the audit log of operator writes (console and admin API) */
+        get: operations["get_admin_audit"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2177,6 +2262,271 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "credit.granted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** credit.granted */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds when this attempt was signed */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description evt_… */
+                        id: string;
+                        /** @constant */
+                        type: "credit.granted";
+                        /** Format: date-time */
+                        createdAt: string;
+                        tenantId: string | null;
+                        data: {
+                            /** @description cb_… */
+                            blockId: string;
+                            category: string;
+                            currency: string;
+                            /** @description The block as granted or bought (major units) */
+                            amount: number;
+                            /** @description What is left in it (major units) */
+                            remaining: number;
+                            expiresAt: string | null;
+                            transactionId: string;
+                            reason: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** credit.expiring */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds when this attempt was signed */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description evt_… */
+                        id: string;
+                        /** @constant */
+                        type: "credit.expiring";
+                        /** Format: date-time */
+                        createdAt: string;
+                        tenantId: string | null;
+                        data: {
+                            /** @description cb_… */
+                            blockId: string;
+                            category: string;
+                            currency: string;
+                            /** @description The block as granted or bought (major units) */
+                            amount: number;
+                            /** @description What is left in it (major units) */
+                            remaining: number;
+                            expiresAt: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** credit.expired */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds when this attempt was signed */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description evt_… */
+                        id: string;
+                        /** @constant */
+                        type: "credit.expired";
+                        /** Format: date-time */
+                        createdAt: string;
+                        tenantId: string | null;
+                        data: {
+                            /** @description cb_… */
+                            blockId: string;
+                            category: string;
+                            currency: string;
+                            /** @description The block as granted or bought (major units) */
+                            amount: number;
+                            /** @description What is left in it (major units) */
+                            remaining: number;
+                            expiresAt: string | null;
+                            /** @description What left the wallet (major units) */
+                            expired: number;
+                            transactionId: string | null;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.voided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** credit.voided */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds when this attempt was signed */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description evt_… */
+                        id: string;
+                        /** @constant */
+                        type: "credit.voided";
+                        /** Format: date-time */
+                        createdAt: string;
+                        tenantId: string | null;
+                        data: {
+                            /** @description cb_… */
+                            blockId: string;
+                            category: string;
+                            currency: string;
+                            /** @description The block as granted or bought (major units) */
+                            amount: number;
+                            /** @description What is left in it (major units) */
+                            remaining: number;
+                            expiresAt: string | null;
+                            /** @description What left the wallet (major units) */
+                            voided: number;
+                            transactionId: string | null;
+                            reason: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface components {
     schemas: {
@@ -2188,7 +2538,7 @@ export interface components {
              * @description Machine code
              * @enum {string}
              */
-            code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PURPOSE_INVALID" | "AMOUNT_REQUIRED" | "AMOUNT_INVALID" | "AMOUNT_BELOW_MINIMUM" | "AMOUNT_ABOVE_MAXIMUM" | "AMOUNT_NOT_ALLOWED" | "URL_INVALID" | "URL_NOT_ALLOWED" | "CURRENCY_INVALID" | "CURSOR_INVALID" | "IDEMPOTENCY_KEY_REQUIRED" | "PERIOD_INVALID" | "SIGNATURE_INVALID" | "UNAUTHORIZED" | "INSUFFICIENT_FUNDS" | "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED" | "NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_IN_PROGRESS" | "HOLD_NOT_ACTIVE" | "CONFLICT" | "NO_PAYMENT_METHOD" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "STRIPE_UNAVAILABLE" | "STRIPE_REQUEST_REJECTED" | "NOT_READY";
+            code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PURPOSE_INVALID" | "AMOUNT_REQUIRED" | "AMOUNT_INVALID" | "AMOUNT_BELOW_MINIMUM" | "AMOUNT_ABOVE_MAXIMUM" | "AMOUNT_NOT_ALLOWED" | "URL_INVALID" | "URL_NOT_ALLOWED" | "CURRENCY_INVALID" | "CURSOR_INVALID" | "IDEMPOTENCY_KEY_REQUIRED" | "PERIOD_INVALID" | "SIGNATURE_INVALID" | "UNAUTHORIZED" | "INSUFFICIENT_FUNDS" | "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED" | "NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_IN_PROGRESS" | "HOLD_NOT_ACTIVE" | "CONFLICT" | "NO_PAYMENT_METHOD" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "STRIPE_UNAVAILABLE" | "STRIPE_REQUEST_REJECTED" | "NOT_READY" | "EXPIRES_AT_INVALID" | "PRIORITY_INVALID" | "CREDIT_BLOCK_NOT_ACTIVE" | "FORBIDDEN_ROLE" | "CSRF_INVALID" | "LOGIN_LOCKED";
             details?: {
                 field: string;
                 message: string;
@@ -4079,7 +4429,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -4120,7 +4470,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -4382,6 +4732,915 @@ export interface operations {
             };
         };
     };
+    post_admin_tenant_credits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Major units, string or number, positive
+                     * @example 10.00
+                     */
+                    amount?: unknown;
+                    /** @description Only "promotional" */
+                    category?: string;
+                    /** @description ISO 8601, in the future */
+                    expiresAt?: string;
+                    /** @description Whole number, lower draws first (default 10) */
+                    priority?: unknown;
+                    reason: string;
+                    /** @description Makes a retry safe: the same reference grants once */
+                    reference?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description cb_… */
+                        id: string;
+                        /** @description purchased | promotional | adjustment */
+                        category: string;
+                        currency: string;
+                        /** @description As granted or bought (major units) */
+                        amount: number;
+                        /** @description What is left (major units) */
+                        remaining: number;
+                        costBasis: number | null;
+                        /** @description Lower draws first */
+                        priority: number;
+                        expiresAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description active | expired | depleted | voided */
+                        status: string;
+                        source: {
+                            orderId?: string;
+                            attemptId?: string;
+                            reason?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description cb_… */
+                        id: string;
+                        /** @description purchased | promotional | adjustment */
+                        category: string;
+                        currency: string;
+                        /** @description As granted or bought (major units) */
+                        amount: number;
+                        /** @description What is left (major units) */
+                        remaining: number;
+                        costBasis: number | null;
+                        /** @description Lower draws first */
+                        priority: number;
+                        expiresAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description active | expired | depleted | voided */
+                        status: string;
+                        source: {
+                            orderId?: string;
+                            attemptId?: string;
+                            reason?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `INVALID_JSON`, `MALFORMED_REQUEST`, `AMOUNT_REQUIRED`, `AMOUNT_INVALID`, `EXPIRES_AT_INVALID`, `PRIORITY_INVALID` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "AMOUNT_REQUIRED" | "AMOUNT_INVALID" | "EXPIRES_AT_INVALID" | "PRIORITY_INVALID";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not found (or belongs to another tenant): `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NOT_FOUND";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Conflict with an earlier request or the resource state: `IDEMPOTENCY_KEY_REUSED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Idempotency-Key was already used with a different request",
+                     *       "code": "IDEMPOTENCY_KEY_REUSED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "IDEMPOTENCY_KEY_REUSED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Payload too large: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload too large",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "PAYLOAD_TOO_LARGE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The body is not application/json: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    post_admin_credit_void: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                blockId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description cb_… */
+                        id: string;
+                        /** @description purchased | promotional | adjustment */
+                        category: string;
+                        currency: string;
+                        /** @description As granted or bought (major units) */
+                        amount: number;
+                        /** @description What is left (major units) */
+                        remaining: number;
+                        costBasis: number | null;
+                        /** @description Lower draws first */
+                        priority: number;
+                        expiresAt: string | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description active | expired | depleted | voided */
+                        status: string;
+                        source: {
+                            orderId?: string;
+                            attemptId?: string;
+                            reason?: string;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `INVALID_JSON`, `MALFORMED_REQUEST` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Insufficient funds: `INSUFFICIENT_FUNDS` */
+            402: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Insufficient funds",
+                     *       "code": "INSUFFICIENT_FUNDS"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INSUFFICIENT_FUNDS";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not found (or belongs to another tenant): `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NOT_FOUND";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Conflict with an earlier request or the resource state: `CREDIT_BLOCK_NOT_ACTIVE` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Credit block is not active",
+                     *       "code": "CREDIT_BLOCK_NOT_ACTIVE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "CREDIT_BLOCK_NOT_ACTIVE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Payload too large: `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload too large",
+                     *       "code": "PAYLOAD_TOO_LARGE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "PAYLOAD_TOO_LARGE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The body is not application/json: `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Content-Type must be application/json",
+                     *       "code": "UNSUPPORTED_MEDIA_TYPE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_admin_reports_credits: {
+        parameters: {
+            query: {
+                /** @description YYYY-MM (UTC) */
+                month: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        month: string;
+                        currencies: {
+                            currency: string;
+                            opening: number;
+                            purchased: number;
+                            granted: number;
+                            consumed: {
+                                purchased: number;
+                                promotional: number;
+                                other: number;
+                            };
+                            expired: {
+                                purchased: number;
+                                promotional: number;
+                                other: number;
+                            };
+                            voided: number;
+                            clawedBack: number;
+                            adjusted: number;
+                            closing: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_credits: {
+        parameters: {
+            query?: {
+                /** @description active | expired | depleted | voided */
+                status?: string;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description cb_… */
+                            id: string;
+                            /** @description purchased | promotional | adjustment */
+                            category: string;
+                            currency: string;
+                            /** @description As granted or bought (major units) */
+                            amount: number;
+                            /** @description What is left (major units) */
+                            remaining: number;
+                            costBasis: number | null;
+                            /** @description Lower draws first */
+                            priority: number;
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description active | expired | depleted | voided */
+                            status: string;
+                            source: {
+                                orderId?: string;
+                                attemptId?: string;
+                                reason?: string;
+                            };
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
     post_admin_reconcile: {
         parameters: {
             query?: never;
@@ -4581,7 +5840,8 @@ export interface operations {
                      *       "autoTopup": {
                      *         "state": "active",
                      *         "threshold": 10
-                     *       }
+                     *       },
+                     *       "expiring": null
                      *     }
                      */
                     "application/json": {
@@ -4601,6 +5861,13 @@ export interface operations {
                             /** @description off, active, paused or disabled */
                             state: string;
                             threshold: number;
+                        } | null;
+                        /** @description The next credit expiry within 30 days; null when none */
+                        expiring: {
+                            /** @description What expires then (major units) */
+                            amount: number;
+                            /** Format: date-time */
+                            at: string;
                         } | null;
                     };
                 };
@@ -4800,7 +6067,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -5048,7 +6315,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -5120,7 +6387,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -6281,7 +7548,7 @@ export interface operations {
                             /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
                             reference: string;
                             /** @enum {unknown} */
-                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup";
+                            kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
                             /**
                              * @description Signed change to the wallet balance, major units
                              * @example -1.25
@@ -9169,7 +10436,7 @@ export interface operations {
                             /** @description we_… */
                             id: string;
                             url: string;
-                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
+                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                             events: string[];
                             /** @description Null: every tenant (operator endpoints only) */
                             tenantId: string | null;
@@ -9302,7 +10569,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -9516,7 +10783,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -9878,7 +11145,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -10089,7 +11356,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -10861,7 +12128,7 @@ export interface operations {
                             /** @description we_… */
                             id: string;
                             url: string;
-                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
+                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                             events: string[];
                             /** @description Null: every tenant (operator endpoints only) */
                             tenantId: string | null;
@@ -11051,7 +12318,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -11294,7 +12561,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -11772,7 +13039,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -12041,7 +13308,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -14922,6 +16189,134 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_admin_audit: {
+        parameters: {
+            query?: {
+                actor?: string;
+                target?: string;
+                cursor?: string;
+                /** @description 1 to 200 */
+                limit?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: string;
+                            /** Format: date-time */
+                            at: string;
+                            /** @description Operator email, or `api-key` */
+                            actor: string;
+                            role: string;
+                            action: string;
+                            target: string | null;
+                            before: unknown;
+                            after: unknown;
+                            requestId: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR`, `CURSOR_INVALID` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR" | "CURSOR_INVALID";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
                         details?: {
                             field: string;
                             message: string;

@@ -28,6 +28,7 @@ export function registerCommands(program: Command, kit: CommandKit): void {
   registerOperationsCommands(program, kit);
   registerWebhookCommands(program, kit);
   registerBillingCommands(program, kit);
+  registerOperatorCommands(program, kit);
 }
 
 /** Running Purse: the server, migrations, the deployment check, the sandbox alone. */
@@ -168,4 +169,18 @@ function registerBillingCommands(program: Command, kit: CommandKit): void {
   program.command('portal').description("print a single-use link to a tenant's billing page (valid 1 hour)")
     .requiredOption('--tenant <id>', 'tenant id').option('--return-url <url>', 'where the page links back to')
     .action(kit.withCtx(() => import('./portal.ts').then((m) => m.portalCommand)));
+}
+
+/** Issue 23: operator console accounts. */
+function registerOperatorCommands(program: Command, kit: CommandKit): void {
+  const operators = () => import('./operators.ts');
+  kit.group(program, 'operators', 'operator console accounts (owner, support, viewer)');
+  kit.command(program, 'operators create').description('create an operator and print a one-time set-password link (valid 24 h)')
+    .requiredOption('--email <email>', 'login email').requiredOption('--role <role>', 'owner, support or viewer')
+    .action(kit.withCtx(() => operators().then((m) => m.operatorsCreate)));
+  kit.command(program, 'operators list').description('list operators').action(kit.withCtx(() => operators().then((m) => m.operatorsList)));
+  kit.command(program, 'operators disable').description('disable an operator and end its sessions').argument('<idOrEmail>')
+    .action(kit.withCtx(() => operators().then((m) => m.operatorsDisable)));
+  kit.command(program, 'operators reset-password').description('end the password and sessions; print a new one-time link').argument('<idOrEmail>')
+    .action(kit.withCtx(() => operators().then((m) => m.operatorsResetPassword)));
 }

@@ -47,6 +47,10 @@ export const ERROR_CODES = {
   EXPIRES_AT_INVALID: { status: 400, message: 'Validation error' },
   PRIORITY_INVALID: { status: 400, message: 'Validation error' },
   CREDIT_BLOCK_NOT_ACTIVE: { status: 409, message: 'Credit block is not active' },
+  // Issue 23: the operator console.
+  FORBIDDEN_ROLE: { status: 403, message: 'Your role may not do this' },
+  CSRF_INVALID: { status: 403, message: 'The form expired or did not come from this console; reload and try again' },
+  LOGIN_LOCKED: { status: 429, message: 'Too many failed logins: this account is locked for a while' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -25,6 +25,9 @@ import { registerStatementRoutes } from '../receipts/statements-routes.ts';
 import { registerAlertsRoute } from '../wallet/alerts-route.ts';
 import { registerAdminWebhookRoutes } from '../webhooks/admin-endpoint-routes.ts';
 import { registerTenantWebhookRoutes } from '../webhooks/tenant-endpoint-routes.ts';
+// Issue 23: audit log API and the operator console.
+import { registerAuditRoute } from '../audit/audit-route.ts';
+import { registerConsole } from '../console/console-routes.ts';
 
 /** Every route of the product, in the order they appear in the docs. */
 export const ROUTES: RouteRegistrar[] = [
@@ -57,4 +60,7 @@ export const ROUTES: RouteRegistrar[] = [
   registerStatementRoutes,
   registerStripeWebhookRoute,
   registerBillingPage,
+  // Issue 23.
+  registerAuditRoute,
+  registerConsole,
 ];

@@ -6,6 +6,7 @@ import { ErrorSchema, type App, type RouteRegistrar } from '../api/kit.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import type { RateLimiter } from '../ratelimit/limiter.ts';
 import { authHook } from './auth-hook.ts';
+import { auditAdminWrites } from './admin-audit.ts';
 import { sendError } from './errors.ts';
 import { declareImpliedErrors, refuseUndeclaredError } from './declared-errors.ts';
 import { clientErrorHandler, onRouterError } from './edge-errors.ts';
@@ -26,8 +27,11 @@ const REDACTED_PATHS = [
   'req.headers["stripe-signature"]',
 ];
 
-/** Billing page links carry a single-use token in `?session=`: it never reaches a log line. */
-const URL_SECRET_PARAM = /([?&]session=)[^&#]*/g;
+/**
+ * Billing page links carry a single-use token in `?session=`, console set-password links in `?token=`
+ * (issue 23): neither ever reaches a log line.
+ */
+const URL_SECRET_PARAM = /([?&](?:session|token)=)[^&#]*/g;
 
 function serializeRequest(request: FastifyRequest): Record<string, unknown> {
   return { method: request.method, url: request.url.replace(URL_SECRET_PARAM, '$1[redacted]'), host: request.host, remoteAddress: request.ip };
@@ -70,6 +74,8 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
   });
   app.addHook('preValidation', authHook(ctx, opts.limiter));
   app.addHook('preValidation', checkRequestText);
+  // Issue 23: the admin key's writes land in the audit log as actor `api-key`.
+  app.addHook('onSend', auditAdminWrites(ctx));
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new PurseError('NOT_FOUND')));
   const registered: string[] = [];

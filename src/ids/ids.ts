@@ -61,7 +61,9 @@ function incrementRandom(digits: number[]): void {
   }
 }
 
-export type IdPrefix = 'ten' | 'num' | 'key' | 'cto' | 'txn' | 'hld' | 'pst' | 'req' | 'pm' | 'evt' | 'whe' | 'prt' | 'we' | 'whd' | 'atu' | 'rcp';
+export type IdPrefix = 'ten' | 'num' | 'key' | 'cto' | 'txn' | 'hld' | 'pst' | 'req' | 'pm' | 'evt' | 'whe' | 'prt' | 'we' | 'whd' | 'atu' | 'rcp'
+  // Issue 23: operators, their sessions, audit entries.
+  | 'opr' | 'ops' | 'aud';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid()}`;

@@ -13,6 +13,8 @@ import * as m0009 from './migrations/0009_portal_sessions.ts';
 import * as m0010 from './migrations/0010_charges_of_auto_topups.ts';
 import * as m0011 from './migrations/0011_credit_blocks.ts';
 import * as m0012 from './migrations/0012_receipts.ts';
+// Issue 23: operators, sessions, audit log, console rollups.
+import * as m0013 from './migrations/0013_operators.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -30,6 +32,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0010_charges_of_auto_topups', m0010.up],
   ['0011_credit_blocks', m0011.up],
   ['0012_receipts', m0012.up],
+  // Issue 23.
+  ['0013_operators', m0013.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -29,6 +29,12 @@ export interface Database {
   credit_block_intents: CreditBlockIntentRow;
   receipt_counters: ReceiptCounterRow;
   receipts: ReceiptRow;
+  // Issue 23: the operator console.
+  operators: OperatorRow;
+  operator_sessions: OperatorSessionRow;
+  audit_log: AuditLogRow;
+  console_hourly_totals: ConsoleHourlyTotalRow;
+  console_rollup_state: ConsoleRollupStateRow;
 }
 
 export interface CheckoutOrderRow {
@@ -393,4 +399,55 @@ export interface ReceiptRow {
   billing_address: string | null;
   stripe_receipt_url: string | null;
   issued_at_ms: bigint;
+}
+
+// Issue 23: the operator console.
+export interface OperatorRow {
+  id: string;
+  email: string;
+  role: string;
+  status: string;
+  password_hash: string | null;
+  set_password_token_hash: string | null;
+  set_password_expires_at_ms: bigint | null;
+  failed_logins: Generated<bigint>;
+  failures_since_ms: bigint | null;
+  locked_until_ms: bigint | null;
+  created_at_ms: bigint;
+  updated_at_ms: bigint;
+}
+
+export interface OperatorSessionRow {
+  id: string;
+  operator_id: string;
+  cookie_hash: string;
+  created_at_ms: bigint;
+  last_seen_at_ms: bigint;
+}
+
+/** Append-only: database triggers refuse UPDATE and DELETE. */
+export interface AuditLogRow {
+  seq: Generated<bigint>;
+  id: string;
+  at_ms: bigint;
+  actor: string;
+  role: string;
+  action: string;
+  target: string | null;
+  before: string | null;
+  after: string | null;
+  request_id: string | null;
+}
+
+export interface ConsoleHourlyTotalRow {
+  hour_ms: bigint;
+  currency: string;
+  kind: string;
+  amount_minor: bigint;
+  count: bigint;
+}
+
+export interface ConsoleRollupStateRow {
+  id: string;
+  last_seq: bigint;
 }

@@ -3,6 +3,7 @@ import { ulid } from '../ids/ids.ts';
 import { toMajorNumber } from '../money/money.ts';
 import { parseSignedAmount } from '../money/signed-amount.ts';
 import type { Ctx } from '../context.ts';
+import type { Db } from '../store/db.ts';
 import { recordMoney } from '../events/money-transaction.ts';
 import { systemAccountId, walletAccountId } from '../ledger/accounts.ts';
 import type { LedgerTransaction, WalletAfter } from '../ledger/post-transaction.ts';
@@ -18,6 +19,8 @@ export interface AdjustmentInput {
   reference?: string | undefined;
   /** Lets a negative adjustment take the available balance below zero. */
   allowNegative?: boolean | undefined;
+  /** Issue 23: rows to add to the adjustment's own commit (the console's audit entry), given the wallet after it. */
+  alsoInCommit?: ((db: Db, walletAfter: WalletAfter | null, transaction: LedgerTransaction) => Promise<void>) | undefined;
 }
 
 export interface AdjustmentResult {
@@ -48,6 +51,7 @@ export async function adjustWallet(ctx: Ctx, tenantId: string, input: Adjustment
     overdraft: amountMinor < 0n && input.allowNegative !== true ? 'forbid' : 'allow',
   }, async (m, posted) => {
     await m.emit({ type: 'wallet.adjusted', tenantId, data: adjustedData(posted.transaction, posted.walletAfter, reason) });
+    await input.alsoInCommit?.(m.db, posted.walletAfter, posted.transaction);
   });
   if (!result.created) requireSameAdjustment(result.transaction, amountMinor, reason);
   const wallet = result.walletAfter ?? (await currentWallet(ctx, tenantId));

@@ -44,6 +44,7 @@ table{width:100%;border-collapse:collapse;font-size:.95rem}
 th,td{text-align:left;padding:.45rem .4rem;border-bottom:1px solid #e6e9ee;vertical-align:top}
 td.num,th.num{text-align:right;white-space:nowrap}
 .pager{display:flex;gap:1rem;margin-top:.75rem}
+code,td{overflow-wrap:anywhere}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:600px){
  thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
