@@ -11,6 +11,7 @@ import * as m0007 from './migrations/0007_refunds_disputes.ts';
 import * as m0008 from './migrations/0008_cards_autotopup.ts';
 import * as m0009 from './migrations/0009_portal_sessions.ts';
 import * as m0010 from './migrations/0010_charges_of_auto_topups.ts';
+import * as m0014 from './migrations/0014_usage_rollup.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -26,6 +27,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0008_cards_autotopup', m0008.up],
   ['0009_portal_sessions', m0009.up],
   ['0010_charges_of_auto_topups', m0010.up],
+  ['0014_usage_rollup', m0014.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

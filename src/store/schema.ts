@@ -23,6 +23,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryRow;
   auto_topup_configs: AutoTopupConfigRow;
   auto_topup_attempts: AutoTopupAttemptRow;
+  usage_hourly: UsageHourlyRow;
 }
 
 export interface CheckoutOrderRow {
@@ -168,6 +169,17 @@ export interface LedgerTransactionRow {
   wallet_amount_minor: bigint;
   wallet_balance_after_minor: bigint | null;
   created_at_ms: bigint;
+}
+
+/** Issue 24: spending per wallet, UTC hour, number and description ('' for none); see migration 0014. */
+export interface UsageHourlyRow {
+  tenant_id: string;
+  hour_ms: bigint;
+  number_id: string;
+  description: string;
+  currency: string;
+  amount_minor: bigint;
+  count: bigint;
 }
 
 export interface LedgerPostingRow {
