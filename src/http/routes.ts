@@ -5,6 +5,7 @@ import { registerAdminAdjustmentRoute } from '../wallet/admin-adjustment-route.t
 import { registerTransactionsRoute } from '../ledger/transactions-route.ts';
 import { registerWalletRoute } from '../wallet/wallet-route.ts';
 import { registerUsageRoute } from '../wallet/usage-route.ts';
+import { registerUsageSummaryRoute } from '../wallet/usage-summary-route.ts';
 import { registerHoldsRoutes } from '../wallet/holds-route.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerMetrics } from '../metrics/metrics.ts';
@@ -32,6 +33,7 @@ export const ROUTES: RouteRegistrar[] = [
   registerWalletRoute,
   registerTransactionsRoute,
   registerUsageRoute,
+  registerUsageSummaryRoute,
   registerHoldsRoutes,
   registerCheckoutRoute,
   registerOrderRoute,
