@@ -6,7 +6,7 @@ import {
   DuplicateReference, type PostResult, type PostingInput, type TransactionInput, checkTransaction, checkWalletAfter, toLedgerTransaction, transactionRow,
 } from './post-transaction.ts';
 import { TRANSACTION_COLUMNS, onPostgres, type TransactionRowInput } from './post-transaction-sql.ts';
-import { ROLLUP_COLUMNS, ROLLUP_CONFLICT, rollupDelta, rollupParameters, sumDeltas } from './usage-rollup.ts';
+import { ROLLUP_COLUMNS, ROLLUP_CONFLICT, SPENDING_KINDS, hourOf, sumDeltas } from './usage-rollup.ts';
 import { WALLET_STATE_COLUMNS, type WalletState, type WalletStateRow, toWalletState } from './wallet-state.ts';
 
 /**
@@ -154,10 +154,17 @@ const WRITE_POSTINGS = `${PREPARED_MARK}with moved as (
 /** The batch's rollup rows as unnest columns: one per wallet, hour, number and description, not one per debit. */
 function rollupColumns(planned: PlannedPosting[], nowMs: number): unknown[][] {
   const deltas = sumDeltas(planned.flatMap((p) => {
-    const delta = rollupDelta(p.input, walletPostingOf(p.input), nowMs);
-    return delta ? [delta] : [];
+    const { row } = p;
+    if (row.tenant_id === null || !SPENDING_KINDS.includes(p.input.kind)) return [];
+    return [{
+      tenantId: row.tenant_id, hourMs: hourOf(nowMs), numberId: row.number_id ?? '', description: row.description ?? '',
+      currency: row.currency, amountMinor: -row.wallet_amount_minor, count: 1n,
+    }];
   }));
-  return [0, 1, 2, 3, 4, 5, 6].map((i) => deltas.map((d) => rollupParameters(d)[i]));
+  return [
+    deltas.map((d) => d.tenantId), deltas.map((d) => d.hourMs), deltas.map((d) => d.numberId), deltas.map((d) => d.description),
+    deltas.map((d) => d.currency), deltas.map((d) => d.amountMinor), deltas.map((d) => d.count),
+  ];
 }
 
 /** One statement; its counts must match what was planned, or it throws (and the batch is rolled back). */

@@ -55,7 +55,8 @@ export function rollupParameters(delta: RollupDelta): unknown[] {
 export function sumDeltas(deltas: Iterable<RollupDelta>): RollupDelta[] {
   const byKey = new Map<string, RollupDelta>();
   for (const delta of deltas) {
-    const key = JSON.stringify([delta.tenantId, delta.hourMs.toString(), delta.numberId, delta.description]);
+    // Unambiguous: only the last part (the description) could hold a NUL.
+    const key = `${delta.tenantId}\u0000${delta.hourMs}\u0000${delta.numberId}\u0000${delta.description}`;
     const seen = byKey.get(key);
     if (seen) {
       seen.amountMinor += delta.amountMinor;
