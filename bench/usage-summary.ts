@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { asKey, setupTenant } from '../src/testing/api.ts';
+import { admin, asKey, setupTenant } from '../src/testing/api.ts';
 import { startTestPurse } from '../src/testing/harness.ts';
 import { percentile } from './http-load.ts';
 
@@ -21,10 +21,13 @@ const SAMPLES = arg('--samples', 30);
 const DAY_MS = 86_400_000;
 
 const nowMs = Date.UTC(2026, 11, 1, 12, 0, 0);
-const purse = await startTestPurse({ RATE_LIMIT_PER_MINUTE: '100000000' }, { nowMs: () => nowMs });
+const purse = await startTestPurse({ RATE_LIMIT_PER_MINUTE: '1000000' }, { nowMs: () => nowMs });
 try {
   const t = await setupTenant(purse);
   const db = purse.ctx.store.db;
+  const numbers = [t.numberId];
+  for (let n = 1; n < 8; n += 1) numbers.push((await admin(purse, 'POST', `/v1/admin/tenants/${t.tenantId}/numbers`, { name: `+55119999900${n}` })).body.id as string);
+  const numberOf = sql.join(numbers.map((id, n) => sql`WHEN ${n} THEN ${id}`), sql` `);
   const started = performance.now();
   const startMs = nowMs - 30 * DAY_MS;
   const stepMs = Math.floor((30 * DAY_MS) / DEBITS);
@@ -33,7 +36,7 @@ try {
     ? sql`SELECT g AS i FROM generate_series(1, ${DEBITS}) g`
     : sql`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${DEBITS}) SELECT i FROM s`;
   await sql`INSERT INTO ledger_transactions (id, reference, tenant_id, number_id, kind, description, metadata, currency, wallet_amount_minor, wallet_balance_after_minor, created_at_ms)
-    SELECT 'txn_bench_' || i, 'usage:bench:' || i, ${t.tenantId}, CASE WHEN i % 9 = 0 THEN NULL ELSE 'num_bench_' || (i % 8) END, 'usage',
+    SELECT 'txn_bench_' || i, 'usage:bench:' || i, ${t.tenantId}, CASE WHEN i % 9 = 0 THEN NULL ELSE (CASE i % 8 ${numberOf} END) END, 'usage',
       'desc ' || (i % 20), NULL, 'BRL', -(1 + i % 50), NULL, ${BigInt(startMs)} + i * ${BigInt(stepMs)}
     FROM (${series}) gen`.execute(db);
   await sql`INSERT INTO usage_hourly (tenant_id, hour_ms, number_id, description, currency, amount_minor, count)
@@ -42,7 +45,7 @@ try {
     GROUP BY tenant_id, created_at_ms - (created_at_ms % 3600000), COALESCE(number_id, ''), COALESCE(description, ''), currency`.execute(db);
   const rollupRows = await sql<{ n: number }>`SELECT COUNT(*) AS n FROM usage_hourly WHERE tenant_id = ${t.tenantId}`.execute(db);
   console.log(`${purse.pgSchema ? 'postgres' : 'sqlite'}: ${DEBITS} debits, ${rollupRows.rows[0]?.n} rollup rows, seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-  for (const query of ['', '?groupBy=number', '?groupBy=description', '?timeZone=America/Sao_Paulo']) {
+  for (const query of ['', '?groupBy=number', '?groupBy=description', '?timeZone=America/Sao_Paulo', '']) {
     const times: number[] = [];
     let body: { count?: number } = {};
     for (let i = 0; i < SAMPLES; i += 1) {

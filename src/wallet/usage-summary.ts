@@ -86,7 +86,7 @@ export async function summarizeUsageMinor(ctx: Ctx, principal: Principal, query:
     currency, from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), timeZone,
     totalMinor, count: data.reduce((sum, d) => sum + d.count, 0), data,
     averageDailyMinor: totalMinor / days,
-    runsOutAt: await runsOutAt(ctx, principal, nowMs),
+    runsOutAt: await runsOutAt(ctx, principal, nowMs, { fromMs, toMs, totalMinor }),
   };
 }
 
@@ -153,6 +153,12 @@ function byDay(buckets: Bucket[], fromMs: number, toMs: number, timeZone: string
   return [...days.values()];
 }
 
+async function spentBetween(ctx: Ctx, tenantId: string, fromMs: number, toMs: number): Promise<bigint> {
+  const result = await sql<{ amount_minor: bigint | number | string | null }>`SELECT SUM(amount_minor) AS amount_minor FROM usage_hourly
+    WHERE tenant_id = ${tenantId} AND hour_ms >= ${BigInt(fromMs)} AND hour_ms < ${BigInt(toMs)}`.execute(ctx.store.db);
+  return BigInt(result.rows[0]?.amount_minor ?? 0);
+}
+
 function dayKeyer(timeZone: string): (ms: number) => string {
   const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   return (ms) => format.format(ms);
@@ -169,12 +175,15 @@ function byKey(buckets: Bucket[]): UsageSummaryMinor['data'] {
  * When the available balance reaches zero at the last RUNWAY_WINDOW_DAYS days' average spend; null with
  * auto top-up on (it refills) or nothing spent; now when nothing is available.
  */
-async function runsOutAt(ctx: Ctx, principal: Principal, nowMs: number): Promise<string | null> {
+async function runsOutAt(ctx: Ctx, principal: Principal, nowMs: number, summed: { fromMs: number; toMs: number; totalMinor: bigint }): Promise<string | null> {
   const autoTopup = await autoTopupSummary(ctx, principal.tenantId);
   if (autoTopup?.state === 'active') return null;
   const windowMs = RUNWAY_WINDOW_DAYS * DAY_MS;
-  const spent = await readBuckets(ctx, { ...principal, numberId: null }, floorHour(nowMs) - windowMs + ROLLUP_BUCKET_MS, nowMs + 1, 'number');
-  const spentMinor = spent.reduce((sum, b) => sum + BigInt(b.amount_minor), 0n);
+  const toMs = floorHour(nowMs) + ROLLUP_BUCKET_MS;
+  const fromMs = toMs - windowMs;
+  // The default range is the runway window itself (a tenant key sees every number): its total is already known.
+  const same = summed.fromMs === fromMs && summed.toMs === toMs && principal.numberId === null;
+  const spentMinor = same ? summed.totalMinor : await spentBetween(ctx, principal.tenantId, fromMs, toMs);
   if (spentMinor <= 0n) return null;
   const wallet = await readWalletMinor(ctx, principal.tenantId);
   const availableMinor = wallet.balanceMinor - wallet.heldMinor;
