@@ -37,7 +37,7 @@ try {
     : sql`WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ${DEBITS}) SELECT i FROM s`;
   await sql`INSERT INTO ledger_transactions (id, reference, tenant_id, number_id, kind, description, metadata, currency, wallet_amount_minor, wallet_balance_after_minor, created_at_ms)
     SELECT 'txn_bench_' || i, 'usage:bench:' || i, ${t.tenantId}, CASE WHEN i % 9 = 0 THEN NULL ELSE (CASE i % 8 ${numberOf} END) END, 'usage',
-      'desc ' || (i % 20), NULL, 'BRL', -(1 + i % 50), NULL, ${BigInt(startMs)} + i * ${BigInt(stepMs)}
+      'desc ' || (i % 20), NULL, 'BRL', -(1 + i % 50), NULL, CAST(${BigInt(startMs)} AS bigint) + i * CAST(${BigInt(stepMs)} AS bigint)
     FROM (${series}) gen`.execute(db);
   await sql`INSERT INTO usage_hourly (tenant_id, hour_ms, number_id, description, currency, amount_minor, count)
     SELECT tenant_id, created_at_ms - (created_at_ms % 3600000), COALESCE(number_id, ''), COALESCE(description, ''), currency, -SUM(wallet_amount_minor), COUNT(*)

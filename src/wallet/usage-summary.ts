@@ -17,6 +17,9 @@ export const SUMMARY_RANGE_MAX_DAYS = 366;
 /** runsOutAt projects the available balance at this many last days' average spend (SPEC §9.4). */
 export const RUNWAY_WINDOW_DAYS = 30;
 
+/** Whose spending: a tenant, or one of its numbers. */
+export type UsageReader = Pick<Principal, 'tenantId' | 'numberId'>;
+
 export interface UsageSummaryQuery {
   from?: string | undefined;
   to?: string | undefined;
@@ -72,7 +75,7 @@ export async function summarizeUsage(ctx: Ctx, principal: Principal, query: Usag
 }
 
 /** The same in minor units, for the billing page. */
-export async function summarizeUsageMinor(ctx: Ctx, principal: Principal, query: UsageSummaryQuery): Promise<UsageSummaryMinor> {
+export async function summarizeUsageMinor(ctx: Ctx, principal: UsageReader, query: UsageSummaryQuery): Promise<UsageSummaryMinor> {
   const nowMs = ctx.nowMs();
   const { fromMs, toMs } = parseRange(query, nowMs);
   const timeZone = parseTimeZone(query.timeZone);
@@ -127,7 +130,7 @@ export function parseTimeZone(value: string | undefined): string {
 
 const GROUP_COLUMN = { day: 'hour_ms', number: 'number_id', description: 'description' } as const;
 
-async function readBuckets(ctx: Ctx, principal: Principal, fromMs: number, toMs: number, groupBy: UsageGroup): Promise<Bucket[]> {
+async function readBuckets(ctx: Ctx, principal: UsageReader, fromMs: number, toMs: number, groupBy: UsageGroup): Promise<Bucket[]> {
   const column = sql.ref(GROUP_COLUMN[groupBy]);
   const numberOnly = principal.numberId === null ? sql`` : sql`AND number_id = ${principal.numberId}`;
   const result = await sql<Bucket>`SELECT ${column} AS key, SUM(amount_minor) AS amount_minor, SUM(count) AS count FROM usage_hourly
@@ -153,7 +156,8 @@ function byDay(buckets: Bucket[], fromMs: number, toMs: number, timeZone: string
   return [...days.values()];
 }
 
-async function spentBetween(ctx: Ctx, tenantId: string, fromMs: number, toMs: number): Promise<bigint> {
+/** What the tenant spent in [fromMs, toMs) (whole hours), from the rollup. */
+export async function spentBetween(ctx: Ctx, tenantId: string, fromMs: number, toMs: number): Promise<bigint> {
   const result = await sql<{ amount_minor: bigint | number | string | null }>`SELECT SUM(amount_minor) AS amount_minor FROM usage_hourly
     WHERE tenant_id = ${tenantId} AND hour_ms >= ${BigInt(fromMs)} AND hour_ms < ${BigInt(toMs)}`.execute(ctx.store.db);
   return BigInt(result.rows[0]?.amount_minor ?? 0);
@@ -175,7 +179,7 @@ function byKey(buckets: Bucket[]): UsageSummaryMinor['data'] {
  * When the available balance reaches zero at the last RUNWAY_WINDOW_DAYS days' average spend; null with
  * auto top-up on (it refills) or nothing spent; now when nothing is available.
  */
-async function runsOutAt(ctx: Ctx, principal: Principal, nowMs: number, summed: { fromMs: number; toMs: number; totalMinor: bigint }): Promise<string | null> {
+async function runsOutAt(ctx: Ctx, principal: UsageReader, nowMs: number, summed: { fromMs: number; toMs: number; totalMinor: bigint }): Promise<string | null> {
   const autoTopup = await autoTopupSummary(ctx, principal.tenantId);
   if (autoTopup?.state === 'active') return null;
   const windowMs = RUNWAY_WINDOW_DAYS * DAY_MS;

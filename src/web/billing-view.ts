@@ -10,6 +10,7 @@ import { readWalletMinor } from '../wallet/read-wallet.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { type AutoTopupFacts, readAutoTopupFacts, readLowBalanceMinor } from './settings-view.ts';
+import { type UsageInsight, readUsageInsight } from './insight-view.ts';
 
 /** Everything the billing page shows for one tenant, read in a handful of indexed queries. */
 export const HISTORY_PAGE_SIZE = 20;
@@ -28,16 +29,18 @@ export interface BillingData {
   presetsMinor: bigint[];
   autoTopup: AutoTopupFacts;
   lowBalanceMinor: bigint | null;
+  insight: UsageInsight;
 }
 
 export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
   const wallet = await readWalletMinor(ctx, session.tenantId);
   const currency = wallet.currency;
-  const [cards, page, autoTopup, lowBalanceMinor] = await Promise.all([
+  const [cards, page, autoTopup, lowBalanceMinor, insight] = await Promise.all([
     listPaymentMethods(ctx.store.db, session.tenantId),
     readHistory(ctx, session.tenantId, cursor),
     readAutoTopupFacts(ctx, session.tenantId),
     readLowBalanceMinor(ctx, session.tenantId),
+    readUsageInsight(ctx, session.tenantId),
   ]);
   const bounds = topupBounds(currency, ctx.config.topupLimits);
   return {
@@ -52,6 +55,7 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     presetsMinor: presets(currency, bounds),
     autoTopup,
     lowBalanceMinor,
+    insight,
   };
 }
 
