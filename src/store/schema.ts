@@ -76,6 +76,8 @@ export interface PaymentMethodRow {
   is_default: bigint;
   created_at_ms: bigint;
   removed_at_ms: bigint | null;
+  /** Stripe's card fingerprint (migration 0014); null for cards saved before it. */
+  fingerprint: string | null;
 }
 
 export interface IdempotencyKeyRow {

@@ -7,6 +7,10 @@ import type { MigrationDialect } from './helpers.ts';
  * hundred rows instead of scanning millions of transactions. `number_id` and `description` are '' when the
  * transaction has none (a primary key cannot hold NULL on PostgreSQL). Spending is positive minor units.
  * Backfilled from the ledger here; `purse ledger verify` proves the two agree (usage_rollup_matches_ledger).
+ *
+ * `payment_methods.fingerprint`: Stripe's card fingerprint (same card number, same value), so that saving a
+ * card the tenant already has (the auto top-up recovery page pays with it again) replaces it instead of
+ * listing it twice. Null for cards saved before this migration.
  */
 export async function up(db: Kysely<unknown>, _dialect: MigrationDialect): Promise<void> {
   await db.schema
@@ -25,4 +29,7 @@ export async function up(db: Kysely<unknown>, _dialect: MigrationDialect): Promi
       -SUM(wallet_amount_minor), COUNT(*)
     FROM ledger_transactions WHERE kind IN ('usage', 'hold_capture') AND tenant_id IS NOT NULL
     GROUP BY tenant_id, created_at_ms - (created_at_ms % 3600000), COALESCE(number_id, ''), COALESCE(description, ''), currency`.execute(db);
+  await db.schema.alterTable('payment_methods').addColumn('fingerprint', 'text').execute();
+  await db.schema.createIndex('payment_methods_fingerprint').on('payment_methods').columns(['tenant_id', 'fingerprint'])
+    .where(sql.ref('fingerprint'), 'is not', null).execute();
 }
