@@ -393,6 +393,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/usage/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Summarise spending
+         * @description Usage debits and hold captures between from and to, by day, number or description, with the daily average and when the available balance runs out at the last 30 days' pace. Read from an hourly rollup kept with every debit: fast at any history size. Billing is account-level: a number-scoped key is refused (403), as for the other billing reads.
+         */
+        get: operations["get_billing_usage_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/billing/checkout": {
         parameters: {
             query?: never;
@@ -8138,6 +8158,222 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "UNSUPPORTED_MEDIA_TYPE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_usage_summary: {
+        parameters: {
+            query?: {
+                /** @description Start (inclusive), floored to the hour: YYYY-MM-DD (UTC) or ISO 8601 with offset. Default: 30 days before `to`. */
+                from?: string;
+                /** @description End (exclusive), rounded up to the hour. Default: now. */
+                to?: string;
+                /** @description day (default), number or description */
+                groupBy?: "day" | "number" | "description";
+                /**
+                 * @description IANA time zone the days are cut in (groupBy=day). Default: UTC.
+                 * @example America/Sao_Paulo
+                 */
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "currency": "BRL",
+                     *       "from": "2026-11-06T00:00:00.000Z",
+                     *       "to": "2026-12-06T00:00:00.000Z",
+                     *       "timeZone": "UTC",
+                     *       "total": 12.5,
+                     *       "count": 50,
+                     *       "data": [
+                     *         {
+                     *           "key": "2026-11-06",
+                     *           "amount": 0.25,
+                     *           "count": 1
+                     *         }
+                     *       ],
+                     *       "averageDaily": 0.41,
+                     *       "runsOutAt": "2027-01-10T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        currency: string;
+                        /** @description The range used, in whole hours */
+                        from: string;
+                        to: string;
+                        timeZone: string;
+                        /** @description Spent in the range (usage debits and hold captures), major units */
+                        total: number;
+                        /** @description Debits and captures in the range */
+                        count: number;
+                        data: {
+                            /** @description The day (YYYY-MM-DD), number id or description; null for none */
+                            key: string | null;
+                            amount: number;
+                            count: number;
+                        }[];
+                        /** @description total ÷ days in the range */
+                        averageDaily: number;
+                        /** @description When the available balance reaches zero at the last 30 days' average spend; null when auto top-up is on or nothing was spent */
+                        runsOutAt: string | null;
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
                         details?: {
                             field: string;
                             message: string;

@@ -1,5 +1,6 @@
 import type { SavedCard } from '../gateway/payment-gateway.ts';
 import type { Ctx } from '../context.ts';
+import type { Db } from '../store/db.ts';
 import { retryingUniqueRace } from '../store/unique-violation.ts';
 import { defaultCard, makeDefault } from './cards-store.ts';
 import { onCardSaved } from './card-events.ts';
@@ -39,14 +40,33 @@ async function storeCard(ctx: Ctx, tenantId: string, card: SavedCard, forceDefau
     const inserted = await trx.insertInto('payment_methods').values({
       id: pm.id, tenant_id: tenantId, stripe_customer_id: customerId ?? '', brand: card.brand, last4: card.last4,
       exp_month: BigInt(card.expMonth), exp_year: BigInt(card.expYear), is_default: 0n, created_at_ms: BigInt(nowMs), removed_at_ms: null,
+      fingerprint: card.fingerprint,
     }).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
     const isNew = Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+    const replacedDefault = isNew ? await retireSameCard(trx, tenantId, card, nowMs) : false;
     const current = await defaultCard(trx, tenantId);
-    const becomesDefault = !current || (forceDefault && current.id !== pm.id);
+    const becomesDefault = !current || replacedDefault || (forceDefault && current.id !== pm.id);
     if (becomesDefault) await makeDefault(trx, tenantId, pm.id);
     if (!isNew) return 'already_saved';
     const isDefault = becomesDefault || current?.id === pm.id;
     await onCardSaved(ctx.cardHooks ?? [], trx, tenantId, { id: pm.id, brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear }, isDefault, nowMs);
     return 'saved';
   }, { key: tenantId });
+}
+
+/**
+ * The same card saved again under a new payment method (the recovery page pays on-session with the card
+ * already on file, and Stripe makes a new one): the older copies leave the list, so the customer sees the
+ * card once, and the new one, with the fresh authentication, is the one charged from now on. True when one
+ * of them was the default (the new one takes its place). By Stripe's card fingerprint; none, no match.
+ */
+async function retireSameCard(trx: Db, tenantId: string, card: SavedCard, nowMs: number): Promise<boolean> {
+  if (card.fingerprint === null) return false;
+  const same = await trx.selectFrom('payment_methods').select(['id', 'is_default'])
+    .where('tenant_id', '=', tenantId).where('fingerprint', '=', card.fingerprint).where('id', '!=', card.paymentMethodId)
+    .where('removed_at_ms', 'is', null).execute();
+  if (same.length === 0) return false;
+  await trx.updateTable('payment_methods').set({ removed_at_ms: BigInt(nowMs), is_default: 0n })
+    .where('id', 'in', same.map((row) => row.id)).where('tenant_id', '=', tenantId).execute();
+  return same.some((row) => row.is_default === 1n);
 }

@@ -86,6 +86,8 @@ export interface SavedCard {
   last4: string;
   expMonth: number;
   expYear: number;
+  /** The same card number gives the same fingerprint (Stripe's `card.fingerprint`); null if not reported. */
+  fingerprint: string | null;
 }
 
 /**

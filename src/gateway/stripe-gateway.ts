@@ -161,7 +161,7 @@ async function* newerThan<T extends { created: number }>(list: AsyncIterable<T>,
 function toSavedCard(pm: Stripe.PaymentMethod): SavedCard | null {
   const card = pm.card;
   if (!card?.brand || !card.last4 || !card.exp_month || !card.exp_year) return null;
-  return { paymentMethodId: pm.id, customerId: idOf(pm.customer), brand: card.brand, last4: card.last4, expMonth: card.exp_month, expYear: card.exp_year };
+  return { paymentMethodId: pm.id, customerId: idOf(pm.customer), brand: card.brand, last4: card.last4, expMonth: card.exp_month, expYear: card.exp_year, fingerprint: card.fingerprint ?? null };
 }
 
 async function cardOfSetup(client: Stripe, setupIntentId: string): Promise<SavedCard | null> {
@@ -176,6 +176,7 @@ async function cardOfSetup(client: Stripe, setupIntentId: string): Promise<Saved
     last4: pm.card?.last4 ?? '',
     expMonth: pm.card?.exp_month ?? 0,
     expYear: pm.card?.exp_year ?? 0,
+    fingerprint: pm.card?.fingerprint ?? null,
   };
 }
 

@@ -10,6 +10,7 @@ import { registerPlaceHoldRoute } from '../wallet/place-hold-route.ts';
 import { registerReadHoldRoute } from '../wallet/read-hold-route.ts';
 import { registerCaptureHoldRoute } from '../wallet/capture-hold-route.ts';
 import { registerVoidHoldRoute } from '../wallet/void-hold-route.ts';
+import { registerUsageSummaryRoute } from '../wallet/usage-summary-route.ts';
 import { registerHealthRoutes } from './health-routes.ts';
 import { registerMetrics } from '../metrics/metrics.ts';
 import { registerCheckoutRoute } from '../checkout/checkout-route.ts';
@@ -47,6 +48,7 @@ export const ROUTES: RouteRegistrar[] = [
   registerReadHoldRoute,
   registerCaptureHoldRoute,
   registerVoidHoldRoute,
+  registerUsageSummaryRoute,
   registerCheckoutRoute,
   registerOrderRoute,
   registerPaymentMethodsRoute,

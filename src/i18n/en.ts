@@ -141,6 +141,20 @@ export const en = {
   statementPdf: (month: string) => `Statement ${month} (PDF)`,
   statementCsv: (month: string) => `Statement ${month} (CSV)`,
   exportCsv: 'Export all transactions (CSV)',
+  // Issue 24: usage insight.
+  usageHeading: 'Spending',
+  monthToDate: 'This month',
+  last30Days: 'Last 30 days',
+  daysLeft: 'Days left',
+  daysLeftValue: (days: number) => (days === 1 ? 'About 1 day' : `About ${days} days`),
+  daysLeftNever: 'Not projected',
+  daysLeftHint: 'At your average spending of the last 30 days, without new top-ups.',
+  daysLeftAutoTopup: 'Auto top-up refills your wallet, so it does not run out.',
+  chartLabel: (from: string, to: string, total: string) => `Spending per day from ${from} to ${to}: ${total} in total. The table below has each day.`,
+  chartTable: 'Spending per day as a table',
+  day: 'Day',
+  spent: 'Spent',
+  debits: 'Debits',
 };
 
 type Widen<T> = T extends string ? string : T;

@@ -30,8 +30,16 @@ export function catalogOf(lang: Lang): Catalog {
 export function formatMoney(amountMinor: bigint, currency: string, lang: Lang): string {
   const format = moneyFormat(lang, currency);
   // Intl formats a decimal string exactly (ECMA-402 "Intl.NumberFormat v3"); the lib typing lags behind.
-  return format.format(formatMajor(amountMinor, currency) as unknown as number);
+  const value = formatMajor(amountMinor, currency) as unknown as number;
+  if (!AMBIGUOUS_SYMBOL_CURRENCIES.has(currency)) return format.format(value);
+  return format.formatToParts(value).map((part) => (part.type === 'currency' && part.value === '$' ? `${currency.slice(0, 2)}$` : part.value)).join('');
 }
+
+/**
+ * Currencies some locale writes as a bare "$" (English: USD), which a customer of a BRL, MXN or CAD business
+ * could read as their own: shown with the country letters instead (US$), as pt-BR already does (SPEC §9.4).
+ */
+const AMBIGUOUS_SYMBOL_CURRENCIES = new Set(['USD']);
 
 /** An amount as the customer would type it back into a form: no grouping, the language's decimal mark ("1234,5" in pt-BR). */
 export function inputAmount(amountMinor: bigint, currency: string, lang: Lang): string {

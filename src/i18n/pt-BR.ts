@@ -142,4 +142,18 @@ export const ptBR: Catalog = {
   statementPdf: (month: string) => `Extrato ${month} (PDF)`,
   statementCsv: (month: string) => `Extrato ${month} (CSV)`,
   exportCsv: 'Exportar todas as transações (CSV)',
+  // Issue 24: usage insight.
+  usageHeading: 'Consumo',
+  monthToDate: 'Este mês',
+  last30Days: 'Últimos 30 dias',
+  daysLeft: 'Dias restantes',
+  daysLeftValue: (days: number) => (days === 1 ? 'Cerca de 1 dia' : `Cerca de ${days} dias`),
+  daysLeftNever: 'Sem previsão',
+  daysLeftHint: 'Pela média de consumo dos últimos 30 dias, sem novas recargas.',
+  daysLeftAutoTopup: 'A recarga automática repõe o saldo, então ele não acaba.',
+  chartLabel: (from: string, to: string, total: string) => `Consumo por dia de ${from} a ${to}: ${total} no total. A tabela abaixo mostra cada dia.`,
+  chartTable: 'Consumo por dia em tabela',
+  day: 'Dia',
+  spent: 'Consumo',
+  debits: 'Débitos',
 };

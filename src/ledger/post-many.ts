@@ -6,6 +6,7 @@ import {
   DuplicateReference, type PostResult, type PostingInput, type TransactionInput, checkTransaction, checkWalletAfter, toLedgerTransaction, transactionRow,
 } from './post-transaction.ts';
 import { TRANSACTION_COLUMNS, onPostgres, type TransactionRowInput } from './post-transaction-sql.ts';
+import { ROLLUP_COLUMNS, ROLLUP_CONFLICT, SPENDING_KINDS, hourOf, sumDeltas } from './usage-rollup.ts';
 import { WALLET_STATE_COLUMNS, type WalletState, type WalletStateRow, toWalletState } from './wallet-state.ts';
 
 /**
@@ -142,8 +143,29 @@ const WRITE_POSTINGS = `${PREPARED_MARK}with moved as (
     insert into ledger_postings (transaction_id, account_id, amount_minor, currency)
     select * from unnest($15::text[], $16::text[], $17::bigint[], $18::text[])
     returning 1
+  ), rolled as (
+    insert into usage_hourly (${ROLLUP_COLUMNS})
+    select * from unnest($19::text[], $20::bigint[], $21::text[], $22::text[], $23::text[], $24::bigint[], $25::bigint[])
+    ${ROLLUP_CONFLICT}
+    returning 1
   )
   select inserted.id, inserted.seq, (select count(*) from moved) as wallets, (select count(*) from posted) as postings from inserted`;
+
+/** The batch's rollup rows as unnest columns: one per wallet, hour, number and description, not one per debit. */
+function rollupColumns(planned: PlannedPosting[], nowMs: number): unknown[][] {
+  const deltas = sumDeltas(planned.flatMap((p) => {
+    const { row } = p;
+    if (row.tenant_id === null || !SPENDING_KINDS.includes(p.input.kind)) return [];
+    return [{
+      tenantId: row.tenant_id, hourMs: hourOf(nowMs), numberId: row.number_id ?? '', description: row.description ?? '',
+      currency: row.currency, amountMinor: -row.wallet_amount_minor, count: 1n,
+    }];
+  }));
+  return [
+    deltas.map((d) => d.tenantId), deltas.map((d) => d.hourMs), deltas.map((d) => d.numberId), deltas.map((d) => d.description),
+    deltas.map((d) => d.currency), deltas.map((d) => d.amountMinor), deltas.map((d) => d.count),
+  ];
+}
 
 /** One statement; its counts must match what was planned, or it throws (and the batch is rolled back). */
 async function writePostings(db: Db, planned: PlannedPosting[], nowMs: number): Promise<Map<string, bigint>> {
@@ -157,6 +179,7 @@ async function writePostings(db: Db, planned: PlannedPosting[], nowMs: number): 
     column('id'), column('reference'), column('tenant_id'), column('number_id'), column('kind'), column('description'), column('metadata'),
     column('currency'), column('wallet_amount_minor'), column('wallet_balance_after_minor'), column('created_at_ms'),
     postings.map((p) => p.id), postings.map((p) => p.posting.accountId), postings.map((p) => p.posting.amountMinor), postings.map((p) => p.currency),
+    ...rollupColumns(planned, nowMs),
   ];
   const result = await db.executeQuery<{ id: string; seq: bigint; wallets: bigint; postings: bigint }>(CompiledQuery.raw(WRITE_POSTINGS, parameters));
   const first = result.rows[0];

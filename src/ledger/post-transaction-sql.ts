@@ -3,6 +3,7 @@ import type { Db } from '../store/db.ts';
 import { precompiled, runPrecompiled } from '../store/precompiled.ts';
 import type { LedgerTransactionRow } from '../store/schema.ts';
 import { WALLET_STATE_COLUMNS, type WalletStateRow } from './wallet-state.ts';
+import { ROLLUP_COLUMNS, ROLLUP_CONFLICT, type RollupDelta, rollupParameters } from './usage-rollup.ts';
 
 /**
  * postTransaction's success path as SQL written once per dialect. On that path, building and compiling
@@ -76,8 +77,10 @@ export interface OneStatementResult {
  * balance after from the UPDATE; no wallet row (a refusal) means no insert; a taken reference means no
  * postings. Undefined when the guarded update refused.
  */
-export async function postInOneStatement(db: Db, move: WalletMove, row: TransactionRowInput, postings: Posting[]): Promise<OneStatementResult | undefined> {
-  const text = cached(db, `one:${move.forbidOverdraft}:${postings.length}`, () => `with moved as (
+export async function postInOneStatement(
+  db: Db, move: WalletMove, row: TransactionRowInput, postings: Posting[], rollup?: RollupDelta,
+): Promise<OneStatementResult | undefined> {
+  const text = cached(db, `one:${move.forbidOverdraft}:${postings.length}:${rollup !== undefined}`, () => `with moved as (
       ${SET_WALLET} ${WALLET_GUARD}${move.forbidOverdraft ? OVERDRAFT_GUARD : ''} ${RETURNING_WALLET}
     ), inserted as (
       insert into ledger_transactions (${TRANSACTION_COLUMNS})
@@ -88,7 +91,10 @@ export async function postInOneStatement(db: Db, move: WalletMove, row: Transact
       select inserted.id, p.account_id, p.amount_minor, ? from inserted
       cross join (values ${Array(postings.length).fill('(?::text, ?::bigint)').join(', ')}) as p (account_id, amount_minor)
       returning 1
-    )
+    )${rollup ? `, rolled as (
+      insert into usage_hourly (${ROLLUP_COLUMNS}) select ?, ?::bigint, ?, ?, ?, ?::bigint, ?::bigint from inserted
+      ${ROLLUP_CONFLICT} returning 1
+    )` : ''}
     select ${WALLET_STATE_COLUMNS.map((c) => `moved.${c}`).join(', ')}, inserted.seq, (select count(*) from posted) as postings
     from moved left join inserted on true`);
   const parameters = [
@@ -96,6 +102,7 @@ export async function postInOneStatement(db: Db, move: WalletMove, row: Transact
     ...transactionParameters(row, undefined),
     row.currency,
     ...postings.flatMap((p) => [p.accountId, p.amountMinor]),
+    ...(rollup ? rollupParameters(rollup) : []),
   ];
   const result = await run<WalletAfterRow & { seq: bigint | null; postings: bigint }>(db, text, parameters);
   const found = result.rows[0];

@@ -6,6 +6,7 @@ import { type Db, type TransactOptions, transact } from '../store/db.ts';
 import type { LedgerTransactionRow } from '../store/schema.ts';
 import { walletAccountId } from './accounts.ts';
 import { type WalletState, toWalletState } from './wallet-state.ts';
+import { addToRollup, rollupDelta } from './usage-rollup.ts';
 import { type WalletMove, insertPostingRows, insertTransactionRow, moveWalletRow, onPostgres, postInOneStatement } from './post-transaction-sql.ts';
 
 export const TRANSACTION_KINDS = [
@@ -99,12 +100,14 @@ export async function postTransaction(db: Db, input: TransactionInput, nowMs: nu
   if (seq === undefined) throw new DuplicateReference(input.reference);
   const written = await blocksCovering(insertPostingRows(db, row.id, input.currency, input.postings));
   assert(written === BigInt(input.postings.length), `transaction ${row.id} wrote every posting`);
+  const rollup = rollupDelta(input, walletPosting, nowMs);
+  if (rollup) await addToRollup(db, rollup);
   return { transaction: toLedgerTransaction({ ...row, seq }), created: true, walletAfter };
 }
 
 async function postInOneRoundTrip(db: Db, input: TransactionInput, walletPosting: PostingInput, nowMs: number): Promise<PostResult> {
   const row = transactionRow(input, walletPosting, null, nowMs);
-  const posted = await blocksCovering(postInOneStatement(db, walletMove(input, walletPosting, nowMs), row, input.postings));
+  const posted = await blocksCovering(postInOneStatement(db, walletMove(input, walletPosting, nowMs), row, input.postings, rollupDelta(input, walletPosting, nowMs)));
   if (!posted) return explainRefusal(db, input, walletPosting.accountId, input.heldDeltaMinor ?? 0n);
   if (posted.seq === undefined) throw new DuplicateReference(input.reference);
   assert(posted.postings === BigInt(input.postings.length), `transaction ${row.id} wrote every posting`);

@@ -123,6 +123,20 @@ const CORE_CHECKS: readonly LedgerCheck[] = [
       WHERE wallet_balance_after_minor - wallet_amount_minor <> previous_minor LIMIT ${limit}`,
     (r) => `${r.id}: balance after ${r.wallet_balance_after_minor} − amount ${r.wallet_amount_minor} ≠ previous ${r.previous_minor}`,
   ),
+  // Issue 24: the usage rollup (ledger/usage-rollup.ts) is the ledger's spending per wallet, hour, number, description.
+  sqlCheck(
+    'usage_rollup_matches_ledger',
+    (limit) => sql`SELECT COALESCE(l.tenant_id, r.tenant_id) AS tenant_id, COALESCE(l.hour_ms, r.hour_ms) AS hour_ms,
+        l.amount_minor AS ledger_minor, r.amount_minor AS rollup_minor, l.count AS ledger_count, r.count AS rollup_count
+      FROM (SELECT tenant_id, created_at_ms - (created_at_ms % 3600000) AS hour_ms, COALESCE(number_id, '') AS number_id,
+          COALESCE(description, '') AS description, -SUM(wallet_amount_minor) AS amount_minor, COUNT(*) AS count
+        FROM ledger_transactions WHERE kind IN ('usage', 'hold_capture') AND tenant_id IS NOT NULL
+        GROUP BY tenant_id, created_at_ms - (created_at_ms % 3600000), COALESCE(number_id, ''), COALESCE(description, '')) l
+      FULL OUTER JOIN usage_hourly r ON r.tenant_id = l.tenant_id AND r.hour_ms = l.hour_ms AND r.number_id = l.number_id
+        AND r.description = l.description
+      WHERE l.tenant_id IS NULL OR r.tenant_id IS NULL OR l.amount_minor <> r.amount_minor OR l.count <> r.count LIMIT ${limit}`,
+    (r) => `usage of ${r.tenant_id} in the hour at ${r.hour_ms}: ledger ${r.ledger_minor ?? 0} in ${r.ledger_count ?? 0}, rollup ${r.rollup_minor ?? 0} in ${r.rollup_count ?? 0}`,
+  ),
   sqlCheck(
     'wallet_held_not_negative',
     (limit) => sql`SELECT tenant_id, held_minor FROM wallets WHERE held_minor < 0 LIMIT ${limit}`,

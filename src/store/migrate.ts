@@ -15,6 +15,7 @@ import * as m0011 from './migrations/0011_credit_blocks.ts';
 import * as m0012 from './migrations/0012_receipts.ts';
 // Issue 23: operators, sessions, audit log, console rollups.
 import * as m0013 from './migrations/0013_operators.ts';
+import * as m0014 from './migrations/0014_usage_rollup.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -34,6 +35,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0012_receipts', m0012.up],
   // Issue 23.
   ['0013_operators', m0013.up],
+  ['0014_usage_rollup', m0014.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -35,6 +35,7 @@ export interface Database {
   audit_log: AuditLogRow;
   console_hourly_totals: ConsoleHourlyTotalRow;
   console_rollup_state: ConsoleRollupStateRow;
+  usage_hourly: UsageHourlyRow;
 }
 
 export interface CheckoutOrderRow {
@@ -87,6 +88,8 @@ export interface PaymentMethodRow {
   is_default: bigint;
   created_at_ms: bigint;
   removed_at_ms: bigint | null;
+  /** Stripe's card fingerprint (migration 0014); null for cards saved before it. */
+  fingerprint: string | null;
 }
 
 export interface IdempotencyKeyRow {
@@ -180,6 +183,17 @@ export interface LedgerTransactionRow {
   wallet_amount_minor: bigint;
   wallet_balance_after_minor: bigint | null;
   created_at_ms: bigint;
+}
+
+/** Issue 24: spending per wallet, UTC hour, number and description ('' for none); see migration 0014. */
+export interface UsageHourlyRow {
+  tenant_id: string;
+  hour_ms: bigint;
+  number_id: string;
+  description: string;
+  currency: string;
+  amount_minor: bigint;
+  count: bigint;
 }
 
 export interface LedgerPostingRow {

@@ -57,6 +57,15 @@ describe('the page', () => {
     expect(page.body).toContain('data-label="Amount">-R$0.05<');
   });
 
+  it('writes US dollars as US$ in English too, so a bare $ never stands for them', async () => {
+    const tenant = await setupTenant(rig.purse, 'USD');
+    await credit(tenant, '1234.5');
+    const page = await (await browserFor(tenant)).get('/billing');
+    expect(page.body).toContain('id="balance">US$1,234.50<');
+    const pt = await (await browserFor(tenant)).get('/billing', { 'accept-language': 'pt-BR' });
+    expect(pt.body).toContain('id="balance">US$\u00a01.234,50<');
+  });
+
   it('speaks Portuguese and formats R$ 1.234,50 when the browser asks for pt-BR', async () => {
     const tenant = await setupTenant(rig.purse, 'BRL');
     await credit(tenant, '1234.5');
@@ -74,7 +83,7 @@ describe('the page', () => {
     const first = String((await b.get('/billing')).body);
     const rows = first.match(/<tr><td data-label/g) ?? [];
     expect(rows).toHaveLength(20);
-    expect(first.indexOf('$22.00')).toBeLessThan(first.indexOf('$21.00'));
+    expect(first.indexOf('US$22.00')).toBeLessThan(first.indexOf('US$21.00'));
     const cursor = /href="\/billing\?cursor=([^"]+)" rel="next"/.exec(first)![1]!;
     const second = String((await b.get(`/billing?cursor=${cursor}`)).body);
     expect(second.match(/<tr><td data-label/g)).toHaveLength(2);
@@ -116,8 +125,8 @@ describe('top-up from the page', () => {
   it.each([
     ['', 'Enter an amount'],
     ['abc', 'Enter the amount as a number'],
-    ['4', 'The smallest top-up is $5.00.'],
-    ['5000.01', 'The largest top-up is $5,000.00.'],
+    ['4', 'The smallest top-up is US$5.00.'],
+    ['5000.01', 'The largest top-up is US$5,000.00.'],
   ])('refuses %j against the tenant limits with a clear message and no order', async (amount, message) => {
     const tenant = await setupTenant(rig.purse, 'USD');
     const b = await browserFor(tenant);

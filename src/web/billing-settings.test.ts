@@ -60,7 +60,7 @@ describe('auto top-up from the page', () => {
     expect(String((await b.get('/billing')).body)).toContain('Auto top-up is off.');
     await b.post('/billing/auto-topup', { csrf: await b.csrf(), enabled: 'on', threshold: '10', amount: '', targetBalance: '100' });
     expect(await autoTopupOf(rig, tenant)).toMatchObject({ state: 'active', amount: null, targetBalance: 100, monthlyCap: null });
-    expect(String((await b.get('/billing')).body)).toContain('your default card is charged what brings it back to $100.00.');
+    expect(String((await b.get('/billing')).body)).toContain('your default card is charged what brings it back to US$100.00.');
   });
 
   it('without a card says a card is needed, and enabling is refused with NO_PAYMENT_METHOD\'s message', async () => {
@@ -78,13 +78,13 @@ describe('auto top-up from the page', () => {
     ['threshold', { threshold: '', amount: '20' }, 'Threshold: enter an amount.'],
     ['threshold', { threshold: '0', amount: '20' }, 'Threshold: must be more than zero.'],
     ['amount', { threshold: '10', amount: 'abc' }, 'Top-up amount: enter the amount as a number, such as 50 or 50.25.'],
-    ['amount', { threshold: '10', amount: '4' }, 'Top-up amount: must be at least $5.00.'],
-    ['amount', { threshold: '10', amount: '5000.01' }, 'Top-up amount: must be at most $5,000.00.'],
+    ['amount', { threshold: '10', amount: '4' }, 'Top-up amount: must be at least US$5.00.'],
+    ['amount', { threshold: '10', amount: '5000.01' }, 'Top-up amount: must be at most US$5,000.00.'],
     ['amount', { threshold: '10', amount: '20.001' }, 'Top-up amount: too many decimal places for this currency.'],
     ['amount', { threshold: '10' }, 'Top-up amount: enter an amount, or fill in Target balance instead.'],
     ['targetBalance', { threshold: '10', amount: '20', targetBalance: '50' }, 'Fill in Top-up amount or Target balance, not both.'],
     ['targetBalance', { threshold: '10', targetBalance: '10' }, 'Target balance: must be above the threshold.'],
-    ['monthlyCap', { threshold: '10', amount: '20', monthlyCap: '15' }, 'Monthly cap: must allow at least one top-up ($20.00).'],
+    ['monthlyCap', { threshold: '10', amount: '20', monthlyCap: '15' }, 'Monthly cap: must allow at least one top-up (US$20.00).'],
   ])('refuses a bad %s, names it, keeps what was typed, saves nothing', async (field, form, message) => {
     const tenant = await tenantWithCard();
     const b = await browserFor(tenant);

@@ -12,6 +12,7 @@ import { readWalletMinor } from '../wallet/read-wallet.ts';
 import type { CheckoutOrderRow } from '../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { type AutoTopupFacts, readAutoTopupFacts, readLowBalanceMinor } from './settings-view.ts';
+import { type UsageInsight, readUsageInsight } from './insight-view.ts';
 
 /** Everything the billing page shows for one tenant, read in a handful of indexed queries. */
 export const HISTORY_PAGE_SIZE = 20;
@@ -33,6 +34,7 @@ export interface BillingData {
   /** Issue 22: the newest receipts and the months offered as statements. */
   receipts: ReceiptRow[];
   statementMonths: string[];
+  insight: UsageInsight;
   /** issue 21: the wallet's credit blocks with money left, in draw-down order. */
   credits: CreditLine[];
 }
@@ -47,12 +49,13 @@ export interface CreditLine {
 export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
   const wallet = await readWalletMinor(ctx, session.tenantId);
   const currency = wallet.currency;
-  const [cards, page, autoTopup, lowBalanceMinor, credits] = await Promise.all([
+  const [cards, page, autoTopup, lowBalanceMinor, credits, insight] = await Promise.all([
     listPaymentMethods(ctx.store.db, session.tenantId),
     readHistory(ctx, session.tenantId, cursor),
     readAutoTopupFacts(ctx, session.tenantId),
     readLowBalanceMinor(ctx, session.tenantId),
     readCredits(ctx, session.tenantId),
+    readUsageInsight(ctx, session.tenantId),
   ]);
   const [receipts, tenant] = await Promise.all([
     ctx.store.db.selectFrom('receipts').selectAll().where('tenant_id', '=', session.tenantId).orderBy('serial', 'desc').limit(PAGE_RECEIPTS_MAX).execute(),
@@ -74,6 +77,7 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     autoTopup,
     lowBalanceMinor,
     credits,
+    insight,
   };
 }
 

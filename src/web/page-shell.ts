@@ -45,14 +45,16 @@ th,td{text-align:left;padding:.45rem .4rem;border-bottom:1px solid #e6e9ee;verti
 td.num,th.num{text-align:right;white-space:nowrap}
 .pager{display:flex;gap:1rem;margin-top:.75rem}
 code,td{overflow-wrap:anywhere}
+.chart{margin:.75rem 0 0}.chart svg{display:block;max-width:100%}details summary{cursor:pointer;color:#1d4ed8;margin:.5rem 0;min-height:1.5rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:600px){
  thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
- table,tbody,tr,td{display:block;width:100%}
+ table,tbody,tr,td,tbody th{display:block;width:100%}
  tr{border-bottom:1px solid #d9dde3;padding:.4rem 0}
  td{border:0;padding:.15rem 0;display:flex;justify-content:space-between;gap:1rem;text-align:right}
  td.num{text-align:right}
- td::before{content:attr(data-label);font-weight:600;color:#4a5360;text-align:left}
+ tbody th{display:flex;justify-content:space-between;gap:1rem;padding:.15rem 0;border:0}
+ td::before,tbody th::before{content:attr(data-label);font-weight:600;color:#4a5360;text-align:left}
 }`;
 
 // Polls the order until it settles, then reloads so the server renders the outcome; gives up politely.

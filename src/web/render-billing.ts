@@ -7,6 +7,7 @@ import { type Html, html } from './html.ts';
 import type { Catalog } from '../i18n/en.ts';
 import { type Lang, formatDate, formatMoney, inputAmount } from '../i18n/locale.ts';
 import { layout } from './page-shell.ts';
+import { insightSection } from './render-insight.ts';
 import { type AlertAttempt, type AutoTopupAttempt, type SettingsModel, alertSection, autoTopupSection } from './render-settings.ts';
 
 /** The billing page: wallet, top-up, cards, auto top-up, history. Plain forms; every one carries the CSRF token. */
@@ -39,6 +40,7 @@ ${topupSection(m)}
 ${cardsSection(m)}
 ${autoTopupSection(settings)}
 ${alertSection(settings)}
+${insightSection({ t, lang: m.lang, currency: m.data.currency, insight: m.data.insight })}
 ${documentsSection(m)}
 ${historySection(m)}`;
   return layout({ lang: m.lang, title: `${t.title} · ${m.session.tenantName}`, nonce: m.nonce, header, body, script: m.banner?.pollOrderId !== undefined });
