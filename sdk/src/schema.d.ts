@@ -2001,7 +2001,7 @@ export interface components {
              * @description Machine code
              * @enum {string}
              */
-            code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PURPOSE_INVALID" | "AMOUNT_REQUIRED" | "AMOUNT_INVALID" | "AMOUNT_BELOW_MINIMUM" | "AMOUNT_ABOVE_MAXIMUM" | "AMOUNT_NOT_ALLOWED" | "URL_INVALID" | "URL_NOT_ALLOWED" | "CURRENCY_INVALID" | "CURSOR_INVALID" | "IDEMPOTENCY_KEY_REQUIRED" | "SIGNATURE_INVALID" | "UNAUTHORIZED" | "INSUFFICIENT_FUNDS" | "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED" | "NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_IN_PROGRESS" | "HOLD_NOT_ACTIVE" | "CONFLICT" | "NO_PAYMENT_METHOD" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "STRIPE_UNAVAILABLE" | "STRIPE_REQUEST_REJECTED" | "NOT_READY";
+            code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PURPOSE_INVALID" | "AMOUNT_REQUIRED" | "AMOUNT_INVALID" | "AMOUNT_BELOW_MINIMUM" | "AMOUNT_ABOVE_MAXIMUM" | "AMOUNT_NOT_ALLOWED" | "URL_INVALID" | "URL_NOT_ALLOWED" | "CURRENCY_INVALID" | "CURSOR_INVALID" | "IDEMPOTENCY_KEY_REQUIRED" | "SIGNATURE_INVALID" | "UNAUTHORIZED" | "INSUFFICIENT_FUNDS" | "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED" | "NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_IN_PROGRESS" | "HOLD_NOT_ACTIVE" | "CONFLICT" | "NO_PAYMENT_METHOD" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "STRIPE_UNAVAILABLE" | "STRIPE_REQUEST_REJECTED" | "NOT_READY" | "DATABASE_UNAVAILABLE";
             details?: {
                 field: string;
                 message: string;
@@ -2096,6 +2096,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_readyz: {
@@ -2176,7 +2205,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not ready: `NOT_READY` */
+            /** @description Not ready: `NOT_READY`, `DATABASE_UNAVAILABLE` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2195,7 +2224,7 @@ export interface operations {
                          * @description Machine code
                          * @enum {string}
                          */
-                        code: "NOT_READY";
+                        code: "NOT_READY" | "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -2314,6 +2343,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -2505,6 +2563,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_tenant: {
@@ -2643,6 +2730,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -2857,6 +2973,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_tenant_enable: {
@@ -3053,6 +3198,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -3270,6 +3444,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_tenant_keys: {
@@ -3413,6 +3616,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -3641,6 +3873,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     delete_admin_key: {
@@ -3840,6 +4101,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -4193,6 +4483,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_reconcile: {
@@ -4359,6 +4678,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -4554,6 +4902,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -4773,6 +5150,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -5249,6 +5655,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -5754,6 +6189,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_hold: {
@@ -5976,6 +6440,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -6390,6 +6883,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_billing_hold_void: {
@@ -6751,6 +7273,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_billing_checkout: {
@@ -7090,6 +7641,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_checkout: {
@@ -7338,6 +7918,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_payment_methods: {
@@ -7512,6 +8121,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -7776,6 +8414,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -8072,6 +8739,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_tenant_portal_sessions: {
@@ -8306,6 +9002,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -8556,6 +9281,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_alerts: {
@@ -8715,6 +9469,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -8956,6 +9739,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_webhook_endpoints: {
@@ -9076,6 +9888,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -9306,6 +10147,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_webhook_endpoint: {
@@ -9450,6 +10320,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -9650,6 +10549,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -9879,6 +10807,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_webhook_endpoint_rotate_secret: {
@@ -10093,6 +11050,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_webhook_endpoint_deliveries: {
@@ -10242,6 +11228,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -10450,6 +11465,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_event_redeliver: {
@@ -10649,6 +11693,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_webhook_endpoints: {
@@ -10826,6 +11899,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -11084,6 +12186,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_webhook_endpoint: {
@@ -11286,6 +12417,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -11544,6 +12704,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -11831,6 +13020,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_billing_webhook_endpoint_rotate_secret: {
@@ -12103,6 +13321,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_webhook_endpoint_deliveries: {
@@ -12310,6 +13557,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -12576,6 +13852,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_auto_topup: {
@@ -12775,6 +14080,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -13092,6 +14426,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_auto_topup_attempts: {
@@ -13294,6 +14657,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_webhooks_stripe: {
@@ -13426,6 +14818,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;

@@ -41,6 +41,8 @@ export const ERROR_CODES = {
     message: "Stripe refused the request as invalid (a Stripe account setting or a configured limit); the operator finds Stripe's reason and request id in the Purse log",
   },
   NOT_READY: { status: 503, message: 'Not ready' },
+  // Issue 25 (PostgreSQL failover): no writable host right now, or a COMMIT whose outcome was lost.
+  DATABASE_UNAVAILABLE: { status: 503, message: 'Database unavailable (failover in progress); retry with the same Idempotency-Key' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
