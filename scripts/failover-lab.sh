@@ -49,4 +49,4 @@ export FAILOVER_LAB_PROMOTE="runuser -u postgres -- $PG_BIN/pg_ctl -D $LAB/stand
 export FAILOVER_LAB_PROMOTED_URL="postgres://postgres@127.0.0.1:$STANDBY_PORT/purse"
 export FAILOVER_LAB_SYNC="$SYNC"
 echo "[lab] clusters up: primary $PRIMARY_PORT, standby $STANDBY_PORT (sync=$SYNC)" >&2
-node --import tsx scripts/failover-lab.ts || { rc=$?; echo "failover-lab.ts exited $rc" >&2; tail -5 "$LAB/primary.log" "$LAB/standby.log" >&2; exit $rc; }
+node --import tsx scripts/failover-lab.ts || { rc=$?; echo "failover-lab.ts exited $rc" >&2; tail -n 5 "$LAB/primary.log" "$LAB/standby.log" >&2; exit $rc; }

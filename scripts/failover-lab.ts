@@ -66,6 +66,8 @@ async function main(): Promise<void> {
           .catch(() => ({ status: 0, body: undefined }));
         if (res.status === 201) break;
         if (res.status === 503) answers503 += 1;
+        // A real client also waits out its rate limit (429) and retries with the same key.
+        if (res.status === 429) { await new Promise((resolve) => setTimeout(resolve, CLIENT_RETRY_WAIT_MS)); continue; }
         if (killedAtMs === undefined || performance.now() - killedAtMs > RECOVERY_LIMIT_MS) throw new Error(`debit failed: ${res.status} ${JSON.stringify(res.body)}`);
         await new Promise((resolve) => setTimeout(resolve, CLIENT_RETRY_WAIT_MS));
       }
