@@ -34,7 +34,16 @@ export interface CreatePurseOptions {
  * from app.ts so that a CLI command never loads the HTTP stack.
  */
 export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Promise<Ctx> {
-  const store = openStore(config.databaseUrl, opts.store);
+  const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
+  const store = openStore(config.databaseUrl, {
+    failoverTimeoutMs: config.dbFailoverTimeoutMs,
+    onFailover: (event, detail) => {
+      if (event === 'writer-found') log.warn(detail, 'PostgreSQL: writable host found');
+      else if (event === 'writer-lost') log.warn(detail, 'PostgreSQL: writable host lost; looking for the writer again');
+      else log.error(detail, 'PostgreSQL: no writable host within PURSE_DB_FAILOVER_TIMEOUT_MS; still looking');
+    },
+    ...opts.store,
+  });
   try {
     await migrateToLatest(store);
   } catch (err) {
@@ -42,7 +51,6 @@ export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Pr
     throw err;
   }
   const secrets = opts.secrets ?? resolveSecrets(config).secrets;
-  const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
   const payments = opts.payments ?? gatewayFromConfig(config);
   // Receipts (issue 22) are issued in the crediting transaction; auto top-up reacts to wallet moves inside the money transaction (events/money-transaction.ts).
   return { config, store, secrets, nowMs: opts.nowMs ?? Date.now, log, payments, walletHooks: [receiptIssuer(config), startAutoTopupIfCrossed, wakeEventsWaitingOnCredit], cardHooks: [AUTO_TOPUP_CARD_HOOK] };

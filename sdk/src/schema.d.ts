@@ -2558,7 +2558,7 @@ export interface components {
              * @description Machine code
              * @enum {string}
              */
-            code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PURPOSE_INVALID" | "AMOUNT_REQUIRED" | "AMOUNT_INVALID" | "AMOUNT_BELOW_MINIMUM" | "AMOUNT_ABOVE_MAXIMUM" | "AMOUNT_NOT_ALLOWED" | "URL_INVALID" | "URL_NOT_ALLOWED" | "CURRENCY_INVALID" | "CURSOR_INVALID" | "IDEMPOTENCY_KEY_REQUIRED" | "PERIOD_INVALID" | "SIGNATURE_INVALID" | "UNAUTHORIZED" | "INSUFFICIENT_FUNDS" | "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED" | "NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_IN_PROGRESS" | "HOLD_NOT_ACTIVE" | "CONFLICT" | "NO_PAYMENT_METHOD" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "STRIPE_UNAVAILABLE" | "STRIPE_REQUEST_REJECTED" | "NOT_READY" | "EXPIRES_AT_INVALID" | "PRIORITY_INVALID" | "CREDIT_BLOCK_NOT_ACTIVE" | "FORBIDDEN_ROLE" | "CSRF_INVALID" | "LOGIN_LOCKED";
+            code: "VALIDATION_ERROR" | "INVALID_JSON" | "MALFORMED_REQUEST" | "UNSUPPORTED_MEDIA_TYPE" | "PURPOSE_INVALID" | "AMOUNT_REQUIRED" | "AMOUNT_INVALID" | "AMOUNT_BELOW_MINIMUM" | "AMOUNT_ABOVE_MAXIMUM" | "AMOUNT_NOT_ALLOWED" | "URL_INVALID" | "URL_NOT_ALLOWED" | "CURRENCY_INVALID" | "CURSOR_INVALID" | "IDEMPOTENCY_KEY_REQUIRED" | "PERIOD_INVALID" | "SIGNATURE_INVALID" | "UNAUTHORIZED" | "INSUFFICIENT_FUNDS" | "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED" | "NOT_FOUND" | "IDEMPOTENCY_KEY_REUSED" | "IDEMPOTENCY_IN_PROGRESS" | "HOLD_NOT_ACTIVE" | "CONFLICT" | "NO_PAYMENT_METHOD" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "HEADERS_TOO_LARGE" | "RATE_LIMITED" | "INTERNAL" | "STRIPE_UNAVAILABLE" | "STRIPE_REQUEST_REJECTED" | "NOT_READY" | "EXPIRES_AT_INVALID" | "PRIORITY_INVALID" | "CREDIT_BLOCK_NOT_ACTIVE" | "FORBIDDEN_ROLE" | "CSRF_INVALID" | "LOGIN_LOCKED" | "DATABASE_UNAVAILABLE";
             details?: {
                 field: string;
                 message: string;
@@ -2653,6 +2653,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_readyz: {
@@ -2733,7 +2762,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Not ready: `NOT_READY` */
+            /** @description Not ready: `NOT_READY`, `DATABASE_UNAVAILABLE` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2752,7 +2781,7 @@ export interface operations {
                          * @description Machine code
                          * @enum {string}
                          */
-                        code: "NOT_READY";
+                        code: "NOT_READY" | "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -2871,6 +2900,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -3062,6 +3120,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_tenant: {
@@ -3200,6 +3287,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -3414,6 +3530,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_tenant_enable: {
@@ -3610,6 +3755,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -3827,6 +4001,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_tenant_keys: {
@@ -3970,6 +4173,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -4198,6 +4430,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     delete_admin_key: {
@@ -4397,6 +4658,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -4750,6 +5040,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_tenant_credits: {
@@ -5049,6 +5368,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_credit_void: {
@@ -5332,6 +5680,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_reports_credits: {
@@ -5455,6 +5832,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -5659,6 +6065,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_reconcile: {
@@ -5825,6 +6260,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -6028,6 +6492,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -6247,6 +6740,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -6723,6 +7245,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -7228,6 +7779,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_hold: {
@@ -7450,6 +8030,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -7864,6 +8473,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_billing_hold_void: {
@@ -8225,6 +8863,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_usage_summary: {
@@ -8432,6 +9099,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -8780,6 +9476,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_checkout: {
@@ -9028,6 +9753,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_payment_methods: {
@@ -9202,6 +9956,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -9466,6 +10249,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -9762,6 +10574,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_tenant_portal_sessions: {
@@ -9996,6 +10837,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -10246,6 +11116,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_alerts: {
@@ -10405,6 +11304,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -10646,6 +11574,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_webhook_endpoints: {
@@ -10766,6 +11723,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -10996,6 +11982,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_webhook_endpoint: {
@@ -11140,6 +12155,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -11340,6 +12384,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -11569,6 +12642,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_webhook_endpoint_rotate_secret: {
@@ -11783,6 +12885,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_webhook_endpoint_deliveries: {
@@ -11932,6 +13063,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -12140,6 +13300,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_admin_event_redeliver: {
@@ -12339,6 +13528,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_webhook_endpoints: {
@@ -12516,6 +13734,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -12774,6 +14021,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_webhook_endpoint: {
@@ -12976,6 +14252,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -13234,6 +14539,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -13521,6 +14855,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_billing_webhook_endpoint_rotate_secret: {
@@ -13793,6 +15156,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_webhook_endpoint_deliveries: {
@@ -14000,6 +15392,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -14266,6 +15687,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_auto_topup: {
@@ -14465,6 +15915,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -14782,6 +16261,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_auto_topup_attempts: {
@@ -14975,6 +16483,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -15180,6 +16717,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -15418,6 +16984,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_receipt_pdf: {
@@ -15618,6 +17213,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_statement: {
@@ -15808,6 +17432,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_statement_csv: {
@@ -15978,6 +17631,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_billing_statement_pdf: {
@@ -16139,6 +17821,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;
@@ -16322,6 +18033,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     post_webhooks_stripe: {
@@ -16463,6 +18203,35 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
         };
     };
     get_admin_audit: {
@@ -16582,6 +18351,35 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
                         details?: {
                             field: string;
                             message: string;

@@ -14,6 +14,8 @@ export interface Config {
   host: string;
   port: number;
   databaseUrl: string;
+  /** PostgreSQL failover: finding the writable host again past this is logged as overdue (PURSE_DB_FAILOVER_TIMEOUT_MS). */
+  dbFailoverTimeoutMs: number;
   dataDir: string;
   adminKey: string | undefined;
   masterKey: string | undefined;
@@ -87,6 +89,7 @@ const DEFAULT_PORT = 8080;
 const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 const DEFAULT_SANDBOX_PORT = 12111;
 const DEFAULT_STRIPE_TIMEOUT_MS = 10_000;
+const DEFAULT_DB_FAILOVER_TIMEOUT_MS = 30_000;
 const DEFAULT_OTEL_SERVICE_NAME = 'purse';
 // Stripe's own bounds for a Checkout Session's expires_at are 30 minutes to 24 hours.
 const DEFAULT_CHECKOUT_EXPIRES_MINUTES = 60;
@@ -146,6 +149,7 @@ export function parseConfig(env: Env): Config {
     stripeApiUrl: read(() => httpUrl(env, 'STRIPE_API_URL'), undefined),
     stripeWebhookSecrets: read(() => list(env, 'STRIPE_WEBHOOK_SECRET'), []),
     stripeSandboxPort: read(() => integer(env, 'STRIPE_SANDBOX_PORT', DEFAULT_SANDBOX_PORT, 0, PORT_MAX), DEFAULT_SANDBOX_PORT),
+    dbFailoverTimeoutMs: read(() => integer(env, 'PURSE_DB_FAILOVER_TIMEOUT_MS', DEFAULT_DB_FAILOVER_TIMEOUT_MS, 1_000, 600_000), DEFAULT_DB_FAILOVER_TIMEOUT_MS),
     stripeTimeoutMs: read(() => integer(env, 'STRIPE_TIMEOUT_MS', DEFAULT_STRIPE_TIMEOUT_MS, 100, 120_000), DEFAULT_STRIPE_TIMEOUT_MS),
     allowedRedirectOrigins: read(() => origins(env, 'ALLOWED_REDIRECT_ORIGINS'), []),
     stripeAutomaticTax: read(() => boolean(env, 'STRIPE_AUTOMATIC_TAX', true), true),

@@ -9,8 +9,11 @@ import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { type AuthConfig, declaredCodes, errorResponses } from '../api/kit.ts';
 import { ERROR_CODES, type ErrorCode } from '../errors/purse-error.ts';
 
-/** Any route: the text guard on path and query (http/text-guard.ts) and schema validation. */
-const EVERY_ROUTE: readonly ErrorCode[] = ['VALIDATION_ERROR'];
+/**
+ * Any route: the text guard on path and query (http/text-guard.ts) and schema validation; and the database
+ * failing over under it (503 DATABASE_UNAVAILABLE with Retry-After, store/pg-failover.ts).
+ */
+const EVERY_ROUTE: readonly ErrorCode[] = ['VALIDATION_ERROR', 'DATABASE_UNAVAILABLE'];
 /** A method that carries a body: what reading and parsing it can refuse (http/json-body.ts, http/errors.ts). */
 const WITH_BODY: readonly ErrorCode[] = ['INVALID_JSON', 'UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'MALFORMED_REQUEST'];
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -55,6 +55,12 @@ export interface BatchSettings<H> {
   retryable(error: unknown): boolean;
   retriesMax: number;
   /**
+   * A COMMIT failure after which nobody knows whether the batch committed (its connection was lost): the
+   * batch is never run again (a second run could move money twice, or answer differently from what
+   * committed); every submission rejects with that error and its caller retries by its own unique key.
+   */
+  outcomeUnknown?(error: unknown): boolean;
+  /**
    * Run a batch without savepoints first (one round trip less per piece of work) and, if any of its work
    * fails, roll it all back and run the batch again with savepoints; the lane then stays careful for
    * CAREFUL_BATCHES_AFTER_FAILURE batches. Only for work that may run twice (PostgreSQL callbacks), never
@@ -234,8 +240,16 @@ export class CommitBatcher<H> {
       return false;
     }
     const combined = outcomes.filter((_, index) => items[index]?.combine !== undefined).length;
-    // A COMMIT that fails here fails again in the careful run, which then rejects the whole batch.
-    if (await commitOrFailure(trx, outcomes.length)) return false;
+    // A COMMIT that fails here fails again in the careful run, which then rejects the whole batch; unless
+    // its outcome is unknown: then it may have committed, and running it again is never safe.
+    const failure = await commitOrFailure(trx, outcomes.length);
+    if (failure && this.#settings.outcomeUnknown?.(failure.error)) {
+      this.#count(outcomes.length, true);
+      for (const item of items.slice(0, outcomes.length)) item.reject(failure.error);
+      lane.queue.unshift(...items.slice(outcomes.length));
+      return true;
+    }
+    if (failure) return false;
     lane.queue.unshift(...items.slice(outcomes.length));
     this.#count(outcomes.length, false);
     this.#stats.combined += combined;

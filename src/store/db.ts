@@ -6,6 +6,7 @@ import pg from 'pg';
 import { type BatchObserver, type BatchStats, type BatchTransaction, type Combined, CommitBatcher } from './commit-batcher.ts';
 import type { Database } from './schema.ts';
 import { wrapPool } from './pg-pool.ts';
+import { CommitOutcomeUnknown, DEFAULT_FAILOVER_TIMEOUT_MS, DatabaseUnavailable, FailoverPool, type FailoverOptions, parseHosts } from './pg-failover.ts';
 import { CHECKPOINT_BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
 import { walFlusher } from './sqlite-wal-flush.ts';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
@@ -46,6 +47,8 @@ export interface Store {
   ping(): Promise<void>;
   /** Long read-only exports (issue 22), off the writing connection; see export-stream.ts. */
   exporter: RowExporter;
+  /** PostgreSQL only: false while no writable host is known (a failover is under way). */
+  writable?(): boolean;
   /** PostgreSQL only: the pool's connections right now (for /metrics). */
   poolStats?(): { total: number; idle: number; waiting: number };
 }
@@ -88,6 +91,9 @@ export interface OpenStoreOptions {
   durable?: boolean;
   /** SQLite only: refuse a file that is not there instead of creating it and its folder (`purse doctor`). */
   mustExist?: boolean;
+  /** PostgreSQL only: how long finding the writable host again may take before it is reported as overdue. */
+  failoverTimeoutMs?: number;
+  onFailover?: FailoverOptions['onState'];
 }
 
 export interface BatchBounds {
@@ -146,14 +152,15 @@ function openSqlite(path: string, opts: OpenStoreOptions): Store {
 }
 
 function openPostgres(url: string, opts: OpenStoreOptions): Store {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: opts.pgPoolSize ?? PG_POOL_SIZE,
-    connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
-    ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
+  const pool = new FailoverPool(url, {
+    poolConfig: {
+      max: opts.pgPoolSize ?? PG_POOL_SIZE,
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+      ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
+    },
+    failoverTimeoutMs: opts.failoverTimeoutMs ?? DEFAULT_FAILOVER_TIMEOUT_MS,
+    ...(opts.onFailover ? { onState: opts.onFailover } : {}),
   });
-  // An idle client losing its connection must not crash the process; the next query reconnects.
-  pool.on('error', () => {});
   const versions = new TableVersions();
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: wrapPool(pool) }), plugins: [versions] });
   const batcher = new CommitBatcher<Db>({
@@ -162,6 +169,7 @@ function openPostgres(url: string, opts: OpenStoreOptions): Store {
     itemsMax: opts.batch?.itemsMax ?? PG_BATCH_ITEMS_MAX,
     spanMsMax: opts.batch?.spanMsMax ?? PG_BATCH_SPAN_MS_MAX,
     retryable: lostRace,
+    outcomeUnknown: (error) => error instanceof CommitOutcomeUnknown,
     retriesMax: PG_BATCH_RETRIES_MAX,
     // Callbacks can run again, and a savepoint is a round trip: try each batch without first.
     optimistic: true,
@@ -181,9 +189,14 @@ function openPostgres(url: string, opts: OpenStoreOptions): Store {
       await db.destroy();
     },
     ping: async () => {
+      if (!pool.writable() && parseHosts(url).readWrite) throw new DatabaseUnavailable();
       await sql`select 1`.execute(db);
     },
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    writable: () => pool.writable(),
+    poolStats: () => {
+      const current = pool.pool();
+      return { total: current?.totalCount ?? 0, idle: current?.idleCount ?? 0, waiting: current?.waitingCount ?? 0 };
+    },
   };
 }
 

@@ -27,7 +27,7 @@ export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-export function postgresExporter(pool: pg.Pool): RowExporter {
+export function postgresExporter(pool: { connect(): Promise<pg.PoolClient> }): RowExporter {
   return {
     kind: 'postgres',
     copyCsv(query) {

@@ -1,5 +1,6 @@
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
+import { CommitOutcomeUnknown, type FailoverPool, isConnectionLoss } from './pg-failover.ts';
 
 /**
  * The pg pool as Kysely sees it, with two additions on every connection:
@@ -22,7 +23,7 @@ export class CommitRolledBack extends Error {
   }
 }
 
-export function wrapPool(pool: pg.Pool): PostgresPool {
+export function wrapPool(pool: FailoverPool): PostgresPool {
   const names = new Map<string, string>();
   const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
   const nameOf = (text: string): string | undefined => {
@@ -36,9 +37,15 @@ export function wrapPool(pool: pg.Pool): PostgresPool {
   return {
     connect: async () => {
       const client = await pool.connect();
+      const owner = pool.pool();
       let view = wrapped.get(client);
       if (!view) {
-        view = wrapClient(client, nameOf);
+        const noteError = (error: unknown): void => {
+          if (owner) pool.noteError(error, owner);
+        };
+        view = wrapClient(client, nameOf, noteError);
+        // A checked-out client whose connection drops emits 'error'; unheard, it would crash the process.
+        client.on('error', noteError);
         wrapped.set(client, view);
       }
       return view;
@@ -47,15 +54,28 @@ export function wrapPool(pool: pg.Pool): PostgresPool {
   };
 }
 
-function wrapClient(client: pg.PoolClient, nameOf: (text: string) => string | undefined): PostgresPoolClient {
+function wrapClient(client: pg.PoolClient, nameOf: (text: string) => string | undefined, noteError: (error: unknown) => void): PostgresPoolClient {
+  let broken = false;
+  const failed = (error: unknown): never => {
+    if (isConnectionLoss(error)) broken = true;
+    noteError(error);
+    throw error;
+  };
   const query = (sqlOrCursor: unknown, parameters?: ReadonlyArray<unknown>): unknown => {
     if (typeof sqlOrCursor !== 'string') return client.query(sqlOrCursor as pg.Submittable);
     const values = [...(parameters ?? [])];
-    if (sqlOrCursor === 'commit') return client.query(sqlOrCursor, values).then(refuseSilentRollback);
+    if (sqlOrCursor === 'commit') return client.query(sqlOrCursor, values).then(refuseSilentRollback, (error: unknown) => failed(commitFailure(error)));
     const name = sqlOrCursor.startsWith(PREPARED_MARK) ? nameOf(sqlOrCursor) : undefined;
-    return name === undefined ? client.query(sqlOrCursor, values) : client.query({ name, text: sqlOrCursor, values });
+    const running = name === undefined ? client.query(sqlOrCursor, values) : client.query({ name, text: sqlOrCursor, values });
+    return running.catch(failed);
   };
-  return { query: query as PostgresPoolClient['query'], release: () => client.release() };
+  // A connection that was lost is destroyed, never handed out again.
+  return { query: query as PostgresPoolClient['query'], release: () => client.release(broken) };
+}
+
+/** A COMMIT whose connection was lost may have committed or not: nobody may run its work again blindly. */
+function commitFailure(error: unknown): unknown {
+  return isConnectionLoss(error) ? Object.assign(new CommitOutcomeUnknown(), { cause: error }) : error;
 }
 
 function refuseSilentRollback(result: pg.QueryResult): pg.QueryResult {
