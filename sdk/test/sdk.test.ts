@@ -33,7 +33,7 @@ describe('the TypeScript SDK against a running Purse', () => {
     const { data, error, response } = await tenant.GET('/v1/billing/wallet');
     expect(error).toBeUndefined();
     expect(response.status).toBe(200);
-    expect(data).toEqual({ currency: 'BRL', balance: 10, held: 0, available: 10, autoTopup: null });
+    expect(data).toEqual({ currency: 'BRL', balance: 10, held: 0, available: 10, autoTopup: null, expiring: null });
   });
 
   it('debits usage once per Idempotency-Key: the replay returns the same transaction and the ledger holds one', async () => {

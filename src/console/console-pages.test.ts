@@ -43,7 +43,7 @@ describe('console pages', () => {
   it('shows money owed by currency and the 30-day totals on the overview, folded from the ledger once', async () => {
     const page = String((await support.get('/admin')).body);
     expect(page).toMatch(/BRL<\/td><td data-label="[^"]+">R\$\s?30\.00/);
-    expect(page).toMatch(/USD<\/td><td data-label="[^"]+">\$40\.00/);
+    expect(page).toMatch(/USD<\/td><td data-label="[^"]+">US\$40\.00/);
     const state = await purse.ctx.store.db.selectFrom('console_rollup_state').select('last_seq').executeTakeFirstOrThrow();
     const txns = await purse.ctx.store.db.selectFrom('ledger_transactions').select('seq').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(state.last_seq).toBe(txns.seq);
