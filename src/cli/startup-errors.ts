@@ -25,6 +25,8 @@ export function reasonOf(err: unknown): string {
   const e = err as { code?: unknown; message?: unknown; errors?: unknown[]; cause?: unknown };
   // fetch() says only "fetch failed"; the reason is its cause.
   if (e.message === 'fetch failed' && e.cause) return reasonOf(e.cause);
+  // The failover pool's "no writable host" carries the connection error behind it.
+  if ((err as Error).name === 'DatabaseUnavailable' && e.cause) return reasonOf(e.cause);
   // Connecting to "localhost" tries ::1 and 127.0.0.1; Node reports both in an AggregateError.
   if (Array.isArray(e.errors) && e.errors.length > 0) return reasonOf(e.errors[0]);
   if (typeof e.code === 'string' && REASONS[e.code]) return REASONS[e.code]!;

@@ -16,8 +16,9 @@ export const RETRY_AFTER_SECONDS = 1;
 
 /** No writable PostgreSQL host right now, or a COMMIT whose outcome is unknown: retry with the same key. */
 export class DatabaseUnavailable extends Error {
-  constructor(message = 'no writable PostgreSQL host is reachable') {
-    super(message);
+  /** `cause`: the connection error behind it, so an operator still reads "connection refused". */
+  constructor(message = 'no writable PostgreSQL host is reachable', options?: ErrorOptions) {
+    super(message, options);
     this.name = 'DatabaseUnavailable';
   }
 }
@@ -114,7 +115,7 @@ export class FailoverPool {
       return await current.pool.connect();
     } catch (error) {
       this.noteError(error, current.pool);
-      throw isConnectionLoss(error) ? new DatabaseUnavailable() : error;
+      throw isConnectionLoss(error) ? new DatabaseUnavailable(undefined, { cause: error }) : error;
     }
   }
 
