@@ -35,12 +35,17 @@ export interface CreatePurseOptions {
  */
 export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Promise<Ctx> {
   const log = pino({ level: config.logLevel }, opts.logStream ?? process.stderr);
+  // Only a writer lost after one was found is a failover; a database down at start-up is a start-up error.
+  let hadWriter = false;
   const store = openStore(config.databaseUrl, {
     failoverTimeoutMs: config.dbFailoverTimeoutMs,
     onFailover: (event, detail) => {
-      if (event === 'writer-found') log.warn(detail, 'PostgreSQL: writable host found');
-      else if (event === 'writer-lost') log.warn(detail, 'PostgreSQL: writable host lost; looking for the writer again');
-      else log.error(detail, 'PostgreSQL: no writable host within PURSE_DB_FAILOVER_TIMEOUT_MS; still looking');
+      if (event === 'writer-found') {
+        if (hadWriter) log.warn(detail, 'PostgreSQL: writable host found');
+        hadWriter = true;
+      } else if (event === 'writer-lost') {
+        if (hadWriter) log.warn(detail, 'PostgreSQL: writable host lost; looking for the writer again');
+      } else log.error(detail, 'PostgreSQL: no writable host within PURSE_DB_FAILOVER_TIMEOUT_MS; still looking');
     },
     ...opts.store,
   });
