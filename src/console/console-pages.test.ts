@@ -22,10 +22,12 @@ beforeAll(async () => {
 afterAll(async () => purse.close());
 
 describe('console pages', () => {
-  it('finds a tenant by name or id, and filters by currency', async () => {
-    const byName = String((await support.get('/admin/tenants?q=lobe')).body);
-    expect(byName).toContain(globex);
-    expect(byName).not.toContain(acme.tenantId);
+  it('finds a tenant by name in any case or by id, and filters by currency', async () => {
+    for (const q of ['lobe', 'GLOBEX', 'globex corp']) {
+      const byName = String((await support.get(`/admin/tenants?q=${encodeURIComponent(q)}`)).body);
+      expect(byName, q).toContain(globex);
+      expect(byName, q).not.toContain(acme.tenantId);
+    }
     expect(String((await support.get(`/admin/tenants?q=${acme.tenantId}`)).body)).toContain(acme.tenantId);
     const usd = String((await support.get('/admin/tenants?currency=usd')).body);
     expect(usd).toContain(globex);

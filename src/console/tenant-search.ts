@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { Ctx } from '../context.ts';
 
-/** The tenants page's query: name (contains) or exact id, currency, low balance, paused auto top-up; keyset pages on id. */
+/** The tenants page's query: name (contains, any case on both databases) or exact id, currency, low balance, paused auto top-up; keyset pages on id. */
 export const TENANT_PAGE_ROWS = 50;
 const CURRENCY_PATTERN = /^[A-Za-z]{3}$/;
 
@@ -17,7 +18,7 @@ export async function searchTenants(ctx: Ctx, query: Record<string, string | und
   const currency = query.currency && CURRENCY_PATTERN.test(query.currency) ? query.currency.toUpperCase() : undefined;
   const rows = await ctx.store.db.selectFrom('tenants as t').innerJoin('wallets as w', 'w.tenant_id', 't.id')
     .select(['t.id', 't.name', 't.status', 'w.currency', 'w.balance_minor'])
-    .$if(q !== undefined && q !== '', (qb) => qb.where((eb) => eb.or([eb('t.id', '=', q!), eb('t.name', 'like', `%${q!.replace(/[%_\\]/g, '')}%`)])))
+    .$if(q !== undefined && q !== '', (qb) => qb.where((eb) => eb.or([eb('t.id', '=', q!), eb(sql<string>`lower(t.name)`, 'like', `%${q!.replace(/[%_\\]/g, '').toLowerCase()}%`)])))
     .$if(currency !== undefined, (qb) => qb.where('w.currency', '=', currency!))
     .$if(query.filter === 'low', (qb) => qb.where('w.low_balance_minor', 'is not', null).whereRef('w.balance_minor', '<', 'w.low_balance_minor'))
     .$if(query.filter === 'paused', (qb) => qb.where('t.id', 'in', (eb) => eb.selectFrom('auto_topup_configs').select('tenant_id').where('state', 'in', ['paused', 'disabled'])))

@@ -85,7 +85,7 @@ function multiHost(ports: number[]): string {
   return `postgres://${auth}${ports.map((p) => `127.0.0.1:${p}`).join(',')}${url.pathname}?target_session_attrs=read-write`;
 }
 
-describe.skipIf(!onPostgres)('failover through a multi-host DATABASE_URL', () => {
+describe.skipIf(!onPostgres)('failover through a multi-host DATABASE_URL [postgres-only]', () => {
   const first = new Proxy(target());
   const second = new Proxy(target());
   let purse: Awaited<ReturnType<typeof startTestPurse>>;
@@ -140,7 +140,7 @@ describe.skipIf(!onPostgres)('failover through a multi-host DATABASE_URL', () =>
   });
 });
 
-describe.skipIf(!onPostgres)('a COMMIT whose answer is lost', () => {
+describe.skipIf(!onPostgres)('a COMMIT whose answer is lost [postgres-only]', () => {
   const proxy = new Proxy(target());
   let store: Store;
   let drop: () => Promise<void>;
