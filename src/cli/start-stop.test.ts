@@ -185,12 +185,15 @@ describe('purse serve stops cleanly on a signal', () => {
     const statuses = Array.from({ length: IN_FLIGHT_DEBITS }, (_, i) => debit(i));
     proc.child.kill('SIGTERM');
     const settled = await Promise.all(statuses);
-    expect(await proc.stop()).toBe(0);
+    const exitCode = await proc.stop();
+    // On failure, say what each request got and what the process printed while it stopped.
+    const seen = `statuses ${JSON.stringify(settled)}; output:\n${proc.output().split('\n').slice(-15).join('\n')}`;
+    expect(exitCode, seen).toBe(0);
     const acknowledged = settled.filter((s) => s === 201).length;
     // Anything else is a refusal (503 while closing, or no connection), never a half-done debit.
-    expect(settled.every((s) => s === 201 || s === 503 || s === 'network error')).toBe(true);
+    expect(settled.every((s) => s === 201 || s === 503 || s === 'network error'), seen).toBe(true);
     const wallet = await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet');
-    expect(wallet.body.balance).toBe(100 - acknowledged);
+    expect(wallet.body.balance, seen).toBe(100 - acknowledged);
     const verify = await purseCli(['ledger', 'verify', '--json'], { ...SECRETS, DATABASE_URL: purse.cliDatabaseUrl });
     expect(JSON.parse(verify.stdout).ok).toBe(true);
   });
