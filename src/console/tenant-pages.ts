@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../api/kit.ts';
-import { appendAudit } from '../audit/audit-log.ts';
+import { appendAudit, auditWrite } from '../audit/audit-log.ts';
 import type { Ctx } from '../context.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { ulid } from '../ids/ids.ts';
@@ -41,8 +41,7 @@ export function registerTenantPages(app: App, ctx: Ctx, options: object): void {
     const viewer = await guardWrite(ctx, request, reply, 'portal_link.create');
     if (!viewer) return reply;
     const tenantId = (request.params as { id: string }).id;
-    const link = await createPortalSession(ctx, tenantId, {});
-    await appendAudit(ctx.store.db, ctx.nowMs(), auditActorOf(viewer, request), { action: 'portal_link.create', target: tenantId, after: { expiresAt: link.expiresAt } });
+    const link = await auditWrite(ctx, auditActorOf(viewer, request), { action: 'portal_link.create', target: tenantId }, () => createPortalSession(ctx, tenantId, {}));
     return showTenant(ctx, viewer, request, reply, undefined, link.url);
   });
 }
