@@ -5,6 +5,7 @@ import { reconcileStripe } from '../stripe/reconcile.ts';
 import { expireHolds } from '../wallet/expire-holds.ts';
 import { expireCreditBlocks } from '../credits/end-credit-block.ts';
 import type { Job } from './scheduler.ts';
+import { CHARGE_DETAILS_EVERY_MS, completeChargeDetails } from '../receipts/charge-details.ts';
 import { WEBHOOK_WORKER_EVERY_MS, runWebhookWorker } from '../webhooks/delivery-worker.ts';
 
 const INBOX_RETRY_EVERY_MS = 5_000;
@@ -26,5 +27,7 @@ export const JOBS: Job[] = [
   { name: 'hold-expiry', everyMs: HOLD_EXPIRY_EVERY_MS, run: expireHolds },
   { name: 'credit-expiry', everyMs: CREDIT_EXPIRY_EVERY_MS, run: expireCreditBlocks },
   { name: 'auto-topup', everyMs: AUTO_TOPUP_EVERY_MS, run: runAutoTopups },
+  // issue 22: a receipt's card and Stripe receipt link, read once its charge exists.
+  { name: 'receipt-charge-details', everyMs: CHARGE_DETAILS_EVERY_MS, run: completeChargeDetails },
   { name: 'stripe-reconcile', everyMs: RECONCILE_EVERY_MS, run: (ctx) => reconcileStripe(ctx, RECONCILE_JOB_LOOKBACK_SECONDS) },
 ];
