@@ -98,7 +98,6 @@ describe("a tenant's console page", () => {
 
   it("shows each endpoint's deliveries; a viewer is refused the replay, support replays one delivery and it is audited", async () => {
     expect(await page(viewer)).toContain('HTTP 500 from acme');
-    expect(await page(viewer)).not.toContain('/deliveries/whd_tp_1/replay');
     const path = `/admin/tenants/${acme.tenantId}/deliveries/whd_tp_1/replay`;
     expect((await viewer.post(path, { csrf: await viewer.csrf() })).status).toBe(403);
     expect((await support.post(path, { csrf: 'wrong' })).status).toBe(403);
@@ -118,7 +117,6 @@ describe("a tenant's console page", () => {
   it('resumes a paused auto top-up for support, not for a viewer nor without CSRF, and audits it', async () => {
     const path = `/admin/tenants/${acme.tenantId}/auto-topup/resume`;
     const config = () => purse.ctx.store.db.selectFrom('auto_topup_configs').select(['state', 'consecutive_failures']).where('tenant_id', '=', acme.tenantId).executeTakeFirstOrThrow();
-    expect(await page(viewer)).not.toContain(path);
     expect((await viewer.post(path, { csrf: await viewer.csrf() })).status).toBe(403);
     expect((await support.post(path, {})).status).toBe(403);
     expect((await config()).state).toBe('paused');

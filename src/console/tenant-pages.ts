@@ -19,7 +19,6 @@ import { tenantSections } from './tenant-sections.ts';
 import { tenantMoneySections } from './tenant-money-sections.ts';
 import { historySection, parseHistoryFilter, readHistory, registerHistoryCsv } from './tenant-history.ts';
 import { registerTenantActions } from './tenant-actions.ts';
-import { type ConsoleAction, roleMay } from '../operators/roles.ts';
 
 /** Tenants (search, filters, pages), one tenant, and its actions: adjustment (owner, confirmed first) and portal link (support). */
 const NUMBER_ROWS = 50;
@@ -87,7 +86,6 @@ async function showTenant(ctx: Ctx, viewer: ConsoleViewer, request: FastifyReque
   if (!tenant) return sendPage(reply, viewer, renderMessage(viewer, t.noRows, 'NOT_FOUND', viewer), 404);
   const money = (minor: bigint) => formatMoney(minor, tenant.currency, viewer.lang);
   const text = noticeText === undefined ? undefined : ({ adjusted: t.adjusted, resumed: t.resumed, replayed: t.replayed } as Record<string, string>)[noticeText];
-  const may = (action: ConsoleAction) => roleMay(viewer.operator.role, action);
   const body = html`${notice(text)}${portalUrl ? html`<div class="banner ok" role="status"><p>${t.portalIssued}</p><p><code data-portal-link>${portalUrl}</code></p></div>` : ''}
 <section><h2>${tenant.name}</h2><p><code>${tenant.id}</code> · ${tenant.status}</p><dl class="figures">
 <div><dt>${t.balance}</dt><dd data-balance>${money(tenant.balance_minor)}</dd></div><div><dt>${t.held}</dt><dd>${money(tenant.held_minor)}</dd></div>
@@ -97,11 +95,11 @@ ${moneySections}
 ${sections}
 <section><h2>Numbers</h2>${dataTable('Numbers', ['Id', t.name], numbers.map((n) => [n.id, n.name]), t.noRows)}</section>
 <section><h2>${t.keys}</h2>${dataTable(t.keys, ['Id', 'Hint', t.status], keys.map((k) => [k.id, k.hint ?? '', k.revokedAt ? 'revoked' : 'active']), t.noRows)}</section>
-${may('portal_link.create') ? html`<section><h2>${t.portal}</h2><form method="post" action="/admin/tenants/${tenant.id}/portal-link">${hiddenCsrf(viewer)}<button type="submit">${t.issuePortal}</button></form></section>` : ''}
-${may('wallet.adjust') ? html`<section><h2>${t.adjust}</h2><form method="post" action="/admin/tenants/${tenant.id}/adjust">${hiddenCsrf(viewer)}
+<section><h2>${t.portal}</h2><form method="post" action="/admin/tenants/${tenant.id}/portal-link">${hiddenCsrf(viewer)}<button type="submit">${t.issuePortal}</button></form></section>
+<section><h2>${t.adjust}</h2><form method="post" action="/admin/tenants/${tenant.id}/adjust">${hiddenCsrf(viewer)}
 <label for="amount">${t.amount} (${tenant.currency})</label><input type="text" id="amount" name="amount" inputmode="decimal" required>
 <label for="reason">${t.reason}</label><input type="text" id="reason" name="reason" maxlength="${REASON_LENGTH_MAX}" required>
-<p><button type="submit">${t.review}</button></p></form></section>` : ''}`;
+<p><button type="submit">${t.review}</button></p></form></section>`;
   return sendPage(reply, viewer, consoleLayout(viewer, tenant.name, body, viewer));
 }
 

@@ -1,14 +1,13 @@
 import type { Ctx } from '../context.ts';
 import { type Html, html } from '../web/html.ts';
 import { formatDate, formatMoney } from '../i18n/locale.ts';
-import { roleMay } from '../operators/roles.ts';
 import type { ConsoleViewer } from './console-http.ts';
 import { dataTable, hiddenCsrf } from './console-shell.ts';
 
 /**
  * The tenant page's other sections: numbers, cards, open holds, auto top-up (state, resume, attempts),
- * and each webhook endpoint with its recent deliveries and a replay button per delivery. Action buttons
- * show only to a role that may use them (the routes refuse the others anyway).
+ * and each webhook endpoint with its recent deliveries and a replay button per delivery. As everywhere in
+ * the console, every role sees the actions and the route refuses a role that may not (403 FORBIDDEN_ROLE).
  */
 export const SECTION_ROWS = 10;
 const DELIVERY_ROWS = 10;
@@ -25,7 +24,7 @@ export async function tenantSections(ctx: Ctx, viewer: ConsoleViewer, tenantId: 
   const t = viewer.t;
   const money = (minor: bigint, currency: string) => formatMoney(BigInt(minor), currency, viewer.lang);
   const state = autoTopup ? `${autoTopup.state}${autoTopup.paused_reason ? ` (${autoTopup.paused_reason})` : ''}` : 'off';
-  const resume = autoTopup?.state === 'paused' && roleMay(viewer.operator.role, 'auto_topup.resume')
+  const resume = autoTopup?.state === 'paused'
     ? html`<form method="post" action="/admin/tenants/${tenantId}/auto-topup/resume">${hiddenCsrf(viewer)}<button type="submit">${t.resume}</button></form>` : '';
   return html`<section><h2>Cards</h2>${dataTable('Cards', ['Card', t.expires, 'Default'], cards.map((c) => [`${c.brand} ${c.last4}`, `${c.exp_month}/${c.exp_year}`, Number(c.is_default) === 1 ? '✓' : '']), t.noRows)}</section>
 <section><h2>${t.holds}</h2>${dataTable(t.holds, ['Id', t.amount, t.expires], holds.map((h) => [h.id, money(h.amount_minor, h.currency), formatDate(Number(h.expires_at_ms), viewer.lang)]), t.noRows)}</section>
@@ -40,9 +39,8 @@ async function endpointDeliveries(ctx: Ctx, viewer: ConsoleViewer, tenantId: str
     .select(['d.id', 'e.type', 'd.state', 'd.attempts', 'd.last_error', 'd.updated_at_ms']).where('d.endpoint_id', '=', endpoint.id)
     .orderBy('d.id', 'desc').limit(DELIVERY_ROWS).execute();
   const status = Number(endpoint.enabled) !== 1 ? 'disabled' : endpoint.failing_since_ms !== null ? 'failing' : 'ok';
-  const mayReplay = roleMay(viewer.operator.role, 'delivery.replay');
   const table = rows.map((r) => [formatDate(Number(r.updated_at_ms), viewer.lang), r.type, r.state, String(r.attempts), r.last_error ?? '',
-    mayReplay ? html`<form method="post" action="/admin/tenants/${tenantId}/deliveries/${r.id}/replay">${hiddenCsrf(viewer)}<button type="submit">${t.replay}<span class="sr"> ${r.id}</span></button></form>` : '']);
+    html`<form method="post" action="/admin/tenants/${tenantId}/deliveries/${r.id}/replay">${hiddenCsrf(viewer)}<button type="submit">${t.replay}<span class="sr"> ${r.id}</span></button></form>`]);
   const caption = t.endpointDeliveries(endpoint.url);
   return html`<h3>${endpoint.url} · ${status}</h3>${dataTable(caption, [t.when, t.event, t.state, t.attempts, t.lastError, t.replay], table, t.noRows)}`;
 }
