@@ -107,3 +107,23 @@ describe('admin writes and their audit entries share one commit', () => {
     expect(await count('audit_log')).toBe(auditBefore + 1);
   });
 });
+
+describe('a commit rider', () => {
+  it('is not carried by work that outlives its write (a timer started during the request)', async () => {
+    const auditBefore = await count('audit_log');
+    const rider = newCommitRider(async (trx) => {
+      await trx.insertInto('audit_log').values({ id: `aud_late_${Date.now()}`, at_ms: 0n, actor: 'test', role: 'owner', action: 'late', target: null, before: null, after: null, request_id: null }).execute();
+    });
+    let late: Promise<unknown> | undefined;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => { release = resolve; });
+    rideWithFirstCommit(rider, () => {
+      late = gate.then(() => purse.ctx.store.transact((trx) => trx.updateTable('tenants').set({ name: 'Acme' }).where('id', '=', t()).execute()));
+    });
+    rider.closed = true;
+    release();
+    await late;
+    expect(rider.committed).toBe(false);
+    expect(await count('audit_log')).toBe(auditBefore);
+  });
+});

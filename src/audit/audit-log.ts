@@ -65,7 +65,12 @@ export async function appendAudit(db: Db, nowMs: number, who: AuditActor, change
  */
 export async function auditWrite<T>(ctx: Ctx, who: AuditActor, change: AuditChange, write: () => Promise<T>): Promise<T> {
   const rider = newCommitRider((trx) => appendAudit(trx, ctx.nowMs(), who, change).then(() => undefined));
-  const value = await rideWithFirstCommit(rider, write);
+  let value: T;
+  try {
+    value = await rideWithFirstCommit(rider, write);
+  } finally {
+    rider.closed = true;
+  }
   if (!rider.committed) await appendAudit(ctx.store.db, ctx.nowMs(), who, change);
   return value;
 }

@@ -42,7 +42,9 @@ export function carryAdminAudit(ctx: Ctx) {
 export function auditAdminWrites(ctx: Ctx) {
   return async function auditAdminWrite(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const carried = RIDERS.get(request);
-    if (!carried || carried.rider.committed || reply.statusCode >= 400) return payload;
+    if (!carried) return payload;
+    carried.rider.closed = true;
+    if (carried.rider.committed || reply.statusCode >= 400) return payload;
     await appendAudit(ctx.store.db, ctx.nowMs(), carried.who, carried.change);
     return payload;
   };

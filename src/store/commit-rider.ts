@@ -14,12 +14,17 @@ export interface CommitRider {
   /** A transaction carrying it is in flight: a second one at the same time does not also carry it. */
   claimed: boolean;
   committed: boolean;
+  /**
+   * The write it belongs to is over (answered or failed): work that inherited its scope and runs later
+   * (a timer or worker started during the request) must not carry it.
+   */
+  closed: boolean;
 }
 
 const RIDERS = new AsyncLocalStorage<CommitRider>();
 
 export function newCommitRider(write: (trx: Db) => Promise<void>): CommitRider {
-  return { write, claimed: false, committed: false };
+  return { write, claimed: false, committed: false, closed: false };
 }
 
 /** Runs `fn` (sync, e.g. a Fastify hook's `done`, or async) with `rider` waiting for the first commit it makes. */
@@ -33,7 +38,7 @@ export function rideWithFirstCommit<T>(rider: CommitRider, fn: () => T): T {
  */
 export function carryRider<T>(work: (trx: Db) => Promise<T>): { work: (trx: Db) => Promise<T>; settled: (committed: boolean) => void } | undefined {
   const rider = RIDERS.getStore();
-  if (!rider || rider.claimed || rider.committed) return undefined;
+  if (!rider || rider.claimed || rider.committed || rider.closed) return undefined;
   rider.claimed = true;
   return {
     work: async (trx) => {
