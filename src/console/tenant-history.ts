@@ -42,19 +42,24 @@ function dayMs(day: string): number | undefined {
   return Number.isFinite(ms) ? ms : undefined;
 }
 
-/** Newest first along the (tenant_id, seq) index; one row more than shown says whether a next page exists. */
+/**
+ * Newest first along the (tenant_id, seq) index, in the form wallet/list-transactions.ts historyQuery
+ * explains (on PostgreSQL the tenant as a range, so the planner keeps the index order instead of walking the
+ * primary key through other tenants' rows); one row more than shown says whether a next page exists.
+ */
 export async function readHistory(ctx: Ctx, tenantId: string, f: HistoryFilter) {
   const fromMs = f.from === undefined ? undefined : dayMs(f.from);
   const toMs = f.to === undefined ? undefined : dayMs(f.to);
   const rows = await ctx.store.db.selectFrom('ledger_transactions')
     .select(['seq', 'kind', 'description', 'number_id', 'wallet_amount_minor', 'wallet_balance_after_minor', 'created_at_ms'])
-    .where('tenant_id', '=', tenantId)
+    .$if(ctx.store.dialect === 'sqlite', (qb) => qb.where('tenant_id', '=', tenantId))
+    .$if(ctx.store.dialect === 'postgres', (qb) => qb.where('tenant_id', '>=', tenantId).where('tenant_id', '<=', tenantId))
     .$if(f.kind !== undefined, (qb) => qb.where('kind', '=', f.kind!))
     .$if(f.numberId !== undefined, (qb) => qb.where('number_id', '=', f.numberId!))
     .$if(fromMs !== undefined, (qb) => qb.where('created_at_ms', '>=', BigInt(fromMs!)))
     .$if(toMs !== undefined, (qb) => qb.where('created_at_ms', '<', BigInt(toMs! + DAY_MS)))
     .$if(f.before !== undefined, (qb) => qb.where('seq', '<', BigInt(f.before!)))
-    .orderBy('seq', 'desc').limit(HISTORY_ROWS + 1).execute();
+    .orderBy('tenant_id', 'desc').orderBy('seq', 'desc').limit(HISTORY_ROWS + 1).execute();
   return { rows: rows.slice(0, HISTORY_ROWS), nextBefore: rows.length > HISTORY_ROWS ? String(rows[HISTORY_ROWS - 1]!.seq) : undefined };
 }
 

@@ -16,7 +16,7 @@ export async function tenantMoneySections(ctx: Ctx, viewer: ConsoleViewer, tenan
     db.selectFrom('disputes').select(['id', 'state', 'disputed_minor', 'currency', 'created_at_ms']).where('tenant_id', '=', tenantId).orderBy('created_at_ms', 'desc').limit(SECTION_ROWS).execute(),
     db.selectFrom('credit_blocks').select(['id', 'category', 'state', 'amount_minor', 'remaining_minor', 'currency', 'expires_at_ms', 'reason']).where('tenant_id', '=', tenantId).where('category', '<>', 'deficit')
       .orderBy('created_at_ms', 'desc').limit(SECTION_ROWS).execute(),
-    db.selectFrom('receipts').select(['id', 'number', 'kind', 'currency', 'credited_minor', 'total_minor', 'issued_at_ms']).where('tenant_id', '=', tenantId).orderBy('issued_at_ms', 'desc').limit(SECTION_ROWS).execute(),
+    db.selectFrom('receipts').select(['id', 'number', 'kind', 'currency', 'credited_minor', 'total_minor', 'issued_at_ms']).where('tenant_id', '=', tenantId).orderBy('serial', 'desc').limit(SECTION_ROWS).execute(),
   ]);
   const t = viewer.t;
   const money = (minor: bigint | null, currency: string) => (minor === null ? '' : formatMoney(minor, currency, viewer.lang));

@@ -37,7 +37,7 @@ async function endpointDeliveries(ctx: Ctx, viewer: ConsoleViewer, tenantId: str
   const t = viewer.t;
   const rows = await ctx.store.db.selectFrom('webhook_deliveries as d').innerJoin('events as e', 'e.id', 'd.event_id')
     .select(['d.id', 'e.type', 'd.state', 'd.attempts', 'd.last_error', 'd.updated_at_ms']).where('d.endpoint_id', '=', endpoint.id)
-    .orderBy('d.id', 'desc').limit(DELIVERY_ROWS).execute();
+    .orderBy('d.created_at_ms', 'desc').limit(DELIVERY_ROWS).execute();
   const status = Number(endpoint.enabled) !== 1 ? 'disabled' : endpoint.failing_since_ms !== null ? 'failing' : 'ok';
   const table = rows.map((r) => [formatDate(Number(r.updated_at_ms), viewer.lang), r.type, r.state, String(r.attempts), r.last_error ?? '',
     html`<form method="post" action="/admin/tenants/${tenantId}/deliveries/${r.id}/replay">${hiddenCsrf(viewer)}<button type="submit">${t.replay}<span class="sr"> ${r.id}</span></button></form>`]);
