@@ -1,6 +1,7 @@
 import { fieldError } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
 import type { Db } from '../store/db.ts';
+import { newCommitRider, rideWithFirstCommit } from '../store/commit-rider.ts';
 import type { Ctx } from '../context.ts';
 
 /**
@@ -54,6 +55,24 @@ export async function appendAudit(db: Db, nowMs: number, who: AuditActor, change
     before: snapshot(change.before), after: snapshot(change.after), request_id: who.requestId ?? null,
   }).execute();
   return id;
+}
+
+/**
+ * Runs an operator's write with its audit entry riding on the first transaction the write commits
+ * (store/commit-rider.ts): the change and its entry commit together or not at all. When `write` succeeds
+ * without committing anything (a replay, a run that found nothing to do), the entry is appended alone:
+ * there is no change for it to be apart from. A write that fails leaves no entry unless it committed one.
+ */
+export async function auditWrite<T>(ctx: Ctx, who: AuditActor, change: AuditChange, write: () => Promise<T>): Promise<T> {
+  const rider = newCommitRider((trx) => appendAudit(trx, ctx.nowMs(), who, change).then(() => undefined));
+  let value: T;
+  try {
+    value = await rideWithFirstCommit(rider, write);
+  } finally {
+    rider.closed = true;
+  }
+  if (!rider.committed) await appendAudit(ctx.store.db, ctx.nowMs(), who, change);
+  return value;
 }
 
 export interface AuditQuery {

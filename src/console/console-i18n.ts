@@ -16,6 +16,10 @@ const en = {
   amountInvalid: 'Enter an amount such as 10.50 or -5.', retry: 'Retry', retried: 'Retried.', replayed: 'Queued for redelivery.', reconcile: 'Reconcile with Stripe', reconciled: (s: number, r: number) => `Scanned ${s}, recovered ${r}.`,
   actor: 'Actor', role: 'Role', action: 'Action', target: 'Target', before: 'Before', afterCol: 'After', create: 'Create operator', disable: 'Disable', resetPassword: 'Reset password',
   linkFor: (email: string) => `One-time set-password link for ${email} (valid 24 h):`, event: 'Event', attempts: 'Attempts', lastError: 'Last error', holds: 'Open holds', csv: 'Download CSV',
+  orders: 'Orders', refunds: 'Refunds', disputes: 'Disputes', creditBlocks: 'Credit blocks', receipts: 'Receipts', download: 'Download PDF', number: 'Number',
+  from: 'From', to: 'To', total: 'Total', tax: 'Tax', remaining: 'Remaining', expires: 'Expires', category: 'Category', refunded: 'Refunded', clawedBack: 'Taken back',
+  resumed: 'Auto top-up resumed.', notPaused: 'Auto top-up is not paused.', noCard: 'The tenant has no saved card: auto top-up cannot resume.', endpointDeliveries: (url: string) => `Deliveries to ${url}`,
+  allKinds: 'All kinds', allNumbers: 'All numbers', filterInvalid: 'A filter is not valid: dates are YYYY-MM-DD.',
 };
 export type ConsoleText = typeof en;
 
@@ -34,6 +38,10 @@ const ptBR: ConsoleText = {
   amountInvalid: 'Informe um valor como 10,50 ou -5.', retry: 'Tentar de novo', retried: 'Reprocessado.', replayed: 'Na fila para reenvio.', reconcile: 'Conciliar com a Stripe', reconciled: (s: number, r: number) => `Verificados ${s}, recuperados ${r}.`,
   actor: 'Autor', role: 'Papel', action: 'Ação', target: 'Alvo', before: 'Antes', afterCol: 'Depois', create: 'Criar operador', disable: 'Desativar', resetPassword: 'Redefinir senha',
   linkFor: (email: string) => `Link único para definir a senha de ${email} (válido por 24 h):`, event: 'Evento', attempts: 'Tentativas', lastError: 'Último erro', holds: 'Reservas abertas', csv: 'Baixar CSV',
+  orders: 'Pedidos', refunds: 'Reembolsos', disputes: 'Contestações', creditBlocks: 'Blocos de crédito', receipts: 'Recibos', download: 'Baixar PDF', number: 'Número',
+  from: 'De', to: 'Até', total: 'Total', tax: 'Imposto', remaining: 'Restante', expires: 'Expira', category: 'Categoria', refunded: 'Reembolsado', clawedBack: 'Retirado',
+  resumed: 'Recarga automática retomada.', notPaused: 'A recarga automática não está pausada.', noCard: 'O cliente não tem cartão salvo: a recarga automática não pode ser retomada.', endpointDeliveries: (url: string) => `Entregas para ${url}`,
+  allKinds: 'Todos os tipos', allNumbers: 'Todos os números', filterInvalid: 'Um filtro não é válido: datas são AAAA-MM-DD.',
 };
 
 export function consoleText(lang: Lang): ConsoleText {

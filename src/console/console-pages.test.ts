@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, setupTenant, type TestTenant } from '../testing/api.ts';
 import { type TestPurse, startTestPurse } from '../testing/harness.ts';
 import { type ConsoleBrowser, consoleBrowser } from '../testing/console.ts';
+import { ROLLUP_SETTLE_MS, catchUpLedgerTotals } from './rollup.ts';
 
 let purse: TestPurse;
 let acme: TestTenant;
@@ -43,6 +44,8 @@ describe('console pages', () => {
   });
 
   it('shows money owed by currency and the 30-day totals on the overview, folded from the ledger once', async () => {
+    // As the console-rollup job runs once the newest transactions have settled (rollup.ts).
+    await catchUpLedgerTotals({ ...purse.ctx, nowMs: () => purse.ctx.nowMs() + ROLLUP_SETTLE_MS + 1_000 });
     const page = String((await support.get('/admin')).body);
     expect(page).toMatch(/BRL<\/td><td data-label="[^"]+">R\$\s?30\.00/);
     expect(page).toMatch(/USD<\/td><td data-label="[^"]+">US\$40\.00/);

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../api/kit.ts';
-import { appendAudit, listAudit } from '../audit/audit-log.ts';
+import { auditWrite, listAudit } from '../audit/audit-log.ts';
 import type { Ctx } from '../context.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { processEvent } from '../stripe/inbox.ts';
@@ -25,9 +25,10 @@ export function registerOpsPages(app: App, ctx: Ctx, options: object): void {
     const viewer = await guardWrite(ctx, request, reply, 'delivery.replay');
     if (!viewer) return reply;
     const eventId = (request.params as { eventId: string }).eventId;
-    const result = await redeliverEvent(ctx, eventId).catch((err: unknown) => refusal(err));
+    // The entry commits with the deliveries' reset (store/commit-rider.ts); an unknown event writes neither.
+    const result = await auditWrite(ctx, auditActorOf(viewer, request), { action: 'delivery.replay', target: eventId }, () => redeliverEvent(ctx, eventId))
+      .catch((err: unknown) => refusal(err));
     if (!result) return sendPage(reply, viewer, renderMessage(viewer, viewer.t.noRows, 'NOT_FOUND', viewer), 404);
-    await appendAudit(ctx.store.db, ctx.nowMs(), auditActorOf(viewer, request), { action: 'delivery.replay', target: eventId, after: result });
     return reply.redirect('/admin/deliveries?notice=replayed', 303);
   });
   app.get('/admin/inbox', options, async (request, reply) => {
@@ -38,8 +39,8 @@ export function registerOpsPages(app: App, ctx: Ctx, options: object): void {
   app.post('/admin/reconcile', options, async (request, reply) => {
     const viewer = await guardWrite(ctx, request, reply, 'reconcile.run');
     if (!viewer) return reply;
-    const report = await reconcileStripe(ctx);
-    await appendAudit(ctx.store.db, ctx.nowMs(), auditActorOf(viewer, request), { action: 'reconcile.run', after: report });
+    // Rides on the first recovery's commit, or stands alone when the run recovered nothing.
+    const report = await auditWrite(ctx, auditActorOf(viewer, request), { action: 'reconcile.run' }, () => reconcileStripe(ctx));
     return showInbox(ctx, viewer, reply, viewer.t.reconciled(report.scanned, report.recovered));
   });
   app.get('/admin/audit', options, async (request, reply) => {
@@ -93,10 +94,9 @@ async function retryInbox(ctx: Ctx, request: FastifyRequest, reply: FastifyReply
     ? await ctx.store.db.selectFrom('stripe_events').select(['id', 'payload', 'attempts', 'last_error']).where('id', '=', eventId).where('failed_at_ms', 'is not', null).executeTakeFirst()
     : undefined;
   if (!row) return sendPage(reply, viewer, renderMessage(viewer, viewer.t.noRows, 'NOT_FOUND', viewer), 404);
-  await ctx.store.db.updateTable('stripe_events').set({ failed_at_ms: null, attempts: 0n, claimed_until_ms: null }).where('id', '=', row.id).execute();
-  const outcome = await processEvent(ctx, JSON.parse(row.payload) as Parameters<typeof processEvent>[1]);
-  await appendAudit(ctx.store.db, ctx.nowMs(), auditActorOf(viewer, request), {
-    action: 'inbox.retry', target: row.id, before: { attempts: Number(row.attempts), lastError: row.last_error }, after: { outcome },
-  });
+  // The entry commits with the event's release from the dead letters; the run itself follows.
+  await auditWrite(ctx, auditActorOf(viewer, request), { action: 'inbox.retry', target: row.id, before: { attempts: Number(row.attempts), lastError: row.last_error } },
+    () => ctx.store.transact((trx) => trx.updateTable('stripe_events').set({ failed_at_ms: null, attempts: 0n, claimed_until_ms: null }).where('id', '=', row.id).execute()));
+  await processEvent(ctx, JSON.parse(row.payload) as Parameters<typeof processEvent>[1]);
   return reply.redirect('/admin/inbox?notice=retried', 303);
 }

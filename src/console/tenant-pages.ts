@@ -1,25 +1,27 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../api/kit.ts';
-import { appendAudit } from '../audit/audit-log.ts';
+import { appendAudit, auditWrite } from '../audit/audit-log.ts';
 import type { Ctx } from '../context.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { ulid } from '../ids/ids.ts';
-import { listLedgerTransactions } from '../wallet/list-transactions.ts';
 import { createPortalSession } from '../portal/create-portal-session.ts';
 import { listApiKeys } from '../tenants/keys.ts';
 import { parseSignedAmount } from '../money/signed-amount.ts';
 import { adjustWallet } from '../wallet/adjust-wallet.ts';
 import { html } from '../web/html.ts';
-import { formatDate, formatMoney, normalizeAmount } from '../i18n/locale.ts';
+import { formatMoney, normalizeAmount } from '../i18n/locale.ts';
 import { formBody } from '../web/page-http.ts';
 import { type ConsoleViewer, auditActorOf, guardWrite, requireOperator, sendPage } from './console-http.ts';
 import { consoleLayout, dataTable, hiddenCsrf, notice, renderMessage } from './console-shell.ts';
 import { amountInWords, queryOf } from './console-util.ts';
 import { searchTenants } from './tenant-search.ts';
 import { tenantSections } from './tenant-sections.ts';
+import { tenantMoneySections } from './tenant-money-sections.ts';
+import { historySection, parseHistoryFilter, readHistory, registerHistoryCsv } from './tenant-history.ts';
+import { registerTenantActions } from './tenant-actions.ts';
 
 /** Tenants (search, filters, pages), one tenant, and its actions: adjustment (owner, confirmed first) and portal link (support). */
-const HISTORY_ROWS = '20';
+const NUMBER_ROWS = 50;
 const REASON_LENGTH_MAX = 500;
 const REFERENCE_PATTERN = /^[0-9A-Z]{26}$/;
 
@@ -36,13 +38,14 @@ export function registerTenantPages(app: App, ctx: Ctx, options: object): void {
     if (!viewer) return reply;
     return showTenant(ctx, viewer, request, reply, queryOf(request).notice);
   });
+  registerHistoryCsv(app, ctx, options);
+  registerTenantActions(app, ctx, options);
   app.post('/admin/tenants/:id/adjust', options, async (request, reply) => adjust(ctx, request, reply));
   app.post('/admin/tenants/:id/portal-link', options, async (request, reply) => {
     const viewer = await guardWrite(ctx, request, reply, 'portal_link.create');
     if (!viewer) return reply;
     const tenantId = (request.params as { id: string }).id;
-    const link = await createPortalSession(ctx, tenantId, {});
-    await appendAudit(ctx.store.db, ctx.nowMs(), auditActorOf(viewer, request), { action: 'portal_link.create', target: tenantId, after: { expiresAt: link.expiresAt } });
+    const link = await auditWrite(ctx, auditActorOf(viewer, request), { action: 'portal_link.create', target: tenantId }, () => createPortalSession(ctx, tenantId, {}));
     return showTenant(ctx, viewer, request, reply, undefined, link.url);
   });
 }
@@ -68,26 +71,30 @@ function definedOf(query: Record<string, string | undefined>): Record<string, st
 async function showTenant(ctx: Ctx, viewer: ConsoleViewer, request: FastifyRequest, reply: FastifyReply, noticeText?: string, portalUrl?: string): Promise<FastifyReply> {
   const t = viewer.t;
   const tenantId = (request.params as { id: string }).id;
+  const filter = parseHistoryFilter(queryOf(request));
+  if (!filter) return sendPage(reply, viewer, renderMessage(viewer, t.filterInvalid, 'VALIDATION_ERROR', viewer), 400);
   // One round trip's worth of waiting: every read at once (an unknown id simply finds nothing in each).
-  const [tenant, history, keys, autoTopup, sections] = await Promise.all([
+  const [tenant, history, numbers, keys, sections, moneySections] = await Promise.all([
     ctx.store.db.selectFrom('tenants as t').innerJoin('wallets as w', 'w.tenant_id', 't.id')
       .select(['t.id', 't.name', 't.status', 'w.currency', 'w.balance_minor', 'w.held_minor']).where('t.id', '=', tenantId).executeTakeFirst(),
-    listLedgerTransactions(ctx, tenantId, { limit: HISTORY_ROWS }),
-    listApiKeys(ctx, tenantId),
-    ctx.store.db.selectFrom('auto_topup_configs').select(['state', 'paused_reason']).where('tenant_id', '=', tenantId).executeTakeFirst(),
+    readHistory(ctx, tenantId, filter),
+    ctx.store.db.selectFrom('numbers').select(['id', 'name']).where('tenant_id', '=', tenantId).orderBy('created_at_ms').limit(NUMBER_ROWS).execute(),
+    listApiKeys(ctx, tenantId).catch(() => []),
     tenantSections(ctx, viewer, tenantId),
+    tenantMoneySections(ctx, viewer, tenantId),
   ]);
   if (!tenant) return sendPage(reply, viewer, renderMessage(viewer, t.noRows, 'NOT_FOUND', viewer), 404);
   const money = (minor: bigint) => formatMoney(minor, tenant.currency, viewer.lang);
-  const historyRows = history.data.map((x) => [formatDate(x.createdAtMs, viewer.lang), x.kind, x.description ?? '', money(x.walletAmountMinor), x.walletBalanceAfterMinor === null ? '' : money(x.walletBalanceAfterMinor)]);
-  const body = html`${notice(noticeText)}${portalUrl ? html`<div class="banner ok" role="status"><p>${t.portalIssued}</p><p><code data-portal-link>${portalUrl}</code></p></div>` : ''}
+  const text = noticeText === undefined ? undefined : ({ adjusted: t.adjusted, resumed: t.resumed, replayed: t.replayed } as Record<string, string>)[noticeText];
+  const body = html`${notice(text)}${portalUrl ? html`<div class="banner ok" role="status"><p>${t.portalIssued}</p><p><code data-portal-link>${portalUrl}</code></p></div>` : ''}
 <section><h2>${tenant.name}</h2><p><code>${tenant.id}</code> · ${tenant.status}</p><dl class="figures">
 <div><dt>${t.balance}</dt><dd data-balance>${money(tenant.balance_minor)}</dd></div><div><dt>${t.held}</dt><dd>${money(tenant.held_minor)}</dd></div>
 <div><dt>${t.available}</dt><dd>${money(tenant.balance_minor - tenant.held_minor)}</dd></div></dl></section>
-<section><h2>${t.history}</h2>${dataTable(t.history, [t.when, t.kind, t.description, t.amount, t.after], historyRows, t.noRows)}</section>
-<section><h2>${t.autoTopup}</h2><p>${t.state}: ${autoTopup ? `${autoTopup.state}${autoTopup.paused_reason ? ` (${autoTopup.paused_reason})` : ''}` : 'off'}</p></section>
-<section><h2>${t.keys}</h2>${dataTable(t.keys, ['Id', 'Hint', t.status], keys.map((k) => [k.id, k.hint ?? '', k.revokedAt ? 'revoked' : 'active']), t.noRows)}</section>
+${historySection(viewer, tenant, filter, history, numbers)}
+${moneySections}
 ${sections}
+<section><h2>Numbers</h2>${dataTable('Numbers', ['Id', t.name], numbers.map((n) => [n.id, n.name]), t.noRows)}</section>
+<section><h2>${t.keys}</h2>${dataTable(t.keys, ['Id', 'Hint', t.status], keys.map((k) => [k.id, k.hint ?? '', k.revokedAt ? 'revoked' : 'active']), t.noRows)}</section>
 <section><h2>${t.portal}</h2><form method="post" action="/admin/tenants/${tenant.id}/portal-link">${hiddenCsrf(viewer)}<button type="submit">${t.issuePortal}</button></form></section>
 <section><h2>${t.adjust}</h2><form method="post" action="/admin/tenants/${tenant.id}/adjust">${hiddenCsrf(viewer)}
 <label for="amount">${t.amount} (${tenant.currency})</label><input type="text" id="amount" name="amount" inputmode="decimal" required>

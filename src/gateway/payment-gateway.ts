@@ -40,6 +40,8 @@ export interface PaymentGateway {
   cardOfSetup(setupIntentId: string): Promise<SavedCard | null>;
   /** The charge's amount and which of our credits it paid for (from the PaymentIntent metadata Purse sets). */
   chargeFacts(chargeId: string): Promise<ChargeFacts>;
+  /** Issue 22: the card and the provider's receipt page of a PaymentIntent's charge, for Purse's receipt; null before it has a charge. */
+  paymentReceipt(paymentIntentId: string): Promise<PaymentReceipt | null>;
   /** What kind of failure a provider error is, so capabilities decide without knowing Stripe's error shapes. */
   classifyError(err: unknown): ProviderFailure;
   /**
@@ -99,6 +101,12 @@ export interface ChargeSource {
   orderId: string | null;
   attemptId: string | null;
   tenantId: string | null;
+}
+
+export interface PaymentReceipt {
+  cardBrand: string | null;
+  cardLast4: string | null;
+  receiptUrl: string | null;
 }
 
 export interface ChargeFacts extends ChargeSource {

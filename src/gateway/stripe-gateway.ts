@@ -93,6 +93,13 @@ export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhoo
     cardOf: async (paymentMethodId) => toSavedCard(await client.paymentMethods.retrieve(paymentMethodId)),
     ...offSessionCharges(client),
     chargeFacts: async (chargeId) => toChargeFacts(await client.charges.retrieve(chargeId)),
+    paymentReceipt: async (paymentIntentId) => {
+      const intent = await client.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] });
+      const charge = intent.latest_charge;
+      if (!charge || typeof charge === 'string') return null;
+      const card = charge.payment_method_details?.card;
+      return { cardBrand: card?.brand ?? null, cardLast4: card?.last4 ?? null, receiptUrl: charge.receipt_url ?? null };
+    },
     verifyWebhook: (rawBody, header, toleranceSeconds, receivedAtMs) => verifyWebhook(client, webhookSecrets, rawBody, header, toleranceSeconds, receivedAtMs),
     listEvents: (types, sinceSeconds) => client.events.list({ types: [...types], created: { gte: sinceSeconds }, limit: LIST_PAGE_SIZE }),
     listCheckoutSessions: (sinceSeconds) => newerThan(client.checkout.sessions.list({ limit: LIST_PAGE_SIZE }), sinceSeconds),

@@ -6,7 +6,7 @@ import { ErrorSchema, type App, type RouteRegistrar } from '../api/kit.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import type { RateLimiter } from '../ratelimit/limiter.ts';
 import { authHook } from './auth-hook.ts';
-import { auditAdminWrites } from './admin-audit.ts';
+import { auditAdminWrites, carryAdminAudit } from './admin-audit.ts';
 import { sendError } from './errors.ts';
 import { declareImpliedErrors, refuseUndeclaredError } from './declared-errors.ts';
 import { clientErrorHandler, onRouterError } from './edge-errors.ts';
@@ -74,7 +74,8 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
   });
   app.addHook('preValidation', authHook(ctx, opts.limiter));
   app.addHook('preValidation', checkRequestText);
-  // Issue 23: the admin key's writes land in the audit log as actor `api-key`.
+  // Issue 23: the admin key's writes land in the audit log as actor `api-key`, in the write's own commit.
+  app.addHook('preHandler', carryAdminAudit(ctx));
   app.addHook('onSend', auditAdminWrites(ctx));
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, new PurseError('NOT_FOUND')));

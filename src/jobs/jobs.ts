@@ -5,6 +5,8 @@ import { reconcileStripe } from '../stripe/reconcile.ts';
 import { expireHolds } from '../wallet/expire-holds.ts';
 import { expireCreditBlocks } from '../credits/end-credit-block.ts';
 import type { Job } from './scheduler.ts';
+import { ROLLUP_EVERY_MS, catchUpLedgerTotals } from '../console/rollup.ts';
+import { CHARGE_DETAILS_EVERY_MS, completeChargeDetails } from '../receipts/charge-details.ts';
 import { WEBHOOK_WORKER_EVERY_MS, runWebhookWorker } from '../webhooks/delivery-worker.ts';
 
 const INBOX_RETRY_EVERY_MS = 5_000;
@@ -26,5 +28,9 @@ export const JOBS: Job[] = [
   { name: 'hold-expiry', everyMs: HOLD_EXPIRY_EVERY_MS, run: expireHolds },
   { name: 'credit-expiry', everyMs: CREDIT_EXPIRY_EVERY_MS, run: expireCreditBlocks },
   { name: 'auto-topup', everyMs: AUTO_TOPUP_EVERY_MS, run: runAutoTopups },
+  // issue 22: a receipt's card and Stripe receipt link, read once its charge exists.
+  { name: 'receipt-charge-details', everyMs: CHARGE_DETAILS_EVERY_MS, run: completeChargeDetails },
+  // issue 23: the console overview's hourly totals, folded from the ledger off the request path.
+  { name: 'console-rollup', everyMs: ROLLUP_EVERY_MS, run: (ctx) => catchUpLedgerTotals(ctx) },
   { name: 'stripe-reconcile', everyMs: RECONCILE_EVERY_MS, run: (ctx) => reconcileStripe(ctx, RECONCILE_JOB_LOOKBACK_SECONDS) },
 ];

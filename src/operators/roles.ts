@@ -11,6 +11,7 @@ export const ACTION_ROLES = {
   'delivery.replay': 'support',
   'inbox.retry': 'support',
   'reconcile.run': 'support',
+  'auto_topup.resume': 'support',
   'wallet.adjust': 'owner',
   'operator.create': 'owner',
   'operator.disable': 'owner',

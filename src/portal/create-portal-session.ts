@@ -25,10 +25,11 @@ export async function createPortalSession(ctx: Ctx, tenantId: string, input: { r
   const token = newPortalSecret();
   const nowMs = ctx.nowMs();
   const expiresAtMs = nowMs + PORTAL_LINK_LIFETIME_MS;
-  await ctx.store.db.insertInto('portal_sessions').values({
+  // In a store transaction so an audited caller's entry commits with the link (store/commit-rider.ts).
+  await ctx.store.transact((trx) => trx.insertInto('portal_sessions').values({
     id: newId('prt'), tenant_id: tenantId, link_token_hash: hashPortalSecret(token), cookie_hash: null,
     return_url: returnUrl ?? null, link_expires_at_ms: BigInt(expiresAtMs), opened_at_ms: null, expires_at_ms: null,
     created_at_ms: BigInt(nowMs),
-  }).execute();
+  }).execute());
   return { url: `${ctx.config.publicUrl}/billing?session=${token}`, expiresAt: new Date(expiresAtMs).toISOString() };
 }

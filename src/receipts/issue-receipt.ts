@@ -44,6 +44,7 @@ async function issueReceipt(m: MoneyTrx, config: { receipts: ReceiptConfig; publ
   const transaction = moved.transaction as LedgerTransaction;
   const serial = await nextSerial(m);
   const row = receiptRow(transaction, kind, serial, config.receipts.prefix, m.nowMs);
+  if (row.attempt_id !== null && kind === 'receipt') Object.assign(row, await autoTopupCharge(m, row.attempt_id));
   await m.db.insertInto('receipts').values(row).execute();
   crashPoint('receipt:after-issue');
   await m.emit({
@@ -54,6 +55,18 @@ async function issueReceipt(m: MoneyTrx, config: { receipts: ReceiptConfig; publ
       pdfUrl: receiptPdfUrl(config.publicUrl, row.id),
     },
   });
+}
+
+/**
+ * An auto top-up charges the attempt's amount to the saved card, with no tax added (SPEC §8.2): its receipt
+ * shows that total and a zero tax like a Checkout receipt, and the card the attempt charged. The provider's
+ * receipt link follows (charge-details.ts).
+ */
+async function autoTopupCharge(m: MoneyTrx, attemptId: string): Promise<Partial<ReceiptRow>> {
+  const attempt = await m.db.selectFrom('auto_topup_attempts as a').leftJoin('payment_methods as p', 'p.id', 'a.payment_method_id')
+    .select(['a.amount_minor', 'p.brand', 'p.last4']).where('a.id', '=', attemptId).executeTakeFirst();
+  if (!attempt) return {};
+  return { total_minor: attempt.amount_minor, tax_minor: 0n, card_brand: attempt.brand ?? null, card_last4: attempt.last4 ?? null };
 }
 
 /** The next number: a conditional UPDATE of the scope's counter row, locked until this transaction ends. */

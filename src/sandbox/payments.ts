@@ -1,4 +1,5 @@
 import { declineMessage, needsAuthentication } from './cards.ts';
+import { receiptUrlOf } from './page/receipt.ts';
 import { unixSeconds } from './clock.ts';
 import type { SandboxCore } from './core.ts';
 import { cardError, invalidRequest } from './errors.ts';
@@ -68,6 +69,7 @@ export function confirmCardPayment(core: SandboxCore, intent: PaymentIntent, met
 }
 
 function recordCharge(core: SandboxCore, charge: Charge): Charge {
+  charge.receipt_url = receiptUrlOf(core, charge.id);
   core.state.charges.set(charge.id, charge);
   return charge;
 }

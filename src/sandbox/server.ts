@@ -8,6 +8,7 @@ import type { ControlContext } from './control.ts';
 import type { SandboxCore } from './core.ts';
 import { sendJson } from './http.ts';
 import { handlePageRequest } from './page/routes.ts';
+import { RECEIPT_PATH, handleReceiptPage } from './page/receipt.ts';
 
 export interface ServerParts {
   core: SandboxCore;
@@ -29,6 +30,7 @@ async function route(parts: ServerParts, req: IncomingMessage, res: ServerRespon
   parts.beforeRequest();
   if (url.pathname.startsWith('/_sandbox/')) await handleControlRequest(parts.control, req, res, url);
   else if (url.pathname.startsWith('/c/pay/')) await handlePageRequest(parts.core, req, res, url);
+  else if (url.pathname.startsWith(RECEIPT_PATH)) handleReceiptPage(parts.core, res, url);
   else sendJson(res, 404, { error: { type: 'invalid_request_error', message: `Nothing at ${url.pathname}. The Stripe API is under /v1/.` } });
 }
 

@@ -170,7 +170,8 @@ export interface Charge {
   payment_method: string | null;
   payment_method_details: { type: string; card?: Omit<CardDetails, 'display_brand' | 'wallet'> & { network: string } } & Record<string, unknown>;
   presentment_details?: PresentmentDetails;
-  receipt_url: null;
+  /** Stripe hosts a receipt page for every charge; the sandbox serves one at /receipts/{id}. */
+  receipt_url: string | null;
   refunded: boolean;
   status: 'succeeded' | 'pending' | 'failed';
 }

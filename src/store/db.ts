@@ -9,6 +9,7 @@ import { wrapPool } from './pg-pool.ts';
 import { CommitOutcomeUnknown, DEFAULT_FAILOVER_TIMEOUT_MS, DatabaseUnavailable, FailoverPool, type FailoverOptions, parseHosts } from './pg-failover.ts';
 import { CHECKPOINT_BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.ts';
 import { walFlusher } from './sqlite-wal-flush.ts';
+import { submitWithRider } from './commit-rider.ts';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
 import { TableVersions } from './table-versions.ts';
 import { type RowExporter, postgresExporter, sqliteExporter } from './export-stream.ts';
@@ -130,7 +131,7 @@ function openSqlite(path: string, opts: OpenStoreOptions): Store {
   const versions = new TableVersions();
   const db = new Kysely<Database>({ dialect, plugins: [versions] });
   // Every transaction of this driver already joins the group commit.
-  const transact: Store['transact'] = (work) => db.transaction().execute(work);
+  const transact: Store['transact'] = (work, opts) => submitWithRider(work, opts, (w) => db.transaction().execute(w));
   TRANSACTORS.set(db, transact);
   return {
     db,
@@ -174,7 +175,8 @@ function openPostgres(url: string, opts: OpenStoreOptions): Store {
     // Callbacks can run again, and a savepoint is a round trip: try each batch without first.
     optimistic: true,
   });
-  const transact: Store['transact'] = (work, opts) => batcher.submit(work, { key: opts?.key, combine: opts?.combine });
+  // Work carrying a commit rider runs as itself: the combiner would not write the rider's row.
+  const transact: Store['transact'] = (work, opts) => submitWithRider(work, opts, (w, o, carrying) => batcher.submit(w, { key: o?.key, combine: carrying ? undefined : o?.combine }));
   TRANSACTORS.set(db, transact);
   return {
     db,

@@ -44,7 +44,7 @@ export async function createApiKey(ctx: Ctx, tenantId: string, input: CreateKeyI
     created_at_ms: BigInt(nowMs),
     revoked_at_ms: null,
   };
-  await ctx.store.db.insertInto('api_keys').values(row).execute();
+  await ctx.store.transact((trx) => trx.insertInto('api_keys').values(row).execute());
   return { ...toKeyView(row), secret };
 }
 
@@ -57,7 +57,7 @@ export async function listApiKeys(ctx: Ctx, tenantId: string): Promise<ApiKeyVie
 /** Revoking twice is a no-op that keeps the first revocation time. */
 export async function revokeApiKey(ctx: Ctx, keyId: string): Promise<ApiKeyView> {
   const db = ctx.store.db;
-  await db.updateTable('api_keys').set({ revoked_at_ms: BigInt(ctx.nowMs()) }).where('id', '=', keyId).where('revoked_at_ms', 'is', null).execute();
+  await ctx.store.transact((trx) => trx.updateTable('api_keys').set({ revoked_at_ms: BigInt(ctx.nowMs()) }).where('id', '=', keyId).where('revoked_at_ms', 'is', null).execute());
   const row = await db.selectFrom('api_keys').selectAll().where('id', '=', keyId).executeTakeFirst();
   if (!row) throw new PurseError('NOT_FOUND');
   return toKeyView(row);

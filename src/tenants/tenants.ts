@@ -29,7 +29,7 @@ export async function createTenant(ctx: Ctx, input: { name: string; currency: st
   if (!isCurrency(currency)) throw fieldError('CURRENCY_INVALID', 'currency', 'must be an ISO 4217 currency code');
   const id = newId('ten');
   const nowMs = ctx.nowMs();
-  await ctx.store.db.transaction().execute(async (trx) => {
+  await ctx.store.transact(async (trx) => {
     await trx
       .insertInto('tenants')
       .values({ id, name, currency, status: 'active', stripe_customer_id: null, created_at_ms: BigInt(nowMs) })
@@ -57,7 +57,7 @@ export async function listTenants(ctx: Ctx): Promise<Tenant[]> {
 }
 
 export async function setTenantStatus(ctx: Ctx, tenantId: string, status: 'active' | 'disabled'): Promise<Tenant> {
-  const result = await ctx.store.db.updateTable('tenants').set({ status }).where('id', '=', tenantId).executeTakeFirst();
+  const result = await ctx.store.transact((trx) => trx.updateTable('tenants').set({ status }).where('id', '=', tenantId).executeTakeFirst());
   if (result.numUpdatedRows === 0n) throw tenantNotFound(tenantId);
   return getTenant(ctx, tenantId);
 }
@@ -72,7 +72,7 @@ export async function createNumber(ctx: Ctx, tenantId: string, input: { name: st
   await getTenant(ctx, tenantId);
   const id = newId('num');
   const nowMs = ctx.nowMs();
-  await ctx.store.db.insertInto('numbers').values({ id, tenant_id: tenantId, name, created_at_ms: BigInt(nowMs) }).execute();
+  await ctx.store.transact((trx) => trx.insertInto('numbers').values({ id, tenant_id: tenantId, name, created_at_ms: BigInt(nowMs) }).execute());
   return { id, tenantId, name, createdAt: new Date(nowMs).toISOString() };
 }
 

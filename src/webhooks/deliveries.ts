@@ -51,7 +51,7 @@ export async function redeliverEvent(ctx: Ctx, eventId: string): Promise<{ event
   const nowMs = BigInt(ctx.nowMs());
   const event = await ctx.store.db.selectFrom('events').select(['id', 'type']).where('id', '=', eventId).executeTakeFirst();
   if (!event || event.type === 'webhook_endpoint.test') throw new PurseError('NOT_FOUND');
-  await ctx.store.db.transaction().execute(async (trx) => {
+  await ctx.store.transact(async (trx) => {
     await trx.updateTable('webhook_deliveries')
       .set({ state: 'pending', next_attempt_at_ms: nowMs, claimed_until_ms: null, created_at_ms: nowMs, updated_at_ms: nowMs })
       .where('event_id', '=', event.id).execute();
@@ -67,7 +67,7 @@ export async function redeliverEvent(ctx: Ctx, eventId: string): Promise<{ event
 export async function sendTestEvent(ctx: Ctx, owner: EndpointOwner, endpointId: string): Promise<{ eventId: string; deliveryId: string }> {
   const nowMs = ctx.nowMs();
   const deliveryId = newId('whd');
-  const eventId = await ctx.store.db.transaction().execute(async (trx) => {
+  const eventId = await ctx.store.transact(async (trx) => {
     const endpoint = await findOwnedEndpoint(trx, owner, endpointId);
     const event = await emit(trx, { type: 'webhook_endpoint.test', tenantId: endpoint.tenant_id, data: { endpointId: endpoint.id, message: 'A test event from Purse' } }, nowMs);
     // Fanned out by hand, to this endpoint only: mark it dispatched in the same transaction.

@@ -37,7 +37,7 @@ export async function createEndpoint(ctx: Ctx, owner: EndpointOwner, body: Endpo
   const nowMs = ctx.nowMs();
   const id = newId('we');
   const salt = newSalt();
-  const row = await ctx.store.db.transaction().execute(async (trx) => {
+  const row = await ctx.store.transact(async (trx) => {
     const inserted = await trx.insertInto('webhook_endpoints').values({
       id, tenant_id: tenantId, owner: owner.kind, url, description, events: JSON.stringify(events), enabled: 1n,
       secret_salt: salt, previous_secret_salt: null, previous_secret_expires_at_ms: null, failing_since_ms: null, disabled_reason: null,
@@ -72,7 +72,7 @@ export async function updateEndpoint(ctx: Ctx, owner: EndpointOwner, id: string,
   const events = patch.events === undefined ? undefined : checkEvents(patch.events);
   const description = patch.description === undefined ? undefined : checkDescription(patch.description);
   const nowMs = ctx.nowMs();
-  const row = await ctx.store.db.transaction().execute(async (trx) => {
+  const row = await ctx.store.transact(async (trx) => {
     const existing = await findOwnedEndpoint(trx, owner, id);
     const updated = await trx.updateTable('webhook_endpoints').set({
       ...(url !== undefined ? { url } : {}),
@@ -89,7 +89,7 @@ export async function updateEndpoint(ctx: Ctx, owner: EndpointOwner, id: string,
 }
 
 export async function deleteEndpoint(ctx: Ctx, owner: EndpointOwner, id: string): Promise<{ id: string; deleted: true }> {
-  await ctx.store.db.transaction().execute(async (trx) => {
+  await ctx.store.transact(async (trx) => {
     const existing = await findOwnedEndpoint(trx, owner, id);
     await trx.deleteFrom('webhook_deliveries').where('endpoint_id', '=', existing.id).execute();
     await trx.deleteFrom('webhook_endpoints').where('id', '=', existing.id).execute();
@@ -103,7 +103,7 @@ export async function deleteEndpoint(ctx: Ctx, owner: EndpointOwner, id: string)
 export async function rotateEndpointSecret(ctx: Ctx, owner: EndpointOwner, id: string): Promise<EndpointWithSecret> {
   const nowMs = ctx.nowMs();
   const salt = newSalt();
-  const row = await ctx.store.db.transaction().execute(async (trx) => {
+  const row = await ctx.store.transact(async (trx) => {
     const existing = await findOwnedEndpoint(trx, owner, id);
     return trx.updateTable('webhook_endpoints').set({
       secret_salt: salt, previous_secret_salt: existing.secret_salt,
