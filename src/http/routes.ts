@@ -9,7 +9,10 @@ import { registerDisableTenantRoute } from '../tenants/disable-tenant-route.ts';
 import { registerEnableTenantRoute } from '../tenants/enable-tenant-route.ts';
 import { registerCreateNumberRoute } from '../tenants/create-number-route.ts';
 import { registerAdminAdjustmentRoute } from '../wallet/admin-adjustment-route.ts';
-import { registerCreditRoutes } from '../credits/credits-routes.ts';
+import { registerGrantCreditRoute } from '../credits/grant-credit-route.ts';
+import { registerVoidCreditBlockRoute } from '../credits/void-credit-block-route.ts';
+import { registerCreditsReportRoute } from '../credits/credits-report-route.ts';
+import { registerListCreditBlocksRoute } from '../credits/list-credit-blocks-route.ts';
 import { registerTransactionsRoute } from '../wallet/transactions-route.ts';
 import { registerWalletRoute } from '../wallet/wallet-route.ts';
 import { registerUsageRoute } from '../wallet/usage-route.ts';
@@ -26,15 +29,21 @@ import { registerOrderRoute } from '../checkout/order-route.ts';
 import { registerListPaymentMethodsRoute } from '../customers/list-payment-methods-route.ts';
 import { registerSetDefaultPaymentMethodRoute } from '../customers/set-default-payment-method-route.ts';
 import { registerRemovePaymentMethodRoute } from '../customers/remove-payment-method-route.ts';
-import { registerPortalSessionRoutes } from '../portal/portal-session-routes.ts';
+import { registerAdminPortalSessionRoute } from '../portal/admin-portal-session-route.ts';
+import { registerTenantPortalSessionRoute } from '../portal/tenant-portal-session-route.ts';
 import { registerReadAutoTopupRoute } from '../auto-topup/read-auto-topup-route.ts';
 import { registerSetAutoTopupRoute } from '../auto-topup/set-auto-topup-route.ts';
 import { registerListAttemptsRoute } from '../auto-topup/list-attempts-route.ts';
 import { registerStripeWebhookRoute } from '../stripe/webhook-route.ts';
 import { registerReconcileRoute } from '../stripe/reconcile-route.ts';
 import { registerBillingPage } from '../web/billing-page.ts';
-import { registerReceiptRoutes } from '../receipts/receipts-routes.ts';
-import { registerStatementRoutes } from '../receipts/statements-routes.ts';
+import { registerListReceiptsRoute } from '../receipts/list-receipts-route.ts';
+import { registerReadReceiptRoute } from '../receipts/read-receipt-route.ts';
+import { registerReceiptPdfRoute } from '../receipts/receipt-pdf-route.ts';
+import { registerStatementRoute } from '../receipts/statement-route.ts';
+import { registerStatementCsvRoute } from '../receipts/statement-csv-route.ts';
+import { registerStatementPdfRoute } from '../receipts/statement-pdf-route.ts';
+import { registerTransactionsCsvRoute } from '../receipts/transactions-csv-route.ts';
 import { registerSetAlertsRoute } from '../wallet/set-alerts-route.ts';
 import { registerReadAlertsRoute } from '../wallet/read-alerts-route.ts';
 import { registerCreateAdminEndpointRoute } from '../webhooks/create-admin-endpoint-route.ts';
@@ -75,7 +84,10 @@ export const ROUTES: RouteRegistrar[] = [
   registerRevokeApiKeyRoute,
   registerAdminAdjustmentRoute,
   // issue 21: credit blocks
-  registerCreditRoutes,
+  registerGrantCreditRoute,
+  registerVoidCreditBlockRoute,
+  registerCreditsReportRoute,
+  registerListCreditBlocksRoute,
   registerReconcileRoute,
   registerWalletRoute,
   registerTransactionsRoute,
@@ -90,7 +102,8 @@ export const ROUTES: RouteRegistrar[] = [
   registerListPaymentMethodsRoute,
   registerSetDefaultPaymentMethodRoute,
   registerRemovePaymentMethodRoute,
-  registerPortalSessionRoutes,
+  registerAdminPortalSessionRoute,
+  registerTenantPortalSessionRoute,
   registerSetAlertsRoute,
   registerReadAlertsRoute,
   registerCreateAdminEndpointRoute,
@@ -114,8 +127,13 @@ export const ROUTES: RouteRegistrar[] = [
   registerSetAutoTopupRoute,
   registerListAttemptsRoute,
   // Issue 22.
-  registerReceiptRoutes,
-  registerStatementRoutes,
+  registerListReceiptsRoute,
+  registerReadReceiptRoute,
+  registerReceiptPdfRoute,
+  registerStatementRoute,
+  registerStatementCsvRoute,
+  registerStatementPdfRoute,
+  registerTransactionsCsvRoute,
   registerStripeWebhookRoute,
   registerBillingPage,
   // Issue 23.
