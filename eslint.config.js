@@ -22,6 +22,9 @@ function layer(files, patterns, paths = []) {
   return { files, ignores: ['**/*.test.ts'], rules: { 'no-restricted-imports': ['error', { patterns, paths }] } };
 }
 
+const FILE_LINES_MAX = 300;
+const FUNCTION_LINES_MAX = 60;
+
 const STRIPE_SDK = { name: 'stripe', message: 'Only gateway/ (requests) and stripe/ (events) speak Stripe; capabilities use ctx.payments.' };
 
 export default tseslint.config(
@@ -36,6 +39,17 @@ export default tseslint.config(
   {
     files: ['**/*.test.ts', 'src/testing/**', 'bench/**', 'chaos/**'],
     rules: { 'no-console': 'off' },
+  },
+  // Size (STYLE.md): files ≤ FILE_LINES_MAX lines, functions ≤ FUNCTION_LINES_MAX, counted as written
+  // (blank lines and comments count too: a long comment is still a long file). Tests and the
+  // forward-only migrations are exempt: a migration is frozen once shipped and is never split.
+  {
+    files: ['{src,scripts,chaos,bench}/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/store/migrations/**'],
+    rules: {
+      'max-lines': ['error', { max: FILE_LINES_MAX, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': ['error', { max: FUNCTION_LINES_MAX, skipBlankLines: false, skipComments: false, IIFEs: true }],
+    },
   },
   // Capabilities: never the HTTP assembly, the CLI, the jobs, the sandbox or the Stripe adapter above them,
   // and never a capability declared above their own (CAPABILITY_ORDER).

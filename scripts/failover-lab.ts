@@ -5,7 +5,7 @@
  * Mid-load the primary's processes are SIGKILLed and the standby promoted. Afterwards, on the promoted
  * node: every acknowledged debit is there exactly once, no other debit is, and `purse ledger verify` passes.
  */
-import { execSync, spawnSync } from 'node:child_process';
+import { type SpawnSyncReturns, execSync, spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import { type Purse, createPurse } from '../src/app.ts';
@@ -41,7 +41,8 @@ function progress(message: string): void {
   process.stderr.write(`[lab] ${message}\n`);
 }
 
-async function main(): Promise<void> {
+/** Two instances on the multi-host URL, and a funded tenant with a key to debit it. */
+async function setUp(): Promise<{ instances: Purse[]; tenant: { id: string }; key: { secret: string } }> {
   const config = parseConfig({ PURSE_ENV: 'test', LOG_LEVEL: 'warn', DATABASE_URL: env('DATABASE_URL'), PUBLIC_URL: 'http://localhost:8080' });
   const quiet = process.env.FAILOVER_LAB_VERBOSE ? process.stderr : new Writable({ write: (_chunk, _enc, done) => done() });
   const instances = [await createPurse(config, { secrets: TEST_SECRETS, logStream: quiet }), await createPurse(config, { secrets: TEST_SECRETS, logStream: quiet })];
@@ -50,7 +51,21 @@ async function main(): Promise<void> {
   const tenant = (await post(first, '/v1/admin/tenants', { name: 'Failover Lab', currency: 'BRL' }, adminHeaders)).body;
   const key = (await post(first, `/v1/admin/tenants/${tenant.id}/keys`, { scope: 'tenant' }, adminHeaders)).body;
   await post(first, `/v1/admin/tenants/${tenant.id}/adjustments`, { amount: 1_000_000, reason: 'lab funding' }, adminHeaders);
+  return { instances, tenant, key };
+}
 
+/** On the promoted node: the usage debits present (by reference) and whether `purse ledger verify` passes. */
+async function readPromoted(tenantId: string): Promise<{ references: string[]; verify: SpawnSyncReturns<string> }> {
+  const promoted = new pg.Client({ connectionString: env('FAILOVER_LAB_PROMOTED_URL') });
+  await promoted.connect();
+  const rows = await promoted.query<{ reference: string }>("select reference from ledger_transactions where kind = 'usage' and tenant_id = $1", [tenantId]);
+  await promoted.end();
+  const verify = spawnSync(process.execPath, ['bin/purse.js', 'ledger', 'verify'], { env: { ...process.env, DATABASE_URL: env('FAILOVER_LAB_PROMOTED_URL') }, encoding: 'utf8' });
+  return { references: rows.rows.map((r) => r.reference), verify };
+}
+
+async function main(): Promise<void> {
+  const { instances, tenant, key } = await setUp();
   const acked = new Set<string>();
   let answers503 = 0;
   // eslint-disable-next-line prefer-const -- set once, mid-load, and read by the clients before that
@@ -89,20 +104,16 @@ async function main(): Promise<void> {
   progress(`load done: ${acked.size} acknowledged`);
   for (const purse of instances) await purse.close();
 
-  const promoted = new pg.Client({ connectionString: env('FAILOVER_LAB_PROMOTED_URL') });
-  await promoted.connect();
-  const rows = await promoted.query<{ reference: string }>("select reference from ledger_transactions where kind = 'usage' and tenant_id = $1", [tenant.id]);
-  await promoted.end();
-  const present = new Set(rows.rows.map((r) => r.reference));
+  const { references, verify } = await readPromoted(tenant.id);
+  const present = new Set(references);
   const missing = [...acked].filter((ref) => !present.has(ref));
-  const extra = rows.rows.length - acked.size;
-  const verify = spawnSync(process.execPath, ['bin/purse.js', 'ledger', 'verify'], { env: { ...process.env, DATABASE_URL: env('FAILOVER_LAB_PROMOTED_URL') }, encoding: 'utf8' });
+  const extra = references.length - acked.size;
   const result = {
     synchronousReplication: process.env.FAILOVER_LAB_SYNC === '1',
     clients: CLIENTS,
     ackedBeforeKill,
     acked: acked.size,
-    ledgerRows: rows.rows.length,
+    ledgerRows: references.length,
     missingAcknowledged: missing.length,
     unacknowledgedExtra: extra,
     answers503,

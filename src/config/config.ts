@@ -1,6 +1,8 @@
-import { isCurrency } from '../money/currencies.ts';
-import { boundsFromMajor } from '../money/limits.ts';
 import { CRASH_POINTS, type CrashPoint } from '../store/crash-points.ts';
+import { ConfigError, type ConfigProblem } from './config-error.ts';
+import { boolean, databaseUrl, type Env, httpUrl, integer, list, oneOf, origins, redisUrl, secret, stripeKey, text, topupLimits } from './env-readers.ts';
+
+export { ConfigError, type ConfigProblem } from './config-error.ts';
 
 /**
  * Every environment variable Purse reads, parsed once at boot by one schema.
@@ -58,30 +60,6 @@ export interface ReceiptConfig {
   businessTaxId: string;
 }
 
-export interface ConfigProblem {
-  variable: string;
-  problem: string;
-}
-
-/** Every problem with the environment at once, each naming its variable (never echoing a value). */
-export class ConfigError extends Error {
-  readonly problems: ConfigProblem[];
-  constructor(variable: string, problem: string);
-  constructor(problems: ConfigProblem[]);
-  constructor(variableOrProblems: string | ConfigProblem[], problem = '') {
-    const problems = typeof variableOrProblems === 'string' ? [{ variable: variableOrProblems, problem }] : variableOrProblems;
-    const lines = problems.map((p) => `${p.variable} ${p.problem}`);
-    super(lines.length === 1 ? `Invalid configuration: ${lines[0]}` : `Invalid configuration (${lines.length} problems):\n  ${lines.join('\n  ')}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-
-  /** The first variable named (for callers that report one). */
-  get variable(): string {
-    return this.problems[0]!.variable;
-  }
-}
-
 const ADMIN_KEY_LENGTH_MIN = 24;
 const MASTER_KEY_LENGTH_MIN = 32;
 const PORT_MAX = 65535;
@@ -99,8 +77,6 @@ const DEFAULT_HOLD_EXPIRES_SECONDS_MAX = 7 * 24 * 60 * 60;
 const HOLD_EXPIRES_SECONDS_LIMIT = 30 * 24 * 60 * 60;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const ENVS: readonly PurseEnv[] = ['development', 'test', 'production'];
-
-type Env = Record<string, string | undefined>;
 
 // Issue 22: receipt numbers read `{prefix}-{000001}`.
 const DEFAULT_RECEIPT_PREFIX = 'PUR';
@@ -191,74 +167,9 @@ function productionProblems(config: Config, publicUrl: string | undefined): Conf
   return problems;
 }
 
-function text(env: Env, name: string): string | undefined {
-  const raw = env[name];
-  if (raw === undefined) return undefined;
-  const trimmed = raw.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer between ${min} and ${max}`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be an integer between ${min} and ${max}`);
-  return value;
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}`);
-  return raw as T;
-}
-
-function secret(env: Env, name: string, lengthMin: number): string | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
-  // Never echo a secret's value back, even when it is wrong.
-  if (raw.length < lengthMin) throw new ConfigError(name, `must be at least ${lengthMin} characters`);
-  return raw;
-}
-
-function httpUrl(env: Env, name: string): string | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'must be an absolute http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must be an absolute http(s) URL');
-  return raw.replace(/\/+$/, '');
-}
-
 function otel(env: Env): Config['otel'] {
   const endpoint = httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   return endpoint === undefined ? undefined : { endpoint, serviceName: text(env, 'OTEL_SERVICE_NAME') ?? DEFAULT_OTEL_SERVICE_NAME };
-}
-
-function databaseUrl(env: Env, dataDir: string): string {
-  const raw = text(env, 'DATABASE_URL');
-  if (raw === undefined) return `sqlite:${dataDir}/purse.sqlite`;
-  if (/^sqlite:.+/.test(raw) || /^postgres(ql)?:\/\/.+/.test(raw)) return raw;
-  throw new ConfigError('DATABASE_URL', 'must be sqlite:<path> or postgres://…');
-}
-
-function redisUrl(env: Env): string | undefined {
-  const raw = text(env, 'REDIS_URL');
-  if (raw === undefined) return undefined;
-  if (!/^rediss?:\/\/.+/.test(raw)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
-  return raw;
-}
-
-function stripeKey(env: Env): string | undefined {
-  const raw = text(env, 'STRIPE_SECRET_KEY');
-  if (raw === undefined) return undefined;
-  if (!/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/.test(raw)) throw new ConfigError('STRIPE_SECRET_KEY', 'must look like sk_live_… or sk_test_…');
-  return raw;
 }
 
 const CRASH_HIT_MAX = 1_000_000;
@@ -274,54 +185,4 @@ function crashAt(env: Env, purseEnv: PurseEnv): Config['testCrashAt'] {
     throw new ConfigError('PURSE_TEST_CRASH_AT', `must be one of ${CRASH_POINTS.join(', ')}, optionally followed by @<n>`);
   }
   return { point: point as CrashPoint, hit };
-}
-
-function list(env: Env, name: string): string[] {
-  const raw = text(env, name);
-  if (raw === undefined) return [];
-  const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  for (const item of items) {
-    if (!item.startsWith('whsec_')) throw new ConfigError(name, 'must be a comma-separated list of whsec_… secrets');
-  }
-  return items;
-}
-
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  if (['1', 'true', 'on', 'yes'].includes(raw.toLowerCase())) return true;
-  if (['0', 'false', 'off', 'no'].includes(raw.toLowerCase())) return false;
-  throw new ConfigError(name, 'must be true or false');
-}
-
-function origins(env: Env, name: string): string[] {
-  const raw = text(env, name);
-  if (raw === undefined) return [];
-  return raw.split(',').map((item) => {
-    let url: URL;
-    try {
-      url = new URL(item.trim());
-    } catch {
-      throw new ConfigError(name, 'must be a comma-separated list of http(s) origins');
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must be a comma-separated list of http(s) origins');
-    return url.origin;
-  });
-}
-
-/** `TOPUP_LIMITS=USD:5-5000,BRL:10-20000` (major units); currencies not named keep the defaults. */
-function topupLimits(env: Env): Record<string, { min: string; max: string }> {
-  const raw = text(env, 'TOPUP_LIMITS');
-  if (raw === undefined) return {};
-  const limits: Record<string, { min: string; max: string }> = {};
-  for (const item of raw.split(',')) {
-    const match = /^\s*([A-Za-z]{3}):(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)\s*$/.exec(item);
-    if (!match) throw new ConfigError('TOPUP_LIMITS', 'must look like USD:5-5000,BRL:10-20000');
-    const currency = match[1]!.toUpperCase();
-    if (!isCurrency(currency) || !boundsFromMajor(currency, match[2]!, match[3]!)) {
-      throw new ConfigError('TOPUP_LIMITS', `has an invalid entry for ${currency} (unknown currency, too many decimals, or min > max)`);
-    }
-    limits[currency] = { min: match[2]!, max: match[3]! };
-  }
-  return limits;
 }

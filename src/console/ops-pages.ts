@@ -1,70 +1,24 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../api/kit.ts';
-import { auditWrite, listAudit } from '../audit/audit-log.ts';
+import { auditWrite } from '../audit/audit-log.ts';
 import type { Ctx } from '../context.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { processEvent } from '../stripe/inbox.ts';
-import { reconcileStripe } from '../stripe/reconcile.ts';
-import { redeliverEvent } from '../webhooks/deliveries.ts';
 import { html } from '../web/html.ts';
 import { formatDate } from '../i18n/locale.ts';
-import { type ConsoleViewer, auditActorOf, guardWrite, requireOperator, sendPage } from './console-http.ts';
+import { auditActorOf, type ConsoleViewer, guardWrite, sendPage } from './console-http.ts';
 import { consoleLayout, dataTable, hiddenCsrf, notice, renderMessage } from './console-shell.ts';
-import { queryOf } from './console-util.ts';
 
 /** Deliveries (replay), inbox errors (retry), reconcile, and the audit log. */
 const LIST_ROWS = 50;
 const ID_PATTERN = /^[A-Za-z0-9_]{1,100}$/;
 
-export function registerOpsPages(app: App, ctx: Ctx, options: object): void {
-  app.get('/admin/deliveries', options, async (request, reply) => {
-    const viewer = await requireOperator(ctx, request, reply);
-    return viewer ? showDeliveries(ctx, viewer, reply, queryOf(request).notice === 'replayed' ? viewer.t.replayed : undefined) : reply;
-  });
-  app.post('/admin/deliveries/:eventId/replay', options, async (request, reply) => {
-    const viewer = await guardWrite(ctx, request, reply, 'delivery.replay');
-    if (!viewer) return reply;
-    const eventId = (request.params as { eventId: string }).eventId;
-    // The entry commits with the deliveries' reset (store/commit-rider.ts); an unknown event writes neither.
-    const result = await auditWrite(ctx, auditActorOf(viewer, request), { action: 'delivery.replay', target: eventId }, () => redeliverEvent(ctx, eventId))
-      .catch((err: unknown) => refusal(err));
-    if (!result) return sendPage(reply, viewer, renderMessage(viewer, viewer.t.noRows, 'NOT_FOUND', viewer), 404);
-    return reply.redirect('/admin/deliveries?notice=replayed', 303);
-  });
-  app.get('/admin/inbox', options, async (request, reply) => {
-    const viewer = await requireOperator(ctx, request, reply);
-    return viewer ? showInbox(ctx, viewer, reply, queryOf(request).notice) : reply;
-  });
-  app.post('/admin/inbox/:eventId/retry', options, async (request, reply) => retryInbox(ctx, request, reply));
-  app.post('/admin/reconcile', options, async (request, reply) => {
-    const viewer = await guardWrite(ctx, request, reply, 'reconcile.run');
-    if (!viewer) return reply;
-    // Rides on the first recovery's commit, or stands alone when the run recovered nothing.
-    const report = await auditWrite(ctx, auditActorOf(viewer, request), { action: 'reconcile.run' }, () => reconcileStripe(ctx));
-    return showInbox(ctx, viewer, reply, viewer.t.reconciled(report.scanned, report.recovered));
-  });
-  app.get('/admin/audit', options, async (request, reply) => {
-    const viewer = await requireOperator(ctx, request, reply);
-    if (!viewer) return reply;
-    const query = queryOf(request);
-    const page = await listAudit(ctx, { actor: query.actor, target: query.target, cursor: query.cursor }).catch((err: unknown) => refusal(err));
-    if (!page) return sendPage(reply, viewer, renderMessage(viewer, viewer.t.noRows, 'CURSOR_INVALID', viewer), 400);
-    const t = viewer.t;
-    const rows = page.data.map((e) => [e.at, e.actor, e.role, e.action, e.target ?? '', html`<code>${JSON.stringify(e.before)}</code>`, html`<code>${JSON.stringify(e.after)}</code>`]);
-    const next = page.nextCursor ? `?${new URLSearchParams({ ...(query.actor ? { actor: query.actor } : {}), ...(query.target ? { target: query.target } : {}), cursor: page.nextCursor })}` : undefined;
-    return sendPage(reply, viewer, consoleLayout(viewer, t.audit, html`<section><form method="get" class="row" action="/admin/audit">
-<div><label for="actor">${t.actor}</label><input type="text" id="actor" name="actor" value="${query.actor ?? ''}"></div>
-<div><label for="target">${t.target}</label><input type="text" id="target" name="target" value="${query.target ?? ''}"></div><button type="submit">${t.filter}</button></form></section>
-<section>${dataTable(t.audit, [t.when, t.actor, t.role, t.action, t.target, t.before, t.afterCol], rows, t.noRows)}${next ? html`<p class="pager"><a href="${next}">${t.next}</a></p>` : ''}</section>`, viewer));
-  });
-}
 
-function refusal(err: unknown): undefined {
+export function refusal(err: unknown): undefined {
   if (err instanceof PurseError) return undefined;
   throw err;
 }
 
-async function showDeliveries(ctx: Ctx, viewer: ConsoleViewer, reply: FastifyReply, noticeText?: string): Promise<FastifyReply> {
+export async function showDeliveries(ctx: Ctx, viewer: ConsoleViewer, reply: FastifyReply, noticeText?: string): Promise<FastifyReply> {
   const t = viewer.t;
   const rows = await ctx.store.db.selectFrom('webhook_deliveries as d').innerJoin('events as e', 'e.id', 'd.event_id').innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
     .select(['d.id', 'd.event_id', 'e.type', 'w.url', 'd.state', 'd.attempts', 'd.last_error', 'd.updated_at_ms'])
@@ -74,7 +28,7 @@ async function showDeliveries(ctx: Ctx, viewer: ConsoleViewer, reply: FastifyRep
   return sendPage(reply, viewer, consoleLayout(viewer, t.events, html`${notice(noticeText)}<section>${dataTable(t.events, [t.when, t.event, 'URL', t.attempts, t.lastError, t.replay], table, t.noRows)}</section>`, viewer));
 }
 
-async function showInbox(ctx: Ctx, viewer: ConsoleViewer, reply: FastifyReply, noticeText?: string): Promise<FastifyReply> {
+export async function showInbox(ctx: Ctx, viewer: ConsoleViewer, reply: FastifyReply, noticeText?: string): Promise<FastifyReply> {
   const t = viewer.t;
   const rows = await ctx.store.db.selectFrom('stripe_events').select(['id', 'type', 'attempts', 'last_error', 'failed_at_ms'])
     .where('failed_at_ms', 'is not', null).orderBy('failed_at_ms', 'desc').limit(LIST_ROWS).execute();
@@ -86,7 +40,7 @@ async function showInbox(ctx: Ctx, viewer: ConsoleViewer, reply: FastifyReply, n
 }
 
 /** A dead-lettered Stripe event is given one more run now (the handler is idempotent by event id). */
-async function retryInbox(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function retryInbox(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const viewer = await guardWrite(ctx, request, reply, 'inbox.retry');
   if (!viewer) return reply;
   const eventId = (request.params as { eventId: string }).eventId;

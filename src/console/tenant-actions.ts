@@ -1,42 +1,25 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../api/kit.ts';
 import { auditWrite } from '../audit/audit-log.ts';
 import { cancelAttempts, moveConfig, rearmIfActive } from '../auto-topup/config-store.ts';
 import type { Ctx } from '../context.ts';
 import { defaultCard } from '../customers/cards-store.ts';
 import { PurseError } from '../errors/purse-error.ts';
-import { renderReceiptPdf } from '../receipts/receipt-pdf.ts';
-import { findReceipt } from '../receipts/receipts-store.ts';
-import { auditActorOf, guardWrite, requireOperator, sendPage } from './console-http.ts';
+import { auditActorOf, guardWrite, sendPage } from './console-http.ts';
 import { renderMessage } from './console-shell.ts';
 
 /**
- * The tenant page's support actions and downloads: resume a paused auto top-up, replay one delivery to
+ * What the tenant page's support actions and downloads share (each route in its own file): resume a paused auto top-up, replay one delivery to
  * one endpoint (support and owner; a viewer gets 403), and a receipt's PDF (any role). Each write and
  * its audit entry commit together (audit-log.ts auditWrite); a refused one writes neither.
  */
-export function registerTenantActions(app: App, ctx: Ctx, options: object): void {
-  app.post('/admin/tenants/:id/auto-topup/resume', options, async (request, reply) => resume(ctx, request, reply));
-  app.post('/admin/tenants/:id/deliveries/:deliveryId/replay', options, async (request, reply) => replay(ctx, request, reply));
-  app.get('/admin/tenants/:id/receipts/:receiptId.pdf', options, async (request, reply) => {
-    const viewer = await requireOperator(ctx, request, reply);
-    if (!viewer) return reply;
-    const { id, receiptId } = request.params as { id: string; receiptId: string };
-    const row = await findReceipt(ctx.store.db, id, receiptId).catch(refusedAs(undefined));
-    if (!row) return sendPage(reply, viewer, renderMessage(viewer, viewer.t.noRows, 'NOT_FOUND', viewer), 404);
-    const pdf = await renderReceiptPdf(ctx, row, viewer.lang);
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="${pdf.fileName}"`).send(pdf.bytes);
-  });
-}
-
-function refusedAs<T>(value: T) {
+export function refusedAs<T>(value: T) {
   return (err: unknown): T => {
     if (err instanceof PurseError) return value;
     throw err;
   };
 }
 
-async function resume(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function resume(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const viewer = await guardWrite(ctx, request, reply, 'auto_topup.resume');
   if (!viewer) return reply;
   const tenantId = (request.params as { id: string }).id;
@@ -66,7 +49,7 @@ async function resumeAutoTopup(ctx: Ctx, tenantId: string): Promise<true> {
   return true;
 }
 
-async function replay(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function replay(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const viewer = await guardWrite(ctx, request, reply, 'delivery.replay');
   if (!viewer) return reply;
   const { id: tenantId, deliveryId } = request.params as { id: string; deliveryId: string };

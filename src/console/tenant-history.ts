@@ -1,13 +1,8 @@
-import type { App } from '../api/kit.ts';
-import type { Principal } from '../auth/authenticate.ts';
 import type { Ctx } from '../context.ts';
-import { PurseError } from '../errors/purse-error.ts';
-import { exportTransactionsCsv } from '../receipts/transactions-csv.ts';
 import { type Html, html } from '../web/html.ts';
 import { formatDate, formatMoney } from '../i18n/locale.ts';
-import { type ConsoleViewer, requireOperator, sendPage } from './console-http.ts';
-import { dataTable, renderMessage } from './console-shell.ts';
-import { queryOf } from './console-util.ts';
+import type { ConsoleViewer } from './console-http.ts';
+import { dataTable } from './console-shell.ts';
 
 /**
  * The tenant page's history: filters (kind, number, dates) and the same filters as a streamed CSV — the
@@ -82,20 +77,4 @@ export function historySection(viewer: ConsoleViewer, tenant: { id: string; curr
 <button type="submit">${t.filter}</button></form>
 <p><a href="/admin/tenants/${tenant.id}/history.csv${linkQuery(f)}" download>${t.csv}</a></p>
 ${dataTable(t.history, [t.when, t.kind, t.description, t.number, t.amount, t.after], rows, t.noRows)}${next}</section>`;
-}
-
-/** `GET /admin/tenants/:id/history.csv?kind&number&from&to`: any role may read it. */
-export function registerHistoryCsv(app: App, ctx: Ctx, options: object): void {
-  app.get('/admin/tenants/:id/history.csv', options, async (request, reply) => {
-    const viewer = await requireOperator(ctx, request, reply);
-    if (!viewer) return reply;
-    const tenantId = (request.params as { id: string }).id;
-    const f = parseHistoryFilter(queryOf(request));
-    const tenant = await ctx.store.db.selectFrom('tenants').select('id').where('id', '=', tenantId).executeTakeFirst();
-    if (!tenant) return sendPage(reply, viewer, renderMessage(viewer, viewer.t.noRows, 'NOT_FOUND', viewer), 404);
-    if (!f) return sendPage(reply, viewer, renderMessage(viewer, viewer.t.filterInvalid, 'VALIDATION_ERROR', viewer), new PurseError('VALIDATION_ERROR').status);
-    const asTenant: Principal = { keyId: 'console', tenantId, scope: 'tenant', numberId: null, permissions: [] };
-    const stream = await exportTransactionsCsv(ctx, asTenant, { kind: f.kind, numberId: f.numberId, from: f.from, to: f.to });
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${tenantId}-transactions.csv"`).send(stream);
-  });
 }

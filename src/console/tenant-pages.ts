@@ -1,56 +1,29 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../api/kit.ts';
-import { appendAudit, auditWrite } from '../audit/audit-log.ts';
+import { appendAudit } from '../audit/audit-log.ts';
 import type { Ctx } from '../context.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { ulid } from '../ids/ids.ts';
-import { createPortalSession } from '../portal/create-portal-session.ts';
 import { listApiKeys } from '../tenants/keys.ts';
 import { parseSignedAmount } from '../money/signed-amount.ts';
 import { adjustWallet } from '../wallet/adjust-wallet.ts';
 import { html } from '../web/html.ts';
 import { formatMoney, normalizeAmount } from '../i18n/locale.ts';
 import { formBody } from '../web/page-http.ts';
-import { type ConsoleViewer, auditActorOf, guardWrite, requireOperator, sendPage } from './console-http.ts';
+import { auditActorOf, type ConsoleViewer, guardWrite, sendPage } from './console-http.ts';
 import { consoleLayout, dataTable, hiddenCsrf, notice, renderMessage } from './console-shell.ts';
 import { amountInWords, queryOf } from './console-util.ts';
 import { searchTenants } from './tenant-search.ts';
 import { tenantSections } from './tenant-sections.ts';
 import { tenantMoneySections } from './tenant-money-sections.ts';
-import { historySection, parseHistoryFilter, readHistory, registerHistoryCsv } from './tenant-history.ts';
-import { registerTenantActions } from './tenant-actions.ts';
+import { historySection, parseHistoryFilter, readHistory } from './tenant-history.ts';
 
 /** Tenants (search, filters, pages), one tenant, and its actions: adjustment (owner, confirmed first) and portal link (support). */
 const NUMBER_ROWS = 50;
 const REASON_LENGTH_MAX = 500;
 const REFERENCE_PATTERN = /^[0-9A-Z]{26}$/;
 
-export function registerTenantPages(app: App, ctx: Ctx, options: object): void {
-  app.get('/admin/tenants', options, async (request, reply) => {
-    const viewer = await requireOperator(ctx, request, reply);
-    if (!viewer) return reply;
-    const query = queryOf(request);
-    const found = await searchTenants(ctx, query);
-    return sendPage(reply, viewer, renderTenantList(viewer, query, found));
-  });
-  app.get('/admin/tenants/:id', options, async (request, reply) => {
-    const viewer = await requireOperator(ctx, request, reply);
-    if (!viewer) return reply;
-    return showTenant(ctx, viewer, request, reply, queryOf(request).notice);
-  });
-  registerHistoryCsv(app, ctx, options);
-  registerTenantActions(app, ctx, options);
-  app.post('/admin/tenants/:id/adjust', options, async (request, reply) => adjust(ctx, request, reply));
-  app.post('/admin/tenants/:id/portal-link', options, async (request, reply) => {
-    const viewer = await guardWrite(ctx, request, reply, 'portal_link.create');
-    if (!viewer) return reply;
-    const tenantId = (request.params as { id: string }).id;
-    const link = await auditWrite(ctx, auditActorOf(viewer, request), { action: 'portal_link.create', target: tenantId }, () => createPortalSession(ctx, tenantId, {}));
-    return showTenant(ctx, viewer, request, reply, undefined, link.url);
-  });
-}
 
-function renderTenantList(viewer: ConsoleViewer, query: Record<string, string | undefined>, found: Awaited<ReturnType<typeof searchTenants>>): string {
+export function renderTenantList(viewer: ConsoleViewer, query: Record<string, string | undefined>, found: Awaited<ReturnType<typeof searchTenants>>): string {
   const t = viewer.t;
   const rows = found.rows.map((r) => [html`<a href="/admin/tenants/${r.id}">${r.name}</a>`, html`<code>${r.id}</code>`, formatMoney(r.balanceMinor, r.currency, viewer.lang), r.status]);
   const nextHref = found.nextCursor ? `?${new URLSearchParams({ ...definedOf(query), cursor: found.nextCursor }).toString()}` : undefined;
@@ -68,7 +41,7 @@ function definedOf(query: Record<string, string | undefined>): Record<string, st
   return Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'cursor'));
 }
 
-async function showTenant(ctx: Ctx, viewer: ConsoleViewer, request: FastifyRequest, reply: FastifyReply, noticeText?: string, portalUrl?: string): Promise<FastifyReply> {
+export async function showTenant(ctx: Ctx, viewer: ConsoleViewer, request: FastifyRequest, reply: FastifyReply, noticeText?: string, portalUrl?: string): Promise<FastifyReply> {
   const t = viewer.t;
   const tenantId = (request.params as { id: string }).id;
   const filter = parseHistoryFilter(queryOf(request));
@@ -107,7 +80,7 @@ ${sections}
  * Step one (no `reference`): a confirmation page with the amount in words and the resulting balance. Step two
  * carries the reference minted at step one, so a double submit adjusts once (adjustWallet's reference).
  */
-async function adjust(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+export async function adjust(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const viewer = await guardWrite(ctx, request, reply, 'wallet.adjust');
   if (!viewer) return reply;
   const tenantId = (request.params as { id: string }).id;

@@ -1,4 +1,3 @@
-import type Stripe from 'stripe';
 import type { PaymentOutcome } from './payment-outcome.ts';
 
 export type { PaymentOutcome, PaymentStatus } from './payment-outcome.ts';
@@ -50,11 +49,35 @@ export interface PaymentGateway {
    */
   verifyWebhook(rawBody: string, signatureHeader: string, toleranceSeconds: number, receivedAtMs: number): { body: unknown } | null;
   /** The provider's own record of events since a time, for catching up missed deliveries. */
-  listEvents(types: readonly string[], sinceSeconds: number): AsyncIterable<Stripe.Event>;
+  listEvents(types: readonly string[], sinceSeconds: number): AsyncIterable<ProviderEvent>;
   /** Checkout sessions created since a time, newest first. */
-  listCheckoutSessions(sinceSeconds: number): AsyncIterable<Stripe.Checkout.Session>;
+  listCheckoutSessions(sinceSeconds: number): AsyncIterable<ListedCheckout>;
   /** Charges created since a time, newest first. */
-  listCharges(sinceSeconds: number): AsyncIterable<Stripe.Charge>;
+  listCharges(sinceSeconds: number): AsyncIterable<ListedCharge>;
+}
+
+/**
+ * Something the provider listed for catch-up (stripe/reconcile.ts): its id, and its body exactly as the
+ * provider sent it, which only the Stripe adapter (stripe/translate.ts) reads.
+ */
+export interface ProviderRecord {
+  id: string;
+  body: unknown;
+}
+
+/** An event the provider recorded; `type` in the provider's vocabulary (the event table maps it). */
+export interface ProviderEvent extends ProviderRecord {
+  type: string;
+}
+
+/** A hosted checkout page and how far it got (`other`: a state Purse does not act on). */
+export interface ListedCheckout extends ProviderRecord {
+  status: 'open' | 'complete' | 'expired' | 'other';
+}
+
+/** A charge and how much of it has been refunded so far (cumulative, minor units). */
+export interface ListedCharge extends ProviderRecord {
+  amountRefundedMinor: bigint;
 }
 
 export type CheckoutPurpose = 'wallet_topup' | 'add_card';

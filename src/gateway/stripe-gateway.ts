@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import type { Config } from '../config/config.ts';
 import { cardErrorOutcome, paymentOutcomeOf } from './payment-outcome.ts';
-import type { ChargeFacts, CheckoutSessionInput, PaymentGateway, ProviderFailure, SavedCard } from './payment-gateway.ts';
+import type { ChargeFacts, CheckoutSessionInput, ListedCharge, ListedCheckout, PaymentGateway, ProviderEvent, ProviderFailure, SavedCard } from './payment-gateway.ts';
 
 /**
  * Purse's one door to Stripe: the official SDK, pointed at real Stripe, at STRIPE_API_URL, or at the
@@ -101,9 +101,9 @@ export function stripeGateway(client: Stripe, settings: CheckoutSettings, webhoo
       return { cardBrand: card?.brand ?? null, cardLast4: card?.last4 ?? null, receiptUrl: charge.receipt_url ?? null };
     },
     verifyWebhook: (rawBody, header, toleranceSeconds, receivedAtMs) => verifyWebhook(client, webhookSecrets, rawBody, header, toleranceSeconds, receivedAtMs),
-    listEvents: (types, sinceSeconds) => client.events.list({ types: [...types], created: { gte: sinceSeconds }, limit: LIST_PAGE_SIZE }),
-    listCheckoutSessions: (sinceSeconds) => newerThan(client.checkout.sessions.list({ limit: LIST_PAGE_SIZE }), sinceSeconds),
-    listCharges: (sinceSeconds) => newerThan(client.charges.list({ limit: LIST_PAGE_SIZE }), sinceSeconds),
+    listEvents: (types, sinceSeconds) => mapped(client.events.list({ types: [...types], created: { gte: sinceSeconds }, limit: LIST_PAGE_SIZE }), toProviderEvent),
+    listCheckoutSessions: (sinceSeconds) => mapped(newerThan(client.checkout.sessions.list({ limit: LIST_PAGE_SIZE }), sinceSeconds), toListedCheckout),
+    listCharges: (sinceSeconds) => mapped(newerThan(client.charges.list({ limit: LIST_PAGE_SIZE }), sinceSeconds), toListedCharge),
   };
 }
 
@@ -162,6 +162,25 @@ async function* newerThan<T extends { created: number }>(list: AsyncIterable<T>,
     if (item.created < sinceSeconds) return;
     yield item;
   }
+}
+
+async function* mapped<T, U>(list: AsyncIterable<T>, map: (item: T) => U): AsyncIterable<U> {
+  for await (const item of list) yield map(item);
+}
+
+function toProviderEvent(event: Stripe.Event): ProviderEvent {
+  return { id: event.id, type: event.type, body: event };
+}
+
+const LISTED_CHECKOUT_STATUSES: readonly ListedCheckout['status'][] = ['open', 'complete', 'expired'];
+
+function toListedCheckout(session: Stripe.Checkout.Session): ListedCheckout {
+  const status = LISTED_CHECKOUT_STATUSES.find((known) => known === session.status) ?? 'other';
+  return { id: session.id, status, body: session };
+}
+
+function toListedCharge(charge: Stripe.Charge): ListedCharge {
+  return { id: charge.id, amountRefundedMinor: BigInt(charge.amount_refunded), body: charge };
 }
 
 /** Only a complete card is kept: brand, last4 and expiry, exactly as Stripe reports them. */

@@ -1,5 +1,12 @@
 import { assert } from '../errors/purse-error.ts';
-import { crashPoint } from './crash-points.ts';
+import { advance, commitOrFailure, rollBack, runWithoutSavepoints, runWork, settle } from './batch-steps.ts';
+import type { BatchObserver, BatchRun, BatchSettings, BatchStats, BatchTransaction, Item, Lane, Ran, SubmitOptions } from './commit-batcher-types.ts';
+
+export type { BatchObserver, BatchSettings, BatchStats, BatchTransaction, Combined, Combiner, Outcome, SubmitOptions } from './commit-batcher-types.ts';
+
+export const CAREFUL_BATCHES_AFTER_FAILURE = 16;
+
+const SAVEPOINT_PREFIX = 'purse_b';
 
 /**
  * Group commit in the application. A commit costs a disk flush (SQLite: the WAL's fdatasync, PostgreSQL
@@ -29,126 +36,6 @@ import { crashPoint } from './crash-points.ts';
  * Work must use only the handle it is given (not the root database: on SQLite that waits for the batch it
  * is part of), and must not wait on anything slow: the whole batch waits with it.
  */
-export interface BatchTransaction<H> {
-  /** What each piece of work receives: the open transaction. */
-  handle: H;
-  /** Releases savepoint `release` and opens savepoint `open` (either may be null), in one round trip where it can. */
-  advance(release: string | null, open: string | null): Promise<void>;
-  rollbackTo(savepoint: string): Promise<void>;
-  /** False once the database has ended the transaction on its own (SQLite does on some errors). */
-  intact(): boolean;
-  /** `items`: the pieces of work the batch holds (SQLite flushes a batch of one without a thread hop). */
-  commit(items: number): Promise<void>;
-  /** Ends the transaction without committing; must give the connection back even when it fails. */
-  rollback(): Promise<void>;
-}
-
-export interface BatchSettings<H> {
-  begin(): Promise<BatchTransaction<H>>;
-  /** Batches that may run at once, each on its own connection (1 on SQLite: one connection, one writer). */
-  lanes: number;
-  /** Bounds the work per batch (PostgreSQL: 64 savepoints overflow each backend's subtransaction cache). */
-  itemsMax: number;
-  /** Once a batch has run this long it stops taking more of its queue and commits what it has. */
-  spanMsMax: number;
-  /** Errors that mean "this lost a race, run it again later" rather than "this failed". */
-  retryable(error: unknown): boolean;
-  retriesMax: number;
-  /**
-   * A COMMIT failure after which nobody knows whether the batch committed (its connection was lost): the
-   * batch is never run again (a second run could move money twice, or answer differently from what
-   * committed); every submission rejects with that error and its caller retries by its own unique key.
-   */
-  outcomeUnknown?(error: unknown): boolean;
-  /**
-   * Run a batch without savepoints first (one round trip less per piece of work) and, if any of its work
-   * fails, roll it all back and run the batch again with savepoints; the lane then stays careful for
-   * CAREFUL_BATCHES_AFTER_FAILURE batches. Only for work that may run twice (PostgreSQL callbacks), never
-   * for SQLite, whose turns are driven by their callers and cannot be replayed.
-   */
-  optimistic: boolean;
-}
-
-export const CAREFUL_BATCHES_AFTER_FAILURE = 16;
-
-export interface BatchStats {
-  batches: number;
-  /** Pieces of work that ran in a batch (retries count again). */
-  items: number;
-  itemsLargest: number;
-  /** Batches whose transaction failed as a whole, rejecting everything in them. */
-  batchesFailed: number;
-  retries: number;
-  /** Optimistic batches run again with savepoints because some of their work failed. */
-  replays: number;
-  /** Pieces of work answered by a combiner together with their neighbours (counted in `items` too). */
-  combined: number;
-}
-
-/** Told each batch's size (pieces of work run in it) and whether it failed as a whole. */
-export type BatchObserver = (items: number, failed: boolean) => void;
-
-export type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
-/**
- * Runs a run of consecutive submissions of one kind together, in fewer round trips than one by one
- * (PostgreSQL usage debits: a few statements for the whole run). Its answer, per input in order, must be
- * what each submission's own `work` would have come to had they run one after another in the batch; a
- * failed outcome must have left nothing behind (its effects are never written). If it throws, the batch is
- * rolled back and runs again the careful way, each submission by its own `work`.
- */
-export interface Combiner<H> {
-  run(handle: H, inputs: unknown[]): Promise<Outcome[]>;
-}
-
-export interface Combined<H> {
-  combiner: Combiner<H>;
-  input: unknown;
-}
-
-export interface SubmitOptions<H = unknown> {
-  /** Work with one key always runs in the same lane. */
-  key?: string | undefined;
-  /**
-   * One statement that the database undoes by itself if it fails, leaving the transaction usable (SQLite
-   * does, PostgreSQL does not): it needs no savepoint of its own.
-   */
-  selfAtomic?: boolean;
-  /** Optimistic batches only: run with its neighbours of the same combiner instead of by `work`. */
-  combine?: Combined<H> | undefined;
-}
-
-interface Item<H> {
-  work: (handle: H) => Promise<unknown>;
-  selfAtomic: boolean;
-  combine: Combined<H> | undefined;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-  attempts: number;
-}
-
-interface Lane<H> {
-  queue: Item<H>[];
-  busy: boolean;
-  /** Batches still to run with savepoints before trying without again. */
-  careful: number;
-}
-
-interface Ran<H> {
-  item: Item<H>;
-  outcome: Outcome;
-}
-
-interface BatchRun<H> {
-  ran: Ran<H>[];
-  /** Taken from the queue but never started (span bound reached, or the transaction broke first). */
-  notStarted: Item<H>[];
-  /** Set when the transaction itself failed; nothing in it can commit. */
-  broken?: { error: unknown };
-}
-
-const SAVEPOINT_PREFIX = 'purse_b';
-
 export class CommitBatcher<H> {
   readonly #settings: BatchSettings<H>;
   readonly #lanes: Lane<H>[];
@@ -329,92 +216,6 @@ export class CommitBatcher<H> {
     if (failed) this.#stats.batchesFailed += 1;
     for (const observe of this.#batchObservers) observe(items, failed);
   }
-}
-
-/**
- * The optimistic run: each piece of work by itself, or with its neighbours through their combiner.
- * Undefined as soon as anything fails that may have left effects (the caller rolls back and replays);
- * a combiner's refusals leave none, so they stand. Stops taking work at the span bound.
- */
-async function runWithoutSavepoints<H>(trx: BatchTransaction<H>, items: Item<H>[], spanMsMax: number): Promise<Outcome[] | undefined> {
-  const startedMs = performance.now();
-  const outcomes: Outcome[] = [];
-  while (outcomes.length < items.length) {
-    const index = outcomes.length;
-    if (index > 0 && performance.now() - startedMs >= spanMsMax) break;
-    const item = items[index];
-    assert(item, 'the item exists');
-    const combiner = item.combine?.combiner;
-    if (combiner) {
-      let end = index + 1;
-      while (end < items.length && items[end]?.combine?.combiner === combiner) end += 1;
-      const run = items.slice(index, end);
-      let combined: Outcome[];
-      try {
-        combined = await combiner.run(trx.handle, run.map((r) => r.combine?.input));
-      } catch {
-        return undefined;
-      }
-      assert(combined.length === run.length, 'a combiner answers every input');
-      outcomes.push(...combined);
-      continue;
-    }
-    const outcome = await runWork(item, trx.handle);
-    if (!outcome.ok) return undefined;
-    outcomes.push(outcome);
-  }
-  return outcomes;
-}
-
-function settle<H>(item: Item<H> | undefined, outcome: Outcome): void {
-  if (!item) return;
-  if (outcome.ok) item.resolve(outcome.value);
-  else item.reject(outcome.error);
-}
-
-async function runWork<H>(item: Item<H>, handle: H): Promise<Outcome> {
-  try {
-    return { ok: true, value: await item.work(handle) };
-  } catch (error) {
-    return { ok: false, error };
-  }
-}
-
-/**
- * Moves from one piece of work to the next. A release fails only when the work it closes left the
- * transaction unusable while claiming success (it swallowed a database error): that work is rolled back
- * to its savepoint and counted as failed, and the others are unharmed. Throws if the transaction is broken.
- */
-async function advance<H>(trx: BatchTransaction<H>, ran: Ran<H>[], release: string | null, open: string | null): Promise<void> {
-  if (release === null && open === null) return;
-  try {
-    await trx.advance(release, open);
-    return;
-  } catch (error) {
-    const last = ran.at(-1);
-    if (release === null || !last) throw error;
-    await trx.rollbackTo(release);
-    last.outcome = { ok: false, error };
-  }
-  await trx.advance(release, open);
-}
-
-async function commitOrFailure<H>(trx: BatchTransaction<H>, items: number): Promise<{ error: unknown } | undefined> {
-  try {
-    crashPoint('group-commit:before-commit');
-    await trx.commit(items);
-    crashPoint('group-commit:after-commit');
-    return undefined;
-  } catch (error) {
-    // The transaction may still be open (SQLite keeps it after a failed COMMIT); end it either way.
-    return rollBack(trx, { error });
-  }
-}
-
-async function rollBack<H>(trx: BatchTransaction<H>, failure: { error: unknown }): Promise<{ error: unknown }> {
-  // Its own failure is secondary: the batch has already failed with `failure`, and rollback frees the connection.
-  await trx.rollback().catch(() => {});
-  return failure;
 }
 
 /** FNV-1a: a cheap, stable spread of keys (tenant ids) over the lanes. */

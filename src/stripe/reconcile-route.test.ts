@@ -77,6 +77,14 @@ describe('reconcile without the events list', () => {
     expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 12));
   });
 
+  it('finds an expired Checkout session whose checkout.session.expired never arrived, and expires its order', async () => {
+    const checkout = await createTopup(rig, 7);
+    rig.sandbox.expireSession(sessionIdOf(checkout.url));
+    const ctx = withoutEventsList(rig.purse.ctx);
+    expect((await reconcileStripe(ctx)).recovered).toBe(1);
+    expect((await orderOf(rig, checkout.orderId)).state).toBe('expired');
+  });
+
   it('finds a refunded charge whose charge.refunded never arrived, and claws back once', async () => {
     const { chargeId } = await paidUndelivered(15);
     const ctx = withoutEventsList(rig.purse.ctx);

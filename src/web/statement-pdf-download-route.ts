@@ -1,0 +1,6 @@
+import type { BillingPageRegistrar } from './billing-document-kit.ts';
+import { registerStatementDownload } from './statement-download.ts';
+
+export const registerStatementPdfDownload: BillingPageRegistrar = (pages, ctx, hidden) => {
+  registerStatementDownload(pages, ctx, hidden, 'pdf');
+};
