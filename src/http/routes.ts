@@ -4,6 +4,7 @@ import { registerAdminTenantRoutes } from '../tenants/admin-tenant-routes.ts';
 import { registerAdminAdjustmentRoute } from '../wallet/admin-adjustment-route.ts';
 import { registerCreditRoutes } from '../credits/credits-routes.ts';
 import { registerTransactionsRoute } from '../wallet/transactions-route.ts';
+import { registerReadTransactionRoute } from '../wallet/read-transaction-route.ts';
 import { registerWalletRoute } from '../wallet/wallet-route.ts';
 import { registerUsageRoute } from '../wallet/usage-route.ts';
 import { registerPlaceHoldRoute } from '../wallet/place-hold-route.ts';
@@ -43,6 +44,7 @@ export const ROUTES: RouteRegistrar[] = [
   registerReconcileRoute,
   registerWalletRoute,
   registerTransactionsRoute,
+  registerReadTransactionRoute,
   registerUsageRoute,
   registerPlaceHoldRoute,
   registerReadHoldRoute,
