@@ -15,11 +15,19 @@ import type { MigrationDialect } from './helpers.ts';
  * A usage debit the blocks cannot cover still fails the statement with `purse:credit_blocks_short`.
  *
  * Anything else (credits, other kinds, intents: grants, refunds, expiries, voids) runs 0011's logic per
- * posting in posting order, unchanged, as `credit_blocks_apply_posting`. SQLite keeps 0011's row triggers
- * (it has no statement triggers); the meaning is the same on both.
+ * posting in posting order, unchanged, as `credit_blocks_apply_posting`.
+ *
+ * SQLite has no statement triggers: its debit trigger stays per posting, but first tries the first block in
+ * draw-down order alone (a top-1 scan, no window over every block): when that block covers the whole
+ * debit — almost every usage debit — it is the whole draw, exactly what 0011's window gives, and the
+ * window statement is skipped. Otherwise 0011's statements run as before. Same meaning on both databases.
  */
 export async function up(db: Kysely<unknown>, dialect: MigrationDialect): Promise<void> {
-  if (dialect !== 'postgres') return;
+  if (dialect === 'sqlite') {
+    await sql.raw('drop trigger credit_blocks_follow_wallet').execute(db);
+    await sql.raw(sqliteDebitTrigger()).execute(db);
+    return;
+  }
   await sql.raw(APPLY_POSTING).execute(db);
   await sql.raw(FOLLOW_STATEMENT).execute(db);
   await sql.raw('drop trigger credit_blocks_follow_wallet on ledger_postings').execute(db);
@@ -127,3 +135,40 @@ const FOLLOW_STATEMENT = `create function credit_blocks_follow_statement() retur
     if short > 0 then raise exception 'purse:credit_blocks_short'; end if;
     return null;
   end $$`;
+
+/** 0011's SQLite debit trigger (`credit_blocks_follow_wallet`), with the one-block draw first. */
+function sqliteDebitTrigger(): string {
+  const txn = (column: string) => `(select ${column} from ledger_transactions where id = NEW.transaction_id)`;
+  const tenant = 'substr(NEW.account_id, 8)';
+  const deficit = `'cb_deficit_' || ${tenant}`;
+  const drawn = 'select coalesce(sum(-amount_minor), 0) from credit_block_postings where transaction_id = NEW.transaction_id';
+  const eligible = `b.account_id = NEW.account_id and b.state = 'active' and b.remaining_minor > 0
+        and (${txn('kind')} <> 'usage' or b.expires_at_ms is null or b.expires_at_ms > ${txn('created_at_ms')})`;
+  const order = `case when b.id = (select first_block_id from credit_block_intents where reference = ${txn('reference')}) then 0 else 1 end,
+        b.priority, case when b.expires_at_ms is null then 1 else 0 end, b.expires_at_ms, b.created_at_ms, b.id`;
+  return `create trigger credit_blocks_follow_wallet after insert on ledger_postings
+    when NEW.account_id like 'wallet:%' and NEW.amount_minor < 0
+    begin
+      insert into credit_block_postings (transaction_id, block_id, amount_minor)
+        select NEW.transaction_id, id, NEW.amount_minor from (
+          select b.id, b.remaining_minor from credit_blocks b where ${eligible} order by ${order} limit 1
+        ) where remaining_minor >= -NEW.amount_minor;
+      insert into credit_block_postings (transaction_id, block_id, amount_minor)
+        select NEW.transaction_id, id, -draw from (
+          select id, min(remaining_minor, max(0, (-NEW.amount_minor) - (cum - remaining_minor))) as draw from (
+            select b.id, b.remaining_minor, sum(b.remaining_minor) over (order by ${order} rows unbounded preceding) as cum
+            from credit_blocks b
+            where not exists (select 1 from credit_block_postings where transaction_id = NEW.transaction_id) and ${eligible}
+          ) ordered
+        ) where draw > 0;
+      select raise(abort, 'purse:credit_blocks_short') where ${txn('kind')} = 'usage' and (${drawn}) < -NEW.amount_minor;
+      insert or ignore into credit_blocks (id, tenant_id, account_id, currency, category, amount_minor, remaining_minor, priority, state, created_at_ms)
+        select ${deficit}, ${tenant}, NEW.account_id, NEW.currency, 'deficit', 0, 0, 0, 'active', ${txn('created_at_ms')}
+        where (${drawn}) < -NEW.amount_minor;
+      insert into credit_block_postings (transaction_id, block_id, amount_minor)
+        select NEW.transaction_id, ${deficit}, NEW.amount_minor + s from (select (${drawn}) as s) where s < -NEW.amount_minor;
+      update credit_blocks set remaining_minor = remaining_minor
+        + (select p.amount_minor from credit_block_postings p where p.transaction_id = NEW.transaction_id and p.block_id = credit_blocks.id)
+        where id in (select block_id from credit_block_postings where transaction_id = NEW.transaction_id);
+    end`;
+}
