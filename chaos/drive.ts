@@ -1,4 +1,5 @@
 import Stripe from 'stripe';
+import { type CreditSeen, type ManualClock, changeCredits, grantCredits } from './credits.ts';
 import { type HoldSeen, runHolds } from './holds.ts';
 import { armAutoTopup, autoTopupCharges, autoTopupsSettled, registerTenantEndpoint, sandboxControl as control } from './money-paths.ts';
 import { whilePurseDown } from './purse-down.ts';
@@ -36,6 +37,8 @@ export interface Expectation {
   problems: string[];
   /** Holds the client was told of, and how they ended as far as an answer said. */
   holds: HoldSeen[];
+  /** Credit grants and voids Purse acknowledged (issue 21). */
+  credits?: CreditSeen;
 }
 
 /** Events Purse has not yet answered 2xx to (Stripe keeps retrying those), and ones held back on purpose. */
@@ -47,7 +50,7 @@ export interface Mailbag {
   late: Stripe.Event[];
 }
 
-export async function runSchedule(world: World, schedule: Schedule, mail: Mailbag): Promise<Expectation> {
+export async function runSchedule(world: World, schedule: Schedule, mail: Mailbag, clock: ManualClock): Promise<Expectation> {
   const stripe = sandboxStripe(world.sandboxUrl);
   const next = random(schedule.seed ^ 0x5eed);
   const tenant = await adminUp<{ id: string }>(world, 'POST', '/v1/admin/tenants', { name: `chaos ${schedule.seed}`, currency: CURRENCY });
@@ -58,11 +61,13 @@ export async function runSchedule(world: World, schedule: Schedule, mail: Mailba
   if (schedule.autoTopup && customerId !== null) await adminUp(world, 'POST', `/v1/admin/tenants/${tenant.id}/adjustments`, { amount: schedule.autoTopup.thresholdMajor + AUTO_TOPUP_HEADROOM_MAJOR, reason: 'chaos funding' });
   const expect: Expectation = { seed: schedule.seed, tenantId: tenant.id, paidOrders: [], unpaidOrders: [], acknowledgedDebits: [], refunds: [], disputes: [], customerId, problems: problem ? [problem] : [], holds: [] };
   const orders = await createTopups(world, schedule, key.secret, stripe, expect);
+  expect.credits = await grantCredits(world, schedule.seed, tenant.id, schedule.credits);
   const kill = schedule.killAfterMs === null ? null : killLater(world, schedule.killAfterMs);
   await Promise.all([
     runHolds(world, schedule.seed, key.secret, schedule.holds, false),
     debit(world, schedule, key.secret, expect),
     deliverNew(world, stripe, mail, next, schedule),
+    changeCredits(world, clock, schedule.credits, expect.credits),
   ]);
   if (kill) await kill;
   await world.restartPurse();

@@ -5,6 +5,8 @@ import { BENCH_ADMIN_KEY, BENCH_MASTER_KEY, REPO_ROOT } from '../bench/processes
 import { type Expectation, type Mailbag, deliverDelayed, redeliverUnanswered, runSchedule, sandboxStripe } from './drive.ts';
 import { adminCall } from '../bench/fixtures.ts';
 import { type Violation, checkSchedule } from './invariants.ts';
+import { checkCredits } from './credit-invariants.ts';
+import { openManualClock } from './credits.ts';
 import { checkStripeTruth } from './stripe-truth.ts';
 import { makeSchedule } from './schedule.ts';
 import { CHAOS_WEBHOOK_SECRET, type World, startWorld } from './world.ts';
@@ -77,6 +79,7 @@ async function main(): Promise<number> {
 async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<Violation[]> {
   const db = await freshBenchDatabase(kind, options.postgresUrl);
   const world = await startWorld(db.url, db.dir);
+  const clock = await openManualClock(db.url, db.dir, world);
   try {
     const mail: Mailbag = { seen: new Set(), undelivered: new Map(), delayed: [], late: [] };
     // An operator-wide endpoint for wallet.debited registered before any tenant exists (issue 19).
@@ -86,11 +89,11 @@ async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<V
     for (let first = 0; first < options.schedules; first += options.parallel) {
       const batch = Array.from({ length: Math.min(options.parallel, options.schedules - first) }, (_, i) => makeSchedule(options.firstSeed + first + i, options.moneyBack));
       kills += batch.filter((s) => s.killAfterMs !== null).length;
-      expectations.push(...(await Promise.all(batch.map((schedule) => runSchedule(world, schedule, mail)))));
+      expectations.push(...(await Promise.all(batch.map((schedule) => runSchedule(world, schedule, mail, clock)))));
     }
     await settle(world, db, mail);
     const stripe = sandboxStripe(world.sandboxUrl);
-    const violations = (await Promise.all(expectations.map(async (e) => [...await checkSchedule(db, e), ...await checkStripeTruth(db, stripe, e)]))).flat();
+    const violations = (await Promise.all(expectations.map(async (e) => [...await checkSchedule(db, e), ...await checkStripeTruth(db, stripe, e), ...await checkCredits(db, e.seed, e.tenantId, e.credits)]))).flat();
     const verify = await cli(db, world, ['ledger', 'verify']);
     if (verify.code !== 0) violations.push({ seed: options.firstSeed, what: `purse ledger verify failed: ${verify.output.slice(-400)}` });
     const onAutoTopups = (items: Array<{ creditId: string }>) => items.filter((i) => i.creditId.startsWith('atu_')).length;
@@ -102,9 +105,13 @@ async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<V
     console.log(`[${kind}] money back: ${refunds.length} refunds (${onAutoTopups(refunds)} of auto top-ups), ${disputes.length} disputes (${onAutoTopups(disputes)} of auto top-ups); ` +
       `${expectations.filter((e) => e.customerId !== null).length} tenants with auto top-up, ${attempts?.n ?? 0} auto top-ups charged; ${parked?.n ?? 0} events still waiting at the end`);
     const holds = expectations.flatMap((e) => e.holds).filter((h) => h.holdId !== '');
+    const credits = expectations.flatMap((e) => (e.credits ? [e.credits] : []));
+    console.log(`[${kind}] credit blocks: ${credits.reduce((s, c) => s + c.grants.length, 0)} granted, ${credits.reduce((s, c) => s + c.voided.length, 0)} voided, ` +
+      `${credits.reduce((s, c) => s + c.expiredByClock, 0)} expired by the manual-clock runs`);
     console.log(`[${kind}] holds: ${holds.length} placed, ${holds.filter((h) => h.capturedMinor !== null).length} captured, ${holds.filter((h) => h.voided).length} voided, ${holds.filter((h) => h.leftOpen).length} left open`);
     return violations;
   } finally {
+    await clock.close();
     await world.stop();
     await db.close();
   }

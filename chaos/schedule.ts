@@ -1,3 +1,4 @@
+import { type CreditPlan, drawCredits } from './credits.ts';
 import { type HoldPlan, drawHolds } from './holds.ts';
 
 /**
@@ -31,6 +32,8 @@ export interface Schedule {
   endpointAfterTenant: boolean;
   /** Holds placed in the busy phase, then captured in part, voided or left open (chaos/holds.ts). */
   holds: HoldPlan[];
+  /** Credit grants, voids and a manual-clock expiry run (chaos/credits.ts, issue 21). */
+  credits: CreditPlan;
 }
 
 const TOPUPS_MAX = 5;
@@ -80,6 +83,8 @@ export function makeSchedule(seed: number, withMoneyBack: boolean): Schedule {
     killAfterMs: next() < KILL_SHARE ? int(KILL_WINDOW_MS) : null,
     ...moneyPaths(next, int, pick, withMoneyBack),
     holds: drawHolds(next),
+    // After the holds, so every earlier choice of a seed stays what it was.
+    credits: drawCredits(next),
   };
 }
 

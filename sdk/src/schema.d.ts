@@ -296,6 +296,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/billing/transactions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a ledger transaction and the credit blocks it moved */
+        get: operations["get_billing_transaction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/billing/usage": {
         parameters: {
             query?: never;
@@ -6682,6 +6699,289 @@ export interface operations {
                          * @enum {string}
                          */
                         code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Rate limit exceeded: `RATE_LIMITED` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too many requests",
+                     *       "code": "RATE_LIMITED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "RATE_LIMITED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Unexpected failure: `INTERNAL` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Internal error",
+                     *       "code": "INTERNAL"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "INTERNAL";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not ready: `DATABASE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "code": "DATABASE_UNAVAILABLE"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "DATABASE_UNAVAILABLE";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    get_billing_transaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The transaction id, txn_… */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "txn_01JD8ZQ2X3Y4Z5A6B7C8D9E0F1",
+                     *       "reference": "usage:ten_01JD8ZPQ4M6N8P0R2S4T6V8X0Z:sms-batch-2041",
+                     *       "kind": "usage",
+                     *       "amount": -0.25,
+                     *       "balanceAfter": 49.75,
+                     *       "currency": "BRL",
+                     *       "description": "5 SMS",
+                     *       "numberId": null,
+                     *       "metadata": {
+                     *         "campaign": "spring"
+                     *       },
+                     *       "createdAt": "2026-03-01T12:00:00.000Z",
+                     *       "blocks": [
+                     *         {
+                     *           "id": "cb_01JD8ZR7PROMO0000000000000",
+                     *           "amount": -0.1
+                     *         },
+                     *         {
+                     *           "id": "cb_01JD8ZS9TOPUP0000000000000",
+                     *           "amount": -0.15
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        /** @example txn_01JD8ZQ2X3Y4Z5A6B7C8D9E0F1 */
+                        id: string;
+                        /** @description Unique per transaction: order id, usage idempotency key, Stripe id… */
+                        reference: string;
+                        /** @enum {unknown} */
+                        kind: "topup" | "usage" | "hold_capture" | "adjustment" | "refund_clawback" | "dispute_hold" | "dispute_release" | "dispute_loss" | "auto_topup" | "credit_grant" | "credit_expiry" | "credit_void";
+                        /**
+                         * @description Signed change to the wallet balance, major units
+                         * @example -1.25
+                         */
+                        amount: number;
+                        /** @description Wallet balance right after it; null if the wallet did not move */
+                        balanceAfter: number | null;
+                        /** @example BRL */
+                        currency: string;
+                        description: string | null;
+                        /** @description The number usage was attributed to */
+                        numberId: string | null;
+                        metadata: {
+                            [key: string]: string;
+                        } | null;
+                        /** Format: date-time */
+                        createdAt: string;
+                        /** @description The credit blocks this transaction moved, in draw-down order; their amounts sum to amount */
+                        blocks: {
+                            /** @example cb_01JD8ZQ2X3Y4Z5A6B7C8D9E0F1 */
+                            id: string;
+                            /** @description Signed change to this block, major units: negative where a debit drew from it */
+                            amount: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid payload or parameters: `VALIDATION_ERROR` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Validation error",
+                     *       "code": "VALIDATION_ERROR"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "VALIDATION_ERROR";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Missing or invalid credentials: `UNAUTHORIZED` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "code": "UNAUTHORIZED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "UNAUTHORIZED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The key may not call this endpoint: `NUMBER_SCOPE_NOT_ALLOWED`, `INSUFFICIENT_SCOPE`, `TENANT_DISABLED` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Number-scoped keys cannot call tenant endpoints",
+                     *       "code": "NUMBER_SCOPE_NOT_ALLOWED"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NUMBER_SCOPE_NOT_ALLOWED" | "INSUFFICIENT_SCOPE" | "TENANT_DISABLED";
+                        details?: {
+                            field: string;
+                            message: string;
+                            code?: string;
+                        }[];
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description Not found (or belongs to another tenant): `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not found",
+                     *       "code": "NOT_FOUND"
+                     *     }
+                     */
+                    "application/json": {
+                        /** @description Human-readable text */
+                        error: string;
+                        /**
+                         * @description Machine code
+                         * @enum {string}
+                         */
+                        code: "NOT_FOUND";
                         details?: {
                             field: string;
                             message: string;

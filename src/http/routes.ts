@@ -14,6 +14,7 @@ import { registerVoidCreditBlockRoute } from '../credits/void-credit-block-route
 import { registerCreditsReportRoute } from '../credits/credits-report-route.ts';
 import { registerListCreditBlocksRoute } from '../credits/list-credit-blocks-route.ts';
 import { registerTransactionsRoute } from '../wallet/transactions-route.ts';
+import { registerReadTransactionRoute } from '../wallet/read-transaction-route.ts';
 import { registerWalletRoute } from '../wallet/wallet-route.ts';
 import { registerUsageRoute } from '../wallet/usage-route.ts';
 import { registerPlaceHoldRoute } from '../wallet/place-hold-route.ts';
@@ -91,6 +92,7 @@ export const ROUTES: RouteRegistrar[] = [
   registerReconcileRoute,
   registerWalletRoute,
   registerTransactionsRoute,
+  registerReadTransactionRoute,
   registerUsageRoute,
   registerPlaceHoldRoute,
   registerReadHoldRoute,

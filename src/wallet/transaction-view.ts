@@ -39,3 +39,20 @@ export function toTransactionView(t: LedgerTransaction): TransactionView {
     createdAt: new Date(t.createdAtMs).toISOString(),
   };
 }
+
+/** One transaction with the credit blocks it moved (SPEC §9.1). */
+export const TransactionDetailSchema = Type.Object({
+  ...TransactionSchema.properties,
+  blocks: Type.Array(Type.Object({
+    id: Type.String({ examples: ['cb_01JD8ZQ2X3Y4Z5A6B7C8D9E0F1'] }),
+    amount: Type.Number({ description: 'Signed change to this block, major units: negative where a debit drew from it' }),
+  }), { description: 'The credit blocks this transaction moved, in draw-down order; their amounts sum to amount' }),
+});
+
+export type TransactionDetailView = Static<typeof TransactionDetailSchema>;
+
+/** For response examples: the usage debit above, drawn from a promotional block, then a purchased one. */
+export const TRANSACTION_DETAIL_EXAMPLE: TransactionDetailView = {
+  ...TRANSACTION_EXAMPLE,
+  blocks: [{ id: 'cb_01JD8ZR7PROMO0000000000000', amount: -0.1 }, { id: 'cb_01JD8ZS9TOPUP0000000000000', amount: -0.15 }],
+};
