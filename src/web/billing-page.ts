@@ -1,14 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App, RouteRegistrar } from '../api/kit.ts';
 import type { Ctx } from '../context.ts';
-import { openPortalSession } from '../portal/open-portal-session.ts';
+import { openPortalSession, portalReturnLink } from '../portal/open-portal-session.ts';
 import { registerBillingActions } from './billing-actions.ts';
 import { registerBillingDocuments } from './billing-documents.ts';
-import type { ReturnQuery } from './billing-banners.ts';
-import { isSettled, tenantOrder } from './billing-view.ts';
+import { CONFIRMING_ATTEMPT_STATES, type ReturnQuery } from './billing-banners.ts';
+import { isSettled, tenantAttempt, tenantOrder } from './billing-view.ts';
+import { readProblemExtras } from './form-problems.ts';
 import { renderFor } from './render-page.ts';
-import { type PageRequest, pageRequest, readSession, sessionCookie } from './page-http.ts';
-import { type NoticeKind, renderNotice } from './render-notices.ts';
+import { type PageRequest, SESSION_COOKIE, cookieValue, pageRequest, readSession, sessionCookie } from './page-http.ts';
+import { type NoticeKind, type NoticeOptions, renderNotice } from './render-notices.ts';
 
 /**
  * `/billing`: the customer's billing page, opened through a portal link (`?session=…`, traded once for a
@@ -45,34 +46,40 @@ async function showBilling(ctx: Ctx, request: FastifyRequest, reply: FastifyRepl
   const query = queryOf(request);
   if (query.session !== undefined) {
     const opened = await openPortalSession(ctx, query.session);
-    if (!opened) return reply.status(410).send(renderNotice('link_invalid', page.t, page.lang, page.nonce));
+    if (!opened) return reply.status(410).send(renderNotice('link_invalid', page.t, page.nonce, { back: await portalReturnLink(ctx, { token: query.session }) }));
     // Drop the token from the address bar and history at once; the cookie carries the session from here.
     return reply.header('set-cookie', sessionCookie(ctx, opened)).redirect('/billing', 303);
   }
   const startMs = performance.now();
   const session = await readSession(ctx, request);
-  if (!session) return sendLanding(reply, page, query);
-  const body = await renderFor(ctx, page, session, { query });
+  if (!session) return sendLanding(reply, page, query, await portalReturnLink(ctx, { cookie: cookieValue(request, SESSION_COOKIE) }));
+  const body = await renderFor(ctx, page, session, { query, ...(await readProblemExtras(ctx, page, session, query)) });
   // The server's own time for the page (session, reads, HTML): what the bench judges against its 20 ms goal.
   return reply.header('server-timing', `render;dur=${(performance.now() - startMs).toFixed(SERVER_TIMING_DECIMALS)}`).send(body);
 }
 
 /** No session: a return from Checkout still gets an honest word (never "credited"), anything else the way back. */
-function sendLanding(reply: FastifyReply, page: PageRequest, query: ReturnQuery): FastifyReply {
+function sendLanding(reply: FastifyReply, page: PageRequest, query: ReturnQuery, back: NoticeOptions['back']): FastifyReply {
   const kind: NoticeKind = query.topup === 'success' ? 'landing_paid'
     : query.card === 'saved' ? 'landing_card'
     : query.topup === 'cancelled' || query.card === 'cancelled' ? 'landing_cancelled'
     : 'session_ended';
   const orderId = query.order && /^cto_[0-9A-Z]{26}$/.test(query.order) ? query.order : undefined;
-  return reply.status(kind === 'session_ended' ? 401 : 200).send(renderNotice(kind, page.t, page.lang, page.nonce, orderId));
+  return reply.status(kind === 'session_ended' ? 401 : 200).send(renderNotice(kind, page.t, page.nonce, { orderId, back }));
 }
 
-/** `GET /billing/status?order=…`: the tiny JSON the return page polls until the webhook has done its work. */
+/** `GET /billing/status?order=…` (or `?autoTopup=atu_…`): the tiny JSON the return page polls until the webhook has done its work. */
 async function orderStatus(ctx: Ctx, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   void reply.header('cache-control', 'no-store');
   const session = await readSession(ctx, request);
   if (!session) return reply.status(401).send({ error: 'Unauthorized', code: 'UNAUTHORIZED' });
-  const order = await tenantOrder(ctx, session.tenantId, queryOf(request).order);
+  const query = queryOf(request);
+  if (query.autoTopup !== undefined) {
+    const attempt = await tenantAttempt(ctx, session.tenantId, query.autoTopup);
+    if (!attempt) return reply.status(404).send({ error: 'Not found', code: 'NOT_FOUND' });
+    return reply.send({ autoTopupAttemptId: attempt.id, state: attempt.state, settled: !CONFIRMING_ATTEMPT_STATES.includes(attempt.state) });
+  }
+  const order = await tenantOrder(ctx, session.tenantId, query.order);
   if (!order) return reply.status(404).send({ error: 'Not found', code: 'NOT_FOUND' });
   return reply.send({ orderId: order.id, purpose: order.purpose, state: order.state, settled: isSettled(order) });
 }

@@ -9,7 +9,7 @@ import { type TopupBounds, topupBounds } from '../money/limits.ts';
 import { listPaymentMethods, type PaymentMethodView } from '../customers/payment-method-view.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import { readWalletMinor } from '../wallet/read-wallet.ts';
-import type { CheckoutOrderRow } from '../store/schema.ts';
+import type { AutoTopupAttemptRow, CheckoutOrderRow } from '../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { type AutoTopupFacts, readAutoTopupFacts, readLowBalanceMinor } from './settings-view.ts';
 import { type UsageInsight, readUsageInsight } from './insight-view.ts';
@@ -117,6 +117,12 @@ export async function tenantOrder(ctx: Ctx, tenantId: string, orderId: string | 
   if (!orderId) return undefined;
   const order = await findOrder(ctx.store.db, orderId);
   return order && order.tenant_id === tenantId ? order : undefined;
+}
+
+/** The auto top-up attempt a recovery return refers to, if it is this tenant's; another tenant's is treated as none. */
+export async function tenantAttempt(ctx: Ctx, tenantId: string, attemptId: string | undefined): Promise<AutoTopupAttemptRow | undefined> {
+  if (!attemptId || !/^atu_[0-9A-Z]{26}$/.test(attemptId)) return undefined;
+  return ctx.store.db.selectFrom('auto_topup_attempts').selectAll().where('id', '=', attemptId).where('tenant_id', '=', tenantId).executeTakeFirst();
 }
 
 const FINAL_STATES: Record<string, readonly string[]> = {
