@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAutoTopups } from '../auto-topup/run-auto-topups.ts';
+import { PORTAL_SESSION_LIFETIME_MS } from '../portal/open-portal-session.ts';
+import { asKey, call, setupTenant, type TestTenant } from '../testing/api.ts';
+import { attemptsOf, autoTopupOf, debit, tenantWithAutoTopup } from '../testing/auto-topup.ts';
+import { saveCard } from '../testing/cards.ts';
+import { portalBrowser } from '../testing/portal-browser.ts';
+import { type Rig, sessionIdOf, startRig } from '../testing/stripe-rig.ts';
+
+const RETURN_URL = 'https://app.acme.test/settings';
+let rig: Rig;
+beforeAll(async () => {
+  rig = await startRig({ currency: 'USD', env: { STRIPE_AUTOMATIC_TAX: 'false', ALLOWED_REDIRECT_ORIGINS: 'https://app.acme.test' } });
+});
+afterAll(async () => {
+  await rig.close();
+});
+
+async function cardsOf(tenant: TestTenant): Promise<Array<{ id: string }>> {
+  return (await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/payment-methods')).body.data;
+}
+
+describe('the billing page asks before removing a card', () => {
+  it('Remove opens a question on the page; only the confirming post removes the card', async () => {
+    const tenant = await setupTenant(rig.purse, 'USD');
+    await saveCard(rig, tenant, '4242424242424242');
+    const b = await portalBrowser(rig.purse, tenant);
+    const [card] = await cardsOf(tenant);
+    const page = String((await b.get('/billing')).body);
+    expect(page).toContain(`<form method="get" action="/billing#card-${card!.id}"><input type="hidden" name="remove" value="${card!.id}">`);
+    expect(page).not.toContain(`action="/billing/cards/${card!.id}/remove"`);
+    const asking = String((await b.get(`/billing?remove=${card!.id}`)).body);
+    expect(asking).toContain('Remove Visa ending in 4242? Auto top-up and later payments can no longer use it.');
+    expect(asking).toContain(`action="/billing/cards/${card!.id}/remove"`);
+    expect(asking).toContain('<a class="button" href="/billing#cards">Keep it');
+    expect(await cardsOf(tenant)).toHaveLength(1);
+    const removed = await b.post(`/billing/cards/${card!.id}/remove`, { csrf: await b.csrf() });
+    expect(removed.headers.location).toBe('/billing?notice=card_removed#cards');
+    expect(await cardsOf(tenant)).toHaveLength(0);
+  });
+});
+
+describe('no dead ends', () => {
+  async function linkWithReturn(tenant: TestTenant): Promise<string> {
+    return (await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/portal-sessions', { returnUrl: RETURN_URL })).body.url as string;
+  }
+
+  it('a used link and an ended session link back to the service the session came from', async () => {
+    const tenant = await setupTenant(rig.purse, 'USD');
+    const link = new URL(await linkWithReturn(tenant));
+    const opened = await call(rig.purse, 'GET', `/billing${link.search}`);
+    const cookie = String(opened.headers['set-cookie']).split(';')[0]!;
+    const reused = await call(rig.purse, 'GET', `/billing${link.search}`);
+    expect(reused.status).toBe(410);
+    expect(String(reused.body)).toContain(`<a href="${RETURN_URL}" id="notice-back">Back to `);
+    rig.sandbox.advanceClock(PORTAL_SESSION_LIFETIME_MS + 1);
+    const ended = await call(rig.purse, 'GET', '/billing', { headers: { cookie } });
+    expect(ended.status).toBe(401);
+    expect(String(ended.body)).toContain('Your billing session has ended');
+    expect(String(ended.body)).toContain(`<a href="${RETURN_URL}" id="notice-back">`);
+    const posted = await call(rig.purse, 'POST', '/billing/topup', { rawBody: 'amount=10', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(posted.status).toBe(401);
+    expect(String(posted.body)).toContain(`<a href="${RETURN_URL}" id="notice-back">`);
+  });
+
+  it('an unknown link says so without inventing a way back', async () => {
+    const res = await call(rig.purse, 'GET', '/billing?session=nope');
+    expect(res.status).toBe(410);
+    expect(String(res.body)).not.toContain('notice-back');
+  });
+});
+
+describe('a reload never posts a form again', () => {
+  it('a refused top-up comes back as a GET that shows the refusal each time it is loaded, creating nothing', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    const b = await portalBrowser(rig.purse, tenant);
+    const posted = await b.post('/billing/topup', { csrf: await b.csrf(), amount: '1.000' });
+    expect(posted.status).toBe(303);
+    for (let i = 0; i < 2; i++) {
+      const page = await b.follow(posted);
+      expect(page.status).toBe(200);
+      expect(String(page.body)).toContain('This amount can be read two ways: as a thousands separator or as a decimal mark. Type it without thousands separators, such as 1234.50.');
+      expect(String(page.body)).toContain('value="1.000"');
+    }
+    const orders = await rig.purse.ctx.store.db.selectFrom('checkout_orders').select('id').where('tenant_id', '=', tenant.tenantId).execute();
+    expect(orders).toEqual([]);
+  });
+
+  it('"$20" and "5.001" on an English page: the sign is dropped, too many decimals are named as such', async () => {
+    const tenant = await setupTenant(rig.purse, 'USD');
+    const b = await portalBrowser(rig.purse, tenant);
+    const ok = await b.post('/billing/topup', { csrf: await b.csrf(), amount: '$20' });
+    expect(String(ok.headers.location)).toMatch(/\/c\/pay\/cs_test_/);
+    const precise = await b.post('/billing/topup', { csrf: await b.csrf(), amount: '5.001' });
+    expect(String((await b.follow(precise)).body)).toContain('Too many decimal places for this currency.');
+  });
+
+  it('de-DE: 1.234,50 € is read as written, and the page writes money the German way', async () => {
+    const tenant = await tenantWithCardIn('EUR');
+    const b = await portalBrowser(rig.purse, tenant);
+    const de = { 'accept-language': 'de-DE,de;q=0.9' };
+    const saved = await b.post('/billing/auto-topup', { csrf: await b.csrf(), enabled: 'on', threshold: '10', amount: '1.234,50 €' }, de);
+    expect(saved.headers.location).toBe('/billing?notice=auto_topup_saved#auto-topup');
+    expect(await autoTopupOf(rig, tenant)).toMatchObject({ amount: 1234.5 });
+    const page = String((await b.get('/billing', de)).body);
+    expect(page).toContain('<html lang="en">');
+    expect(page).toContain('1.234,50\u00a0€');
+    expect(page).toContain('value="1234,5"');
+  });
+});
+
+async function tenantWithCardIn(currency: string): Promise<TestTenant> {
+  const tenant = await setupTenant(rig.purse, currency);
+  await saveCard(rig, tenant, '4242424242424242');
+  return tenant;
+}
+
+describe('back from confirming a paused auto top-up', () => {
+  it('says confirming (no second payment offered), then confirmed with the new balance; cancelled says it stays paused', async () => {
+    const tenant = await tenantWithAutoTopup(rig, { fund: 60, card: '4000002760003184' });
+    await debit(rig, tenant, 20);
+    await runAutoTopups(rig.purse.ctx);
+    const paused = await autoTopupOf(rig, tenant);
+    expect(paused).toMatchObject({ state: 'paused', pausedReason: 'authentication_required' });
+    const [attempt] = await attemptsOf(rig, tenant);
+    const b = await portalBrowser(rig.purse, tenant);
+
+    const cancelled = String((await b.get(`/billing?topup=cancelled&autoTopup=${attempt!.id}`)).body);
+    expect(cancelled).toContain('Payment not confirmed');
+    expect(cancelled).toContain('id="atu-recovery"');
+
+    const confirming = String((await b.get(`/billing?topup=success&autoTopup=${attempt!.id}`)).body);
+    expect(confirming).toContain('Confirming your payment');
+    expect(confirming).toContain(`data-poll="autoTopup=${attempt!.id}"`);
+    expect(confirming).toContain('Paused until your bank confirms the last payment. There is nothing more to pay.');
+    expect(confirming).not.toContain('id="atu-recovery"');
+    expect((await b.get(`/billing/status?autoTopup=${attempt!.id}`)).body).toMatchObject({ settled: false });
+
+    rig.sandbox.paySession(sessionIdOf(paused.recoveryUrl as string), { card: '4242424242424242' });
+    await rig.sandbox.webhooks.idle();
+    expect((await b.get(`/billing/status?autoTopup=${attempt!.id}`)).body).toMatchObject({ state: 'succeeded', settled: true });
+    const confirmed = String((await b.get(`/billing?topup=success&autoTopup=${attempt!.id}`)).body);
+    expect(confirmed).toContain('Payment confirmed');
+    expect(confirmed).toMatch(/US\$\d[\d,.]* was added and auto top-up is on again\. Your balance is now US\$/);
+    expect(confirmed).toContain('data-state="active"');
+
+    const stranger = await portalBrowser(rig.purse, await setupTenant(rig.purse, 'USD'));
+    expect((await stranger.get(`/billing/status?autoTopup=${attempt!.id}`)).status).toBe(404);
+    expect(String((await stranger.get(`/billing?topup=success&autoTopup=${attempt!.id}`)).body)).not.toContain('Payment confirmed');
+  });
+});
