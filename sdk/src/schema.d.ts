@@ -1903,6 +1903,67 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "payment_method.duplicate_detached": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** payment_method.duplicate_detached */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds when this attempt was signed */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description evt_… */
+                        id: string;
+                        /** @constant */
+                        type: "payment_method.duplicate_detached";
+                        /** Format: date-time */
+                        createdAt: string;
+                        tenantId: string | null;
+                        data: {
+                            /** @description The older copy, now detached at Stripe and gone from the list */
+                            paymentMethodId: string;
+                            /** @description The payment method of the same card (same fingerprint) that replaced it */
+                            replacedBy: string;
+                            brand: string;
+                            last4: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "refund.clawed_back": {
         parameters: {
             query?: never;
@@ -11629,7 +11690,7 @@ export interface operations {
                             /** @description we_… */
                             id: string;
                             url: string;
-                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                             events: string[];
                             /** @description Null: every tenant (operator endpoints only) */
                             tenantId: string | null;
@@ -11791,7 +11852,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -12034,7 +12095,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -12454,7 +12515,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -12694,7 +12755,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -13582,7 +13643,7 @@ export interface operations {
                             /** @description we_… */
                             id: string;
                             url: string;
-                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                             events: string[];
                             /** @description Null: every tenant (operator endpoints only) */
                             tenantId: string | null;
@@ -13801,7 +13862,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -14073,7 +14134,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -14609,7 +14670,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -14907,7 +14968,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;

@@ -5,6 +5,7 @@ import { reconcileStripe } from '../stripe/reconcile.ts';
 import { expireHolds } from '../wallet/expire-holds.ts';
 import { expireCreditBlocks } from '../credits/end-credit-block.ts';
 import type { Job } from './scheduler.ts';
+import { DUPLICATE_DETACH_EVERY_MS, detachDuplicates } from '../customers/detach-duplicates.ts';
 import { WEBHOOK_WORKER_EVERY_MS, runWebhookWorker } from '../webhooks/delivery-worker.ts';
 
 const INBOX_RETRY_EVERY_MS = 5_000;
@@ -26,5 +27,7 @@ export const JOBS: Job[] = [
   { name: 'hold-expiry', everyMs: HOLD_EXPIRY_EVERY_MS, run: expireHolds },
   { name: 'credit-expiry', everyMs: CREDIT_EXPIRY_EVERY_MS, run: expireCreditBlocks },
   { name: 'auto-topup', everyMs: AUTO_TOPUP_EVERY_MS, run: runAutoTopups },
+  // Issue 24: the older copy of a card saved twice is detached at Stripe; what failed is retried here.
+  { name: 'card-duplicate-detach', everyMs: DUPLICATE_DETACH_EVERY_MS, run: (ctx) => detachDuplicates(ctx) },
   { name: 'stripe-reconcile', everyMs: RECONCILE_EVERY_MS, run: (ctx) => reconcileStripe(ctx, RECONCILE_JOB_LOOKBACK_SECONDS) },
 ];

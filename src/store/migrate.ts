@@ -16,6 +16,7 @@ import * as m0012 from './migrations/0012_receipts.ts';
 // Issue 23: operators, sessions, audit log, console rollups.
 import * as m0013 from './migrations/0013_operators.ts';
 import * as m0014 from './migrations/0014_usage_rollup.ts';
+import * as m0015 from './migrations/0015_i24_card_duplicates.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -36,6 +37,7 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   // Issue 23.
   ['0013_operators', m0013.up],
   ['0014_usage_rollup', m0014.up],
+  ['0015_i24_card_duplicates', m0015.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
