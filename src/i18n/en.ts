@@ -171,6 +171,10 @@ export const en = {
   atuNotConfirmedTitle: 'Payment not confirmed',
   atuNotConfirmed: 'Nothing was charged. Auto top-up stays paused until you confirm the payment: use “Confirm the payment” under Auto top-up below.',
   autoTopupPausedConfirming: 'Paused until your bank confirms the last payment. There is nothing more to pay.',
+  holdsHeading: 'Reserved now',
+  holdNoDescription: 'Usage in progress',
+  holdSince: 'Since',
+  holdUntil: 'Released by',
 };
 
 type Widen<T> = T extends string ? string : T;

@@ -172,4 +172,8 @@ export const ptBR: Catalog = {
   atuNotConfirmedTitle: 'Pagamento não confirmado',
   atuNotConfirmed: 'Nada foi cobrado. A recarga automática continua pausada até você confirmar o pagamento: use “Confirmar o pagamento” em Recarga automática abaixo.',
   autoTopupPausedConfirming: 'Pausada até o seu banco confirmar o último pagamento. Não há mais nada a pagar.',
+  holdsHeading: 'Reservado agora',
+  holdNoDescription: 'Uso em andamento',
+  holdSince: 'Desde',
+  holdUntil: 'Liberado até',
 };

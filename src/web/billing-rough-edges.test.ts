@@ -4,6 +4,7 @@ import { PORTAL_SESSION_LIFETIME_MS } from '../portal/open-portal-session.ts';
 import { asKey, call, setupTenant, type TestTenant } from '../testing/api.ts';
 import { attemptsOf, autoTopupOf, debit, tenantWithAutoTopup } from '../testing/auto-topup.ts';
 import { saveCard } from '../testing/cards.ts';
+import { fundWallet } from '../testing/ledger.ts';
 import { portalBrowser } from '../testing/portal-browser.ts';
 import { type Rig, sessionIdOf, startRig } from '../testing/stripe-rig.ts';
 
@@ -147,5 +148,26 @@ describe('back from confirming a paused auto top-up', () => {
     const stranger = await portalBrowser(rig.purse, await setupTenant(rig.purse, 'USD'));
     expect((await stranger.get(`/billing/status?autoTopup=${attempt!.id}`)).status).toBe(404);
     expect(String((await stranger.get(`/billing?topup=success&autoTopup=${attempt!.id}`)).body)).not.toContain('Payment confirmed');
+  });
+});
+
+describe('holds are visible', () => {
+  it('lists the open holds behind "Reserved", soonest to lapse first, and none once released', async () => {
+    const tenant = await setupTenant(rig.purse, 'USD');
+    await fundWallet(rig.purse, tenant.tenantId, 100);
+    const b = await portalBrowser(rig.purse, tenant);
+    expect(String((await b.get('/billing')).body)).not.toContain('id="holds"');
+    const later = await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/holds', { amount: '7.25', expiresInSeconds: 3600, description: 'Video render #12' });
+    const sooner = await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/holds', { amount: '3', expiresInSeconds: 600 });
+    expect([later.status, sooner.status]).toEqual([201, 201]);
+    const page = String((await b.get('/billing')).body);
+    const order = [...page.matchAll(/data-hold="(hld_[^"]+)"/g)].map((match) => match[1]);
+    expect(order).toEqual([sooner.body.hold.id, later.body.hold.id]);
+    expect(page).toContain('Video render #12');
+    expect(page).toContain('Usage in progress');
+    expect(page).toMatch(/<td class="num" data-label="Amount">US\$7\.25<\/td>/);
+    await asKey(rig.purse, tenant.tenantKey, 'POST', `/v1/billing/holds/${sooner.body.hold.id}/void`, {});
+    await asKey(rig.purse, tenant.tenantKey, 'POST', `/v1/billing/holds/${later.body.hold.id}/void`, {});
+    expect(String((await b.get('/billing')).body)).not.toContain('id="holds"');
   });
 });

@@ -37,6 +37,27 @@ export interface BillingData {
   insight: UsageInsight;
   /** issue 21: the wallet's credit blocks with money left, in draw-down order. */
   credits: CreditLine[];
+  /** Issue 24: the open holds behind "Reserved", soonest to lapse first (read only when something is held). */
+  holds: HoldLine[];
+}
+
+export interface HoldLine {
+  id: string;
+  amountMinor: bigint;
+  description: string | null;
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+/** The page lists this many open holds; the total reserved is always in the wallet figures. */
+export const HOLD_LINES_MAX = 20;
+
+async function readHolds(ctx: Ctx, tenantId: string, heldMinor: bigint): Promise<HoldLine[]> {
+  if (heldMinor <= 0n) return [];
+  // (tenant_id, state, expires_at_ms) index: one range scan, already in expiry order.
+  const rows = await ctx.store.db.selectFrom('holds').select(['id', 'amount_minor', 'captured_minor', 'description', 'created_at_ms', 'expires_at_ms'])
+    .where('tenant_id', '=', tenantId).where('state', '=', 'held').orderBy('expires_at_ms').limit(HOLD_LINES_MAX).execute();
+  return rows.map((r) => ({ id: r.id, amountMinor: BigInt(r.amount_minor), description: r.description, createdAtMs: Number(r.created_at_ms), expiresAtMs: Number(r.expires_at_ms) }));
 }
 
 export interface CreditLine {
@@ -49,13 +70,14 @@ export interface CreditLine {
 export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
   const wallet = await readWalletMinor(ctx, session.tenantId);
   const currency = wallet.currency;
-  const [cards, page, autoTopup, lowBalanceMinor, credits, insight] = await Promise.all([
+  const [cards, page, autoTopup, lowBalanceMinor, credits, insight, holds] = await Promise.all([
     listPaymentMethods(ctx.store.db, session.tenantId),
     readHistory(ctx, session.tenantId, cursor),
     readAutoTopupFacts(ctx, session.tenantId),
     readLowBalanceMinor(ctx, session.tenantId),
     readCredits(ctx, session.tenantId),
     readUsageInsight(ctx, session.tenantId),
+    readHolds(ctx, session.tenantId, wallet.heldMinor),
   ]);
   const [receipts, tenant] = await Promise.all([
     ctx.store.db.selectFrom('receipts').selectAll().where('tenant_id', '=', session.tenantId).orderBy('serial', 'desc').limit(PAGE_RECEIPTS_MAX).execute(),
@@ -78,6 +100,7 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     lowBalanceMinor,
     credits,
     insight,
+    holds,
   };
 }
 

@@ -83,7 +83,17 @@ function walletSection(m: PageModel): Html {
 <div><dt>${t.available}</dt><dd id="available">${money(m, data.balanceMinor - data.heldMinor)}</dd></div>
 <div><dt>${t.balance}</dt><dd id="balance">${money(m, data.balanceMinor)}</dd></div>
 <div><dt>${t.held}</dt><dd id="held">${money(m, data.heldMinor)}</dd></div>
-</dl>${data.heldMinor > 0n ? html`<p class="hint">${t.heldHint}</p>` : ''}</section>`;
+</dl>${data.heldMinor > 0n ? html`<p class="hint">${t.heldHint}</p>` : ''}${holdsTable(m)}</section>`;
+}
+
+/** Issue 24: what is reserved, for what, until when: the open holds, soonest to lapse first. */
+function holdsTable(m: PageModel): Html | string {
+  const { t, data } = m;
+  if (data.holds.length === 0) return '';
+  const rows = data.holds.map((h) => html`<tr data-hold="${h.id}"><td data-label="${t.colDescription}">${h.description ?? t.holdNoDescription}</td>
+<td class="num" data-label="${t.colAmount}">${money(m, h.amountMinor)}</td><td data-label="${t.holdSince}">${formatDate(h.createdAtMs, m.locale)}</td><td data-label="${t.holdUntil}">${formatDate(h.expiresAtMs, m.locale)}</td></tr>`);
+  return html`<h3 id="holds-h">${t.holdsHeading}</h3><table id="holds" aria-labelledby="holds-h"><thead><tr><th scope="col">${t.colDescription}</th><th scope="col" class="num">${t.colAmount}</th>
+<th scope="col">${t.holdSince}</th><th scope="col">${t.holdUntil}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** issue 21: what the wallet's credit is made of, and what expires when. Shown once there is promotional or expiring credit. */
