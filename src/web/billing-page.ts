@@ -6,6 +6,7 @@ import { registerBillingActions } from './billing-actions.ts';
 import { registerBillingDocuments } from './billing-documents.ts';
 import { CONFIRMING_ATTEMPT_STATES, type ReturnQuery } from './billing-banners.ts';
 import { isSettled, tenantAttempt, tenantOrder } from './billing-view.ts';
+import { compressHtml } from './compress-page.ts';
 import { readProblemExtras } from './form-problems.ts';
 import { renderFor } from './render-page.ts';
 import { type PageRequest, SESSION_COOKIE, cookieValue, pageRequest, readSession, sessionCookie } from './page-http.ts';
@@ -26,6 +27,7 @@ export const registerBillingPage: RouteRegistrar = (app, ctx) => {
     pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT_BYTES }, (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
+    pages.addHook('onSend', compressHtml);
     pages.get('/billing', hidden, async (request, reply) => showBilling(ctx, request, reply));
     pages.get('/billing/status', hidden, async (request, reply) => orderStatus(ctx, request, reply));
     registerBillingActions(pages, ctx, hidden);

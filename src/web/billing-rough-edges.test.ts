@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAutoTopups } from '../auto-topup/run-auto-topups.ts';
 import { PORTAL_SESSION_LIFETIME_MS } from '../portal/open-portal-session.ts';
@@ -169,5 +170,24 @@ describe('holds are visible', () => {
     await asKey(rig.purse, tenant.tenantKey, 'POST', `/v1/billing/holds/${sooner.body.hold.id}/void`, {});
     await asKey(rig.purse, tenant.tenantKey, 'POST', `/v1/billing/holds/${later.body.hold.id}/void`, {});
     expect(String((await b.get('/billing')).body)).not.toContain('id="holds"');
+  });
+});
+
+describe('compressed where it pays', () => {
+  it('sends the page brotli- or gzip-compressed as the browser accepts, plain otherwise, Vary naming Accept-Encoding', async () => {
+    const tenant = await setupTenant(rig.purse, 'USD');
+    const b = await portalBrowser(rig.purse, tenant);
+    const plain = await b.get('/billing');
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(String(plain.headers.vary)).toContain('accept-encoding');
+    const size = Buffer.byteLength(String(plain.body));
+    const br = await rig.purse.app.inject({ method: 'GET', url: '/billing', headers: { cookie: b.cookie, 'accept-encoding': 'gzip, deflate, br' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    const brText = brotliDecompressSync(br.rawPayload).toString('utf8');
+    expect(brText).toContain('id="balance"');
+    expect(br.rawPayload.length).toBeLessThan(size / 3);
+    const gz = await rig.purse.app.inject({ method: 'GET', url: '/billing', headers: { cookie: b.cookie, 'accept-encoding': 'gzip;q=1, br;q=0' } });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString('utf8')).toContain('id="balance"');
   });
 });
