@@ -175,6 +175,8 @@ export const en = {
   holdNoDescription: 'Usage in progress',
   holdSince: 'Since',
   holdUntil: 'Released by',
+  /** Descriptions Purse itself writes on system transactions, as written (English); pt-BR.ts translates them. */
+  systemDescriptions: {} as Record<string, string>,
 };
 
 type Widen<T> = T extends string ? string : T;

@@ -176,4 +176,11 @@ export const ptBR: Catalog = {
   holdNoDescription: 'Uso em andamento',
   holdSince: 'Desde',
   holdUntil: 'Liberado até',
+  systemDescriptions: {
+    'Wallet top-up (Stripe Checkout)': 'Recarga da carteira (Stripe Checkout)',
+    'Auto top-up': 'Recarga automática',
+    'Refund of a top-up (Stripe)': 'Reembolso de uma recarga (Stripe)',
+    'Refund of an auto top-up (Stripe)': 'Reembolso de uma recarga automática (Stripe)',
+    'Dispute lost (Stripe)': 'Contestação perdida (Stripe)',
+  } as Record<string, string>,
 };

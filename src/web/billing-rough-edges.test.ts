@@ -191,3 +191,19 @@ describe('compressed where it pays', () => {
     expect(gunzipSync(gz.rawPayload).toString('utf8')).toContain('id="balance"');
   });
 });
+
+describe('system descriptions in the customer\'s language', () => {
+  it('pt-BR reads Purse\'s own descriptions translated; a tenant\'s usage description stays as written', async () => {
+    const tenant = await setupTenant(rig.purse, 'USD');
+    const b = await portalBrowser(rig.purse, tenant);
+    const checkout = await b.post('/billing/topup', { csrf: await b.csrf(), preset: '2000' });
+    rig.sandbox.paySession(sessionIdOf(String(checkout.headers.location)), { card: '4242424242424242' });
+    await rig.sandbox.webhooks.idle();
+    const debit = await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/usage', { amount: '1', description: 'Auto top-up' }, { 'idempotency-key': 'desc-1' });
+    expect(debit.status).toBeLessThan(300);
+    const page = String((await b.get('/billing', { 'accept-language': 'pt-BR' })).body);
+    expect(page).toContain('<td data-label="Descrição">Recarga da carteira (Stripe Checkout)</td>');
+    expect(page).toContain('<td data-label="Descrição">Auto top-up</td>');
+    expect(String((await b.get('/billing')).body)).toContain('<td data-label="Description">Wallet top-up (Stripe Checkout)</td>');
+  });
+});

@@ -179,10 +179,18 @@ function historySection(m: PageModel): Html {
 ${rows.length ? table : html`<p>${t.noHistory}</p>`}${data.isFirstPage && !data.nextCursor ? '' : pager}</section>`;
 }
 
+// Kinds whose description Purse writes itself; every other description is the tenant's or an operator's words, shown as written.
+const SYSTEM_KINDS: readonly string[] = ['topup', 'auto_topup', 'refund_clawback', 'dispute_hold', 'dispute_release', 'dispute_loss'];
+
+function describe(t: Catalog, tx: LedgerTransaction): string {
+  const text = tx.description ?? '';
+  return SYSTEM_KINDS.includes(tx.kind) ? (t.systemDescriptions[text] ?? text) : text;
+}
+
 function historyRow(m: PageModel, tx: LedgerTransaction): Html {
   const { t } = m;
   const amount = money(m, tx.walletAmountMinor);
   const after = tx.walletBalanceAfterMinor === null ? '—' : money(m, tx.walletBalanceAfterMinor);
   return html`<tr><td data-label="${t.colDate}">${formatDate(tx.createdAtMs, m.locale)}</td><td data-label="${t.colKind}">${t.kinds[tx.kind] ?? tx.kind}</td>
-<td data-label="${t.colDescription}">${tx.description ?? ''}</td><td class="num" data-label="${t.colAmount}">${amount}</td><td class="num" data-label="${t.colBalanceAfter}">${after}</td></tr>`;
+<td data-label="${t.colDescription}">${describe(t, tx)}</td><td class="num" data-label="${t.colAmount}">${amount}</td><td class="num" data-label="${t.colBalanceAfter}">${after}</td></tr>`;
 }
