@@ -122,6 +122,19 @@ describe.skipIf(!hasBrowser)('billing page rough edges in a real browser', { tim
     expect(contrast(ring.color, 'rgb(255, 255, 255)')).toBeGreaterThanOrEqual(FOCUS_CONTRAST_MIN);
   }
 
+  it('de-DE in Berlin: after the first page the dates are in the browser\'s time zone', async () => {
+    const tenant = await setupTenant(rig.purse, 'BRL');
+    await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '10', reason: 'Welcome credit' });
+    const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin', viewport: MOBILE, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(await linkFor(tenant));
+    expect(await page.locator('td[data-label="Date"]').first().textContent()).toMatch(/ UTC$/);
+    await page.reload();
+    expect(await page.locator('td[data-label="Date"]').first().textContent()).toMatch(/ MEZ$/);
+    await expectAccessible(page, 'Berlin');
+    await context.close();
+  });
+
   it('a used link and an ended session lead back to the service, in each language, accessibly', async () => {
     const tenant = await setupTenant(rig.purse, 'BRL');
     for (const { locale } of LOCALES) {

@@ -66,8 +66,24 @@ export function inputAmount(amountMinor: bigint, currency: string, locale: strin
   return plain.replace('.', localeSeparators(locale).decimal);
 }
 
-export function formatDate(ms: number, locale: string): string {
-  return cached(DATE_FORMATS, locale, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })).format(ms) + ' UTC';
+/** A moment for people: in UTC (said so), or in the browser's time zone with its short name ("GMT-3", "MEZ"). */
+export function formatDate(ms: number, locale: string, timeZone = 'UTC'): string {
+  if (timeZone === 'UTC') return cached(DATE_FORMATS, locale, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })).format(ms) + ' UTC';
+  return cached(DATE_FORMATS, `${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, {
+    year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short',
+  })).format(ms);
+}
+
+const TIME_ZONE_PATTERN = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
+
+/** An IANA time zone Intl knows (from the browser), canonical; UTC for anything else. */
+export function knownTimeZone(value: string | undefined): string {
+  if (!value || !TIME_ZONE_PATTERN.test(value)) return 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return 'UTC';
+  }
 }
 
 // Building an Intl formatter costs tens of µs, formatting with one a few: the page formats some forty

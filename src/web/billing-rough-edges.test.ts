@@ -207,3 +207,20 @@ describe('system descriptions in the customer\'s language', () => {
     expect(String((await b.get('/billing')).body)).toContain('<td data-label="Description">Wallet top-up (Stripe Checkout)</td>');
   });
 });
+
+describe('times in the browser\'s time zone', () => {
+  it('writes dates in the zone the page\'s script reported (cookie), UTC (said so) without one or with nonsense', async () => {
+    const tenant = await setupTenant(rig.purse, 'USD');
+    await fundWallet(rig.purse, tenant.tenantId, 10);
+    const b = await portalBrowser(rig.purse, tenant);
+    const utc = String((await b.get('/billing')).body);
+    expect(utc).toMatch(/<td data-label="Date">[^<]+ UTC<\/td>/);
+    expect(utc).toContain("document.cookie='purse_tz='");
+    const sp = await b.get('/billing', { cookie: `${b.cookie}; purse_tz=America%2FSao_Paulo` });
+    expect(sp.status).toBe(200);
+    const saoPaulo = String(sp.body);
+    expect(saoPaulo).toMatch(/<td data-label="Date">[^<]+ GMT-3<\/td>/);
+    const nonsense = String((await b.get('/billing', { cookie: `${b.cookie}; purse_tz=%3Cscript%3E` })).body);
+    expect(nonsense).toMatch(/<td data-label="Date">[^<]+ UTC<\/td>/);
+  });
+});

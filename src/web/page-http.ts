@@ -3,12 +3,23 @@ import type { Ctx } from '../context.ts';
 import { csrfTokenValid } from '../portal/portal-secrets.ts';
 import { type OpenedSession, type PortalSession, portalReturnLink, readPortalSession } from '../portal/open-portal-session.ts';
 import type { Catalog } from '../i18n/en.ts';
-import { type Lang, catalogOf, negotiateLang, negotiateLocale } from '../i18n/locale.ts';
+import { type Lang, catalogOf, knownTimeZone, negotiateLang, negotiateLocale } from '../i18n/locale.ts';
 import { contentSecurityPolicy, newNonce } from './page-shell.ts';
 import { renderNotice } from './render-notices.ts';
 
 /** The plumbing every billing page response shares: language, headers, the session cookie, the CSRF guard. */
 export const SESSION_COOKIE = 'purse_billing';
+/** Set by the page's script to the browser's IANA time zone (page-shell.ts), read back for dates. */
+export const TIME_ZONE_COOKIE = 'purse_tz';
+
+function decodeCookie(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
 const COOKIE_PATH = '/billing';
 
 export interface PageRequest {
@@ -16,6 +27,8 @@ export interface PageRequest {
   lang: Lang;
   /** The locale numbers, money and dates are written and read in: any Intl knows (de-DE, en-GB…). */
   locale: string;
+  /** The browser's time zone, from the cookie the page's script sets; UTC until then. */
+  timeZone: string;
   t: Catalog;
   nonce: string;
 }
@@ -34,7 +47,8 @@ export function pageRequest(request: FastifyRequest, reply: FastifyReply): PageR
     // which no-referrer would turn into "null". The link token is only ever in a body-less 303's URL.
     'referrer-policy': 'same-origin',
   });
-  return { lang, locale: negotiateLocale(request.headers['accept-language']), t: catalogOf(lang), nonce };
+  const timeZone = knownTimeZone(decodeCookie(cookieValue(request, TIME_ZONE_COOKIE)));
+  return { lang, locale: negotiateLocale(request.headers['accept-language']), timeZone, t: catalogOf(lang), nonce };
 }
 
 export function cookieValue(request: FastifyRequest, name: string): string | undefined {

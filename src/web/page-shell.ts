@@ -67,6 +67,10 @@ function tick(){n++;fetch('/billing/status?'+b.getAttribute('data-poll'),{creden
 .then(function(r){return r.ok?r.json():null}).then(function(j){if(j&&j.settled){location.reload();return}if(n<max)setTimeout(tick,1500);else{var s=document.getElementById('still');if(s)s.hidden=false}})
 .catch(function(){if(n<max)setTimeout(tick,3000)})}setTimeout(tick,1000)})();`;
 
+// Tells the server the browser's time zone for the next page (dates until then say UTC). No reload.
+const TIME_ZONE_SCRIPT = `(function(){try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;if(!z)return;var v=encodeURIComponent(z);
+if(document.cookie.indexOf('purse_tz='+v)<0)document.cookie='purse_tz='+v+'; path=/billing; max-age=31536000; samesite=lax'}catch(e){}})();`;
+
 export function newNonce(): string {
   return randomBytes(NONCE_BYTES).toString('base64');
 }
@@ -92,7 +96,7 @@ ${opts.header ?? ''}
 <main id="main">
 ${opts.body}
 </main>
-${opts.script ? html`<script nonce="${opts.nonce}">${new Html(POLL_SCRIPT)}</script>` : ''}
+<script nonce="${opts.nonce}">${new Html(TIME_ZONE_SCRIPT)}${opts.script ? new Html(POLL_SCRIPT) : ''}</script>
 </body>
 </html>
 `.text;

@@ -14,6 +14,8 @@ import { type AlertAttempt, type AutoTopupAttempt, type SettingsModel, alertSect
 export interface PageModel {
   t: Catalog;
   locale: string;
+  /** The browser's time zone (its page script sets a cookie), UTC until known. */
+  timeZone: string;
   nonce: string;
   csrf: string;
   session: PortalSession;
@@ -91,7 +93,7 @@ function holdsTable(m: PageModel): Html | string {
   const { t, data } = m;
   if (data.holds.length === 0) return '';
   const rows = data.holds.map((h) => html`<tr data-hold="${h.id}"><td data-label="${t.colDescription}">${h.description ?? t.holdNoDescription}</td>
-<td class="num" data-label="${t.colAmount}">${money(m, h.amountMinor)}</td><td data-label="${t.holdSince}">${formatDate(h.createdAtMs, m.locale)}</td><td data-label="${t.holdUntil}">${formatDate(h.expiresAtMs, m.locale)}</td></tr>`);
+<td class="num" data-label="${t.colAmount}">${money(m, h.amountMinor)}</td><td data-label="${t.holdSince}">${formatDate(h.createdAtMs, m.locale, m.timeZone)}</td><td data-label="${t.holdUntil}">${formatDate(h.expiresAtMs, m.locale, m.timeZone)}</td></tr>`);
   return html`<h3 id="holds-h">${t.holdsHeading}</h3><table id="holds" aria-labelledby="holds-h"><thead><tr><th scope="col">${t.colDescription}</th><th scope="col" class="num">${t.colAmount}</th>
 <th scope="col">${t.holdSince}</th><th scope="col">${t.holdUntil}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -101,7 +103,7 @@ function creditsSection(m: PageModel): Html | string {
   const { t, data } = m;
   if (data.credits.every((c) => c.category !== 'promotional' && c.expiresAtMs === null)) return '';
   const rows = data.credits.map((c) => html`<tr data-credit="${c.id}"><td data-label="${t.colCategory}">${t.categories[c.category] ?? c.category}</td>
-<td class="num" data-label="${t.colRemaining}">${money(m, c.remainingMinor)}</td><td data-label="${t.colExpires}">${c.expiresAtMs === null ? t.neverExpires : formatDate(c.expiresAtMs, m.locale)}</td></tr>`);
+<td class="num" data-label="${t.colRemaining}">${money(m, c.remainingMinor)}</td><td data-label="${t.colExpires}">${c.expiresAtMs === null ? t.neverExpires : formatDate(c.expiresAtMs, m.locale, m.timeZone)}</td></tr>`);
   return html`<section aria-labelledby="credits-h"><h2 id="credits-h">${t.creditsHeading}</h2>
 <table><thead><tr><th scope="col">${t.colCategory}</th><th scope="col" class="num">${t.colRemaining}</th><th scope="col">${t.colExpires}</th></tr></thead><tbody>${rows}</tbody></table>
 <p class="hint">${t.creditsHint}</p></section>`;
@@ -160,7 +162,7 @@ function cardItem(m: PageModel, card: PaymentMethodView): Html {
 function documentsSection(m: PageModel): Html {
   const { t, data } = m;
   const receipts = data.receipts.map((r) => html`<li data-receipt="${r.number}"><span><strong>${t.receiptKind(r.kind)} ${r.number}</strong><br>
-<span class="hint">${formatDate(Number(r.issued_at_ms), m.locale)} · ${money(m, r.kind === 'credit_note' ? -r.credited_minor : r.credited_minor)}</span></span>
+<span class="hint">${formatDate(Number(r.issued_at_ms), m.locale, m.timeZone)} · ${money(m, r.kind === 'credit_note' ? -r.credited_minor : r.credited_minor)}</span></span>
 <a href="/billing/receipts/${r.id}.pdf" download>${t.download}<span class="sr"> — ${r.number}</span></a></li>`);
   const months = data.statementMonths.map((month) => html`<li><a href="/billing/statements/${month}.pdf" download>${t.statementPdf(month)}</a> · <a href="/billing/statements/${month}.csv" download>${t.statementCsv(month)}</a></li>`);
   return html`<section aria-labelledby="documents-h"><h2 id="documents-h">${t.documentsHeading}</h2>
@@ -191,6 +193,6 @@ function historyRow(m: PageModel, tx: LedgerTransaction): Html {
   const { t } = m;
   const amount = money(m, tx.walletAmountMinor);
   const after = tx.walletBalanceAfterMinor === null ? '—' : money(m, tx.walletBalanceAfterMinor);
-  return html`<tr><td data-label="${t.colDate}">${formatDate(tx.createdAtMs, m.locale)}</td><td data-label="${t.colKind}">${t.kinds[tx.kind] ?? tx.kind}</td>
+  return html`<tr><td data-label="${t.colDate}">${formatDate(tx.createdAtMs, m.locale, m.timeZone)}</td><td data-label="${t.colKind}">${t.kinds[tx.kind] ?? tx.kind}</td>
 <td data-label="${t.colDescription}">${describe(t, tx)}</td><td class="num" data-label="${t.colAmount}">${amount}</td><td class="num" data-label="${t.colBalanceAfter}">${after}</td></tr>`;
 }

@@ -29,7 +29,7 @@ export async function renderFor(ctx: Ctx, page: PageRequest, session: PortalSess
     newestCard: newest ? cardName(page.t, newest) : undefined,
   });
   return renderBillingPage({
-    t: page.t, locale: page.locale, nonce: page.nonce, csrf: csrfToken(ctx.secrets.masterKey, session.id), session, data, banner,
+    t: page.t, locale: page.locale, timeZone: page.timeZone, nonce: page.nonce, csrf: csrfToken(ctx.secrets.masterKey, session.id), session, data, banner,
     confirmRemove: query.remove,
     recoveryConfirming: query.topup === 'success' && attempt !== undefined && CONFIRMING_ATTEMPT_STATES.includes(attempt.state), formError: extras.formError, actionError: extras.actionError, autoTopupAttempt: extras.autoTopupAttempt, alertAttempt: extras.alertAttempt,
   });
