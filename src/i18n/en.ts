@@ -177,6 +177,9 @@ export const en = {
   holdUntil: 'Released by',
   /** Descriptions Purse itself writes on system transactions, as written (English); pt-BR.ts translates them. */
   systemDescriptions: {} as Record<string, string>,
+  pendingHeading: 'Payments on their way',
+  pendingLine: (amount: string, since: string) => `${amount}, paid ${since}`,
+  pendingHint: 'Paid by bank transfer or voucher: credited as soon as the bank confirms, usually within a few days. Nothing more to do.',
 };
 
 type Widen<T> = T extends string ? string : T;

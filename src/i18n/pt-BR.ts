@@ -183,4 +183,7 @@ export const ptBR: Catalog = {
     'Refund of an auto top-up (Stripe)': 'Reembolso de uma recarga automática (Stripe)',
     'Dispute lost (Stripe)': 'Contestação perdida (Stripe)',
   } as Record<string, string>,
+  pendingHeading: 'Pagamentos a caminho',
+  pendingLine: (amount: string, since: string) => `${amount}, pago em ${since}`,
+  pendingHint: 'Pago por transferência ou boleto: creditado assim que o banco confirmar, normalmente em alguns dias. Não há mais nada a fazer.',
 };

@@ -224,3 +224,21 @@ describe('times in the browser\'s time zone', () => {
     expect(nonsense).toMatch(/<td data-label="Date">[^<]+ UTC<\/td>/);
   });
 });
+
+describe('delayed payments stay in view', () => {
+  it('a top-up paid by a delayed method is listed until the bank settles it, then it is credited and gone from the list', async () => {
+    const tenant = await setupTenant(rig.purse, 'USD');
+    const b = await portalBrowser(rig.purse, tenant);
+    const checkout = await b.post('/billing/topup', { csrf: await b.csrf(), preset: '3000' });
+    const session = rig.sandbox.paySession(sessionIdOf(String(checkout.headers.location)), { method: 'delayed' });
+    await rig.sandbox.webhooks.idle();
+    const waiting = String((await b.get('/billing')).body);
+    expect(waiting).toContain('Payments on their way');
+    expect(waiting).toMatch(/<li data-pending="cto_[0-9A-Z]+">US\$30\.00, paid [^<]+ UTC<\/li>/);
+    rig.sandbox.settlePayment(String(session.payment_intent), 'succeeded');
+    await rig.sandbox.webhooks.idle();
+    const settled = String((await b.get('/billing')).body);
+    expect(settled).not.toContain('data-pending=');
+    expect(settled).toContain('<dd id="balance">US$30.00</dd>');
+  });
+});

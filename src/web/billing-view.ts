@@ -39,6 +39,27 @@ export interface BillingData {
   credits: CreditLine[];
   /** Issue 24: the open holds behind "Reserved", soonest to lapse first (read only when something is held). */
   holds: HoldLine[];
+  /** Issue 24: top-ups paid by a delayed method (bank transfer, voucher) that the bank has not confirmed yet. */
+  pendingTopups: PendingTopup[];
+}
+
+export interface PendingTopup {
+  id: string;
+  amountMinor: bigint;
+  createdAtMs: number;
+}
+
+/** Delayed payments settle within days; older orders still processing are Stripe's to expire, not the page's to list. */
+const PENDING_LOOKBACK_MS = 14 * 24 * 60 * 60 * 1000;
+const PENDING_LINES_MAX = 10;
+
+async function readPendingTopups(ctx: Ctx, tenantId: string): Promise<PendingTopup[]> {
+  // (tenant_id, created_at_ms) index: the last two weeks of the tenant's orders only.
+  const rows = await ctx.store.db.selectFrom('checkout_orders').select(['id', 'amount_minor', 'created_at_ms'])
+    .where('tenant_id', '=', tenantId).where('created_at_ms', '>=', BigInt(ctx.nowMs() - PENDING_LOOKBACK_MS))
+    .where('purpose', '=', 'wallet_topup').where('state', '=', 'processing')
+    .orderBy('created_at_ms', 'desc').limit(PENDING_LINES_MAX).execute();
+  return rows.map((r) => ({ id: r.id, amountMinor: BigInt(r.amount_minor ?? 0n), createdAtMs: Number(r.created_at_ms) }));
 }
 
 export interface HoldLine {
@@ -70,7 +91,7 @@ export interface CreditLine {
 export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
   const wallet = await readWalletMinor(ctx, session.tenantId);
   const currency = wallet.currency;
-  const [cards, page, autoTopup, lowBalanceMinor, credits, insight, holds] = await Promise.all([
+  const [cards, page, autoTopup, lowBalanceMinor, credits, insight, holds, pendingTopups] = await Promise.all([
     listPaymentMethods(ctx.store.db, session.tenantId),
     readHistory(ctx, session.tenantId, cursor),
     readAutoTopupFacts(ctx, session.tenantId),
@@ -78,6 +99,7 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     readCredits(ctx, session.tenantId),
     readUsageInsight(ctx, session.tenantId),
     readHolds(ctx, session.tenantId, wallet.heldMinor),
+    readPendingTopups(ctx, session.tenantId),
   ]);
   const [receipts, tenant] = await Promise.all([
     ctx.store.db.selectFrom('receipts').selectAll().where('tenant_id', '=', session.tenantId).orderBy('serial', 'desc').limit(PAGE_RECEIPTS_MAX).execute(),
@@ -101,6 +123,7 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     credits,
     insight,
     holds,
+    pendingTopups,
   };
 }
 

@@ -85,7 +85,15 @@ function walletSection(m: PageModel): Html {
 <div><dt>${t.available}</dt><dd id="available">${money(m, data.balanceMinor - data.heldMinor)}</dd></div>
 <div><dt>${t.balance}</dt><dd id="balance">${money(m, data.balanceMinor)}</dd></div>
 <div><dt>${t.held}</dt><dd id="held">${money(m, data.heldMinor)}</dd></div>
-</dl>${data.heldMinor > 0n ? html`<p class="hint">${t.heldHint}</p>` : ''}${holdsTable(m)}</section>`;
+</dl>${data.heldMinor > 0n ? html`<p class="hint">${t.heldHint}</p>` : ''}${holdsTable(m)}${pendingList(m)}</section>`;
+}
+
+/** Issue 24: a delayed payment stays in view after the page stops asking about it, until the bank settles it. */
+function pendingList(m: PageModel): Html | string {
+  const { t, data } = m;
+  if (data.pendingTopups.length === 0) return '';
+  const items = data.pendingTopups.map((p) => html`<li data-pending="${p.id}">${t.pendingLine(money(m, p.amountMinor), formatDate(p.createdAtMs, m.locale, m.timeZone))}</li>`);
+  return html`<h3 id="pending-h">${t.pendingHeading}</h3><ul aria-labelledby="pending-h">${items}</ul><p class="hint">${t.pendingHint}</p>`;
 }
 
 /** Issue 24: what is reserved, for what, until when: the open holds, soonest to lapse first. */
