@@ -1920,6 +1920,67 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "payment_method.duplicate_detached": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** payment_method.duplicate_detached */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description The event id (evt_…), the same on every retry: dedupe on it */
+                    "webhook-id": string;
+                    /** @description Unix seconds when this attempt was signed */
+                    "webhook-timestamp": string;
+                    /** @description `v1,<base64 HMAC-SHA256>` (Standard Webhooks); two, space-separated, during a secret rotation */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description evt_… */
+                        id: string;
+                        /** @constant */
+                        type: "payment_method.duplicate_detached";
+                        /** Format: date-time */
+                        createdAt: string;
+                        tenantId: string | null;
+                        data: {
+                            /** @description The older copy, now detached at Stripe and gone from the list */
+                            paymentMethodId: string;
+                            /** @description The payment method of the same card (same fingerprint) that replaced it */
+                            replacedBy: string;
+                            brand: string;
+                            last4: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Any 2xx within 10 s acknowledges the event; anything else is retried */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "refund.clawed_back": {
         parameters: {
             query?: never;
@@ -11929,7 +11990,7 @@ export interface operations {
                             /** @description we_… */
                             id: string;
                             url: string;
-                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                             events: string[];
                             /** @description Null: every tenant (operator endpoints only) */
                             tenantId: string | null;
@@ -12091,7 +12152,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -12334,7 +12395,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -12754,7 +12815,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -12994,7 +13055,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -13882,7 +13943,7 @@ export interface operations {
                             /** @description we_… */
                             id: string;
                             url: string;
-                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                            /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                             events: string[];
                             /** @description Null: every tenant (operator endpoints only) */
                             tenantId: string | null;
@@ -14101,7 +14162,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -14373,7 +14434,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -14909,7 +14970,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;
@@ -15207,7 +15268,7 @@ export interface operations {
                         /** @description we_… */
                         id: string;
                         url: string;
-                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
+                        /** @description Event types it receives; empty: every type except wallet.debited. Known: topup.succeeded, topup.failed, topup.expired, wallet.low_balance, wallet.depleted, wallet.adjusted, wallet.debited, hold.expired, auto_topup.succeeded, auto_topup.failed, auto_topup.action_required, auto_topup.capped, auto_topup.disabled, payment_method.saved, payment_method.removed, payment_method.duplicate_detached, refund.clawed_back, dispute.opened, dispute.closed, receipt.issued, webhook_endpoint.disabled, webhook_endpoint.test, credit.granted, credit.expiring, credit.expired, credit.voided */
                         events: string[];
                         /** @description Null: every tenant (operator endpoints only) */
                         tenantId: string | null;

@@ -4,6 +4,8 @@ import { cardsOf, saveCard } from '../testing/cards.ts';
 import { startTestPurse, testDatabaseKind } from '../testing/harness.ts';
 import { type Rig, startRig } from '../testing/stripe-rig.ts';
 import { savePaymentMethod } from './save-payment-method.ts';
+import { detachDuplicates } from './detach-duplicates.ts';
+import { eventsOf } from '../testing/auto-topup.ts';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -31,6 +33,31 @@ describe('cards on file', () => {
     const again = await saveCard(rig, tenant, '4242424242424242');
     expect(again).not.toBe(first);
     expect((await cardsOf(rig, tenant)).map((c) => [c.id, c.last4, c.isDefault])).toEqual([[again, '4242', true], [other, '4444', false]]);
+    // The older copy is detached at Stripe too, and an event says which card replaced it.
+    expect((await rig.stripe.paymentMethods.retrieve(first)).customer).toBeNull();
+    expect((await rig.stripe.paymentMethods.retrieve(again)).customer).not.toBeNull();
+    expect(await eventsOf(rig, tenant, 'payment_method.duplicate_detached')).toEqual([
+      expect.objectContaining({ paymentMethodId: first, replacedBy: again, brand: 'visa', last4: '4242' }),
+    ]);
+  });
+
+  it('a duplicate not yet detached (a crash after the commit) is detached by the job, once', async () => {
+    const tenant = await setupTenant(rig.purse);
+    const first = await saveCard(rig, tenant, '4242424242424242');
+    await saveCard(rig, tenant, '4242424242424242');
+    await rig.purse.ctx.store.db.updateTable('payment_methods').set({ detached_at_ms: null }).where('id', '=', first).execute();
+    expect(await detachDuplicates(rig.purse.ctx)).toBe(1);
+    expect(await detachDuplicates(rig.purse.ctx)).toBe(0);
+    expect((await rig.stripe.paymentMethods.retrieve(first)).customer).toBeNull();
+    expect(await eventsOf(rig, tenant, 'payment_method.duplicate_detached')).toHaveLength(2);
+  });
+
+  it('refuses a second live copy of one card at the database (unique tenant + fingerprint)', async () => {
+    const tenant = await setupTenant(rig.purse);
+    const first = await saveCard(rig, tenant, '4242424242424242');
+    const row = await rig.purse.ctx.store.db.selectFrom('payment_methods').selectAll().where('id', '=', first).executeTakeFirstOrThrow();
+    const copy = rig.purse.ctx.store.db.insertInto('payment_methods').values({ ...row, id: 'pm_copy_of_the_same_card', is_default: 0n }).execute();
+    await expect(copy).rejects.toThrow();
   });
 
   it('makes another card the default, leaving exactly one default', async () => {

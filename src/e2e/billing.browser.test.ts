@@ -99,6 +99,7 @@ describe.skipIf(!hasBrowser)('billing page in a real browser', { timeout: E2E_TI
     await page.getByText('Default card changed.').waitFor();
     expect(await page.locator('li[data-card="4444"] .badge').textContent()).toBe('Default');
     await page.getByRole('button', { name: 'Remove — Mastercard ending in 4444' }).click();
+    await page.getByRole('button', { name: 'Yes, remove it — Mastercard ending in 4444' }).click();
     await page.getByText('Card removed.').waitFor();
     expect(await page.locator('li[data-card]').count()).toBe(1);
     expect(await page.locator('li[data-card="4242"] .badge').textContent()).toBe('Default');

@@ -18,6 +18,8 @@ export const EVENT_TYPES = [
   'auto_topup.disabled',
   'payment_method.saved',
   'payment_method.removed',
+  // Issue 24: the older copy of a card saved twice, detached at Stripe.
+  'payment_method.duplicate_detached',
   'refund.clawed_back',
   'dispute.opened',
   'dispute.closed',

@@ -67,6 +67,11 @@ export const EVENT_DATA_SCHEMAS: Record<EventType, TSchema> = {
     paymentMethodId: Type.String(), brand: Type.String(), last4: Type.String(),
     newDefaultPaymentMethodId: nullable(Type.String({ description: 'The card that became the default, when the removed one was' })),
   }),
+  'payment_method.duplicate_detached': Type.Object({
+    paymentMethodId: Type.String({ description: 'The older copy, now detached at Stripe and gone from the list' }),
+    replacedBy: Type.String({ description: 'The payment method of the same card (same fingerprint) that replaced it' }),
+    brand: Type.String(), last4: Type.String(),
+  }),
   'refund.clawed_back': Type.Object({
     ...creditIds, chargeId: Type.String({ description: 'ch_… at Stripe' }), currency: Type.String(), transactionId: Type.String({ description: 'txn_… of the clawback' }),
     amountRefunded: money("The charge's cumulative refunded amount at Stripe (tax included)"),

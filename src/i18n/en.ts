@@ -155,6 +155,31 @@ export const en = {
   day: 'Day',
   spent: 'Spent',
   debits: 'Debits',
+  // Issue 24, second pass: amounts read by locale, confirmations, landings.
+  errorAmountTooPrecise: 'Too many decimal places for this currency.',
+  errorAmountAmbiguous: (example: string) => `This amount can be read two ways: as a thousands separator or as a decimal mark. Type it without thousands separators, such as ${example}.`,
+  errorFieldAmbiguous: (field: string, example: string) => `${field}: this amount can be read two ways. Type it without thousands separators, such as ${example}.`,
+  removeConfirm: (card: string) => `Remove ${card}? Auto top-up and later payments can no longer use it.`,
+  removeConfirmYes: 'Yes, remove it',
+  removeConfirmNo: 'Keep it',
+  atuConfirmingTitle: 'Confirming your payment',
+  atuConfirming: 'Your bank is confirming the payment. There is nothing more to pay: auto top-up turns back on by itself once the payment is confirmed.',
+  atuConfirmedTitle: 'Payment confirmed',
+  atuConfirmed: (amount: string, balance: string) => `${amount} was added and auto top-up is on again. Your balance is now ${balance}.`,
+  atuFailedTitle: 'Payment not completed',
+  atuFailed: 'Nothing was charged. Auto top-up stays paused until a payment is confirmed: use “Confirm the payment” under Auto top-up, or save the settings again with another card.',
+  atuNotConfirmedTitle: 'Payment not confirmed',
+  atuNotConfirmed: 'Nothing was charged. Auto top-up stays paused until you confirm the payment: use “Confirm the payment” under Auto top-up below.',
+  autoTopupPausedConfirming: 'Paused until your bank confirms the last payment. There is nothing more to pay.',
+  holdsHeading: 'Reserved now',
+  holdNoDescription: 'Usage in progress',
+  holdSince: 'Since',
+  holdUntil: 'Released by',
+  /** Descriptions Purse itself writes on system transactions, as written (English); pt-BR.ts translates them. */
+  systemDescriptions: {} as Record<string, string>,
+  pendingHeading: 'Payments on their way',
+  pendingLine: (amount: string, since: string) => `${amount}, paid ${since}`,
+  pendingHint: 'Paid by bank transfer or voucher: credited as soon as the bank confirms, usually within a few days. Nothing more to do.',
 };
 
 type Widen<T> = T extends string ? string : T;

@@ -1,4 +1,5 @@
 import { formatMajor } from '../money/money.ts';
+import { localeSeparators } from './amount-input.ts';
 import { type Catalog, en } from './en.ts';
 import { ptBR } from './pt-BR.ts';
 
@@ -26,9 +27,27 @@ export function catalogOf(lang: Lang): Catalog {
   return CATALOGS[lang];
 }
 
+/**
+ * The locale numbers, money and dates are written in: the browser's first choice that Intl knows (de-DE,
+ * en-GB, fr-FR…), whatever the catalog language. English when it names none Intl knows.
+ */
+export function negotiateLocale(header: string | undefined): string {
+  if (!header) return 'en';
+  const tags = header.split(',').slice(0, ACCEPT_LANGUAGE_ENTRIES_MAX).map((part) => {
+    const [tag = '', ...params] = part.trim().split(';');
+    const q = params.map((p) => /^\s*q=([0-9.]+)\s*$/.exec(p)?.[1]).find(Boolean);
+    return { tag: tag.trim(), q: q === undefined ? 1 : Number(q) };
+  }).filter((e) => e.q > 0 && /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(e.tag)).sort((a, b) => b.q - a.q);
+  for (const { tag } of tags) {
+    const [supported] = Intl.NumberFormat.supportedLocalesOf([tag]);
+    if (supported) return supported;
+  }
+  return 'en';
+}
+
 /** Money for people: the exact decimal handed to Intl as a string, so no float ever rounds a cent. */
-export function formatMoney(amountMinor: bigint, currency: string, lang: Lang): string {
-  const format = moneyFormat(lang, currency);
+export function formatMoney(amountMinor: bigint, currency: string, locale: string): string {
+  const format = moneyFormat(locale, currency);
   // Intl formats a decimal string exactly (ECMA-402 "Intl.NumberFormat v3"); the lib typing lags behind.
   const value = formatMajor(amountMinor, currency) as unknown as number;
   if (!AMBIGUOUS_SYMBOL_CURRENCIES.has(currency)) return format.format(value);
@@ -41,33 +60,51 @@ export function formatMoney(amountMinor: bigint, currency: string, lang: Lang): 
  */
 const AMBIGUOUS_SYMBOL_CURRENCIES = new Set(['USD']);
 
-/** An amount as the customer would type it back into a form: no grouping, the language's decimal mark ("1234,5" in pt-BR). */
-export function inputAmount(amountMinor: bigint, currency: string, lang: Lang): string {
+/** An amount as the customer would type it back into a form: no grouping, the locale's decimal mark ("1234,5" in pt-BR and de-DE). */
+export function inputAmount(amountMinor: bigint, currency: string, locale: string): string {
   const plain = formatMajor(amountMinor, currency);
-  return lang === 'pt-BR' ? plain.replace('.', ',') : plain;
+  return plain.replace('.', localeSeparators(locale).decimal);
 }
 
-export function formatDate(ms: number, lang: Lang): string {
-  return DATE_FORMATS[lang].format(ms) + ' UTC';
+/** A moment for people: in UTC (said so), or in the browser's time zone with its short name ("GMT-3", "MEZ"). */
+export function formatDate(ms: number, locale: string, timeZone = 'UTC'): string {
+  if (timeZone === 'UTC') return cached(DATE_FORMATS, locale, () => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })).format(ms) + ' UTC';
+  return cached(DATE_FORMATS, `${locale}|${timeZone}`, () => new Intl.DateTimeFormat(locale, {
+    year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone, timeZoneName: 'short',
+  })).format(ms);
+}
+
+const TIME_ZONE_PATTERN = /^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/;
+
+/** An IANA time zone Intl knows (from the browser), canonical; UTC for anything else. */
+export function knownTimeZone(value: string | undefined): string {
+  if (!value || !TIME_ZONE_PATTERN.test(value)) return 'UTC';
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone;
+  } catch {
+    return 'UTC';
+  }
 }
 
 // Building an Intl formatter costs tens of µs, formatting with one a few: the page formats some forty
-// amounts and twenty dates, so formatters are made once per language (and currency) and kept.
-const DATE_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
-  en: new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }),
-  'pt-BR': new Intl.DateTimeFormat('pt-BR', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }),
-};
-// Bounded by the languages times the currencies Purse accepts (the currency table).
+// amounts and twenty dates, so formatters are made once per locale (and currency) and kept. A header can
+// name any locale Intl knows, so each cache is cleared when it reaches its bound.
+const FORMAT_CACHE_ENTRIES_MAX = 500;
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
 const MONEY_FORMATS = new Map<string, Intl.NumberFormat>();
 
-function moneyFormat(lang: Lang, currency: string): Intl.NumberFormat {
-  const key = `${lang}:${currency}`;
-  let format = MONEY_FORMATS.get(key);
-  if (!format) {
-    format = new Intl.NumberFormat(lang, { style: 'currency', currency });
-    MONEY_FORMATS.set(key, format);
+function cached<F>(cache: Map<string, F>, key: string, make: () => F): F {
+  let found = cache.get(key);
+  if (!found) {
+    found = make();
+    if (cache.size >= FORMAT_CACHE_ENTRIES_MAX) cache.clear();
+    cache.set(key, found);
   }
-  return format;
+  return found;
+}
+
+function moneyFormat(locale: string, currency: string): Intl.NumberFormat {
+  return cached(MONEY_FORMATS, `${locale}:${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency }));
 }
 
 /**

@@ -7,6 +7,7 @@ import { expireCreditBlocks } from '../credits/end-credit-block.ts';
 import type { Job } from './scheduler.ts';
 import { ROLLUP_EVERY_MS, catchUpLedgerTotals } from '../console/rollup.ts';
 import { CHARGE_DETAILS_EVERY_MS, completeChargeDetails } from '../receipts/charge-details.ts';
+import { DUPLICATE_DETACH_EVERY_MS, detachDuplicates } from '../customers/detach-duplicates.ts';
 import { WEBHOOK_WORKER_EVERY_MS, runWebhookWorker } from '../webhooks/delivery-worker.ts';
 
 const INBOX_RETRY_EVERY_MS = 5_000;
@@ -32,5 +33,7 @@ export const JOBS: Job[] = [
   { name: 'receipt-charge-details', everyMs: CHARGE_DETAILS_EVERY_MS, run: completeChargeDetails },
   // issue 23: the console overview's hourly totals, folded from the ledger off the request path.
   { name: 'console-rollup', everyMs: ROLLUP_EVERY_MS, run: (ctx) => catchUpLedgerTotals(ctx) },
+  // Issue 24: the older copy of a card saved twice is detached at Stripe; what failed is retried here.
+  { name: 'card-duplicate-detach', everyMs: DUPLICATE_DETACH_EVERY_MS, run: (ctx) => detachDuplicates(ctx) },
   { name: 'stripe-reconcile', everyMs: RECONCILE_EVERY_MS, run: (ctx) => reconcileStripe(ctx, RECONCILE_JOB_LOOKBACK_SECONDS) },
 ];

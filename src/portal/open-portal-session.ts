@@ -47,3 +47,19 @@ export async function readPortalSession(ctx: Ctx, cookie: string | undefined): P
   if (!row || row.expires_at_ms === null || Number(row.expires_at_ms) <= ctx.nowMs() || row.status !== 'active') return undefined;
   return { id: row.id, tenantId: row.tenant_id, tenantName: row.name, returnUrl: row.return_url, expiresAtMs: Number(row.expires_at_ms) };
 }
+
+/**
+ * Where a customer without a live session can go back to: the return URL (and tenant name) of the session a
+ * used link or an ended session's cookie belonged to, so the page saying "ended" or "invalid" is no dead end.
+ */
+export async function portalReturnLink(ctx: Ctx, secret: { token?: string | undefined; cookie?: string | undefined }): Promise<{ url: string; tenantName: string } | undefined> {
+  const column = secret.token !== undefined ? 'link_token_hash' : 'cookie_hash';
+  const value = secret.token ?? secret.cookie;
+  if (!value || value.length > SECRET_LENGTH_MAX) return undefined;
+  const row = await ctx.store.db.selectFrom('portal_sessions')
+    .innerJoin('tenants', 'tenants.id', 'portal_sessions.tenant_id')
+    .select(['portal_sessions.return_url', 'tenants.name'])
+    .where(`portal_sessions.${column}`, '=', hashPortalSecret(value))
+    .executeTakeFirst();
+  return row?.return_url ? { url: row.return_url, tenantName: row.name } : undefined;
+}

@@ -97,7 +97,7 @@ describe.skipIf(!hasChromium)('hosted checkout page in Chromium', { timeout: bro
     await page.getByRole('button', { name: /^Pay / }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor({ state: 'visible' });
-    expect(await alert.textContent()).toBe('Your card was declined.');
+    expect(await alert.textContent()).toBe('Your card was declined. Nothing was charged. Try another card, or ask your bank why it declined the payment and try again.');
     expect(page.url()).toBe(session.url);
     expect((await t.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
     await page.close();

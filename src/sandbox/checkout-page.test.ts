@@ -98,7 +98,8 @@ describe('hosted checkout page over plain HTTP', () => {
     const created = await session();
     const declined = await submit(created.url as string, { ...card, cardNumber: '4000000000000002' });
     expect(declined.status).toBe(402);
-    expect(declined.html).toContain('<div class="error" role="alert" id="payment-error">Your card was declined.</div>');
+    // The decline says what to do next (issue 24), inside the same announced alert.
+    expect(declined.html).toContain('<div class="error" role="alert" id="payment-error">Your card was declined. <span id="decline-next">Nothing was charged. Try another card, or ask your bank why it declined the payment and try again.</span></div>');
     expect((await t.stripe.checkout.sessions.retrieve(created.id)).status).toBe('open');
   });
 

@@ -18,6 +18,8 @@ import * as m0013 from './migrations/0013_operators.ts';
 import * as m0014 from './migrations/0014_usage_rollup.ts';
 // Issue 21: credit blocks drawn down per posting statement on PostgreSQL.
 import * as m0015 from './migrations/0015_i21_credit_blocks_set_draw.ts';
+// Issue 24: a card saved twice keeps one live copy (unique per tenant and fingerprint).
+import * as m0016 from './migrations/0016_i24_card_duplicates.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -40,6 +42,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0014_usage_rollup', m0014.up],
   // Issue 21.
   ['0015_i21_credit_blocks_set_draw', m0015.up],
+  // Issue 24.
+  ['0016_i24_card_duplicates', m0016.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

@@ -51,6 +51,10 @@ export interface PaymentMethodRow {
   removed_at_ms: bigint | null;
   /** Stripe's card fingerprint (migration 0014); null for cards saved before it. */
   fingerprint: string | null;
+  /** Issue 24 (migration 0016): the card that replaced this copy of the same card; null otherwise. */
+  duplicate_of: string | null;
+  /** When a retired duplicate was detached at Stripe; null while still to do (or for any other card). */
+  detached_at_ms: bigint | null;
 }
 
 export interface AutoTopupConfigRow {

@@ -8,6 +8,8 @@ export interface PortalBrowser {
   post(path: string, form: Record<string, string>, headers?: Record<string, string>): ReturnType<typeof call>;
   /** The CSRF token the page's forms carry for this session. */
   csrf(): Promise<string>;
+  /** Follows a 303 back to the page as a browser would (the #fragment stays in the browser). */
+  follow(redirect: { headers: Record<string, unknown> }, headers?: Record<string, string>): ReturnType<typeof call>;
 }
 
 export async function portalBrowser(purse: TestPurse, tenant: TestTenant): Promise<PortalBrowser> {
@@ -21,6 +23,7 @@ export async function portalBrowser(purse: TestPurse, tenant: TestTenant): Promi
     post: (path, form, headers = {}) => call(purse, 'POST', path, {
       rawBody: new URLSearchParams(form).toString(), headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...headers },
     }),
+    follow: (redirect, headers = {}) => b.get(String(redirect.headers.location).split('#')[0]!, headers),
     async csrf() {
       return /name="csrf" value="([^"]+)"/.exec(String((await b.get('/billing')).body))![1]!;
     },

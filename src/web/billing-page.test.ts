@@ -130,8 +130,11 @@ describe('top-up from the page', () => {
   ])('refuses %j against the tenant limits with a clear message and no order', async (amount, message) => {
     const tenant = await setupTenant(rig.purse, 'USD');
     const b = await browserFor(tenant);
-    const res = await b.post('/billing/topup', { csrf: await b.csrf(), amount });
-    expect(res.status).toBe(400);
+    const posted = await b.post('/billing/topup', { csrf: await b.csrf(), amount });
+    expect(posted.status).toBe(303);
+    expect(String(posted.headers.location)).toMatch(/^\/billing\?form=topup&code=[A-Z_]+(&field=\w+)?&amount=[^#]*#topup$/);
+    const res = await b.follow(posted);
+    expect(res.status).toBe(200);
     expect(res.body).toContain(message);
     expect(res.body).toContain('aria-invalid="true"');
     const orders = await rig.purse.ctx.store.db.selectFrom('checkout_orders').select('id').where('tenant_id', '=', tenant.tenantId).execute();
@@ -171,7 +174,7 @@ describe('return pages tell the truth', () => {
     const order = await rig.purse.ctx.store.db.selectFrom('checkout_orders').select('id').where('tenant_id', '=', tenant.tenantId).executeTakeFirstOrThrow();
     const before = await b.get(`/billing?topup=success&order=${order.id}`);
     expect(before.body).toContain('Payment processing');
-    expect(before.body).toContain(`data-poll="${order.id}"`);
+    expect(before.body).toContain(`data-poll="order=${order.id}"`);
     expect((await b.get(`/billing/status?order=${order.id}`)).body).toMatchObject({ state: 'open', settled: false });
     rig.sandbox.paySession(sessionIdOf(String(redirect.headers.location)), { card: '4242424242424242' });
     await rig.sandbox.webhooks.idle();
@@ -232,13 +235,14 @@ describe('cards from the page', () => {
     const mastercard = cards.find((c) => c.last4 === '4444')!;
     const made = await b.post(`/billing/cards/${mastercard.id}/default`, { csrf: await b.csrf() });
     expect(made.status).toBe(303);
-    expect(made.headers.location).toBe('/billing?notice=default_set');
+    expect(made.headers.location).toBe('/billing?notice=default_set#cards');
     const stranger = await browserFor(await setupTenant(rig.purse, 'BRL'));
     const refused = await stranger.post(`/billing/cards/${mastercard.id}/remove`, { csrf: await stranger.csrf() });
-    expect(refused.status).toBe(404);
-    expect(refused.body).toContain('That card is no longer on file.');
+    expect(refused.status).toBe(303);
+    expect(refused.headers.location).toBe('/billing?form=card&code=NOT_FOUND#cards');
+    expect((await stranger.follow(refused)).body).toContain('That card is no longer on file.');
     const removed = await b.post(`/billing/cards/${mastercard.id}/remove`, { csrf: await b.csrf() });
-    expect(removed.headers.location).toBe('/billing?notice=card_removed');
+    expect(removed.headers.location).toBe('/billing?notice=card_removed#cards');
     const left = (await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/payment-methods')).body.data;
     expect(left).toEqual([expect.objectContaining({ last4: '4242', isDefault: true })]);
   });

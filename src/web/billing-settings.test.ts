@@ -39,7 +39,7 @@ describe('auto top-up from the page', () => {
     const pt = { 'accept-language': 'pt-BR' };
     const res = await b.post('/billing/auto-topup', { csrf: await b.csrf(), enabled: 'on', threshold: '10,5', amount: '1.234,56', targetBalance: '', monthlyCap: '5.000' }, pt);
     expect(res.status).toBe(303);
-    expect(res.headers.location).toBe('/billing?notice=auto_topup_saved');
+    expect(res.headers.location).toBe('/billing?notice=auto_topup_saved#auto-topup');
     expect(await autoTopupOf(rig, tenant)).toMatchObject({ enabled: true, state: 'active', threshold: 10.5, amount: 1234.56, targetBalance: null, monthlyCap: 5000 });
     const page = String((await b.get('/billing?notice=auto_topup_saved', pt)).body);
     expect(page).toContain('Configurações da recarga automática salvas.');
@@ -67,8 +67,9 @@ describe('auto top-up from the page', () => {
     const tenant = await setupTenant(rig.purse, 'USD');
     const b = await browserFor(tenant);
     expect(String((await b.get('/billing')).body)).toContain('Auto top-up charges your default card, and no card is saved.');
-    const res = await b.post('/billing/auto-topup', { csrf: await b.csrf(), enabled: 'on', threshold: '10', amount: '20' });
-    expect(res.status).toBe(409);
+    const posted = await b.post('/billing/auto-topup', { csrf: await b.csrf(), enabled: 'on', threshold: '10', amount: '20' });
+    expect(posted.status).toBe(303);
+    const res = await b.follow(posted);
     expect(res.body).toContain('Auto top-up needs a saved card.');
     expect(res.body).toContain('value="20"');
     expect(await autoTopupOf(rig, tenant)).toMatchObject(NEVER_CONFIGURED);
@@ -88,8 +89,11 @@ describe('auto top-up from the page', () => {
   ])('refuses a bad %s, names it, keeps what was typed, saves nothing', async (field, form, message) => {
     const tenant = await tenantWithCard();
     const b = await browserFor(tenant);
-    const res = await b.post('/billing/auto-topup', { csrf: await b.csrf(), enabled: 'on', ...form });
-    expect(res.status).toBe(400);
+    const posted = await b.post('/billing/auto-topup', { csrf: await b.csrf(), enabled: 'on', ...form });
+    expect(posted.status).toBe(303);
+    expect(String(posted.headers.location)).toMatch(/^\/billing\?form=auto_topup&code=[A-Z_]+&field=\w+&.*#auto-topup$/);
+    const res = await b.follow(posted);
+    expect(res.status).toBe(200);
     expect(res.body).toContain(message);
     const id = { threshold: 'atu-threshold', amount: 'atu-amount', targetBalance: 'atu-target', monthlyCap: 'atu-cap' }[field]!;
     expect(res.body).toMatch(new RegExp(`id="${id}" name="${field}"[^>]*aria-describedby="${id}-error ${id}-hint" aria-invalid="true"`));
@@ -111,7 +115,7 @@ describe('auto top-up from the page', () => {
   it('removing the last card from the page pauses auto top-up, and the page says a card is needed', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 60 });
     const b = await browserFor(tenant);
-    const card = /action="\/billing\/cards\/([^/"]+)\/remove"/.exec(String((await b.get('/billing')).body))![1]!;
+    const card = /name="remove" value="([^"]+)"/.exec(String((await b.get('/billing')).body))![1]!;
     expect((await b.post(`/billing/cards/${card}/remove`, { csrf: await b.csrf() })).status).toBe(303);
     expect(await autoTopupOf(rig, tenant)).toMatchObject({ state: 'paused', pausedReason: 'no_payment_method' });
     const page = String((await b.get('/billing')).body);
@@ -145,7 +149,7 @@ describe('low-balance alert from the page', () => {
     const b = await browserFor(tenant);
     const saved = await b.post('/billing/alerts', { csrf: await b.csrf(), lowBalance: '12,34' }, { 'accept-language': 'pt-BR' });
     expect(saved.status).toBe(303);
-    expect(saved.headers.location).toBe('/billing?notice=alert_saved');
+    expect(saved.headers.location).toBe('/billing?notice=alert_saved#low-balance');
     expect(await alertsOf(tenant)).toEqual({ lowBalance: 12.34 });
     const page = String((await b.get('/billing?notice=alert_saved')).body);
     expect(page).toContain('Low-balance alert saved.');
@@ -160,8 +164,9 @@ describe('low-balance alert from the page', () => {
     const tenant = await setupTenant(rig.purse, 'USD');
     const b = await browserFor(tenant);
     await b.post('/billing/alerts', { csrf: await b.csrf(), lowBalance: '5' });
-    const res = await b.post('/billing/alerts', { csrf: await b.csrf(), lowBalance: 'lots' });
-    expect(res.status).toBe(400);
+    const posted = await b.post('/billing/alerts', { csrf: await b.csrf(), lowBalance: 'lots' });
+    expect(posted.status).toBe(303);
+    const res = await b.follow(posted);
     expect(res.body).toContain('Alert below: enter the amount as a number, such as 50 or 50.25.');
     expect(res.body).toContain('value="lots"');
     expect(await alertsOf(tenant)).toEqual({ lowBalance: 5 });

@@ -9,7 +9,7 @@ import { type TopupBounds, topupBounds } from '../money/limits.ts';
 import { listPaymentMethods, type PaymentMethodView } from '../customers/payment-method-view.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import { readWalletMinor } from '../wallet/read-wallet.ts';
-import type { CheckoutOrderRow } from '../store/schema.ts';
+import type { AutoTopupAttemptRow, CheckoutOrderRow } from '../store/schema.ts';
 import type { Ctx } from '../context.ts';
 import { type AutoTopupFacts, readAutoTopupFacts, readLowBalanceMinor } from './settings-view.ts';
 import { type UsageInsight, readUsageInsight } from './insight-view.ts';
@@ -37,6 +37,48 @@ export interface BillingData {
   insight: UsageInsight;
   /** issue 21: the wallet's credit blocks with money left, in draw-down order. */
   credits: CreditLine[];
+  /** Issue 24: the open holds behind "Reserved", soonest to lapse first (read only when something is held). */
+  holds: HoldLine[];
+  /** Issue 24: top-ups paid by a delayed method (bank transfer, voucher) that the bank has not confirmed yet. */
+  pendingTopups: PendingTopup[];
+}
+
+export interface PendingTopup {
+  id: string;
+  amountMinor: bigint;
+  createdAtMs: number;
+}
+
+/** Delayed payments settle within days; older orders still processing are Stripe's to expire, not the page's to list. */
+const PENDING_LOOKBACK_MS = 14 * 24 * 60 * 60 * 1000;
+const PENDING_LINES_MAX = 10;
+
+async function readPendingTopups(ctx: Ctx, tenantId: string): Promise<PendingTopup[]> {
+  // (tenant_id, created_at_ms) index: the last two weeks of the tenant's orders only.
+  const rows = await ctx.store.db.selectFrom('checkout_orders').select(['id', 'amount_minor', 'created_at_ms'])
+    .where('tenant_id', '=', tenantId).where('created_at_ms', '>=', BigInt(ctx.nowMs() - PENDING_LOOKBACK_MS))
+    .where('purpose', '=', 'wallet_topup').where('state', '=', 'processing')
+    .orderBy('created_at_ms', 'desc').limit(PENDING_LINES_MAX).execute();
+  return rows.map((r) => ({ id: r.id, amountMinor: BigInt(r.amount_minor ?? 0n), createdAtMs: Number(r.created_at_ms) }));
+}
+
+export interface HoldLine {
+  id: string;
+  amountMinor: bigint;
+  description: string | null;
+  createdAtMs: number;
+  expiresAtMs: number;
+}
+
+/** The page lists this many open holds; the total reserved is always in the wallet figures. */
+export const HOLD_LINES_MAX = 20;
+
+async function readHolds(ctx: Ctx, tenantId: string, heldMinor: bigint): Promise<HoldLine[]> {
+  if (heldMinor <= 0n) return [];
+  // (tenant_id, state, expires_at_ms) index: one range scan, already in expiry order.
+  const rows = await ctx.store.db.selectFrom('holds').select(['id', 'amount_minor', 'captured_minor', 'description', 'created_at_ms', 'expires_at_ms'])
+    .where('tenant_id', '=', tenantId).where('state', '=', 'held').orderBy('expires_at_ms').limit(HOLD_LINES_MAX).execute();
+  return rows.map((r) => ({ id: r.id, amountMinor: BigInt(r.amount_minor), description: r.description, createdAtMs: Number(r.created_at_ms), expiresAtMs: Number(r.expires_at_ms) }));
 }
 
 export interface CreditLine {
@@ -49,13 +91,15 @@ export interface CreditLine {
 export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
   const wallet = await readWalletMinor(ctx, session.tenantId);
   const currency = wallet.currency;
-  const [cards, page, autoTopup, lowBalanceMinor, credits, insight] = await Promise.all([
+  const [cards, page, autoTopup, lowBalanceMinor, credits, insight, holds, pendingTopups] = await Promise.all([
     listPaymentMethods(ctx.store.db, session.tenantId),
     readHistory(ctx, session.tenantId, cursor),
     readAutoTopupFacts(ctx, session.tenantId),
     readLowBalanceMinor(ctx, session.tenantId),
     readCredits(ctx, session.tenantId),
     readUsageInsight(ctx, session.tenantId),
+    readHolds(ctx, session.tenantId, wallet.heldMinor),
+    readPendingTopups(ctx, session.tenantId),
   ]);
   const [receipts, tenant] = await Promise.all([
     ctx.store.db.selectFrom('receipts').selectAll().where('tenant_id', '=', session.tenantId).orderBy('serial', 'desc').limit(PAGE_RECEIPTS_MAX).execute(),
@@ -78,6 +122,8 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     lowBalanceMinor,
     credits,
     insight,
+    holds,
+    pendingTopups,
   };
 }
 
@@ -117,6 +163,12 @@ export async function tenantOrder(ctx: Ctx, tenantId: string, orderId: string | 
   if (!orderId) return undefined;
   const order = await findOrder(ctx.store.db, orderId);
   return order && order.tenant_id === tenantId ? order : undefined;
+}
+
+/** The auto top-up attempt a recovery return refers to, if it is this tenant's; another tenant's is treated as none. */
+export async function tenantAttempt(ctx: Ctx, tenantId: string, attemptId: string | undefined): Promise<AutoTopupAttemptRow | undefined> {
+  if (!attemptId || !/^atu_[0-9A-Z]{26}$/.test(attemptId)) return undefined;
+  return ctx.store.db.selectFrom('auto_topup_attempts').selectAll().where('id', '=', attemptId).where('tenant_id', '=', tenantId).executeTakeFirst();
 }
 
 const FINAL_STATES: Record<string, readonly string[]> = {

@@ -1,18 +1,34 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { csrfTokenValid } from '../portal/portal-secrets.ts';
-import { type OpenedSession, type PortalSession, readPortalSession } from '../portal/open-portal-session.ts';
+import { type OpenedSession, type PortalSession, portalReturnLink, readPortalSession } from '../portal/open-portal-session.ts';
 import type { Catalog } from '../i18n/en.ts';
-import { type Lang, catalogOf, negotiateLang } from '../i18n/locale.ts';
+import { type Lang, catalogOf, knownTimeZone, negotiateLang, negotiateLocale } from '../i18n/locale.ts';
 import { contentSecurityPolicy, newNonce } from './page-shell.ts';
 import { renderNotice } from './render-notices.ts';
 
 /** The plumbing every billing page response shares: language, headers, the session cookie, the CSRF guard. */
 export const SESSION_COOKIE = 'purse_billing';
+/** Set by the page's script to the browser's IANA time zone (page-shell.ts), read back for dates. */
+export const TIME_ZONE_COOKIE = 'purse_tz';
+
+function decodeCookie(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
+}
 const COOKIE_PATH = '/billing';
 
 export interface PageRequest {
+  /** The catalog language (the page's words and its `lang` attribute). */
   lang: Lang;
+  /** The locale numbers, money and dates are written and read in: any Intl knows (de-DE, en-GB…). */
+  locale: string;
+  /** The browser's time zone, from the cookie the page's script sets; UTC until then. */
+  timeZone: string;
   t: Catalog;
   nonce: string;
 }
@@ -31,7 +47,8 @@ export function pageRequest(request: FastifyRequest, reply: FastifyReply): PageR
     // which no-referrer would turn into "null". The link token is only ever in a body-less 303's URL.
     'referrer-policy': 'same-origin',
   });
-  return { lang, t: catalogOf(lang), nonce };
+  const timeZone = knownTimeZone(decodeCookie(cookieValue(request, TIME_ZONE_COOKIE)));
+  return { lang, locale: negotiateLocale(request.headers['accept-language']), timeZone, t: catalogOf(lang), nonce };
 }
 
 export function cookieValue(request: FastifyRequest, name: string): string | undefined {
@@ -68,14 +85,15 @@ export function formBody(request: FastifyRequest): FormBody {
 export async function guardAction(ctx: Ctx, request: FastifyRequest, reply: FastifyReply, page: PageRequest): Promise<PortalSession | undefined> {
   const session = await readSession(ctx, request);
   if (!session) {
-    void reply.status(401).send(renderNotice('session_ended', page.t, page.lang, page.nonce));
+    const back = await portalReturnLink(ctx, { cookie: cookieValue(request, SESSION_COOKIE) });
+    void reply.status(401).send(renderNotice('session_ended', page.t, page.nonce, { back }));
     return undefined;
   }
   const origin = request.headers.origin;
   const sameOrigin = origin === undefined || origin === new URL(ctx.config.publicUrl).origin;
   if (!sameOrigin || !csrfTokenValid(ctx.secrets.masterKey, session.id, formBody(request).csrf)) {
     ctx.log.warn({ portalSessionId: session.id, sameOrigin }, 'billing page action refused: CSRF check failed');
-    void reply.status(403).send(renderNotice('csrf', page.t, page.lang, page.nonce));
+    void reply.status(403).send(renderNotice('csrf', page.t, page.nonce));
     return undefined;
   }
   return session;

@@ -29,11 +29,15 @@ input[aria-invalid=true]{border-color:#b42318;border-width:2px}
 button{font:inherit;padding:.5rem 1rem;border-radius:6px;border:1px solid #1d4ed8;background:#fff;color:#1d4ed8;cursor:pointer;min-height:2.75rem}
 button.primary{background:#1d4ed8;color:#fff}
 button:hover{background:#e8eefc}button.primary:hover{background:#1e40af}
-:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
+/* 3:1 or more against every background the page uses (WCAG 1.4.11): near-black ring, white gap. */
+:focus-visible{outline:3px solid #1b1f24;outline-offset:2px;box-shadow:0 0 0 2px #fff}
 .cards{list-style:none;padding:0;margin:0 0 .75rem}
 .cards li{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:space-between;padding:.6rem 0;border-bottom:1px solid #e6e9ee}
-.cards form{display:inline}.actions{display:flex;gap:.5rem;flex-wrap:wrap}
-.badge{background:#e6f0ff;color:#1e3a8a;border-radius:999px;padding:0 .6rem;font-size:.85rem;font-weight:600}
+.cards form{display:inline}.actions{display:flex;gap:.5rem;flex-wrap:wrap;align-items:center}
+.confirm{flex-basis:100%;display:flex;flex-wrap:wrap;gap:.5rem;align-items:center}.confirm p{flex-basis:100%;margin:0}
+button.danger{background:#b42318;border-color:#b42318;color:#fff}button.danger:hover{background:#912018}
+a.button{display:inline-flex;align-items:center;padding:.5rem 1rem;min-height:2.75rem}
+.badge{align-self:center;display:inline-block;line-height:1.6;background:#e6f0ff;color:#1e3a8a;border-radius:999px;padding:0 .6rem;font-size:.85rem;font-weight:600}
 .field-error{color:#b42318;font-weight:600;margin:.25rem 0}
 .settings input[type=text]{display:block;margin-bottom:.75rem}
 .check{display:flex;gap:.5rem;align-items:center;margin:.5rem 0}.check label{margin:0}
@@ -57,11 +61,15 @@ code,td{overflow-wrap:anywhere}
  td::before,tbody th::before{content:attr(data-label);font-weight:600;color:#4a5360;text-align:left}
 }`;
 
-// Polls the order until it settles, then reloads so the server renders the outcome; gives up politely.
+// Polls the order (or auto top-up attempt) until it settles, then reloads so the server renders the outcome; gives up politely.
 const POLL_SCRIPT = `(function(){var b=document.querySelector('[data-poll]');if(!b)return;var n=0,max=40;
-function tick(){n++;fetch('/billing/status?order='+encodeURIComponent(b.getAttribute('data-poll')),{credentials:'same-origin',headers:{accept:'application/json'}})
+function tick(){n++;fetch('/billing/status?'+b.getAttribute('data-poll'),{credentials:'same-origin',headers:{accept:'application/json'}})
 .then(function(r){return r.ok?r.json():null}).then(function(j){if(j&&j.settled){location.reload();return}if(n<max)setTimeout(tick,1500);else{var s=document.getElementById('still');if(s)s.hidden=false}})
 .catch(function(){if(n<max)setTimeout(tick,3000)})}setTimeout(tick,1000)})();`;
+
+// Tells the server the browser's time zone for the next page (dates until then say UTC). No reload.
+const TIME_ZONE_SCRIPT = `(function(){try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;if(!z)return;var v=encodeURIComponent(z);
+if(document.cookie.indexOf('purse_tz='+v)<0)document.cookie='purse_tz='+v+'; path=/billing; max-age=31536000; samesite=lax'}catch(e){}})();`;
 
 export function newNonce(): string {
   return randomBytes(NONCE_BYTES).toString('base64');
@@ -88,7 +96,7 @@ ${opts.header ?? ''}
 <main id="main">
 ${opts.body}
 </main>
-${opts.script ? html`<script nonce="${opts.nonce}">${new Html(POLL_SCRIPT)}</script>` : ''}
+<script nonce="${opts.nonce}">${new Html(TIME_ZONE_SCRIPT)}${opts.script ? new Html(POLL_SCRIPT) : ''}</script>
 </body>
 </html>
 `.text;

@@ -5,7 +5,7 @@ import type { Banner } from './billing-banners.ts';
 import type { BillingData } from './billing-view.ts';
 import { type Html, html } from './html.ts';
 import type { Catalog } from '../i18n/en.ts';
-import { type Lang, formatDate, formatMoney, inputAmount } from '../i18n/locale.ts';
+import { formatDate, formatMoney, inputAmount } from '../i18n/locale.ts';
 import { layout } from './page-shell.ts';
 import { insightSection } from './render-insight.ts';
 import { type AlertAttempt, type AutoTopupAttempt, type SettingsModel, alertSection, autoTopupSection } from './render-settings.ts';
@@ -13,7 +13,9 @@ import { type AlertAttempt, type AutoTopupAttempt, type SettingsModel, alertSect
 /** The billing page: wallet, top-up, cards, auto top-up, history. Plain forms; every one carries the CSRF token. */
 export interface PageModel {
   t: Catalog;
-  lang: Lang;
+  locale: string;
+  /** The browser's time zone (its page script sets a cookie), UTC until known. */
+  timeZone: string;
   nonce: string;
   csrf: string;
   session: PortalSession;
@@ -26,6 +28,10 @@ export interface PageModel {
   /** A refused settings save (auto top-up or the low-balance alert), shown in its form. */
   autoTopupAttempt?: AutoTopupAttempt | undefined;
   alertAttempt?: AlertAttempt | undefined;
+  /** The card the customer asked to remove: its item asks "Remove …?" with the confirming form. */
+  confirmRemove?: string | undefined;
+  /** Back from a paused auto top-up's recovery Checkout with the payment still confirming: no second "Confirm the payment". */
+  recoveryConfirming?: boolean | undefined;
 }
 
 export function renderBillingPage(m: PageModel): string {
@@ -40,17 +46,17 @@ ${topupSection(m)}
 ${cardsSection(m)}
 ${autoTopupSection(settings)}
 ${alertSection(settings)}
-${insightSection({ t, lang: m.lang, currency: m.data.currency, insight: m.data.insight })}
+${insightSection({ t, locale: m.locale, currency: m.data.currency, insight: m.data.insight })}
 ${documentsSection(m)}
 ${historySection(m)}`;
-  return layout({ lang: m.lang, title: `${t.title} · ${m.session.tenantName}`, nonce: m.nonce, header, body, script: m.banner?.pollOrderId !== undefined });
+  return layout({ lang: t.lang, title: `${t.title} · ${m.session.tenantName}`, nonce: m.nonce, header, body, script: m.banner?.poll !== undefined });
 }
 
 function settingsModel(m: PageModel): SettingsModel {
   const { data } = m;
   return {
-    t: m.t, lang: m.lang, currency: data.currency, csrf: csrfField(m), hasCard: data.cards.length > 0, bounds: data.bounds,
-    autoTopup: data.autoTopup, lowBalanceMinor: data.lowBalanceMinor, autoTopupAttempt: m.autoTopupAttempt, alertAttempt: m.alertAttempt,
+    t: m.t, locale: m.locale, currency: data.currency, csrf: csrfField(m), hasCard: data.cards.length > 0, bounds: data.bounds,
+    recoveryConfirming: m.recoveryConfirming ?? false, autoTopup: data.autoTopup, lowBalanceMinor: data.lowBalanceMinor, autoTopupAttempt: m.autoTopupAttempt, alertAttempt: m.alertAttempt,
   };
 }
 
@@ -59,16 +65,16 @@ function csrfField(m: PageModel): Html {
 }
 
 function money(m: PageModel, minor: bigint): string {
-  return formatMoney(minor, m.data.currency, m.lang);
+  return formatMoney(minor, m.data.currency, m.locale);
 }
 
 function bannerHtml(m: PageModel, b: Banner): Html {
   const role = b.tone === 'error' ? 'alert' : 'status';
   const retry = b.retryAmountMinor !== undefined
-    ? html`<form method="post" action="/billing/topup">${csrfField(m)}<input type="hidden" name="amount" value="${inputAmount(b.retryAmountMinor, m.data.currency, m.lang)}"><button type="submit" class="primary">${m.t.tryAgain}</button></form>`
+    ? html`<form method="post" action="/billing/topup">${csrfField(m)}<input type="hidden" name="amount" value="${inputAmount(b.retryAmountMinor, m.data.currency, m.locale)}"><button type="submit" class="primary">${m.t.tryAgain}</button></form>`
     : '';
-  const still = b.pollOrderId ? html`<p id="still" hidden>${m.t.bannerStillProcessing} <a href="">${m.t.reload}</a></p><noscript><p><a href="">${m.t.reload}</a></p></noscript>` : '';
-  return html`<div class="banner ${b.tone}" role="${role}" data-banner="${b.tone}"${b.pollOrderId ? html` data-poll="${b.pollOrderId}"` : ''}>
+  const still = b.poll ? html`<p id="still" hidden>${m.t.bannerStillProcessing} <a href="">${m.t.reload}</a></p><noscript><p><a href="">${m.t.reload}</a></p></noscript>` : '';
+  return html`<div class="banner ${b.tone}" role="${role}" data-banner="${b.tone}"${b.poll ? html` data-poll="${b.poll}"` : ''}>
 <h2>${b.title}</h2><p>${b.text}</p>${still}${retry}</div>`;
 }
 
@@ -79,7 +85,25 @@ function walletSection(m: PageModel): Html {
 <div><dt>${t.available}</dt><dd id="available">${money(m, data.balanceMinor - data.heldMinor)}</dd></div>
 <div><dt>${t.balance}</dt><dd id="balance">${money(m, data.balanceMinor)}</dd></div>
 <div><dt>${t.held}</dt><dd id="held">${money(m, data.heldMinor)}</dd></div>
-</dl>${data.heldMinor > 0n ? html`<p class="hint">${t.heldHint}</p>` : ''}</section>`;
+</dl>${data.heldMinor > 0n ? html`<p class="hint">${t.heldHint}</p>` : ''}${holdsTable(m)}${pendingList(m)}</section>`;
+}
+
+/** Issue 24: a delayed payment stays in view after the page stops asking about it, until the bank settles it. */
+function pendingList(m: PageModel): Html | string {
+  const { t, data } = m;
+  if (data.pendingTopups.length === 0) return '';
+  const items = data.pendingTopups.map((p) => html`<li data-pending="${p.id}">${t.pendingLine(money(m, p.amountMinor), formatDate(p.createdAtMs, m.locale, m.timeZone))}</li>`);
+  return html`<h3 id="pending-h">${t.pendingHeading}</h3><ul aria-labelledby="pending-h">${items}</ul><p class="hint">${t.pendingHint}</p>`;
+}
+
+/** Issue 24: what is reserved, for what, until when: the open holds, soonest to lapse first. */
+function holdsTable(m: PageModel): Html | string {
+  const { t, data } = m;
+  if (data.holds.length === 0) return '';
+  const rows = data.holds.map((h) => html`<tr data-hold="${h.id}"><td data-label="${t.colDescription}">${h.description ?? t.holdNoDescription}</td>
+<td class="num" data-label="${t.colAmount}">${money(m, h.amountMinor)}</td><td data-label="${t.holdSince}">${formatDate(h.createdAtMs, m.locale, m.timeZone)}</td><td data-label="${t.holdUntil}">${formatDate(h.expiresAtMs, m.locale, m.timeZone)}</td></tr>`);
+  return html`<h3 id="holds-h">${t.holdsHeading}</h3><table id="holds" aria-labelledby="holds-h"><thead><tr><th scope="col">${t.colDescription}</th><th scope="col" class="num">${t.colAmount}</th>
+<th scope="col">${t.holdSince}</th><th scope="col">${t.holdUntil}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** issue 21: what the wallet's credit is made of, and what expires when. Shown once there is promotional or expiring credit. */
@@ -87,7 +111,7 @@ function creditsSection(m: PageModel): Html | string {
   const { t, data } = m;
   if (data.credits.every((c) => c.category !== 'promotional' && c.expiresAtMs === null)) return '';
   const rows = data.credits.map((c) => html`<tr data-credit="${c.id}"><td data-label="${t.colCategory}">${t.categories[c.category] ?? c.category}</td>
-<td class="num" data-label="${t.colRemaining}">${money(m, c.remainingMinor)}</td><td data-label="${t.colExpires}">${c.expiresAtMs === null ? t.neverExpires : formatDate(c.expiresAtMs, m.lang)}</td></tr>`);
+<td class="num" data-label="${t.colRemaining}">${money(m, c.remainingMinor)}</td><td data-label="${t.colExpires}">${c.expiresAtMs === null ? t.neverExpires : formatDate(c.expiresAtMs, m.locale, m.timeZone)}</td></tr>`);
   return html`<section aria-labelledby="credits-h"><h2 id="credits-h">${t.creditsHeading}</h2>
 <table><thead><tr><th scope="col">${t.colCategory}</th><th scope="col" class="num">${t.colRemaining}</th><th scope="col">${t.colExpires}</th></tr></thead><tbody>${rows}</tbody></table>
 <p class="hint">${t.creditsHint}</p></section>`;
@@ -98,7 +122,7 @@ function topupSection(m: PageModel): Html {
   const err = m.formError;
   const presets = data.presetsMinor.map((minor) =>
     html`<button type="submit" name="preset" value="${minor.toString()}">${money(m, minor)}<span class="sr"> — ${t.presetLabel(money(m, minor))}</span></button>`);
-  return html`<section aria-labelledby="topup-h"><h2 id="topup-h">${t.topupHeading}</h2>
+  return html`<section aria-labelledby="topup-h" id="topup"><h2 id="topup-h">${t.topupHeading}</h2>
 <form method="post" action="/billing/topup" novalidate>${csrfField(m)}
 ${presets.length ? html`<fieldset><legend>${t.presetsLegend}</legend><div class="presets">${presets}</div></fieldset>` : ''}
 <label for="amount">${t.amount}</label>
@@ -113,7 +137,7 @@ ${err ? html`<p class="field-error" id="amount-error">${err.message}</p>` : ''}
 function cardsSection(m: PageModel): Html {
   const { t, data } = m;
   const items = data.cards.map((card) => cardItem(m, card));
-  return html`<section aria-labelledby="cards-h"><h2 id="cards-h">${t.cardsHeading}</h2>
+  return html`<section aria-labelledby="cards-h" id="cards"><h2 id="cards-h">${t.cardsHeading}</h2>
 ${items.length ? html`<ul class="cards">${items}</ul>` : html`<p>${t.noCards}</p>`}
 <form method="post" action="/billing/cards">${csrfField(m)}<button type="submit">${t.addCard}</button></form>
 <p class="hint">${t.addCardHint}</p></section>`;
@@ -132,15 +156,21 @@ function cardItem(m: PageModel, card: PaymentMethodView): Html {
   const makeDefault = card.isDefault
     ? html`<span class="badge">${t.isDefault}</span>`
     : html`<form method="post" action="/billing/cards/${id}/default">${csrfField(m)}<button type="submit">${t.makeDefault}<span class="sr"> — ${name}</span></button></form>`;
-  return html`<li data-card="${card.last4}"><span><strong>${name}</strong><br><span class="hint">${expiry}</span></span>
-<span class="actions">${makeDefault}<form method="post" action="/billing/cards/${id}/remove">${csrfField(m)}<button type="submit">${t.remove}<span class="sr"> — ${name}</span></button></form></span></li>`;
+  // Removing asks first: the Remove button opens the question on the page (a GET), the answer posts.
+  const remove = m.confirmRemove === card.id
+    ? html`<div class="confirm" id="confirm-remove"><p>${t.removeConfirm(name)}</p>
+<form method="post" action="/billing/cards/${id}/remove">${csrfField(m)}<button type="submit" class="danger">${t.removeConfirmYes}<span class="sr"> — ${name}</span></button></form>
+<a class="button" href="/billing#cards">${t.removeConfirmNo}<span class="sr"> — ${name}</span></a></div>`
+    : html`<form method="get" action="/billing#card-${card.id}"><input type="hidden" name="remove" value="${card.id}"><button type="submit">${t.remove}<span class="sr"> — ${name}</span></button></form>`;
+  return html`<li data-card="${card.last4}" id="card-${card.id}"><span><strong>${name}</strong><br><span class="hint">${expiry}</span></span>
+<span class="actions">${makeDefault}${m.confirmRemove === card.id ? '' : remove}</span>${m.confirmRemove === card.id ? remove : ''}</li>`;
 }
 
 /** Issue 22: receipts to download, statements by month, the history export. */
 function documentsSection(m: PageModel): Html {
   const { t, data } = m;
   const receipts = data.receipts.map((r) => html`<li data-receipt="${r.number}"><span><strong>${t.receiptKind(r.kind)} ${r.number}</strong><br>
-<span class="hint">${formatDate(Number(r.issued_at_ms), m.lang)} · ${money(m, r.kind === 'credit_note' ? -r.credited_minor : r.credited_minor)}</span></span>
+<span class="hint">${formatDate(Number(r.issued_at_ms), m.locale, m.timeZone)} · ${money(m, r.kind === 'credit_note' ? -r.credited_minor : r.credited_minor)}</span></span>
 <a href="/billing/receipts/${r.id}.pdf" download>${t.download}<span class="sr"> — ${r.number}</span></a></li>`);
   const months = data.statementMonths.map((month) => html`<li><a href="/billing/statements/${month}.pdf" download>${t.statementPdf(month)}</a> · <a href="/billing/statements/${month}.csv" download>${t.statementCsv(month)}</a></li>`);
   return html`<section aria-labelledby="documents-h"><h2 id="documents-h">${t.documentsHeading}</h2>
@@ -159,10 +189,18 @@ function historySection(m: PageModel): Html {
 ${rows.length ? table : html`<p>${t.noHistory}</p>`}${data.isFirstPage && !data.nextCursor ? '' : pager}</section>`;
 }
 
+// Kinds whose description Purse writes itself; every other description is the tenant's or an operator's words, shown as written.
+const SYSTEM_KINDS: readonly string[] = ['topup', 'auto_topup', 'refund_clawback', 'dispute_hold', 'dispute_release', 'dispute_loss'];
+
+function describe(t: Catalog, tx: LedgerTransaction): string {
+  const text = tx.description ?? '';
+  return SYSTEM_KINDS.includes(tx.kind) ? (t.systemDescriptions[text] ?? text) : text;
+}
+
 function historyRow(m: PageModel, tx: LedgerTransaction): Html {
   const { t } = m;
   const amount = money(m, tx.walletAmountMinor);
   const after = tx.walletBalanceAfterMinor === null ? '—' : money(m, tx.walletBalanceAfterMinor);
-  return html`<tr><td data-label="${t.colDate}">${formatDate(tx.createdAtMs, m.lang)}</td><td data-label="${t.colKind}">${t.kinds[tx.kind] ?? tx.kind}</td>
-<td data-label="${t.colDescription}">${tx.description ?? ''}</td><td class="num" data-label="${t.colAmount}">${amount}</td><td class="num" data-label="${t.colBalanceAfter}">${after}</td></tr>`;
+  return html`<tr><td data-label="${t.colDate}">${formatDate(tx.createdAtMs, m.locale, m.timeZone)}</td><td data-label="${t.colKind}">${t.kinds[tx.kind] ?? tx.kind}</td>
+<td data-label="${t.colDescription}">${describe(t, tx)}</td><td class="num" data-label="${t.colAmount}">${amount}</td><td class="num" data-label="${t.colBalanceAfter}">${after}</td></tr>`;
 }

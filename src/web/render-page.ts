@@ -1,14 +1,14 @@
 import type { Ctx } from '../context.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import { csrfToken } from '../portal/portal-secrets.ts';
-import { type ReturnQuery, bannerFor } from './billing-banners.ts';
-import { readBillingData, tenantOrder } from './billing-view.ts';
+import { CONFIRMING_ATTEMPT_STATES, type ReturnQuery, bannerFor } from './billing-banners.ts';
+import { readBillingData, tenantAttempt, tenantOrder } from './billing-view.ts';
 import type { PageRequest } from './page-http.ts';
 import { type PageModel, cardName, renderBillingPage } from './render-billing.ts';
 
 /** Reads what the page shows for the session's tenant and renders it, with a banner or an error if any. */
 export interface RenderExtras {
-  query?: ReturnQuery & { cursor?: string | undefined };
+  query?: ReturnQuery & { cursor?: string | undefined; remove?: string | undefined };
   formError?: PageModel['formError'];
   actionError?: string;
   autoTopupAttempt?: PageModel['autoTopupAttempt'];
@@ -21,14 +21,16 @@ export async function renderFor(ctx: Ctx, page: PageRequest, session: PortalSess
   // read after it includes the credit. Read the other way round (or in parallel), the page could say
   // "Top-up complete" next to the balance from before the credit.
   const order = await tenantOrder(ctx, session.tenantId, query.order);
+  const attempt = await tenantAttempt(ctx, session.tenantId, query.autoTopup);
   const data = await readBillingData(ctx, session, query.cursor);
   const newest = [...data.cards].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   const banner = bannerFor(query, {
-    t: page.t, lang: page.lang, currency: data.currency, balanceMinor: data.balanceMinor, order,
+    t: page.t, locale: page.locale, currency: data.currency, balanceMinor: data.balanceMinor, order, attempt,
     newestCard: newest ? cardName(page.t, newest) : undefined,
   });
   return renderBillingPage({
-    t: page.t, lang: page.lang, nonce: page.nonce, csrf: csrfToken(ctx.secrets.masterKey, session.id), session, data, banner,
-    formError: extras.formError, actionError: extras.actionError, autoTopupAttempt: extras.autoTopupAttempt, alertAttempt: extras.alertAttempt,
+    t: page.t, locale: page.locale, timeZone: page.timeZone, nonce: page.nonce, csrf: csrfToken(ctx.secrets.masterKey, session.id), session, data, banner,
+    confirmRemove: query.remove,
+    recoveryConfirming: query.topup === 'success' && attempt !== undefined && CONFIRMING_ATTEMPT_STATES.includes(attempt.state), formError: extras.formError, actionError: extras.actionError, autoTopupAttempt: extras.autoTopupAttempt, alertAttempt: extras.alertAttempt,
   });
 }

@@ -1,7 +1,7 @@
 import type { AutoTopupFacts } from './settings-view.ts';
 import { type Html, html } from './html.ts';
 import type { Catalog } from '../i18n/en.ts';
-import { type Lang, formatMoney, inputAmount } from '../i18n/locale.ts';
+import { formatMoney, inputAmount } from '../i18n/locale.ts';
 
 /**
  * The page's two settings forms: auto top-up (its state, the recovery link when a payment waits for the
@@ -31,12 +31,13 @@ export interface AlertAttempt {
 
 export interface SettingsModel {
   t: Catalog;
-  lang: Lang;
+  locale: string;
   currency: string;
   csrf: Html;
   hasCard: boolean;
   bounds: { minMinor: bigint; maxMinor: bigint };
   autoTopup: AutoTopupFacts;
+  recoveryConfirming: boolean;
   lowBalanceMinor: bigint | null;
   autoTopupAttempt?: AutoTopupAttempt | undefined;
   alertAttempt?: AlertAttempt | undefined;
@@ -47,11 +48,11 @@ const INPUT_IDS: Record<AutoTopupField | 'lowBalance', string> = {
 };
 
 function money(m: SettingsModel, minor: bigint): string {
-  return formatMoney(minor, m.currency, m.lang);
+  return formatMoney(minor, m.currency, m.locale);
 }
 
 function typed(m: SettingsModel, minor: bigint | null): string {
-  return minor === null ? '' : inputAmount(minor, m.currency, m.lang);
+  return minor === null ? '' : inputAmount(minor, m.currency, m.locale);
 }
 
 export function autoTopupSection(m: SettingsModel): Html {
@@ -90,6 +91,7 @@ function stateLine(m: SettingsModel): Html {
       : t.autoTopupActiveTarget(money(m, a.thresholdMinor), money(m, a.targetBalanceMinor ?? 0n));
     return line('ok', html`<p>${text}</p>`);
   }
+  if (a.state === 'paused' && a.pausedReason === 'authentication_required' && m.recoveryConfirming) return line('info', html`<p>${t.autoTopupPausedConfirming}</p>`);
   if (a.state === 'paused' && a.pausedReason === 'authentication_required') {
     const link = a.recoveryUrl ? html` <a href="${a.recoveryUrl}" id="atu-recovery">${t.autoTopupRecoveryLink}</a>` : '';
     return line('error', html`<p>${t.autoTopupPausedAuth}${link}</p>`);

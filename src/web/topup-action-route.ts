@@ -2,13 +2,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Ctx } from '../context.ts';
 import { createCheckout } from '../checkout/create-checkout.ts';
 import { PurseError } from '../errors/purse-error.ts';
-import { topupBounds } from '../money/limits.ts';
 import { formatMajor } from '../money/money.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import { tenantCurrency } from '../tenants/tenant-facts.ts';
-import { renderFor } from './render-page.ts';
-import type { Catalog } from '../i18n/en.ts';
-import { type Lang, formatMoney, normalizeAmount } from '../i18n/locale.ts';
+import { readAmountInput } from '../i18n/amount-input.ts';
+import { AMBIGUOUS_CODE } from './form-messages.ts';
+import { problemLocation, problemOf } from './form-problems.ts';
 import { type PageRequest, formBody } from './page-http.ts';
 import { type ActionRegistrar, guarded } from './billing-action-kit.ts';
 
@@ -23,8 +22,11 @@ async function topUp(ctx: Ctx, session: PortalSession, request: FastifyRequest, 
   const body = formBody(request);
   const currency = await tenantCurrency(ctx, session.tenantId);
   const typed = (body.amount ?? '').slice(0, AMOUNT_TEXT_LENGTH_MAX);
+  const back = (code: string, field?: string) => reply.redirect(problemLocation('topup', { code, field }, { amount: typed }), 303);
   const preset = body.preset !== undefined && PRESET_PATTERN.test(body.preset) ? formatMajor(BigInt(body.preset), currency) : undefined;
-  const amount = preset ?? (typed.trim() === '' ? undefined : normalizeAmount(typed, page.lang));
+  const read = typed.trim() === '' ? undefined : readAmountInput(typed, page.locale, currency);
+  if (preset === undefined && read?.kind === 'ambiguous') return back(AMBIGUOUS_CODE);
+  const amount = preset ?? (read?.kind === 'decimal' ? read.text : undefined);
   try {
     const checkout = await createCheckout(ctx, session.tenantId, {
       body: { purpose: 'wallet_topup', ...(amount !== undefined ? { amount } : {}) }, schemaProblem: undefined, idempotencyKey: undefined,
@@ -32,20 +34,7 @@ async function topUp(ctx: Ctx, session: PortalSession, request: FastifyRequest, 
     return reply.redirect(checkout.url, 303);
   } catch (err) {
     if (!(err instanceof PurseError)) throw err;
-    const message = amountMessage(ctx, err, page.t, page.lang, currency);
-    const html = await renderFor(ctx, page, session, { formError: { message, amountText: typed } });
-    return reply.status(err.status).send(html);
-  }
-}
-
-function amountMessage(ctx: Ctx, err: PurseError, t: Catalog, lang: Lang, currency: string): string {
-  const bounds = topupBounds(currency, ctx.config.topupLimits);
-  switch (err.code) {
-    case 'AMOUNT_REQUIRED': return t.errorAmountRequired;
-    case 'AMOUNT_INVALID': return t.errorAmountInvalid;
-    case 'AMOUNT_BELOW_MINIMUM': return t.errorAmountBelow(formatMoney(bounds.minMinor, currency, lang));
-    case 'AMOUNT_ABOVE_MAXIMUM': return t.errorAmountAbove(formatMoney(bounds.maxMinor, currency, lang));
-    case 'STRIPE_UNAVAILABLE': return t.errorStripe;
-    default: return t.errorGeneric;
+    const problem = problemOf(err);
+    return back(problem.code, problem.field);
   }
 }

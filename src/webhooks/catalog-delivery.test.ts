@@ -125,6 +125,13 @@ const CASES: Record<EventType, TriggerCase> = {
       expect((await asKey(rig.purse, tenant.tenantKey, 'DELETE', `/v1/billing/payment-methods/${card}`)).status).toBe(200);
     },
   },
+  'payment_method.duplicate_detached': {
+    // The same card number saved twice: the older copy is retired and detached at Stripe.
+    trigger: async ({ tenant }) => {
+      await saveCard(rig, tenant, '4242424242424242');
+      await saveCard(rig, tenant, '4242424242424242');
+    },
+  },
   'refund.clawed_back': { trigger: async ({ tenant }) => void rig.sandbox.refundCharge(await paidTopup(tenant, 40)) },
   'dispute.opened': { trigger: async ({ tenant }) => void rig.sandbox.disputeCharge(await paidTopup(tenant, 40)) },
   'dispute.closed': {

@@ -115,6 +115,8 @@ function methodChoice(values: FormValues): Html {
 }
 
 const CARD_NUMBER_ERROR_CODES = ['incorrect_number', 'incomplete_number', 'invalid_number'];
+/** What a declined payer can do next (issue 24): nothing was charged, another card or the bank may help. */
+const DECLINE_NEXT_STEP = 'Nothing was charged. Try another card, or ask your bank why it declined the payment and try again.';
 
 function cardFields(values: FormValues, hasError: boolean, numberError: string | null): Html {
   return html`<fieldset${hasError && !numberError ? html` aria-describedby="payment-error"` : ''}>
@@ -162,7 +164,7 @@ export function renderCheckoutPage(view: CheckoutView): string {
 ${view.customerName ? html`<p class="account">Account: <strong id="account-name">${view.customerName}</strong></p>` : ''}
 ${isPayment ? summary(view, totals, payCurrency) : html`<p>Your card will be saved for later payments. You are not charged now.</p>`}
 <form method="post" action="/c/pay/${session.id}">
-  ${view.error && !numberError ? html`<div class="error" role="alert" id="payment-error">${view.error}</div>` : ''}
+  ${view.error && !numberError ? html`<div class="error" role="alert" id="payment-error">${view.error}${view.errorCode === 'card_declined' ? html` <span id="decline-next">${DECLINE_NEXT_STEP}</span>` : ''}</div>` : ''}
   ${numberError ? html`<div class="error" role="alert">Check the card number: ${numberError}</div>` : ''}
   <label for="email">Email</label>
   <input type="email" id="email" name="email" autocomplete="email" value="${view.values.email ?? session.customer_email ?? ''}">
