@@ -1,5 +1,6 @@
 import { isCurrency } from '../money/currencies.ts';
 import { boundsFromMajor } from '../money/limits.ts';
+import { DEFAULT_READ_REPLICA_MAX_LAG_MS } from '../store/read-replica.ts';
 import { CRASH_POINTS, type CrashPoint } from '../store/crash-points.ts';
 
 /**
@@ -16,6 +17,12 @@ export interface Config {
   databaseUrl: string;
   /** PostgreSQL failover: finding the writable host again past this is logged as overdue (PURSE_DB_FAILOVER_TIMEOUT_MS). */
   dbFailoverTimeoutMs: number;
+  /**
+   * Issue 25: a streaming replica for reads that tolerate bounded staleness (DATABASE_READ_URL, PostgreSQL
+   * only), used while it is at most readReplicaMaxLagMs behind the primary (READ_REPLICA_MAX_LAG_MS).
+   */
+  databaseReadUrl: string | undefined;
+  readReplicaMaxLagMs: number;
   dataDir: string;
   adminKey: string | undefined;
   masterKey: string | undefined;
@@ -90,6 +97,7 @@ const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 const DEFAULT_SANDBOX_PORT = 12111;
 const DEFAULT_STRIPE_TIMEOUT_MS = 10_000;
 const DEFAULT_DB_FAILOVER_TIMEOUT_MS = 30_000;
+const READ_REPLICA_MAX_LAG_MS_LIMIT = 600_000;
 const DEFAULT_OTEL_SERVICE_NAME = 'purse';
 // Stripe's own bounds for a Checkout Session's expires_at are 30 minutes to 24 hours.
 const DEFAULT_CHECKOUT_EXPIRES_MINUTES = 60;
@@ -138,6 +146,8 @@ export function parseConfig(env: Env): Config {
     host: text(env, 'HOST') ?? '127.0.0.1',
     port,
     databaseUrl: read(() => databaseUrl(env, dataDir), `sqlite:${dataDir}/purse.sqlite`),
+    databaseReadUrl: read(() => databaseReadUrl(env), undefined),
+    readReplicaMaxLagMs: read(() => integer(env, 'READ_REPLICA_MAX_LAG_MS', DEFAULT_READ_REPLICA_MAX_LAG_MS, 0, READ_REPLICA_MAX_LAG_MS_LIMIT), DEFAULT_READ_REPLICA_MAX_LAG_MS),
     dataDir,
     adminKey: read(() => secret(env, 'PURSE_ADMIN_KEY', ADMIN_KEY_LENGTH_MIN), undefined),
     masterKey: read(() => secret(env, 'PURSE_MASTER_KEY', MASTER_KEY_LENGTH_MIN), undefined),
@@ -166,6 +176,9 @@ export function parseConfig(env: Env): Config {
   };
   if (config.holdExpiresSecondsDefault > config.holdExpiresSecondsMax) {
     problems.push({ variable: 'HOLD_EXPIRES_SECONDS_DEFAULT', problem: `must not exceed HOLD_EXPIRES_SECONDS_MAX (${config.holdExpiresSecondsMax})` });
+  }
+  if (config.databaseReadUrl !== undefined && !config.databaseUrl.startsWith('postgres')) {
+    problems.push({ variable: 'DATABASE_READ_URL', problem: 'needs a postgres:// DATABASE_URL (a replica of it)' });
   }
   if (config.allowedRedirectOrigins.length === 0) config.allowedRedirectOrigins = [new URL(config.publicUrl).origin];
   if (config.env === 'production') {
@@ -245,6 +258,14 @@ function databaseUrl(env: Env, dataDir: string): string {
   if (raw === undefined) return `sqlite:${dataDir}/purse.sqlite`;
   if (/^sqlite:.+/.test(raw) || /^postgres(ql)?:\/\/.+/.test(raw)) return raw;
   throw new ConfigError('DATABASE_URL', 'must be sqlite:<path> or postgres://…');
+}
+
+/** One host: the replica (or a load balancer in front of several); its lag is checked, never assumed. */
+function databaseReadUrl(env: Env): string | undefined {
+  const raw = text(env, 'DATABASE_READ_URL');
+  if (raw === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\/[^,/?]*(\/[^,]*)?$/.test(raw)) throw new ConfigError('DATABASE_READ_URL', 'must be one postgres:// URL (one host)');
+  return raw;
 }
 
 function redisUrl(env: Env): string | undefined {

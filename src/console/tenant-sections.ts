@@ -8,7 +8,7 @@ import { dataTable } from './console-shell.ts';
 const SECTION_ROWS = 10;
 
 export async function tenantSections(ctx: Ctx, viewer: ConsoleViewer, tenantId: string): Promise<Html> {
-  const db = ctx.store.db;
+  const db = ctx.store.reader(); // console lists tolerate bounded staleness (issue 25)
   const [numbers, cards, holds, attempts, endpoints] = await Promise.all([
     db.selectFrom('numbers').select(['id', 'name']).where('tenant_id', '=', tenantId).orderBy('created_at_ms').limit(SECTION_ROWS).execute(),
     db.selectFrom('payment_methods').select(['brand', 'last4', 'exp_month', 'exp_year', 'is_default']).where('tenant_id', '=', tenantId).where('removed_at_ms', 'is', null).limit(SECTION_ROWS).execute(),
