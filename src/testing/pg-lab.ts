@@ -1,26 +1,31 @@
-import { execFileSync, execSync } from 'node:child_process';
+import { execFile, execFileSync, execSync } from 'node:child_process';
 import { appendFileSync, chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 /**
  * A primary and a streaming standby of our own (issue 25), on loopback ports, data under a fresh /tmp
  * folder, never touching the PostgreSQL the other tests use. Built from the server binaries in
  * /usr/lib/postgresql/<version>/bin (PG_BIN overrides); as root, the servers run as the postgres user.
- * Used by the read-replica test, the failover lab (scripts/failover-lab.ts) and the failover chaos mode.
+ * After a failover (killPrimary + promote) `rebuildStandby` makes the dead node a standby of the promoted
+ * one, on its old port, so the same multi-host URL serves the next failover. Used by the read-replica test
+ * and the failover chaos mode (chaos/failover.ts).
  */
 export interface PgLab {
   dir: string;
-  primaryPort: number;
-  standbyPort: number;
-  /** A connection string to `database` on the primary / standby. */
+  primaryPort(): number;
+  standbyPort(): number;
+  /** A connection string to `database` on the current primary / standby. */
   primaryUrl(database?: string): string;
   standbyUrl(database?: string): string;
-  /** The primary's postmaster pid (for SIGKILL). */
-  primaryPid(): number;
+  /** Both hosts, as Purse's DATABASE_URL names them (libpq multi-host, read-write). */
+  multiHostUrl(database: string): string;
   /** SIGKILLs the primary's postmaster and every backend of it, as a machine losing power would. */
   killPrimary(): void;
-  /** `pg_ctl promote` on the standby; returns once it takes writes. */
-  promote(): void;
+  /** `pg_ctl promote` on the standby; resolves once it takes writes. The roles swap. */
+  promote(): Promise<void>;
+  /** The killed node, rebuilt with pg_basebackup as a streaming standby of the promoted one. */
+  rebuildStandby(): void;
   /** Runs `sqlText` on the primary's or standby's `postgres` database through psql. */
   psql(node: 'primary' | 'standby', sqlText: string): string;
   stop(): void;
@@ -36,6 +41,9 @@ export interface PgLabOptions {
 }
 
 const SERVER_START_WAIT_SECONDS = 30;
+const STANDBY_NAME = 'standby';
+const LOG_TAIL_CHARS = 2_000;
+const run = promisify(execFile);
 
 export function pgBinDir(): string | undefined {
   if (process.env.PG_BIN) return process.env.PG_BIN;
@@ -48,9 +56,18 @@ export function pgBinDir(): string | undefined {
 
 const asRoot = process.getuid?.() === 0;
 
-function run(bin: string, tool: string, args: string[]): string {
-  const command = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] as const : [join(bin, tool), args] as const;
-  return execFileSync(command[0], command[1], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+function command(bin: string, tool: string, args: string[]): [string, string[]] {
+  return asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]] : [join(bin, tool), args];
+}
+
+function runSync(bin: string, tool: string, args: string[]): string {
+  const [file, argv] = command(bin, tool, args);
+  return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+interface Node {
+  dir: string;
+  port: number;
 }
 
 export function startPgLab(opts: PgLabOptions): PgLab {
@@ -59,31 +76,46 @@ export function startPgLab(opts: PgLabOptions): PgLab {
   const dir = mkdtempSync('/tmp/purse-pg-lab-');
   chmodSync(dir, 0o755);
   if (asRoot) execFileSync('chown', ['postgres', dir]);
-  const primary = join(dir, 'primary');
-  const standby = join(dir, 'standby');
+  let primary: Node = { dir: join(dir, 'a'), port: opts.primaryPort };
+  let standby: Node = { dir: join(dir, 'b'), port: opts.standbyPort };
   const url = (port: number, database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`;
+  const psql = (node: 'primary' | 'standby', sqlText: string) =>
+    execFileSync(join(bin, 'psql'), ['-XAtq', '-d', url(node === 'primary' ? primary.port : standby.port), '-c', sqlText], { encoding: 'utf8' });
   const lab: PgLab = {
     dir,
-    primaryPort: opts.primaryPort,
-    standbyPort: opts.standbyPort,
-    primaryUrl: (database) => url(opts.primaryPort, database),
-    standbyUrl: (database) => url(opts.standbyPort, database),
-    primaryPid: () => Number(readFileSync(join(primary, 'postmaster.pid'), 'utf8').split('\n')[0]),
-    killPrimary: () => killTree(lab.primaryPid()),
-    promote: () => { run(bin, 'pg_ctl', ['-D', standby, '-w', 'promote']); },
-    psql: (node, sqlText) => execFileSync(join(bin, 'psql'), ['-XAtq', '-d', url(node === 'primary' ? opts.primaryPort : opts.standbyPort), '-c', sqlText], { encoding: 'utf8' }),
+    primaryPort: () => primary.port,
+    standbyPort: () => standby.port,
+    primaryUrl: (database) => url(primary.port, database),
+    standbyUrl: (database) => url(standby.port, database),
+    multiHostUrl: (database) => `postgres://postgres@127.0.0.1:${opts.primaryPort},127.0.0.1:${opts.standbyPort}/${database}?target_session_attrs=read-write`,
+    killPrimary: () => killTree(Number(readFileSync(join(primary.dir, 'postmaster.pid'), 'utf8').split('\n')[0])),
+    promote: async () => {
+      const [file, argv] = command(bin, 'pg_ctl', ['-D', standby.dir, '-w', 'promote']);
+      await run(file, argv);
+      [primary, standby] = [standby, primary];
+    },
+    rebuildStandby: () => {
+      rmSync(standby.dir, { recursive: true, force: true });
+      startStandby(bin, dir, primary, standby);
+      if (opts.synchronous) {
+        psql('primary', `alter system set synchronous_standby_names = '${STANDBY_NAME}'`);
+        psql('primary', 'select pg_reload_conf()');
+      }
+    },
+    psql,
     stop: () => {
       for (const node of [primary, standby]) {
-        if (existsSync(join(node, 'postmaster.pid'))) {
-          try { run(bin, 'pg_ctl', ['-D', node, '-m', 'immediate', 'stop']); } catch { /* already down */ }
+        if (existsSync(join(node.dir, 'postmaster.pid'))) {
+          try { runSync(bin, 'pg_ctl', ['-D', node.dir, '-m', 'immediate', 'stop']); } catch { /* already down */ }
         }
       }
       rmSync(dir, { recursive: true, force: true });
     },
   };
   try {
-    buildClusters(bin, dir, opts);
-    for (const database of opts.databases ?? []) lab.psql('primary', `create database ${database}`);
+    startPrimary(bin, dir, primary, opts.synchronous);
+    startStandby(bin, dir, primary, standby);
+    for (const database of opts.databases ?? []) psql('primary', `create database ${database}`);
   } catch (error) {
     lab.stop();
     throw error;
@@ -91,32 +123,47 @@ export function startPgLab(opts: PgLabOptions): PgLab {
   return lab;
 }
 
-function buildClusters(bin: string, dir: string, opts: PgLabOptions): void {
-  const primary = join(dir, 'primary');
-  const standby = join(dir, 'standby');
-  run(bin, 'initdb', ['-D', primary, '-U', 'postgres', '--auth=trust', '--no-sync']);
-  appendFileSync(join(primary, 'postgresql.conf'), [
-    "listen_addresses = '127.0.0.1'", `port = ${opts.primaryPort}`, `unix_socket_directories = '${dir}'`,
+function startPrimary(bin: string, dir: string, node: Node, synchronous: boolean): void {
+  runSync(bin, 'initdb', ['-D', node.dir, '-U', 'postgres', '--auth=trust', '--no-sync']);
+  appendFileSync(join(node.dir, 'postgresql.conf'), [
+    "listen_addresses = '127.0.0.1'", `port = ${node.port}`, `unix_socket_directories = '${dir}'`,
     'wal_level = replica', 'max_wal_senders = 5', 'hot_standby = on', 'fsync = on',
-    opts.synchronous ? "synchronous_standby_names = 'standby'" : '', '',
+    synchronous ? `synchronous_standby_names = '${STANDBY_NAME}'` : '', '',
   ].join('\n'));
-  appendFileSync(join(primary, 'pg_hba.conf'), 'host replication postgres 127.0.0.1/32 trust\n');
-  run(bin, 'pg_ctl', ['-D', primary, '-l', join(dir, 'primary.log'), '-t', String(SERVER_START_WAIT_SECONDS), '-w', 'start']);
-  run(bin, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(opts.primaryPort), '-U', 'postgres', '-D', standby, '-R', '-X', 'stream']);
-  // The promoted standby has no standby of its own: it must not wait for one on every COMMIT.
-  const conf = readFileSync(join(standby, 'postgresql.conf'), 'utf8')
-    .replace(/^port = .*$/m, `port = ${opts.standbyPort}`)
-    .replace(/^synchronous_standby_names.*$/m, '');
-  writeFileSync(join(standby, 'postgresql.conf'), conf);
-  appendFileSync(join(standby, 'postgresql.auto.conf'), `primary_conninfo = 'host=127.0.0.1 port=${opts.primaryPort} user=postgres application_name=standby'\n`);
-  run(bin, 'pg_ctl', ['-D', standby, '-l', join(dir, 'standby.log'), '-t', String(SERVER_START_WAIT_SECONDS), '-w', 'start']);
+  appendFileSync(join(node.dir, 'pg_hba.conf'), 'host replication postgres 127.0.0.1/32 trust\n');
+  startServer(bin, node);
 }
 
+/** A base backup of `primary` streaming from it. A standby that is promoted later must not wait for a standby of its own. */
+function startStandby(bin: string, dir: string, primary: Node, node: Node): void {
+  runSync(bin, 'pg_basebackup', ['-h', '127.0.0.1', '-p', String(primary.port), '-U', 'postgres', '-D', node.dir, '-R', '-X', 'stream']);
+  const withoutSync = (text: string) => text.replace(/^synchronous_standby_names.*$/gm, '');
+  const conf = join(node.dir, 'postgresql.conf');
+  writeFileSync(conf, withoutSync(readFileSync(conf, 'utf8')).replace(/^port = .*$/m, `port = ${node.port}`));
+  const auto = join(node.dir, 'postgresql.auto.conf');
+  writeFileSync(auto, `${withoutSync(readFileSync(auto, 'utf8'))}primary_conninfo = 'host=127.0.0.1 port=${primary.port} user=postgres application_name=${STANDBY_NAME}'\n`);
+  runSync(bin, 'pg_ctl', ['-D', node.dir, '-l', `${node.dir}.log`, '-t', String(SERVER_START_WAIT_SECONDS), '-w', 'start']);
+}
+
+function startServer(bin: string, node: Node): void {
+  try {
+    runSync(bin, 'pg_ctl', ['-D', node.dir, '-l', `${node.dir}.log`, '-t', String(SERVER_START_WAIT_SECONDS), '-w', 'start']);
+  } catch (error) {
+    const log = existsSync(`${node.dir}.log`) ? readFileSync(`${node.dir}.log`, 'utf8').slice(-LOG_TAIL_CHARS) : '(no log)';
+    throw new Error(`PostgreSQL on port ${node.port} did not start: ${(error as Error).message}\n${log}`);
+  }
+}
+
+/**
+ * Every backend is its own session (PostgreSQL calls setsid in each child), so there is no group to kill:
+ * the postmaster is stopped first (it can fork no more), then its children and it are SIGKILLed.
+ */
 function killTree(pid: number): void {
+  try { process.kill(pid, 'SIGSTOP'); } catch { return; /* already gone */ }
   let listed = '';
-  try { listed = execSync(`ps -o pid= --ppid ${pid}`).toString(); } catch { /* no children left */ }
+  try { listed = execSync(`ps -o pid= --ppid ${pid}`).toString(); } catch { /* no children */ }
   const children = listed.split('\n').map((s) => Number(s.trim())).filter((n) => n > 0);
-  for (const target of [pid, ...children]) {
+  for (const target of [...children, pid]) {
     try { process.kill(target, 'SIGKILL'); } catch { /* already gone */ }
   }
 }
