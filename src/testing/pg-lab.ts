@@ -142,7 +142,7 @@ function startStandby(bin: string, dir: string, primary: Node, node: Node): void
   writeFileSync(conf, withoutSync(readFileSync(conf, 'utf8')).replace(/^port = .*$/m, `port = ${node.port}`));
   const auto = join(node.dir, 'postgresql.auto.conf');
   writeFileSync(auto, `${withoutSync(readFileSync(auto, 'utf8'))}primary_conninfo = 'host=127.0.0.1 port=${primary.port} user=postgres application_name=${STANDBY_NAME}'\n`);
-  runSync(bin, 'pg_ctl', ['-D', node.dir, '-l', `${node.dir}.log`, '-t', String(SERVER_START_WAIT_SECONDS), '-w', 'start']);
+  startServer(bin, node);
 }
 
 function startServer(bin: string, node: Node): void {
