@@ -67,6 +67,7 @@ export async function startFailoverWorld(lab: PgLab, databaseUrl: string, dataDi
       await failover;
     },
     nextRound() {
+      front.stopWatching();
       if (!failedOver) return;
       lab.rebuildStandby();
       failedOver = false;
@@ -105,6 +106,8 @@ interface ClientFront {
   url: string;
   watchFirstWrite(sinceMs: number): void;
   onFirstWrite(report: (ms: number) => void): void;
+  /** The round is over: a later write belongs to the next round, not to this failover's recovery. */
+  stopWatching(): void;
 }
 
 async function startClientFront(targets: string[], figures: FailoverFigures): Promise<ClientFront> {
@@ -148,6 +151,7 @@ async function startClientFront(targets: string[], figures: FailoverFigures): Pr
   return {
     server, url: `http://127.0.0.1:${port}`,
     watchFirstWrite: (sinceMs) => { watch = { sinceMs, seenMs: null, report: null }; },
+    stopWatching: () => { watch = null; },
     onFirstWrite: (report) => {
       if (!watch) return;
       watch.report = report;
