@@ -30,7 +30,7 @@ export interface FailoverWorld extends World {
   received: Set<string>;
   figures: FailoverFigures;
   /** After a failover: the dead node rebuilt as the new primary's standby, ready for the next one. */
-  nextRound(): void;
+  nextRound(): Promise<void>;
 }
 
 export async function startFailoverWorld(lab: PgLab, databaseUrl: string, dataDir: string): Promise<FailoverWorld> {
@@ -66,10 +66,11 @@ export async function startFailoverWorld(lab: PgLab, databaseUrl: string, dataDi
     async restartPurse() {
       await failover;
     },
-    nextRound() {
+    async nextRound() {
       front.stopWatching();
       if (!failedOver) return;
       lab.rebuildStandby();
+      await lab.awaitStandby?.();
       failedOver = false;
       failover = null;
     },

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type BenchDatabase, adminCall } from '../bench/fixtures.ts';
+import { startPatroniLab } from '../src/testing/patroni-lab.ts';
 import { type PgLab, startPgLab } from '../src/testing/pg-lab.ts';
 import { type Expectation, type Mailbag, runSchedule, sandboxStripe } from './drive.ts';
 import { type FailoverWorld, startFailoverWorld } from './failover-world.ts';
@@ -12,7 +13,7 @@ import { checkStripeTruth } from './stripe-truth.ts';
 import type { World } from './world.ts';
 
 /**
- * `npm run chaos -- --failover [--schedules N] [--seed S] [--parallel P] [--async]` (issue 25): the seeded
+ * `npm run chaos -- --failover [--schedules N] [--seed S] [--parallel P] [--async] [--patroni]` (issue 25): the seeded
  * schedules of the chaos harness (debits with Idempotency-Keys, top-ups paid through the sandbox, auto
  * top-ups, refunds, disputes, holds, outgoing webhooks) against two Purse instances on a lab primary and
  * synchronous standby; in every round the primary is SIGKILLed mid-load and the standby promoted (then the
@@ -41,6 +42,8 @@ interface FailoverOptions {
   firstSeed: number;
   parallel: number;
   synchronous: boolean;
+  /** Patroni + etcd promote the standby (src/testing/patroni-lab.ts) instead of `pg_ctl promote`. */
+  patroni: boolean;
 }
 
 function parseOptions(argv: string[]): FailoverOptions {
@@ -59,14 +62,17 @@ function parseOptions(argv: string[]): FailoverOptions {
     firstSeed: integer('--seed', Number(process.env.PURSE_CHAOS_SEED ?? Date.now() % 1_000_000)),
     parallel: Math.max(1, integer('--parallel', 1)),
     synchronous: !argv.includes('--async'),
+    patroni: argv.includes('--patroni'),
   };
 }
 
 export async function runFailoverChaos(argv: string[], helpers: ChaosHelpers): Promise<number> {
   const options = parseOptions(argv);
   const rounds = Math.ceil(options.schedules / options.parallel);
-  console.log(`chaos --failover: ${options.schedules} schedules from seed ${options.firstSeed}, ${options.parallel} per round, ${rounds} failovers (${options.synchronous ? 'synchronous' : 'asynchronous'} replication)`);
-  const lab = startPgLab({ primaryPort: LAB_PRIMARY_PORT, standbyPort: LAB_STANDBY_PORT, synchronous: options.synchronous, databases: [LAB_DATABASE] });
+  console.log(`chaos --failover: ${options.schedules} schedules from seed ${options.firstSeed}, ${options.parallel} per round, ${rounds} failovers (${options.synchronous ? 'synchronous' : 'asynchronous'} replication, ${options.patroni ? 'Patroni + etcd' : 'pg_ctl promote'})`);
+  const lab = options.patroni
+    ? await startPatroniLab({ pgPorts: [LAB_PRIMARY_PORT, LAB_STANDBY_PORT], databases: [LAB_DATABASE] })
+    : startPgLab({ primaryPort: LAB_PRIMARY_PORT, standbyPort: LAB_STANDBY_PORT, synchronous: options.synchronous, databases: [LAB_DATABASE] });
   const dir = mkdtempSync(join(tmpdir(), 'purse-failover-chaos-'));
   const db = labDatabase(lab, dir);
   let world: FailoverWorld | undefined;
@@ -93,7 +99,7 @@ async function runRounds(world: FailoverWorld, db: BenchDatabase, options: Failo
     // Every schedule of the round runs into the failover; the first one to reach its moment triggers it.
     const batch = seeds.map((seed) => ({ ...makeSchedule(seed, true), killAfterMs: failoverAtMs(seed) }));
     expectations.push(...(await Promise.all(batch.map((schedule) => runSchedule(world, schedule, mail)))));
-    world.nextRound();
+    await world.nextRound();
     console.log(`[failover] round ${world.figures.failovers.length}: ${JSON.stringify(world.figures.failovers[world.figures.failovers.length - 1])}`);
   }
   await helpers.settle(world, db, mail);

@@ -26,6 +26,8 @@ export interface PgLab {
   promote(): Promise<void>;
   /** The killed node, rebuilt with pg_basebackup as a streaming standby of the promoted one. */
   rebuildStandby(): void;
+  /** Resolves once the rebuilt standby streams again (Patroni clones it in the background). */
+  awaitStandby?(): Promise<void>;
   /** Runs `sqlText` on the primary's or standby's `postgres` database through psql. */
   psql(node: 'primary' | 'standby', sqlText: string): string;
   stop(): void;
