@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Failover lab, `pg_ctl promote` variant (issue 25). A primary and a synchronous streaming standby of its own
+# Failover lab, `pg_ctl promote` variant, or Patroni + etcd with FAILOVER_LAB_PATRONI=1 (issue 25). A primary and a synchronous streaming standby of its own
 # (src/testing/pg-lab.ts: initdb + pg_basebackup on loopback ports 55432/55433, data under a fresh /tmp
 # folder, never touching the PostgreSQL on 5432), two `purse serve` instances on the multi-host DATABASE_URL,
 # one shared `purse sandbox` process and a webhook receiver. Mixed load — debits with Idempotency-Keys,
@@ -16,4 +16,6 @@ ROUNDS="${FAILOVER_LAB_ROUNDS:-2}"
 SEED="${FAILOVER_LAB_SEED:-25}"
 mode=()
 [ "${FAILOVER_LAB_SYNC:-1}" = 1 ] || mode=(--async)
+# FAILOVER_LAB_PATRONI=1: etcd + two Patroni nodes (src/testing/patroni-lab.ts) promote the standby instead.
+[ "${FAILOVER_LAB_PATRONI:-0}" = 1 ] && mode+=(--patroni)
 exec node --import tsx chaos/run.ts --failover --schedules "$((PARALLEL * ROUNDS))" --parallel "$PARALLEL" --seed "$SEED" "${mode[@]}"
