@@ -61,6 +61,8 @@ function parseOptions(argv: string[]): Options {
 }
 
 async function main(): Promise<number> {
+  // Issue 25: the failover mode (chaos/failover.ts) runs the same schedules on a lab primary + standby.
+  if (process.argv.includes('--failover')) return (await import('./failover.ts')).runFailoverChaos(process.argv.slice(2), { settle, cli });
   const options = parseOptions(process.argv.slice(2));
   console.log(`chaos: ${options.schedules} schedules per database from seed ${options.firstSeed} (replay one: --seed S --schedules 1)`);
   let total = 0;

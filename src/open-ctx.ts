@@ -39,6 +39,8 @@ export async function openCtx(config: Config, opts: CreatePurseOptions = {}): Pr
   let hadWriter = false;
   const store = openStore(config.databaseUrl, {
     failoverTimeoutMs: config.dbFailoverTimeoutMs,
+    readUrl: config.databaseReadUrl,
+    readReplicaMaxLagMs: config.readReplicaMaxLagMs,
     onFailover: (event, detail) => {
       if (event === 'writer-found') {
         if (hadWriter) log.warn(detail, 'PostgreSQL: writable host found');

@@ -17,7 +17,7 @@ export async function listAttempts(ctx: Ctx, tenantId: string, query: { limit?: 
   const limit = query.limit === undefined ? ATTEMPTS_PAGE_SIZE_DEFAULT : LIMIT_PATTERN.test(query.limit) ? Number(query.limit) : NaN;
   if (!(limit >= 1 && limit <= ATTEMPTS_PAGE_SIZE_MAX)) throw fieldError('VALIDATION_ERROR', 'limit', `must be an integer from 1 to ${ATTEMPTS_PAGE_SIZE_MAX}`);
   const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-  const rows = await ctx.store.db.selectFrom('auto_topup_attempts').selectAll()
+  const rows = await ctx.store.reader().selectFrom('auto_topup_attempts').selectAll()
     .where('tenant_id', '=', tenantId)
     .$if(before !== undefined, (qb) => qb.where('id', '<', before!))
     .orderBy('id', 'desc').limit(limit + 1).execute();

@@ -4,6 +4,7 @@ import { openStore } from '../store/db.ts';
 import { pendingMigrations } from '../store/migrate.ts';
 import { SANDBOX_SECRET_KEY, stripeClient } from '../gateway/stripe-gateway.ts';
 import { EVENT_HANDLERS } from '../stripe/event-table.ts';
+import { checkReplication } from './doctor-replication.ts';
 import { type Options, output } from './output.ts';
 import { describeDatabase, describeRedis, reasonOf } from './startup-errors.ts';
 
@@ -25,7 +26,8 @@ const WEBHOOK_ENDPOINTS_PAGE = 100;
  */
 export async function doctorCommand(opts: Options): Promise<number> {
   const config = parseConfig(process.env);
-  const checks = [await checkDatabase(config), ...(await checkStripe(config)), await checkRedis(config), await checkPublicUrl(config)];
+  const replication = await checkReplication(config);
+  const checks = [await checkDatabase(config), ...(replication ? [replication] : []), ...(await checkStripe(config)), await checkRedis(config), await checkPublicUrl(config)];
   const ok = checks.every((c) => c.ok);
   output(opts, { ok, checks }, [...checks.map((c) => `${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`), ok ? 'all checks passed' : 'some checks FAILED'].join('\n'));
   return ok ? EXIT_OK : EXIT_PROBLEM;

@@ -46,6 +46,22 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ [name]: value })).toThrow(message);
   });
 
+  it.each([
+    ['a MySQL URL', { DATABASE_URL: 'postgres://p/purse', DATABASE_READ_URL: 'mysql://r/purse' }, 'DATABASE_READ_URL must be one postgres:// URL'],
+    ['several hosts', { DATABASE_URL: 'postgres://p/purse', DATABASE_READ_URL: 'postgres://r1:5432,r2:5432/purse' }, 'DATABASE_READ_URL must be one postgres:// URL'],
+    ['a SQLite primary', { DATABASE_READ_URL: 'postgres://r/purse' }, 'DATABASE_READ_URL needs a postgres:// DATABASE_URL'],
+    ['a lag bound that is not a number', { DATABASE_URL: 'postgres://p/purse', READ_REPLICA_MAX_LAG_MS: 'soon' }, 'READ_REPLICA_MAX_LAG_MS must be an integer'],
+  ])('refuses a read replica with %s, naming the variable', (_case, env, message) => {
+    expect(() => parseConfig(env)).toThrow(message);
+  });
+
+  it('reads DATABASE_READ_URL and its lag bound, defaulting to no replica', () => {
+    expect(parseConfig({}).databaseReadUrl).toBeUndefined();
+    const config = parseConfig({ DATABASE_URL: 'postgres://p/purse', DATABASE_READ_URL: 'postgres://u@r:5433/purse?sslmode=disable', READ_REPLICA_MAX_LAG_MS: '750' });
+    expect(config.databaseReadUrl).toBe('postgres://u@r:5433/purse?sslmode=disable');
+    expect(config.readReplicaMaxLagMs).toBe(750);
+  });
+
   it('never echoes a secret value in its error', () => {
     let thrown: unknown;
     try {

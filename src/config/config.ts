@@ -1,6 +1,7 @@
 import { CRASH_POINTS, type CrashPoint } from '../store/crash-points.ts';
 import { ConfigError, type ConfigProblem } from './config-error.ts';
-import { boolean, databaseUrl, type Env, httpUrl, integer, list, oneOf, origins, redisUrl, secret, stripeKey, text, topupLimits } from './env-readers.ts';
+import { DEFAULT_READ_REPLICA_MAX_LAG_MS } from '../store/read-replica.ts';
+import { boolean, databaseReadUrl, databaseUrl, type Env, httpUrl, integer, list, oneOf, origins, redisUrl, secret, stripeKey, text, topupLimits } from './env-readers.ts';
 
 export { ConfigError, type ConfigProblem } from './config-error.ts';
 
@@ -18,6 +19,12 @@ export interface Config {
   databaseUrl: string;
   /** PostgreSQL failover: finding the writable host again past this is logged as overdue (PURSE_DB_FAILOVER_TIMEOUT_MS). */
   dbFailoverTimeoutMs: number;
+  /**
+   * Issue 25: a streaming replica for reads that tolerate bounded staleness (DATABASE_READ_URL, PostgreSQL
+   * only), used while it is at most readReplicaMaxLagMs behind the primary (READ_REPLICA_MAX_LAG_MS).
+   */
+  databaseReadUrl: string | undefined;
+  readReplicaMaxLagMs: number;
   dataDir: string;
   adminKey: string | undefined;
   masterKey: string | undefined;
@@ -68,6 +75,7 @@ const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 const DEFAULT_SANDBOX_PORT = 12111;
 const DEFAULT_STRIPE_TIMEOUT_MS = 10_000;
 const DEFAULT_DB_FAILOVER_TIMEOUT_MS = 30_000;
+const READ_REPLICA_MAX_LAG_MS_LIMIT = 600_000;
 const DEFAULT_OTEL_SERVICE_NAME = 'purse';
 // Stripe's own bounds for a Checkout Session's expires_at are 30 minutes to 24 hours.
 const DEFAULT_CHECKOUT_EXPIRES_MINUTES = 60;
@@ -114,6 +122,8 @@ export function parseConfig(env: Env): Config {
     host: text(env, 'HOST') ?? '127.0.0.1',
     port,
     databaseUrl: read(() => databaseUrl(env, dataDir), `sqlite:${dataDir}/purse.sqlite`),
+    databaseReadUrl: read(() => databaseReadUrl(env), undefined),
+    readReplicaMaxLagMs: read(() => integer(env, 'READ_REPLICA_MAX_LAG_MS', DEFAULT_READ_REPLICA_MAX_LAG_MS, 0, READ_REPLICA_MAX_LAG_MS_LIMIT), DEFAULT_READ_REPLICA_MAX_LAG_MS),
     dataDir,
     adminKey: read(() => secret(env, 'PURSE_ADMIN_KEY', ADMIN_KEY_LENGTH_MIN), undefined),
     masterKey: read(() => secret(env, 'PURSE_MASTER_KEY', MASTER_KEY_LENGTH_MIN), undefined),
@@ -140,9 +150,7 @@ export function parseConfig(env: Env): Config {
     testCrashAt: read(() => crashAt(env, purseEnv), undefined),
     receipts: read(() => receiptConfig(env), { prefix: DEFAULT_RECEIPT_PREFIX, businessName: '', businessAddress: '', businessTaxId: '' }),
   };
-  if (config.holdExpiresSecondsDefault > config.holdExpiresSecondsMax) {
-    problems.push({ variable: 'HOLD_EXPIRES_SECONDS_DEFAULT', problem: `must not exceed HOLD_EXPIRES_SECONDS_MAX (${config.holdExpiresSecondsMax})` });
-  }
+  problems.push(...crossFieldProblems(config));
   if (config.allowedRedirectOrigins.length === 0) config.allowedRedirectOrigins = [new URL(config.publicUrl).origin];
   if (config.env === 'production') {
     const named = new Set(problems.map((p) => p.variable));
@@ -150,6 +158,18 @@ export function parseConfig(env: Env): Config {
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** Variables that are each valid alone but not together. */
+function crossFieldProblems(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (config.holdExpiresSecondsDefault > config.holdExpiresSecondsMax) {
+    problems.push({ variable: 'HOLD_EXPIRES_SECONDS_DEFAULT', problem: `must not exceed HOLD_EXPIRES_SECONDS_MAX (${config.holdExpiresSecondsMax})` });
+  }
+  if (config.databaseReadUrl !== undefined && !config.databaseUrl.startsWith('postgres')) {
+    problems.push({ variable: 'DATABASE_READ_URL', problem: 'needs a postgres:// DATABASE_URL (a replica of it)' });
+  }
+  return problems;
 }
 
 /** Production runs against real Stripe, behind https, with secrets the operator chose: all of them, checked together. */

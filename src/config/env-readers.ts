@@ -57,6 +57,14 @@ export function databaseUrl(env: Env, dataDir: string): string {
   throw new ConfigError('DATABASE_URL', 'must be sqlite:<path> or postgres://…');
 }
 
+/** One host: the replica (or a load balancer in front of several); its lag is checked, never assumed. */
+export function databaseReadUrl(env: Env): string | undefined {
+  const raw = text(env, 'DATABASE_READ_URL');
+  if (raw === undefined) return undefined;
+  if (!/^postgres(ql)?:\/\/[^,/?]*(\/[^,]*)?$/.test(raw)) throw new ConfigError('DATABASE_READ_URL', 'must be one postgres:// URL (one host)');
+  return raw;
+}
+
 export function redisUrl(env: Env): string | undefined {
   const raw = text(env, 'REDIS_URL');
   if (raw === undefined) return undefined;

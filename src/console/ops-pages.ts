@@ -20,7 +20,7 @@ export function refusal(err: unknown): undefined {
 
 export async function showDeliveries(ctx: Ctx, viewer: ConsoleViewer, reply: FastifyReply, noticeText?: string): Promise<FastifyReply> {
   const t = viewer.t;
-  const rows = await ctx.store.db.selectFrom('webhook_deliveries as d').innerJoin('events as e', 'e.id', 'd.event_id').innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
+  const rows = await ctx.store.reader().selectFrom('webhook_deliveries as d').innerJoin('events as e', 'e.id', 'd.event_id').innerJoin('webhook_endpoints as w', 'w.id', 'd.endpoint_id')
     .select(['d.id', 'd.event_id', 'e.type', 'w.url', 'd.state', 'd.attempts', 'd.last_error', 'd.updated_at_ms'])
     .where('d.state', '=', 'failed').orderBy('d.id', 'desc').limit(LIST_ROWS).execute();
   const table = rows.map((r) => [formatDate(Number(r.updated_at_ms), viewer.lang), r.type, r.url, String(r.attempts), r.last_error ?? '',
@@ -30,7 +30,7 @@ export async function showDeliveries(ctx: Ctx, viewer: ConsoleViewer, reply: Fas
 
 export async function showInbox(ctx: Ctx, viewer: ConsoleViewer, reply: FastifyReply, noticeText?: string): Promise<FastifyReply> {
   const t = viewer.t;
-  const rows = await ctx.store.db.selectFrom('stripe_events').select(['id', 'type', 'attempts', 'last_error', 'failed_at_ms'])
+  const rows = await ctx.store.reader().selectFrom('stripe_events').select(['id', 'type', 'attempts', 'last_error', 'failed_at_ms'])
     .where('failed_at_ms', 'is not', null).orderBy('failed_at_ms', 'desc').limit(LIST_ROWS).execute();
   const table = rows.map((r) => [formatDate(Number(r.failed_at_ms), viewer.lang), r.type, html`<code>${r.id}</code>`, String(r.attempts), r.last_error ?? '',
     html`<form method="post" action="/admin/inbox/${r.id}/retry">${hiddenCsrf(viewer)}<button type="submit">${t.retry}<span class="sr"> ${r.id}</span></button></form>`]);

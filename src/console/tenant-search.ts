@@ -16,7 +16,7 @@ export interface TenantListRow {
 export async function searchTenants(ctx: Ctx, query: Record<string, string | undefined>): Promise<{ rows: TenantListRow[]; nextCursor: string | null }> {
   const q = query.q?.trim();
   const currency = query.currency && CURRENCY_PATTERN.test(query.currency) ? query.currency.toUpperCase() : undefined;
-  const rows = await ctx.store.db.selectFrom('tenants as t').innerJoin('wallets as w', 'w.tenant_id', 't.id')
+  const rows = await ctx.store.reader().selectFrom('tenants as t').innerJoin('wallets as w', 'w.tenant_id', 't.id')
     .select(['t.id', 't.name', 't.status', 'w.currency', 'w.balance_minor'])
     .$if(q !== undefined && q !== '', (qb) => qb.where((eb) => eb.or([eb('t.id', '=', q!), eb(sql<string>`lower(t.name)`, 'like', `%${q!.replace(/[%_\\]/g, '').toLowerCase()}%`)])))
     .$if(currency !== undefined, (qb) => qb.where('w.currency', '=', currency!))

@@ -29,7 +29,7 @@ const CLAWBACK = ['refund_clawback', 'dispute_loss'];
  */
 export async function creditsReport(ctx: Ctx, month: string): Promise<{ month: string; currencies: CurrencyReport[] }> {
   const { startMs, endMs } = monthBounds(month);
-  const db = ctx.store.db;
+  const db = ctx.store.reader(); // a report tolerates bounded staleness (issue 25)
   const byKind = await sql<{ currency: string; kind: string; before: string | bigint; within: string | bigint }>`
     select currency, kind,
       sum(case when created_at_ms < ${startMs} then wallet_amount_minor else 0 end) as before,

@@ -8,7 +8,7 @@ export const registerListReceiptsRoute: RouteRegistrar = (app, ctx) => {
     config: { auth: TENANT_READ },
     schema: { tags: ['Billing'], summary: 'List receipts and credit notes, newest first', security: tenantSecurity, querystring: Query, response: { 200: PageSchema, ...errorResponses('CURSOR_INVALID') } },
   }, async (request) => {
-    const page = await listReceiptRows(ctx.store.db, principalOf(request).tenantId, request.query);
+    const page = await listReceiptRows(ctx.store.reader(), principalOf(request).tenantId, request.query);
     return { data: page.rows.map((r) => toReceiptView(r, ctx.config.publicUrl)), nextCursor: page.nextCursor };
   });
 };

@@ -46,7 +46,8 @@ export function parsePeriod(period: string, nowMs: number): { startMs: number; e
  */
 export async function buildStatement(ctx: Ctx, tenantId: string, period: string): Promise<Statement> {
   const { startMs, endMs } = parsePeriod(period, ctx.nowMs());
-  const db = ctx.store.db;
+  // A statement tolerates bounded staleness (issue 25): the read replica, while within its lag bound.
+  const db = ctx.store.reader();
   const tenant = await db.selectFrom('tenants').select(['currency']).where('id', '=', tenantId).executeTakeFirstOrThrow();
   const openingMinor = await walletSumBefore(db, tenantId, startMs);
   const lines = await periodLines(db, tenantId, startMs, endMs);

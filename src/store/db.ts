@@ -12,6 +12,7 @@ import { walFlusher } from './sqlite-wal-flush.ts';
 import { submitWithRider } from './commit-rider.ts';
 import { GroupCommitSqliteDialect } from './sqlite-group-commit.ts';
 import { TableVersions } from './table-versions.ts';
+import { DEFAULT_READ_REPLICA_MAX_LAG_MS, ReadReplica, type ReplicaState } from './read-replica.ts';
 import { type RowExporter, postgresExporter, sqliteExporter } from './export-stream.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -48,6 +49,13 @@ export interface Store {
   ping(): Promise<void>;
   /** Long read-only exports (issue 22), off the writing connection; see export-stream.ts. */
   exporter: RowExporter;
+  /**
+   * Issue 25: the handle for reads that tolerate bounded staleness (history, summaries, statements, console
+   * lists): the read replica while it is within its lag bound, else `db`. Never for a money decision.
+   */
+  reader(): Db;
+  /** PostgreSQL with DATABASE_READ_URL only: the replica's state now, and a fresh check of it. */
+  replica?: { state(): ReplicaState; check(): Promise<void> };
   /** PostgreSQL only: false while no writable host is known (a failover is under way). */
   writable?(): boolean;
   /** PostgreSQL only: the pool's connections right now (for /metrics). */
@@ -95,6 +103,9 @@ export interface OpenStoreOptions {
   /** PostgreSQL only: how long finding the writable host again may take before it is reported as overdue. */
   failoverTimeoutMs?: number;
   onFailover?: FailoverOptions['onState'];
+  /** PostgreSQL only (issue 25): a streaming replica for reads within `readReplicaMaxLagMs` of the primary. */
+  readUrl?: string | undefined;
+  readReplicaMaxLagMs?: number;
 }
 
 export interface BatchBounds {
@@ -140,6 +151,7 @@ function openSqlite(path: string, opts: OpenStoreOptions): Store {
     batchStats: () => dialect.stats(),
     observeBatches: (observer) => dialect.observeBatches(observer),
     tableVersion: (table) => versions.version(table),
+    reader: () => db,
     exporter: sqliteExporter(path, database),
     close: async () => {
       await dialect.drain();
@@ -153,12 +165,9 @@ function openSqlite(path: string, opts: OpenStoreOptions): Store {
 }
 
 function openPostgres(url: string, opts: OpenStoreOptions): Store {
+  const searchPath = opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {};
   const pool = new FailoverPool(url, {
-    poolConfig: {
-      max: opts.pgPoolSize ?? PG_POOL_SIZE,
-      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
-      ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
-    },
+    poolConfig: { max: opts.pgPoolSize ?? PG_POOL_SIZE, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS, ...searchPath },
     failoverTimeoutMs: opts.failoverTimeoutMs ?? DEFAULT_FAILOVER_TIMEOUT_MS,
     ...(opts.onFailover ? { onState: opts.onFailover } : {}),
   });
@@ -178,15 +187,20 @@ function openPostgres(url: string, opts: OpenStoreOptions): Store {
   // Work carrying a commit rider runs as itself: the combiner would not write the rider's row.
   const transact: Store['transact'] = (work, opts) => submitWithRider(work, opts, (w, o, carrying) => batcher.submit(w, { key: o?.key, combine: carrying ? undefined : o?.combine }));
   TRANSACTORS.set(db, transact);
+  const replica = opts.readUrl ? new ReadReplica(opts.readUrl, db, { maxLagMs: opts.readReplicaMaxLagMs ?? DEFAULT_READ_REPLICA_MAX_LAG_MS, poolConfig: searchPath }) : undefined;
+  replica?.start();
   return {
     db,
     dialect: 'postgres',
+    reader: () => replica?.usable() ?? db,
+    ...(replica ? { replica } : {}),
     transact,
     batchStats: () => batcher.stats(),
     observeBatches: (observer) => batcher.observeBatches(observer),
     tableVersion: (table) => versions.version(table),
     exporter: postgresExporter(pool),
     close: async () => {
+      await replica?.close();
       await batcher.close();
       await db.destroy();
     },

@@ -40,7 +40,8 @@ export async function listLedgerTransactions(ctx: Ctx, tenantId: string, query: 
   const limit = parseLimit(query.limit);
   const beforeSeq = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
   // One row more than asked tells whether another page exists without a count.
-  const rows = await historyQuery(ctx.store, tenantId, beforeSeq, limit + 1).execute();
+  // History tolerates bounded staleness: the read replica serves it while within its lag bound (issue 25).
+  const rows = await historyQuery({ db: ctx.store.reader(), dialect: ctx.store.dialect }, tenantId, beforeSeq, limit + 1).execute();
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {

@@ -135,7 +135,7 @@ async function readBuckets(ctx: Ctx, principal: UsageReader, fromMs: number, toM
   const numberOnly = principal.numberId === null ? sql`` : sql`AND number_id = ${principal.numberId}`;
   const result = await sql<Bucket>`SELECT ${column} AS key, SUM(amount_minor) AS amount_minor, SUM(count) AS count FROM usage_hourly
     WHERE tenant_id = ${principal.tenantId} AND hour_ms >= ${BigInt(fromMs)} AND hour_ms < ${BigInt(toMs)} ${numberOnly}
-    GROUP BY ${column}`.execute(ctx.store.db);
+    GROUP BY ${column}`.execute(ctx.store.reader());
   return result.rows;
 }
 
@@ -159,7 +159,7 @@ function byDay(buckets: Bucket[], fromMs: number, toMs: number, timeZone: string
 /** What the tenant spent in [fromMs, toMs) (whole hours), from the rollup. */
 export async function spentBetween(ctx: Ctx, tenantId: string, fromMs: number, toMs: number): Promise<bigint> {
   const result = await sql<{ amount_minor: bigint | number | string | null }>`SELECT SUM(amount_minor) AS amount_minor FROM usage_hourly
-    WHERE tenant_id = ${tenantId} AND hour_ms >= ${BigInt(fromMs)} AND hour_ms < ${BigInt(toMs)}`.execute(ctx.store.db);
+    WHERE tenant_id = ${tenantId} AND hour_ms >= ${BigInt(fromMs)} AND hour_ms < ${BigInt(toMs)}`.execute(ctx.store.reader());
   return BigInt(result.rows[0]?.amount_minor ?? 0);
 }
 
