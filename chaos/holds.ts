@@ -101,13 +101,18 @@ function post(world: World, apiKey: string, path: string, body: unknown, idempot
   });
 }
 
+/** A hold left open is still held, or expired once its hour ran out (a soak outlasts HOLD_EXPIRY_SECONDS). */
+function stillOpenOrLapsed(row: { state: string; expires_at_ms: number | string }): boolean {
+  return row.state === 'held' || (row.state === 'expired' && Number(row.expires_at_ms) <= Date.now());
+}
+
 /**
  * A captured hold debits exactly its acknowledged amount once; a voided or open one debits nothing; the
  * wallet's held amount is the open holds' plus what open disputes hold.
  */
 export async function checkHolds(db: BenchDatabase, tenantId: string, seen: HoldSeen[], disputeHeldMinor: number, fail: (what: string) => void): Promise<number> {
-  const rows = await db.query<{ id: string; state: string; amount_minor: number | string; captured_minor: number | string }>(
-    'select id, state, amount_minor, captured_minor from holds where tenant_id = $1', [tenantId]);
+  const rows = await db.query<{ id: string; state: string; amount_minor: number | string; captured_minor: number | string; expires_at_ms: number | string }>(
+    'select id, state, amount_minor, captured_minor, expires_at_ms from holds where tenant_id = $1', [tenantId]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const captures = await db.query<{ reference: string; wallet_amount_minor: number | string }>(
     "select reference, wallet_amount_minor from ledger_transactions where tenant_id = $1 and kind = 'hold_capture'", [tenantId]);
@@ -118,7 +123,7 @@ export async function checkHolds(db: BenchDatabase, tenantId: string, seen: Hold
     else if (hold.capturedMinor !== null && (row.state !== 'captured' || moved.length !== 1 || moved[0] !== hold.capturedMinor)) {
       fail(`hold ${hold.holdId} capture of ${hold.capturedMinor} acknowledged; stored ${row.state}, debited ${JSON.stringify(moved)}`);
     } else if (hold.voided && (row.state !== 'voided' || moved.length !== 0)) fail(`hold ${hold.holdId} void acknowledged; stored ${row.state}, debited ${JSON.stringify(moved)}`);
-    else if (hold.leftOpen && (row.state !== 'held' || moved.length !== 0)) fail(`hold ${hold.holdId} left open; stored ${row.state}, debited ${JSON.stringify(moved)}`);
+    else if (hold.leftOpen && (!stillOpenOrLapsed(row) || moved.length !== 0)) fail(`hold ${hold.holdId} left open; stored ${row.state}, debited ${JSON.stringify(moved)}`);
     else if (moved.length > 1) fail(`hold ${hold.holdId} captured ${moved.length} times`);
   }
   return disputeHeldMinor + rows.filter((r) => r.state === 'held').reduce((sum, r) => sum + Number(r.amount_minor), 0);

@@ -12,7 +12,7 @@ import { makeSchedule } from './schedule.ts';
 import { CHAOS_WEBHOOK_SECRET, type World, startWorld } from './world.ts';
 
 /**
- * `npm run chaos [-- --schedules N] [-- --seed S] [-- --db sqlite|postgres|all]`: seeded fault schedules
+ * `npm run chaos [-- --schedules N] [-- --seed S] [-- --db sqlite|postgres|all] [-- --minutes M]`: seeded fault schedules
  * (duplicated, reordered, delayed and dropped Stripe webhooks; Stripe 500s; refunds and disputes; SIGKILL
  * of Purse at random moments) against real processes, then the money invariants and `purse ledger verify`.
  * Prints `schedules N, violations 0`, and the seed of every schedule that broke something.
@@ -24,6 +24,9 @@ const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 /** Events stored but left unprocessed by a kill wait out their claim, then the retry job takes them. */
 const INBOX_DRAIN_TIMEOUT_MS = 120_000;
 const INBOX_DRAIN_POLL_MS = 500;
+/** A progress line every this many schedules, so a long soak shows how far it got. */
+const PROGRESS_EVERY_SCHEDULES = 100;
+const MS_PER_MINUTE = 60_000;
 const run = promisify(execFile);
 
 interface Options {
@@ -33,6 +36,8 @@ interface Options {
   postgresUrl: string;
   moneyBack: boolean;
   parallel: number;
+  /** `--minutes M`: no new batch starts after M minutes; what ran is settled and checked as usual. Null: no limit. */
+  minutes: number | null;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -57,6 +62,7 @@ function parseOptions(argv: string[]): Options {
     postgresUrl: process.env.PURSE_CHAOS_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
     moneyBack: !argv.includes('--no-money-back'),
     parallel: Math.max(1, integer('--parallel', DEFAULT_PARALLEL)),
+    minutes: value('--minutes') === undefined ? null : integer('--minutes', 0),
   };
 }
 
@@ -68,8 +74,8 @@ async function main(): Promise<number> {
   let total = 0;
   const violations: Violation[] = [];
   for (const kind of options.databases) {
-    const found = await chaosOn(kind, options);
-    total += options.schedules;
+    const { violations: found, ran } = await chaosOn(kind, options);
+    total += ran;
     violations.push(...found);
     // Printed as each database finishes, so a long run shows its first database's seeds at once.
     for (const v of found) console.log(`VIOLATION [${kind}] seed ${v.seed}: ${v.what}`);
@@ -78,7 +84,9 @@ async function main(): Promise<number> {
   return violations.length === 0 ? 0 : 1;
 }
 
-async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<Violation[]> {
+async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<{ violations: Violation[]; ran: number }> {
+  const startedMs = Date.now();
+  const stopAtMs = options.minutes === null ? Infinity : startedMs + options.minutes * MS_PER_MINUTE;
   const db = await freshBenchDatabase(kind, options.postgresUrl);
   const world = await startWorld(db.url, db.dir);
   const clock = await openManualClock(db.url, db.dir, world);
@@ -88,11 +96,16 @@ async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<V
     await adminCall(world.purseUrl, 'POST', '/v1/admin/webhook-endpoints', { url: world.sinkUrl, events: ['wallet.debited'] });
     const expectations: Expectation[] = [];
     let kills = 0;
-    for (let first = 0; first < options.schedules; first += options.parallel) {
+    for (let first = 0; first < options.schedules && Date.now() < stopAtMs; first += options.parallel) {
       const batch = Array.from({ length: Math.min(options.parallel, options.schedules - first) }, (_, i) => makeSchedule(options.firstSeed + first + i, options.moneyBack));
       kills += batch.filter((s) => s.killAfterMs !== null).length;
       expectations.push(...(await Promise.all(batch.map((schedule) => runSchedule(world, schedule, mail, clock)))));
+      if (Math.floor(expectations.length / PROGRESS_EVERY_SCHEDULES) > Math.floor((expectations.length - batch.length) / PROGRESS_EVERY_SCHEDULES)) {
+        console.log(`[${kind}] ${expectations.length} schedules run, ${kills} with a SIGKILL, ${Math.round((Date.now() - startedMs) / MS_PER_MINUTE)} min`);
+      }
     }
+    const ran = expectations.length;
+    if (ran < options.schedules) console.log(`[${kind}] time budget of ${options.minutes} min spent: ${ran} of ${options.schedules} schedules run; those are settled and checked`);
     await settle(world, db, mail);
     const stripe = sandboxStripe(world.sandboxUrl);
     const violations = (await Promise.all(expectations.map(async (e) => [...await checkSchedule(db, e), ...await checkStripeTruth(db, stripe, e), ...await checkCredits(db, e.seed, e.tenantId, e.credits)]))).flat();
@@ -103,7 +116,7 @@ async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<V
     const disputes = expectations.flatMap((e) => e.disputes);
     const [attempts] = await db.query<{ n: number | string }>("select count(*) as n from auto_topup_attempts where state = 'succeeded'");
     const [parked] = await db.query<{ n: number | string }>("select count(*) as n from stripe_events where waiting_for is not null or outcome = 'waiting'");
-    console.log(`[${kind}] ${options.schedules} schedules, ${kills} with a SIGKILL, ${violations.length} violations; ledger verify ${verify.code === 0 ? 'clean' : 'FAILED'}`);
+    console.log(`[${kind}] ${ran} schedules, ${kills} with a SIGKILL, ${violations.length} violations; ledger verify ${verify.code === 0 ? 'clean' : 'FAILED'}`);
     console.log(`[${kind}] money back: ${refunds.length} refunds (${onAutoTopups(refunds)} of auto top-ups), ${disputes.length} disputes (${onAutoTopups(disputes)} of auto top-ups); ` +
       `${expectations.filter((e) => e.customerId !== null).length} tenants with auto top-up, ${attempts?.n ?? 0} auto top-ups charged; ${parked?.n ?? 0} events still waiting at the end`);
     const holds = expectations.flatMap((e) => e.holds).filter((h) => h.holdId !== '');
@@ -111,7 +124,8 @@ async function chaosOn(kind: 'sqlite' | 'postgres', options: Options): Promise<V
     console.log(`[${kind}] credit blocks: ${credits.reduce((s, c) => s + c.grants.length, 0)} granted, ${credits.reduce((s, c) => s + c.voided.length, 0)} voided, ` +
       `${credits.reduce((s, c) => s + c.expiredByClock, 0)} expired by the manual-clock runs`);
     console.log(`[${kind}] holds: ${holds.length} placed, ${holds.filter((h) => h.capturedMinor !== null).length} captured, ${holds.filter((h) => h.voided).length} voided, ${holds.filter((h) => h.leftOpen).length} left open`);
-    return violations;
+    console.log(`[${kind}] took ${Math.round((Date.now() - startedMs) / MS_PER_MINUTE)} min`);
+    return { violations, ran };
   } finally {
     await clock.close();
     await world.stop();

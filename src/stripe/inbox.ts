@@ -140,18 +140,21 @@ async function recordFailure(ctx: Ctx, event: Stripe.Event, err: Error): Promise
 
 /**
  * Picks up events whose processing failed or whose instance died mid-way. Safe with many instances:
- * each event is claimed by a guarded update before it is processed.
+ * each event is claimed by a guarded update before it is processed. Only events whose claim has run out
+ * are read: a batch of older events still claimed (parked ones wait out their re-check time there) must not
+ * fill the page and starve a newer one forever — an add-card completion stranded by a crash behind fifty
+ * parked refunds was never applied (issue 19's chaos run).
  */
 export async function retryPendingEvents(ctx: Ctx): Promise<number> {
   const nowMs = ctx.nowMs();
-  const due = await ctx.store.db.selectFrom('stripe_events').select(['id', 'payload', 'claimed_until_ms'])
+  const due = await ctx.store.db.selectFrom('stripe_events').select(['id', 'payload'])
     .where('processed_at_ms', 'is', null)
     .where('failed_at_ms', 'is', null)
     .where('received_at_ms', '<=', BigInt(nowMs - INBOX_RETRY_AFTER_MS))
+    .where((eb) => eb.or([eb('claimed_until_ms', 'is', null), eb('claimed_until_ms', '<=', BigInt(nowMs))]))
     .orderBy('received_at_ms').limit(INBOX_RETRY_BATCH).execute();
   let processed = 0;
   for (const row of due) {
-    if (row.claimed_until_ms !== null && row.claimed_until_ms > BigInt(nowMs)) continue;
     const claim = await ctx.store.db.updateTable('stripe_events').set({ claimed_until_ms: BigInt(nowMs + INBOX_CLAIM_MS) })
       .where('id', '=', row.id).where('processed_at_ms', 'is', null).where('failed_at_ms', 'is', null)
       .where((eb) => eb.or([eb('claimed_until_ms', 'is', null), eb('claimed_until_ms', '<=', BigInt(nowMs))]))
