@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asKey, setupTenant } from '../testing/api.ts';
+import { admin, asKey, setupTenant } from '../testing/api.ts';
+import { expireCreditBlocks } from '../credits/end-credit-block.ts';
 import { startTestPurse } from '../testing/harness.ts';
 import { expectLedgerSound, fundWallet } from '../testing/ledger.ts';
 import { pdfText } from '../testing/pdf-text.ts';
@@ -7,11 +8,14 @@ import { type Rig, createTopup, sessionIdOf, startRig } from '../testing/stripe-
 import { newId } from '../ids/ids.ts';
 
 /**
- * Monthly statements (issue 22): for a month with top-ups, debits, holds, refunds, disputes and adjustments,
+ * Monthly statements (issue 22): for a month with top-ups, debits, holds, refunds, disputes, adjustments,
+ * credit grants and a credit block's expiry,
  * opening + credits − debits = closing = the wallet's balance read when the month ended; the next month
  * opens where it closed. A kind no label names yet reads "Other (kind)".
  */
 const HOUR_SECONDS = 3_600;
+const DAY_MS = 86_400_000;
+const TWO_DAYS_SECONDS = 2 * 86_400;
 
 let rig: Rig;
 let balanceAtNovemberEnd = 0;
@@ -57,6 +61,18 @@ async function novemberActivity(): Promise<void> {
   await rig.sandbox.webhooks.idle();
   rig.sandbox.closeDispute(dispute.id, 'lost');
   await rig.sandbox.webhooks.idle();
+  await creditBlocksGrantedAndOneExpired();
+}
+
+/** Two promotional grants (issue 21), one expiring a day later; two days on, still in November, it expires. */
+async function creditBlocksGrantedAndOneExpired(): Promise<void> {
+  const url = `/v1/admin/tenants/${rig.tenant.tenantId}/credits`;
+  expect((await admin(rig.purse, 'POST', url, { amount: '4', reason: 'welcome', reference: 'st-grant-1' })).status).toBe(201);
+  const expiresAt = new Date(rig.purse.ctx.nowMs() + DAY_MS).toISOString();
+  expect((await admin(rig.purse, 'POST', url, { amount: '3', reason: 'promo', expiresAt, reference: 'st-grant-2' })).status).toBe(201);
+  rig.sandbox.advanceClock(TWO_DAYS_SECONDS);
+  expect(new Date(rig.purse.ctx.nowMs()).getUTCMonth()).toBe(10);
+  expect(await expireCreditBlocks(rig.purse.ctx)).toBe(1);
 }
 
 describe('GET /v1/billing/statements/{YYYY-MM}', () => {
@@ -67,7 +83,7 @@ describe('GET /v1/billing/statements/{YYYY-MM}', () => {
     expect(s).toMatchObject({ period: '2026-11', currency: 'BRL', opening: 0, closing: balanceAtNovemberEnd });
     expect(Math.round((s.opening + s.credits - s.debits) * 100)).toBe(Math.round(s.closing * 100));
     const kinds = new Set(s.lines.map((l: { kind: string }) => l.kind));
-    for (const kind of ['topup', 'usage', 'hold_capture', 'adjustment', 'refund_clawback', 'dispute_loss']) expect(kinds).toContain(kind);
+    for (const kind of ['topup', 'usage', 'hold_capture', 'adjustment', 'refund_clawback', 'dispute_loss', 'credit_grant', 'credit_expiry']) expect(kinds).toContain(kind);
     const sum = s.lines.reduce((total: number, l: { amount: number }) => total + Math.round(l.amount * 100), 0);
     expect(sum).toBe(Math.round((s.credits - s.debits) * 100));
     expect(s.lines.find((l: { kind: string }) => l.kind === 'topup')).toMatchObject({ count: 2, amount: 150, description: 'Top-up' });
