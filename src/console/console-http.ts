@@ -3,12 +3,13 @@ import type { Ctx } from '../context.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { consoleCsrfToken, consoleCsrfValid } from '../operators/operator-secrets.ts';
 import { type ConsoleAction, roleMay } from '../operators/roles.ts';
-import { type OperatorSession, SESSION_IDLE_TIMEOUT_MS, readOperatorSession } from '../operators/sessions.ts';
-import { type Lang, negotiateLang } from '../i18n/locale.ts';
+import { SESSION_IDLE_TIMEOUT_MS, readOperatorSession } from '../operators/sessions.ts';
+import { negotiateLang } from '../i18n/locale.ts';
 import { contentSecurityPolicy, newNonce } from '../web/page-shell.ts';
 import { cookieValue, formBody } from '../web/page-http.ts';
-import { type ConsoleText, consoleText } from './console-i18n.ts';
+import { consoleText } from './console-i18n.ts';
 import { renderMessage } from './console-shell.ts';
+import type { ConsolePage, ConsoleViewer } from './console-viewer.ts';
 
 /** What every console response shares: language, strict headers, the operator's session and the CSRF guard. */
 export const CONSOLE_COOKIE = 'purse_console';
@@ -17,17 +18,7 @@ export const LOGIN_COOKIE = 'purse_console_login';
 const COOKIE_PATH = '/admin';
 const SERVER_TIMING_DECIMALS = 2;
 
-export interface ConsolePage {
-  lang: Lang;
-  t: ConsoleText;
-  nonce: string;
-  startMs: number;
-}
-
-export interface ConsoleViewer extends ConsolePage {
-  operator: OperatorSession;
-  csrf: string;
-}
+export type { ConsolePage, ConsoleViewer } from './console-viewer.ts';
 
 export function consolePage(request: FastifyRequest, reply: FastifyReply): ConsolePage {
   const startMs = performance.now();

@@ -1,6 +1,6 @@
 import { type Html, html } from '../web/html.ts';
 import { layout } from '../web/page-shell.ts';
-import type { ConsolePage, ConsoleViewer } from './console-http.ts';
+import type { ConsolePage, ConsoleViewer } from './console-viewer.ts';
 
 /** The console's frame: the billing page's look (same stylesheet), a skip link, a nav that wraps at 390 px. */
 export function consoleLayout(page: ConsolePage, title: string, body: Html, viewer?: ConsoleViewer): string {

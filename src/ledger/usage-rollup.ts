@@ -1,6 +1,6 @@
 import { precompiled, runPrecompiled } from '../store/precompiled.ts';
 import type { Db } from '../store/db.ts';
-import type { PostingInput, TransactionInput, TransactionKind } from './post-transaction.ts';
+import type { PostingInput, TransactionInput, TransactionKind } from './transaction-input.ts';
 
 /**
  * The usage rollup (issue 24): spending per wallet per UTC hour, per number and description, kept in

@@ -1,5 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Db } from './db.ts';
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+/** The store's handle (db.ts's Db), named here so db.ts and this file do not import each other. */
+type Db = Kysely<Database>;
 
 /**
  * A commit rider: a row that must commit together with the first store transaction a piece of work
