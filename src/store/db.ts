@@ -200,8 +200,10 @@ function openPostgres(url: string, opts: OpenStoreOptions): Store {
     tableVersion: (table) => versions.version(table),
     exporter: postgresExporter(pool),
     close: async () => {
+      // The batcher refuses new work from this moment (its close marks it closed before its first await).
+      const drained = batcher.close();
       await replica?.close();
-      await batcher.close();
+      await drained;
       await db.destroy();
     },
     ping: async () => {
