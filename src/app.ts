@@ -17,6 +17,8 @@ export interface Purse {
   /** The background jobs, unless started with `jobs: false`. */
   jobs: Scheduler | undefined;
   close(): Promise<void>;
+  /** While closing: the step under way and how long each finished step took (a shutdown that overruns says where). */
+  closing(): { step: string | undefined; stepsMs: Record<string, number> };
 }
 
 export { type CreatePurseOptions, openCtx } from './open-ctx.ts';
@@ -31,17 +33,27 @@ export async function createPurse(config: Config, opts: CreatePurseOptions = {})
   const app = await buildServer(ctx, { limiter, routes: [...ROUTES, ...(opts.extraRoutes ?? [])], ...(opts.logStream ? { logStream: opts.logStream } : {}) });
   await app.ready();
   const jobs = opts.jobs === false ? undefined : startJobs(ctx, JOBS, opts.jobs?.timers);
+  const closing: { step: string | undefined; stepsMs: Record<string, number> } = { step: undefined, stepsMs: {} };
   return {
     app,
     ctx,
     jobs,
     async close() {
-      await jobs?.stop();
+      await step('jobs', async () => jobs?.stop());
       // Sends already in flight finish (or time out) before the pools close under them.
-      await drainWebhookWorker(ctx);
-      await app.close();
-      await limiter.close();
-      await store.close();
+      await step('webhook sends', () => drainWebhookWorker(ctx));
+      await step('http', () => app.close());
+      await step('rate limiter', () => limiter.close());
+      await step('store', () => store.close());
+      closing.step = undefined;
     },
+    closing: () => ({ step: closing.step, stepsMs: { ...closing.stepsMs } }),
   };
+
+  async function step(name: string, run: () => Promise<unknown>): Promise<void> {
+    closing.step = name;
+    const startMs = performance.now();
+    await run();
+    closing.stepsMs[name] = Math.round(performance.now() - startMs);
+  }
 }

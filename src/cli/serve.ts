@@ -77,7 +77,7 @@ export async function serveCommand(): Promise<number> {
 function stopOnSignal(started: Started, log: Ctx['log']): void {
   stopOnSignals({
     graceMs: SHUTDOWN_GRACE_MS,
-    onTimeout: () => log.error({ graceMs: SHUTDOWN_GRACE_MS }, 'shutdown timed out'),
+    onTimeout: () => log.error({ graceMs: SHUTDOWN_GRACE_MS, ...started.purse?.closing() }, 'shutdown timed out'),
     close: async ({ signal, err }) => {
       if (err) log.error({ err }, 'fatal error, shutting down');
       else log.info({ signal }, 'shutting down');
@@ -86,7 +86,7 @@ function stopOnSignal(started: Started, log: Ctx['log']): void {
         log.error({ err: closeErr }, 'shutdown failed');
         throw closeErr;
       });
-      log.info({}, 'stopped');
+      log.info({ stepsMs: started.purse?.closing().stepsMs }, 'stopped');
     },
   });
 }
