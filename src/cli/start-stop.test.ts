@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, asKey, setupTenant } from '../testing/api.ts';
 import { TEST_SECRETS, type TestPurse, freshDatabase, startTestPurse } from '../testing/harness.ts';
 import { freePort, purseCli, startPurseProcess } from '../testing/process.ts';
+import { serveProcessEnv } from '../testing/serve-env.ts';
 
 // Each start-up failure must end the process quickly: well under the time a supervisor waits. Generous,
 // because loading the server on a loaded CI machine alone can take several seconds.
@@ -17,16 +18,8 @@ const IN_FLIGHT_DEBITS = 24;
 const CTRL_C_TRIES = 3;
 const SECRETS = { PURSE_ADMIN_KEY: TEST_SECRETS.adminKey, PURSE_MASTER_KEY: TEST_SECRETS.masterKey };
 
-async function servingEnv(databaseUrl: string): Promise<Record<string, string>> {
-  const port = await freePort();
-  return {
-    ...SECRETS,
-    DATABASE_URL: databaseUrl,
-    PORT: String(port),
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    STRIPE_SANDBOX_PORT: String(await freePort()),
-    LOG_LEVEL: 'info',
-  };
+function servingEnv(databaseUrl: string): Promise<Record<string, string>> {
+  return serveProcessEnv(databaseUrl);
 }
 
 async function timedCli(args: string[], env: Record<string, string>) {

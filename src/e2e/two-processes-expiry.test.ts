@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, setupTenant } from '../testing/api.ts';
 import { TEST_SECRETS, type TestPurse, startTestPurse } from '../testing/harness.ts';
-import { freePort, purseCli, type RunningProcess, startPurseProcess } from '../testing/process.ts';
+import { serveProcessEnv } from '../testing/serve-env.ts';
+import { purseCli, type RunningProcess, startPurseProcess } from '../testing/process.ts';
 
 /**
  * Issue 21: two `purse serve` operating-system processes on one database (PostgreSQL, or one SQLite file)
@@ -19,13 +20,8 @@ const EXPIRED_WAIT_MS = 60_000;
 const POLL_MS = 200;
 const PROCESS_TESTS_TIMEOUT_MS = 180_000;
 
-async function serveEnv(databaseUrl: string): Promise<Record<string, string>> {
-  const port = await freePort();
-  return {
-    PURSE_ADMIN_KEY: TEST_SECRETS.adminKey, PURSE_MASTER_KEY: TEST_SECRETS.masterKey,
-    DATABASE_URL: databaseUrl, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`,
-    STRIPE_SANDBOX_PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'info',
-  };
+function serveEnv(databaseUrl: string): Promise<Record<string, string>> {
+  return serveProcessEnv(databaseUrl, { RATE_LIMIT_PER_MINUTE: '1000000' });
 }
 
 /** What a process says it expired: the sum of its job runs' `expired` counts (logged when above zero). */

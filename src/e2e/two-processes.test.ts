@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, setupTenant, type TestTenant } from '../testing/api.ts';
 import { TEST_SECRETS, type TestPurse, startTestPurse, testDatabaseKind } from '../testing/harness.ts';
-import { freePort, purseCli, type RunningProcess, startPurseProcess } from '../testing/process.ts';
+import { serveProcessEnv } from '../testing/serve-env.ts';
+import { purseCli, type RunningProcess, startPurseProcess } from '../testing/process.ts';
 
 /**
  * Two `purse serve` operating-system processes on one PostgreSQL database, as production runs them: two
@@ -13,13 +14,8 @@ const FUNDS_MAJOR = 100;
 const REPLAYED = 20;
 const PROCESS_TESTS_TIMEOUT_MS = 180_000;
 
-async function serveEnv(databaseUrl: string): Promise<Record<string, string>> {
-  const port = await freePort();
-  return {
-    PURSE_ADMIN_KEY: TEST_SECRETS.adminKey, PURSE_MASTER_KEY: TEST_SECRETS.masterKey,
-    DATABASE_URL: databaseUrl, PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`,
-    STRIPE_SANDBOX_PORT: String(await freePort()), RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn',
-  };
+function serveEnv(databaseUrl: string): Promise<Record<string, string>> {
+  return serveProcessEnv(databaseUrl, { RATE_LIMIT_PER_MINUTE: '1000000', LOG_LEVEL: 'warn' });
 }
 
 function debit(baseUrl: string, tenant: TestTenant, key: string): Promise<{ status: number; body: Record<string, unknown> }> {
