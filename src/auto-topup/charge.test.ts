@@ -32,7 +32,23 @@ function sandboxEvent(type: string, intentId: string) {
   return JSON.stringify(event);
 }
 
-describe(`auto top-up charge (${testDatabaseKind()})`, () => {
+/** The worker's request reaches Stripe but its answer is lost: Stripe charged, Purse has recorded nothing yet. */
+async function chargedBehindPursesBack(tenant: Awaited<ReturnType<typeof tenantWithAutoTopup>>) {
+  await debit(rig, tenant, 20);
+  const [attempt] = await attemptsOf(rig, tenant);
+  const paymentMethodId = await defaultCardId(tenant.tenantKey);
+  await rig.purse.ctx.store.db.updateTable('auto_topup_attempts')
+    .set({ state: 'processing', payment_method_id: paymentMethodId, claimed_until_ms: BigInt(rig.sandbox.clock.nowMs() + 1000) })
+    .where('id', '=', attempt!.id).execute();
+  const customer = (await rig.purse.ctx.store.db.selectFrom('tenants').select('stripe_customer_id').where('id', '=', tenant.tenantId).executeTakeFirstOrThrow()).stripe_customer_id!;
+  const intent = await rig.stripe.paymentIntents.create({
+    amount: 2000, currency: 'usd', customer, payment_method: paymentMethodId, off_session: true, confirm: true, description: 'Wallet auto top-up',
+    metadata: { autoTopupAttemptId: attempt!.id, tenantId: tenant.tenantId },
+  }, { idempotencyKey: stripeIdempotencyKey('auto_topup', attempt!.id) });
+  return { attemptId: attempt!.id, intent };
+}
+
+describe(`auto top-up charge: confirm response and webhook in either order (${testDatabaseKind()})`, () => {
   it('credits once when the confirm response comes first and payment_intent.succeeded follows, twice', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 60 });
     await debit(rig, tenant, 20);
@@ -46,22 +62,6 @@ describe(`auto top-up charge (${testDatabaseKind()})`, () => {
     expect(await balanceOf(rig, tenant)).toBe(60);
     expect(await eventsOf(rig, tenant, 'auto_topup.succeeded')).toEqual([expect.objectContaining({ amount: 20, paymentIntentId: intentId })]);
   });
-
-  /** The worker's request reaches Stripe but its answer is lost: Stripe charged, Purse has recorded nothing yet. */
-  async function chargedBehindPursesBack(tenant: Awaited<ReturnType<typeof tenantWithAutoTopup>>) {
-    await debit(rig, tenant, 20);
-    const [attempt] = await attemptsOf(rig, tenant);
-    const paymentMethodId = await defaultCardId(tenant.tenantKey);
-    await rig.purse.ctx.store.db.updateTable('auto_topup_attempts')
-      .set({ state: 'processing', payment_method_id: paymentMethodId, claimed_until_ms: BigInt(rig.sandbox.clock.nowMs() + 1000) })
-      .where('id', '=', attempt!.id).execute();
-    const customer = (await rig.purse.ctx.store.db.selectFrom('tenants').select('stripe_customer_id').where('id', '=', tenant.tenantId).executeTakeFirstOrThrow()).stripe_customer_id!;
-    const intent = await rig.stripe.paymentIntents.create({
-      amount: 2000, currency: 'usd', customer, payment_method: paymentMethodId, off_session: true, confirm: true, description: 'Wallet auto top-up',
-      metadata: { autoTopupAttemptId: attempt!.id, tenantId: tenant.tenantId },
-    }, { idempotencyKey: stripeIdempotencyKey('auto_topup', attempt!.id) });
-    return { attemptId: attempt!.id, intent };
-  }
 
   it('credits once when payment_intent.succeeded comes before the confirm response', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 60 });
@@ -99,6 +99,9 @@ describe(`auto top-up charge (${testDatabaseKind()})`, () => {
     expect(await balanceOf(rig, tenant)).toBe(60);
   });
 
+});
+
+describe(`auto top-up charge: declines retried then disabled (${testDatabaseKind()})`, () => {
   it('retries a decline after 1 h, 6 h and 24 h, then disables auto top-up', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 60, card: '4000000000000341' });
     await debit(rig, tenant, 20);
@@ -124,6 +127,9 @@ describe(`auto top-up charge (${testDatabaseKind()})`, () => {
     expect(resumed.body).toMatchObject({ state: 'active', pausedReason: null });
   });
 
+});
+
+describe(`auto top-up charge: pauses and resumes (${testDatabaseKind()})`, () => {
   it('pauses for authentication with a recovery page; paying it credits that attempt once and resumes', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 60, card: '4000002760003184' });
     await debit(rig, tenant, 20);
@@ -169,6 +175,9 @@ describe(`auto top-up charge (${testDatabaseKind()})`, () => {
     expect(Object.values((await runAutoTopups(rig.purse.ctx)).charged)).toEqual(['credited']);
   });
 
+});
+
+describe(`auto top-up charge: slow and unavailable Stripe (${testDatabaseKind()})`, () => {
   it('leaves a PaymentIntent still processing alone until its webhook, asking Stripe again only after the recheck interval; one charge, one credit', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 60 });
     await debit(rig, tenant, 20);

@@ -21,7 +21,7 @@ function put(tenant: TestTenant, body: unknown) {
 
 const USD_BOUNDS = { minMinor: 500n, maxMinor: 500_000n };
 
-describe('auto top-up settings', () => {
+describe('auto top-up settings: reading, enabling and turning off', () => {
   it('reads as off with no settings, and the wallet summary as null, before it is ever configured', async () => {
     const tenant = await setupTenant(rig.purse, 'USD');
     const res = await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/auto-topup');
@@ -59,6 +59,9 @@ describe('auto top-up settings', () => {
     expect((await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/auto-topup')).body.state).toBe('off');
   });
 
+});
+
+describe('auto top-up settings: refused input and keys', () => {
   it.each([
     ['both amount and targetBalance', { threshold: 10, amount: 20, targetBalance: 50 }, 'targetBalance', 'VALIDATION_ERROR'],
     ['neither amount nor targetBalance', { threshold: 10 }, 'amount', 'AMOUNT_REQUIRED'],
@@ -95,6 +98,9 @@ describe('auto top-up settings', () => {
     expect(res.body.code).toBe('NUMBER_SCOPE_NOT_ALLOWED');
   });
 
+});
+
+describe('auto top-up attempts list', () => {
   it('lists only the tenant’s own attempts and refuses a forged cursor', async () => {
     const tenant = await setupTenant(rig.purse, 'USD');
     const res = await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/auto-topup/attempts');

@@ -20,7 +20,7 @@ afterAll(async () => {
   }
 });
 
-describe(`auto top-up trigger (${testDatabaseKind()})`, () => {
+describe(`auto top-up trigger: which movements start a charge and for how much (${testDatabaseKind()})`, () => {
   it('leaves a debit that stays above the threshold alone', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 100 });
     expect((await debit(rig, tenant, 10)).status).toBe(201);
@@ -73,6 +73,9 @@ describe(`auto top-up trigger (${testDatabaseKind()})`, () => {
     expect((await attemptsOf(rig, tenant))[0]).toMatchObject({ state: 'pending' });
   });
 
+});
+
+describe(`auto top-up trigger: monthly cap (${testDatabaseKind()})`, () => {
   it('never goes past the monthly cap, with two workers and debits racing, and caps once', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 60, settings: { monthlyCap: 50 } });
     const second = await startTestPurse({}, { shareDatabaseOf: rig.purse, payments: rig.purse.ctx.payments, nowMs: rig.purse.ctx.nowMs });
