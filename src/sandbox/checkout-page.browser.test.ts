@@ -45,39 +45,49 @@ async function startMerchant(): Promise<{ origin: string; close(): Promise<void>
   };
 }
 
-describe.skipIf(!hasChromium)('hosted checkout page in Chromium', { timeout: browserTestTimeoutMs }, () => {
-  let browser: Browser;
-  let merchant: { origin: string; close(): Promise<void> };
-  let t: TestSandbox;
-  let customer: Stripe.Customer;
+interface CheckoutRig {
+  browser: Browser;
+  merchant: { origin: string; close(): Promise<void> };
+  t: TestSandbox;
+  customer: Stripe.Customer;
+}
 
+/** One browser, merchant and sandbox for the whole describe that calls this, started once and closed after it. */
+function useCheckoutRig(): CheckoutRig {
+  const rig = {} as Partial<CheckoutRig>;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-    merchant = await startMerchant();
-    t = await startTestSandbox();
-    customer = await t.stripe.customers.create({});
+    rig.browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    rig.merchant = await startMerchant();
+    rig.t = await startTestSandbox();
+    rig.customer = await rig.t.stripe.customers.create({});
   }, browserTestTimeoutMs);
 
   afterAll(async () => {
-    await browser?.close();
-    await t?.sandbox.close();
-    await merchant?.close();
+    await rig.browser?.close();
+    await rig.t?.sandbox.close();
+    await rig.merchant?.close();
   });
+  return rig as CheckoutRig;
+}
 
-  async function openCheckout(): Promise<{ session: Stripe.Checkout.Session; page: Page }> {
-    const session = await t.stripe.checkout.sessions.create(topupSessionParams(customer.id, {
-      billing_address_collection: 'required',
-      automatic_tax: { enabled: true },
-      success_url: `${merchant.origin}/success?session_id={CHECKOUT_SESSION_ID}`,
-      cancel_url: `${merchant.origin}/cancel`,
-    }));
-    const page = await browser.newPage();
-    await page.goto(session.url as string);
-    return { session, page };
-  }
+/** A top-up session that asks for an address and tax, returning to the merchant, opened in a new page. */
+async function openCheckout({ t, customer, merchant, browser }: CheckoutRig): Promise<{ session: Stripe.Checkout.Session; page: Page }> {
+  const session = await t.stripe.checkout.sessions.create(topupSessionParams(customer.id, {
+    billing_address_collection: 'required',
+    automatic_tax: { enabled: true },
+    success_url: `${merchant.origin}/success?session_id={CHECKOUT_SESSION_ID}`,
+    cancel_url: `${merchant.origin}/cancel`,
+  }));
+  const page = await browser.newPage();
+  await page.goto(session.url as string);
+  return { session, page };
+}
+
+describe.skipIf(!hasChromium)('hosted checkout page in Chromium', { timeout: browserTestTimeoutMs }, () => {
+  const rig = useCheckoutRig();
 
   it('pays with 4242 4242 4242 4242 and lands on the success URL', async () => {
-    const { session, page } = await openCheckout();
+    const { session, page } = await openCheckout(rig);
     expect(await page.locator('#total-amount').textContent()).toBe('50.00 BRL');
     expect(await page.locator('#tax-amount').textContent()).toBe('Calculated from your billing country');
     await fillCard(page, '4242 4242 4242 4242');
@@ -85,30 +95,30 @@ describe.skipIf(!hasChromium)('hosted checkout page in Chromium', { timeout: bro
     expect(await page.locator('#submit').textContent()).toBe('Pay 55.00 BRL');
     expect(await page.locator('#total-amount').textContent()).toBe('55.00 BRL');
     await page.getByRole('button', { name: /^Pay / }).click();
-    await page.waitForURL(`${merchant.origin}/success?session_id=${session.id}`);
+    await page.waitForURL(`${rig.merchant.origin}/success?session_id=${session.id}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Top-up successful');
-    expect(await t.stripe.checkout.sessions.retrieve(session.id)).toMatchObject({ status: 'complete', payment_status: 'paid', total_details: { amount_tax: 500 } });
+    expect(await rig.t.stripe.checkout.sessions.retrieve(session.id)).toMatchObject({ status: 'complete', payment_status: 'paid', total_details: { amount_tax: 500 } });
     await page.close();
   });
 
   it('declines 4000 0000 0000 0002 on the page with a visible message and stays there', async () => {
-    const { session, page } = await openCheckout();
+    const { session, page } = await openCheckout(rig);
     await fillCard(page, '4000 0000 0000 0002');
     await page.getByRole('button', { name: /^Pay / }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor({ state: 'visible' });
     expect(await alert.textContent()).toBe('Your card was declined. Nothing was charged. Try another card, or ask your bank why it declined the payment and try again.');
     expect(page.url()).toBe(session.url);
-    expect((await t.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
+    expect((await rig.t.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
     await page.close();
   });
 
   it('follows the cancel link to cancel_url', async () => {
-    const { session, page } = await openCheckout();
+    const { session, page } = await openCheckout(rig);
     await page.getByRole('link', { name: 'Cancel and return to the merchant' }).click();
-    await page.waitForURL(`${merchant.origin}/cancel`);
+    await page.waitForURL(`${rig.merchant.origin}/cancel`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Top-up cancelled');
-    expect((await t.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
+    expect((await rig.t.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
     await page.close();
   });
 });

@@ -62,7 +62,7 @@ describe('honest totals and clear errors', () => {
   });
 });
 
-describe('hosted checkout page over plain HTTP', () => {
+describe('hosted checkout page over plain HTTP: form, payment and decline', () => {
   it('shows the amount, a labelled card form and a cancel link, with no address or tax when not asked for', async () => {
     const created = await session();
     const { status, html } = await page(created.url as string);
@@ -110,7 +110,9 @@ describe('hosted checkout page over plain HTTP', () => {
     expect(challenged.html).toContain('id="challenge-complete"');
     expect((await t.stripe.checkout.sessions.retrieve(created.id)).status).toBe('open');
   });
+});
 
+describe('hosted checkout page over plain HTTP: card form validation', () => {
   it.each([
     ['an incomplete card number', { cardNumber: '' }, 'Your card number is incomplete.'],
     ['a wrong card number', { cardNumber: '4242424242424241' }, 'Your card number is incorrect.'],
@@ -123,7 +125,9 @@ describe('hosted checkout page over plain HTTP', () => {
     expect(refused.html).toContain(message.replace(/'/g, '&#39;'));
     expect((await t.stripe.checkout.sessions.retrieve(created.id)).payment_intent).toBeNull();
   });
+});
 
+describe('hosted checkout page over plain HTTP: delayed payment, adaptive pricing and setup', () => {
   it('completes unpaid with the delayed option and still redirects to success_url', async () => {
     const created = await session();
     const done = await submit(created.url as string, { action: 'pay', method: 'delayed' });
@@ -150,7 +154,9 @@ describe('hosted checkout page over plain HTTP', () => {
     expect(saved.location).toBe('https://merchant.test/ok');
     expect((await t.stripe.customers.listPaymentMethods(customer.id)).data).toHaveLength(1);
   });
+});
 
+describe('hosted checkout page over plain HTTP: finished sessions, escaping and unknown sessions', () => {
   it('shows a clear page instead of the form once the session is complete or expired', async () => {
     const paidSession = await session();
     await submit(paidSession.url as string, card);

@@ -18,7 +18,7 @@ function typesSince(count: number): string[] {
   return t.sandbox.events().slice(0, t.sandbox.events().length - count).map((event) => event.type).reverse();
 }
 
-describe('paying a checkout session through the control API', () => {
+describe('paying a checkout session through the control API: card outcomes', () => {
   it('pays with 4242, completes the session and emits payment_intent.succeeded then checkout.session.completed', async () => {
     const session = await t.stripe.checkout.sessions.create(topupSessionParams(customer.id));
     const paid = await control(t.sandbox, `/checkout/sessions/${session.id}/pay`, { card: '4242424242424242' });
@@ -46,7 +46,9 @@ describe('paying a checkout session through the control API', () => {
     const paid = await control(t.sandbox, `/checkout/sessions/${session.id}/pay`, { card: '4242424242424242' });
     expect(paid.body).toMatchObject({ status: 'complete', payment_intent: failedIntent.id });
   });
+});
 
+describe('paying a checkout session: billing address and tax', () => {
   it('adds a deterministic tax by billing country and saves the address to the customer with customer_update[address]=auto', async () => {
     const session = await t.stripe.checkout.sessions.create(topupSessionParams(customer.id, {
       billing_address_collection: 'required', automatic_tax: { enabled: true }, customer_update: { address: 'auto' },
@@ -68,7 +70,9 @@ describe('paying a checkout session through the control API', () => {
     expect(paid.status).toBe(400);
     expect(paid.body.error).toMatchObject({ param: 'billing_address' });
   });
+});
 
+describe('paying a checkout session: adaptive pricing', () => {
   it('presents another currency with adaptive pricing without changing what the merchant is credited', async () => {
     const session = await t.stripe.checkout.sessions.create(topupSessionParams(customer.id, { adaptive_pricing: { enabled: true } }));
     const paid = await control(t.sandbox, `/checkout/sessions/${session.id}/pay`, { card: '4242424242424242', presentmentCurrency: 'eur' });
@@ -86,7 +90,9 @@ describe('paying a checkout session through the control API', () => {
     expect(paid.status).toBe(400);
     expect(paid.body.error).toMatchObject({ param: 'presentment_currency' });
   });
+});
 
+describe('paying a checkout session: delayed payment methods', () => {
   it('completes unpaid with a delayed method and settles later with async_payment_succeeded', async () => {
     const session = await t.stripe.checkout.sessions.create(topupSessionParams(customer.id));
     const pending = await control(t.sandbox, `/checkout/sessions/${session.id}/pay`, { method: 'delayed' });
@@ -111,7 +117,9 @@ describe('paying a checkout session through the control API', () => {
     const again = await control(t.sandbox, `/payment_intents/${pending.body.payment_intent as string}/settle`, { outcome: 'succeeded' });
     expect(again.status).toBe(400);
   });
+});
 
+describe('paying a checkout session: saving cards', () => {
   it('saves a card in setup mode and completes with a succeeded setup intent', async () => {
     const session = await t.stripe.checkout.sessions.create({
       mode: 'setup', currency: 'brl', customer: customer.id, setup_intent_data: { metadata: { purpose: 'add_card' } },
@@ -134,7 +142,9 @@ describe('paying a checkout session through the control API', () => {
     const methods = await t.stripe.customers.listPaymentMethods(customer.id);
     expect(methods.data.map((m) => m.card?.last4)).toEqual(['4444']);
   });
+});
 
+describe('checkout session control API: repeats, expiry and unknown sessions', () => {
   it('refuses to pay a completed session again', async () => {
     const session = await t.stripe.checkout.sessions.create(topupSessionParams(customer.id));
     await control(t.sandbox, `/checkout/sessions/${session.id}/pay`, { card: '4242424242424242' });

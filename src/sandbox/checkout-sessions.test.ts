@@ -67,7 +67,9 @@ describe('checkout sessions: create', () => {
     });
     expect(session).toMatchObject({ currency: 'jpy', amount_subtotal: 3000, amount_total: 3000 });
   });
+});
 
+describe('checkout sessions: create refuses bad parameters', () => {
   it('defaults expires_at to 24 hours and enforces the 30 minute to 24 hour window', async () => {
     const session = await t.stripe.checkout.sessions.create(topupSessionParams(customer.id));
     expect(session.expires_at).toBe(nowSeconds() + 86_400);

@@ -11,7 +11,7 @@ afterEach(async () => {
   await t.sandbox.close();
 });
 
-describe('customers', () => {
+describe('customers: create, retrieve and update', () => {
   it('creates a customer with a cus_ id and the clock time, and retrieves it', async () => {
     const created = await t.stripe.customers.create({
       email: 'ops@tenant.test',
@@ -47,7 +47,9 @@ describe('customers', () => {
     const cleared = await t.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: '' } });
     expect(cleared.invoice_settings.default_payment_method).toBeNull();
   });
+});
 
+describe('customers: refused requests', () => {
   it('refuses a default payment method that belongs to nobody, naming the param and changing nothing', async () => {
     const customer = await t.stripe.customers.create({ name: 'Before' });
     const loose = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: (await t.stripe.customers.create({})).id });

@@ -75,7 +75,9 @@ describe('payment intents: off-session charges', () => {
     const intent = await t.stripe.paymentIntents.create({ amount: 2000, currency: 'brl', customer: customer.id, payment_method: method, confirm: true });
     expect(intent).toMatchObject({ status: 'requires_action', next_action: { type: 'use_stripe_sdk' } });
   });
+});
 
+describe('payment intents: magic test methods, idempotent replays and unconfirmed intents', () => {
   it.each([
     ['pm_card_visa', null],
     ['pm_card_chargeDeclined', 'card_declined'],

@@ -26,7 +26,7 @@ async function pay(t: TestSandbox): Promise<void> {
   await t.stripe.paymentIntents.create({ amount: 1000, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, off_session: true });
 }
 
-describe('webhook delivery', () => {
+describe('webhook delivery: signatures', () => {
   it('signs deliveries so stripe.webhooks.constructEvent verifies them, and a tampered body fails', async () => {
     const endpoint = await receiver();
     const t = await sandboxWith({ webhookEndpoints: [{ url: endpoint.url }] });
@@ -47,7 +47,9 @@ describe('webhook delivery', () => {
       Stripe.errors.StripeSignatureVerificationError,
     );
   });
+});
 
+describe('webhook delivery: retries and timeouts', () => {
   it('retries a 500 with backoff until the endpoint accepts, and logs every attempt', async () => {
     const endpoint = await receiver((attempt) => (attempt <= 2 ? 500 : 200));
     const t = await sandboxWith({ webhookEndpoints: [{ url: endpoint.url }] });
@@ -85,7 +87,9 @@ describe('webhook delivery', () => {
     await t.sandbox.webhooks.idle();
     expect(t.sandbox.webhooks.deliveries().map((d) => d.error)).toEqual(['timed out after 50 ms', 'timed out after 50 ms']);
   });
+});
 
+describe('webhook delivery: endpoints and resends', () => {
   it('delivers to every endpoint, including one added at run time with its own secret', async () => {
     const first = await receiver();
     const second = await receiver();
@@ -129,7 +133,9 @@ describe('webhook delivery', () => {
     const bad = await control(t.sandbox, '/webhook_endpoints', { url: 'ftp://nope' });
     expect(bad.status).toBe(400);
   });
+});
 
+describe('webhook delivery: shutdown', () => {
   it('closes promptly with a retry still scheduled, and idle() then resolves', async () => {
     const endpoint = await receiver(() => 500);
     let firstAttemptLogged: () => void = () => {};
