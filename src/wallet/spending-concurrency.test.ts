@@ -93,7 +93,9 @@ describe('parallel spending on one wallet', () => {
     const read = (await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/wallet')).body;
     expect(read).toEqual({ currency: 'BRL', balance: wallet.balance / CENTS, held: wallet.held / CENTS, available: availableCents / CENTS, autoTopup: null, expiring: null });
   });
+});
 
+describe('concurrent retries of one request under one idempotency key', () => {
   it(`${SAME_KEY_RETRIES} concurrent retries of one debit debit exactly once and all answer the same transaction`, async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, 10);
@@ -124,34 +126,34 @@ describe('parallel spending on one wallet', () => {
   });
 });
 
-describe('racing settlements of one hold', () => {
-  /** Another instance whose clock is already at the hold's expiry. */
-  function instanceAt(nowMs: number): Ctx {
-    return { ...purse.ctx, nowMs: () => nowMs };
-  }
+/** Another instance whose clock is already at the hold's expiry. */
+function instanceAt(nowMs: number): Ctx {
+  return { ...purse.ctx, nowMs: () => nowMs };
+}
 
-  /**
-   * Lets `turns` event-loop turns pass (no timer, no wall-clock wait). An HTTP request spends a few turns
-   * in authentication before its claim, so varying the turns makes either side reach the hold row first.
-   */
-  async function afterTurns(turns: number, run: () => Promise<unknown>): Promise<unknown> {
-    for (let i = 0; i < turns; i += 1) await new Promise((resolve) => setImmediate(resolve));
-    return run();
-  }
+/**
+ * Lets `turns` event-loop turns pass (no timer, no wall-clock wait). An HTTP request spends a few turns
+ * in authentication before its claim, so varying the turns makes either side reach the hold row first.
+ */
+async function afterTurns(turns: number, run: () => Promise<unknown>): Promise<unknown> {
+  for (let i = 0; i < turns; i += 1) await new Promise((resolve) => setImmediate(resolve));
+  return run();
+}
 
-  /** Starts the racers in an order that rotates with the round, so no one always goes first. */
-  async function race<K extends string>(round: number, racers: Record<K, () => Promise<unknown>>): Promise<Record<K, unknown>> {
-    const names = Object.keys(racers) as K[];
-    const order = names.map((_, i) => names[(i + round) % names.length]!);
-    const started = order.map((name) => [name, racers[name]()] as const);
-    const settled = await Promise.all(started.map(async ([name, promise]) => [name, await promise] as const));
-    return Object.fromEntries(settled) as Record<K, unknown>;
-  }
+/** Starts the racers in an order that rotates with the round, so no one always goes first. */
+async function race<K extends string>(round: number, racers: Record<K, () => Promise<unknown>>): Promise<Record<K, unknown>> {
+  const names = Object.keys(racers) as K[];
+  const order = names.map((_, i) => names[(i + round) % names.length]!);
+  const started = order.map((name) => [name, racers[name]()] as const);
+  const settled = await Promise.all(started.map(async ([name, promise]) => [name, await promise] as const));
+  return Object.fromEntries(settled) as Record<K, unknown>;
+}
 
-  async function storedHold(holdId: string) {
-    return purse.ctx.store.db.selectFrom('holds').select(['state', 'captured_minor']).where('id', '=', holdId).executeTakeFirstOrThrow();
-  }
+async function storedHold(holdId: string) {
+  return purse.ctx.store.db.selectFrom('holds').select(['state', 'captured_minor']).where('id', '=', holdId).executeTakeFirstOrThrow();
+}
 
+describe('racing settlements of one hold: capture against expiry', () => {
   it(`capture racing expiry on two instances (${RACE_ROUNDS} rounds): exactly one wins, funds released once`, async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, 100);
@@ -192,7 +194,9 @@ describe('racing settlements of one hold', () => {
     const report = await verifyLedger(purse.ctx.store.db, HOLD_LEDGER_CHECKS);
     expect(report.ok).toBe(true);
   });
+});
 
+describe('racing settlements of one hold: capture against void, and against itself', () => {
   it(`capture racing void (${RACE_ROUNDS} rounds): exactly one wins, the other answers 409`, async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, 100);

@@ -33,7 +33,7 @@ async function walletOf(tenant: TestTenant) {
   return balances as { balance: number; held: number; available: number };
 }
 
-describe('POST /v1/billing/usage', () => {
+describe('POST /v1/billing/usage — debiting', () => {
   it('debits the wallet and answers 201 with the transaction (as the history shows it) and the wallet after it', async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, 10);
@@ -48,6 +48,43 @@ describe('POST /v1/billing/usage', () => {
     expect(history.body.data).toEqual([res.body.transaction]);
   });
 
+  it('refuses a debit that would overdraw with 402 and writes nothing', async () => {
+    const tenant = await setupTenant(purse);
+    await fundWallet(purse, tenant.tenantId, '1.5');
+    const res = await debit(tenant.tenantKey, { amount: '1.51' });
+    expect(res.status).toBe(402);
+    expect(res.body).toEqual({ error: 'Insufficient funds', code: 'INSUFFICIENT_FUNDS' });
+    expect(await walletOf(tenant)).toEqual({ currency: 'BRL', balance: 1.5, held: 0, available: 1.5 });
+    const history = await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/transactions');
+    expect(history.body.data).toHaveLength(1);
+  });
+
+  it('debits only the available balance: funds held by a hold cannot be spent', async () => {
+    const tenant = await setupTenant(purse);
+    await fundWallet(purse, tenant.tenantId, 10);
+    expect((await asKey(purse, tenant.tenantKey, 'POST', '/v1/billing/holds', { amount: 8 })).status).toBe(201);
+    expect((await debit(tenant.tenantKey, { amount: '2.01' })).status).toBe(402);
+    const ok = await debit(tenant.tenantKey, { amount: 2 });
+    expect(ok.status).toBe(201);
+    expect(ok.body.wallet).toEqual({ currency: 'BRL', balance: 8, held: 8, available: 0 });
+  });
+
+  it('writes amounts exactly in a currency without minor units and one with three', async () => {
+    const jpy = await setupTenant(purse, 'JPY');
+    await fundWallet(purse, jpy.tenantId, 1000);
+    expect((await debit(jpy.tenantKey, { amount: 7 })).body.wallet.balance).toBe(993);
+    expect((await debit(jpy.tenantKey, { amount: '1.5' })).body.details[0].code).toBe('AMOUNT_INVALID');
+    const kwd = await setupTenant(purse, 'KWD');
+    await fundWallet(purse, kwd.tenantId, '1.000');
+    // A wallet's own debits move single fils (issue 19); only charges at Stripe go in its steps of ten.
+    expect((await debit(kwd.tenantKey, { amount: '0.1255' })).body.details[0].code).toBe('AMOUNT_INVALID');
+    const res = await debit(kwd.tenantKey, { amount: '0.125' });
+    expect(res.body.transaction.amount).toBe(-0.125);
+    expect(res.body.wallet.balance).toBe(0.875);
+  });
+});
+
+describe('POST /v1/billing/usage — idempotency', () => {
   it('answers a retry with the same key with 200 and the first transaction, debiting once', async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, 10);
@@ -86,27 +123,6 @@ describe('POST /v1/billing/usage', () => {
     expect((await walletOf(tenant)).balance).toBe(9);
   });
 
-  it('refuses a debit that would overdraw with 402 and writes nothing', async () => {
-    const tenant = await setupTenant(purse);
-    await fundWallet(purse, tenant.tenantId, '1.5');
-    const res = await debit(tenant.tenantKey, { amount: '1.51' });
-    expect(res.status).toBe(402);
-    expect(res.body).toEqual({ error: 'Insufficient funds', code: 'INSUFFICIENT_FUNDS' });
-    expect(await walletOf(tenant)).toEqual({ currency: 'BRL', balance: 1.5, held: 0, available: 1.5 });
-    const history = await asKey(purse, tenant.tenantKey, 'GET', '/v1/billing/transactions');
-    expect(history.body.data).toHaveLength(1);
-  });
-
-  it('debits only the available balance: funds held by a hold cannot be spent', async () => {
-    const tenant = await setupTenant(purse);
-    await fundWallet(purse, tenant.tenantId, 10);
-    expect((await asKey(purse, tenant.tenantKey, 'POST', '/v1/billing/holds', { amount: 8 })).status).toBe(201);
-    expect((await debit(tenant.tenantKey, { amount: '2.01' })).status).toBe(402);
-    const ok = await debit(tenant.tenantKey, { amount: 2 });
-    expect(ok.status).toBe(201);
-    expect(ok.body.wallet).toEqual({ currency: 'BRL', balance: 8, held: 8, available: 0 });
-  });
-
   it('lets a debit refused once succeed with the same key after a top-up (a refusal is not remembered)', async () => {
     const tenant = await setupTenant(purse);
     expect((await debit(tenant.tenantKey, { amount: 5 }, 'later')).status).toBe(402);
@@ -123,23 +139,9 @@ describe('POST /v1/billing/usage', () => {
     expect([resA.status, resB.status]).toEqual([201, 201]);
     expect(resA.body.transaction.id).not.toBe(resB.body.transaction.id);
   });
-
-  it('writes amounts exactly in a currency without minor units and one with three', async () => {
-    const jpy = await setupTenant(purse, 'JPY');
-    await fundWallet(purse, jpy.tenantId, 1000);
-    expect((await debit(jpy.tenantKey, { amount: 7 })).body.wallet.balance).toBe(993);
-    expect((await debit(jpy.tenantKey, { amount: '1.5' })).body.details[0].code).toBe('AMOUNT_INVALID');
-    const kwd = await setupTenant(purse, 'KWD');
-    await fundWallet(purse, kwd.tenantId, '1.000');
-    // A wallet's own debits move single fils (issue 19); only charges at Stripe go in its steps of ten.
-    expect((await debit(kwd.tenantKey, { amount: '0.1255' })).body.details[0].code).toBe('AMOUNT_INVALID');
-    const res = await debit(kwd.tenantKey, { amount: '0.125' });
-    expect(res.body.transaction.amount).toBe(-0.125);
-    expect(res.body.wallet.balance).toBe(0.875);
-  });
 });
 
-describe('POST /v1/billing/usage — validation', () => {
+describe('POST /v1/billing/usage — amount validation', () => {
   it.each([
     ['zero', 0, 'AMOUNT_INVALID'],
     ['"0.00"', '0.00', 'AMOUNT_INVALID'],
@@ -166,7 +168,9 @@ describe('POST /v1/billing/usage — validation', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'Validation error', code, details: [{ field: 'amount', code }] });
   });
+});
 
+describe('POST /v1/billing/usage — Idempotency-Key validation', () => {
   it('refuses a request without an Idempotency-Key with 400 IDEMPOTENCY_KEY_REQUIRED', async () => {
     const res = await debit(acme.tenantKey, { amount: 1 }, null);
     expect(res.status).toBe(400);
@@ -191,7 +195,9 @@ describe('POST /v1/billing/usage — validation', () => {
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual([{ field: 'Idempotency-Key', code: 'VALIDATION_ERROR', message: `must be at most ${longest} characters for usage` }]);
   });
+});
 
+describe('POST /v1/billing/usage — body validation', () => {
   it.each([
     ['an unknown field', { amount: 1, note: 'x' }],
     ['a description over 500 characters', { amount: 1, description: 'x'.repeat(501) }],
