@@ -9,16 +9,17 @@ const PROCESS_TESTS_TIMEOUT_MS = 120_000;
 const SECRETS = { PURSE_ADMIN_KEY: 'pa_cli_admin_key_0123456789abcdef', PURSE_MASTER_KEY: 'cli-master-key-0123456789abcdef0123456789' };
 
 // The CLI is exercised on SQLite: it is the same service code the HTTP tests run on both databases.
-describe('purse CLI', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
-  let env: Record<string, string>;
-  let drop: () => Promise<void>;
-  beforeAll(async () => {
-    const db = await freshDatabaseSqlite();
-    env = { DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...SECRETS };
-    drop = db.drop;
-  });
-  afterAll(() => drop());
+// One database for the three `purse CLI: …` describes below, as the commands would share it in real use.
+let env: Record<string, string>;
+let drop: () => Promise<void>;
+beforeAll(async () => {
+  const db = await freshDatabaseSqlite();
+  env = { DATABASE_URL: db.url, LOG_LEVEL: 'silent', ...SECRETS };
+  drop = db.drop;
+});
+afterAll(() => drop());
 
+describe('purse CLI: tenants, numbers, keys and adjustments', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
   it('creates a tenant, a number and keys, printing JSON with --json, then revokes a key', async () => {
     const tenant = await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'BRL', '--json'], env);
     expect(tenant.code).toBe(0);
@@ -59,6 +60,9 @@ describe('purse CLI', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
     expect(JSON.parse((await purseCli(['tenants', 'enable', t.id, '--json'], env)).stdout).status).toBe('active');
   });
 
+});
+
+describe('purse CLI: credits and the billing page link', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
   it('grants credit once per reference, lists it, refuses a past expiry, voids it, and ledger verify checks the blocks', async () => {
     const t = JSON.parse((await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'BRL', '--json'], env)).stdout);
     const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
@@ -85,6 +89,9 @@ describe('purse CLI', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
     expect(Object.keys(json).sort()).toEqual(['expiresAt', 'url']);
   }, PROCESS_TESTS_TIMEOUT_MS);
 
+});
+
+describe('purse CLI: exit codes, help and migrate', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {
   it('exits 1 with the machine code when the input is invalid', async () => {
     const res = await purseCli(['tenants', 'create', '--name', 'acme', '--currency', 'ZZZ'], env);
     expect(res.code).toBe(1);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './config.ts';
 
-describe('parseConfig', () => {
+const PRODUCTION = {
+  PURSE_ENV: 'production',
+  PURSE_ADMIN_KEY: 'a'.repeat(30),
+  PURSE_MASTER_KEY: 'b'.repeat(40),
+  STRIPE_SECRET_KEY: 'sk_live_abc123',
+  STRIPE_WEBHOOK_SECRET: 'whsec_abc',
+  PUBLIC_URL: 'https://billing.example.com',
+};
+
+describe('parseConfig: defaults, accepted and rejected values', () => {
   it('fills every default from an empty environment', () => {
     const config = parseConfig({});
     expect(config).toMatchObject({
@@ -46,6 +55,9 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ [name]: value })).toThrow(message);
   });
 
+});
+
+describe('parseConfig: read replica', () => {
   it.each([
     ['a MySQL URL', { DATABASE_URL: 'postgres://p/purse', DATABASE_READ_URL: 'mysql://r/purse' }, 'DATABASE_READ_URL must be one postgres:// URL'],
     ['several hosts', { DATABASE_URL: 'postgres://p/purse', DATABASE_READ_URL: 'postgres://r1:5432,r2:5432/purse' }, 'DATABASE_READ_URL must be one postgres:// URL'],
@@ -62,6 +74,9 @@ describe('parseConfig', () => {
     expect(config.readReplicaMaxLagMs).toBe(750);
   });
 
+});
+
+describe('parseConfig: secrets, production requirements and error reporting', () => {
   it('never echoes a secret value in its error', () => {
     let thrown: unknown;
     try {
@@ -73,15 +88,6 @@ describe('parseConfig', () => {
     expect((thrown as Error).message).toContain('PURSE_ADMIN_KEY');
     expect((thrown as Error).message).not.toContain('hunter2');
   });
-
-  const PRODUCTION = {
-    PURSE_ENV: 'production',
-    PURSE_ADMIN_KEY: 'a'.repeat(30),
-    PURSE_MASTER_KEY: 'b'.repeat(40),
-    STRIPE_SECRET_KEY: 'sk_live_abc123',
-    STRIPE_WEBHOOK_SECRET: 'whsec_abc',
-    PUBLIC_URL: 'https://billing.example.com',
-  };
 
   it('accepts a complete production environment', () => {
     expect(parseConfig(PRODUCTION)).toMatchObject({ env: 'production', publicUrl: 'https://billing.example.com', stripeWebhookSecrets: ['whsec_abc'] });
@@ -113,6 +119,9 @@ describe('parseConfig', () => {
     expect(error!.message).not.toContain('PUBLIC_URL is required');
   });
 
+});
+
+describe('parseConfig: tracing and webhook secret rotation', () => {
   it('turns tracing on only when OTEL_EXPORTER_OTLP_ENDPOINT is set, named purse unless OTEL_SERVICE_NAME says otherwise', () => {
     expect(parseConfig({ OTEL_SERVICE_NAME: 'wallets' }).otel).toBeUndefined();
     expect(parseConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).otel).toEqual({ endpoint: 'http://collector:4318', serviceName: 'purse' });
