@@ -54,7 +54,7 @@ function gate(): { open: () => void; opened: Promise<void> } {
   return { open, opened };
 }
 
-describe('commit batcher', () => {
+describe('commit batcher: answers and failures', () => {
   it('answers nobody before the COMMIT has returned', async () => {
     const commitGate = gate();
     const commitStarted = gate();
@@ -101,7 +101,9 @@ describe('commit batcher', () => {
     expect(outcomes[1]).toEqual({ status: 'fulfilled', value: 'fine' });
     expect(script.log).toEqual(['begin', 'savepoint purse_b0', 'rollback to purse_b0', 'release purse_b0', 'savepoint purse_b1', 'release purse_b1', 'commit']);
   });
+});
 
+describe('commit batcher: batch size and retries', () => {
   it('work beyond the batch size waits for the next batch, in submission order', async () => {
     const script: Script = { log: [] };
     const batcher = scripted(script, { itemsMax: 2 });
@@ -130,7 +132,9 @@ describe('commit batcher', () => {
     });
     await expect(gaveUp).rejects.toBe(lost);
   });
+});
 
+describe('commit batcher: optimistic batches and lanes', () => {
   it('an optimistic batch runs without savepoints, and one whose work fails is rolled back and run again with them', async () => {
     const script: Script = { log: [] };
     const batcher = scripted(script, { optimistic: true });

@@ -82,12 +82,21 @@ function debit(tenantId: string, reference: string, amountMinor: bigint): Transa
   };
 }
 
+/** A one-shot signal: `opened` resolves once `open` is called. */
+function gate(): { open: () => void; opened: Promise<void> } {
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}
+
 async function balanceMinor(tenantId: string): Promise<bigint> {
   const row = await store.db.selectFrom('wallets').select('balance_minor').where('tenant_id', '=', tenantId).executeTakeFirstOrThrow();
   return row.balance_minor;
 }
 
-describe('group commit', () => {
+describe('group commit: concurrent work and its own failures', () => {
   it('commits many concurrent transactions, sharing commits', async () => {
     const ids = Array.from({ length: 100 }, probeId);
     const { batches, result } = await countBatches(() => Promise.all(ids.map((id) => store.transact(async (trx) => {
@@ -121,7 +130,9 @@ describe('group commit', () => {
     expect((result[3] as PromiseRejectedResult).reason.message).toMatch(/unique|UNIQUE/);
     expect(await probesAmong([a, b, c, d, e])).toEqual([a, b, e].sort());
   });
+});
 
+describe('group commit: a swallowed database error and a failed COMMIT', () => {
   it('work that swallows a database error cannot take its batch down with it', async () => {
     const [taken, swallower, after] = [probeId(), probeId(), probeId()];
     await insertProbe(store.db, taken);
@@ -161,7 +172,9 @@ describe('group commit', () => {
     await store.transact((trx) => insertProbe(trx, b));
     expect(await probesAmong([b])).toEqual([b]);
   });
+});
 
+describe('group commit: ledger transactions in one batch', () => {
   it('the same ledger reference twice in one batch moves money once', async () => {
     const tenantId = await newTenant(1_000n);
     const input = debit(tenantId, `usage:${tenantId}:twice`, 300n);
@@ -179,29 +192,25 @@ describe('group commit', () => {
     expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(['INSUFFICIENT_FUNDS', 'INSUFFICIENT_FUNDS', 'INSUFFICIENT_FUNDS']);
     expect(await balanceMinor(tenantId)).toBe(0n);
   });
+});
 
+describe('group commit: closing the store', () => {
   it('refuses work once the store is closing, after finishing what it already had', async () => {
     const fresh = await freshDatabase();
     const other = openStore(fresh.url, fresh.schema ? { pgSchema: fresh.schema } : {});
     await sql.raw('create table batch_probe (id text primary key, note text)').execute(other.db);
-    let started: () => void = () => {};
-    const workStarted = new Promise<void>((resolve) => {
-      started = resolve;
-    });
-    let finish: () => void = () => {};
-    const mayFinish = new Promise<void>((resolve) => {
-      finish = resolve;
-    });
+    const workStarted = gate();
+    const mayFinish = gate();
     const pending = other.transact(async (trx) => {
       await insertProbe(trx, 'before-close');
-      started();
-      await mayFinish;
+      workStarted.open();
+      await mayFinish.opened;
       return 'committed';
     });
-    await workStarted;
+    await workStarted.opened;
     const closing = other.close();
     await expect(other.transact(async () => 'late')).rejects.toThrow(/closed/);
-    finish();
+    mayFinish.open();
     await expect(pending).resolves.toBe('committed');
     await closing;
     await fresh.drop();
@@ -251,15 +260,8 @@ describe.runIf(testDatabaseKind() === 'postgres')('group commit on PostgreSQL [p
     await insertProbe(store.db, y);
     const [keyA, keyB] = twoKeysInDifferentLanes();
     const lock = (trx: Db, id: string) => sql`select id from batch_probe where id = ${id} for update`.execute(trx);
-    const signal = () => {
-      let open: () => void = () => {};
-      const opened = new Promise<void>((resolve) => {
-        open = resolve;
-      });
-      return { open, opened };
-    };
-    const aHoldsX = signal();
-    const bHoldsY = signal();
+    const aHoldsX = gate();
+    const bHoldsY = gate();
     // The victim's work runs once more: as a retry (careful batch, rolled back to its savepoint) or as part of
     // its batch's careful replay (an optimistic batch has no savepoint to roll back to), whichever mode it met.
     const ranAgain = () => store.batchStats().retries + store.batchStats().replays;

@@ -96,7 +96,9 @@ describe('the catalog, as a receiver verifies it', () => {
       await other.close();
     }
   });
+});
 
+describe('alerts, test events and secret rotation', () => {
   it(`${CONCURRENT_DEBITS} concurrent debits crossing the alert send exactly one wallet.low_balance; it re-arms above the line`, async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, '300.00');
@@ -204,7 +206,9 @@ describe('retries', () => {
     await runWebhookWorker(purse.ctx);
     expect(await deliveryOf(endpoint.id)).toMatchObject({ state: 'delivered', attempts: 2n });
   }, 30_000);
+});
 
+describe('giving up on a receiver', () => {
   it('gives up after 3 days (failed), disables the endpoint with an event, and redeliver sends the same webhook-id again', async () => {
     const tenant = await setupTenant(purse);
     const endpoint = await endpointFor(tenant);
