@@ -79,7 +79,7 @@ export function encodeCursor(seq: bigint): string {
   return Buffer.from(seq.toString(), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): bigint {
+export function decodeCursor(cursor: string): bigint {
   const text = CURSOR_PATTERN.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
   // Node's decoder is lenient; only the exact encoding of a seq round-trips.
   if (!SEQ_PATTERN.test(text) || encodeCursor(BigInt(text)) !== cursor) {

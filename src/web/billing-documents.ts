@@ -5,6 +5,7 @@ import { registerReceiptDownload } from './receipt-download-route.ts';
 import { registerStatementPdfDownload } from './statement-pdf-download-route.ts';
 import { registerStatementCsvDownload } from './statement-csv-download-route.ts';
 import { registerHistoryDownload } from './history-download-route.ts';
+import { registerHistoryCsv } from './history-csv-route.ts';
 
 /** Receipts shown on the page (the newest), and months offered as statements (this one and the ones before). */
 export const PAGE_RECEIPTS_MAX = 10;
@@ -15,7 +16,7 @@ export const PAGE_STATEMENT_MONTHS = 12;
  * or CSV, and the whole history as CSV — the same documents as the API, for the customer in the browser.
  * One route per file (billing-document-kit.ts says what they share), in the order they are registered.
  */
-const BILLING_DOCUMENTS: BillingPageRegistrar[] = [registerReceiptDownload, registerStatementPdfDownload, registerStatementCsvDownload, registerHistoryDownload];
+const BILLING_DOCUMENTS: BillingPageRegistrar[] = [registerReceiptDownload, registerStatementPdfDownload, registerStatementCsvDownload, registerHistoryDownload, registerHistoryCsv];
 
 export function registerBillingDocuments(pages: App, ctx: Ctx, hidden: object): void {
   for (const register of BILLING_DOCUMENTS) register(pages, ctx, hidden);

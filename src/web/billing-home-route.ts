@@ -5,7 +5,7 @@ import type { ReturnQuery } from './billing-banners.ts';
 import type { BillingPageRegistrar } from './billing-document-kit.ts';
 import { queryOf } from './billing-query.ts';
 import { readProblemExtras } from './form-problems.ts';
-import { renderFor } from './render-page.ts';
+import { readFilters, renderFor } from './render-page.ts';
 import { type PageRequest, SESSION_COOKIE, cookieValue, pageRequest, readSession, sessionCookie } from './page-http.ts';
 import { type NoticeKind, type NoticeOptions, renderNotice } from './render-notices.ts';
 
@@ -28,7 +28,10 @@ async function showBilling(ctx: Ctx, request: FastifyRequest, reply: FastifyRepl
   const startMs = performance.now();
   const session = await readSession(ctx, request);
   if (!session) return sendLanding(reply, page, query, await portalReturnLink(ctx, { cookie: cookieValue(request, SESSION_COOKIE) }));
-  const body = await renderFor(ctx, page, session, { query, ...(await readProblemExtras(ctx, page, session, query)) });
+  const filters = await readFilters(ctx, page, session, query);
+  const body = await renderFor(ctx, page, session, { query, filters, ...(await readProblemExtras(ctx, page, session, query)) });
+  // A filter value the page cannot use is the request's fault: said on the page, answered 400.
+  if (filters.problems.length > 0 || filters.holdProblem !== null) void reply.status(400);
   // The server's own time for the page (session, reads, HTML): what the bench judges against its 20 ms goal.
   return reply.header('server-timing', `render;dur=${(performance.now() - startMs).toFixed(SERVER_TIMING_DECIMALS)}`).send(body);
 }

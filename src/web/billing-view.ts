@@ -1,8 +1,9 @@
 import type { ReceiptRow } from '../store/schema.ts';
 import { PAGE_RECEIPTS_MAX, statementMonths } from './billing-documents.ts';
-import { PurseError } from '../errors/purse-error.ts';
 import { findOrder } from '../checkout/orders-store.ts';
-import { listLedgerTransactions } from '../wallet/list-transactions.ts';
+import type { HoldState } from '../wallet/hold-states.ts';
+import type { HistoryFilter } from './history-filter.ts';
+import { type HoldLine, type NumberOption, hasHolds, readHistory, readHolds, readNumbers } from './history-view.ts';
 import type { LedgerTransaction } from '../ledger/post-transaction.ts';
 import { minorDigits } from '../money/currencies.ts';
 import { type TopupBounds, topupBounds } from '../money/limits.ts';
@@ -15,7 +16,6 @@ import { type AutoTopupFacts, readAutoTopupFacts, readLowBalanceMinor } from './
 import { type UsageInsight, readUsageInsight } from './insight-view.ts';
 
 /** Everything the billing page shows for one tenant, read in a handful of indexed queries. */
-export const HISTORY_PAGE_SIZE = 20;
 const PRESET_CANDIDATES_MAJOR = [10n, 20n, 50n, 100n, 200n, 500n];
 const PRESETS_MAX = 4;
 
@@ -27,6 +27,10 @@ export interface BillingData {
   history: LedgerTransaction[];
   nextCursor: string | null;
   isFirstPage: boolean;
+  /** Issue 24: a filtered page's walk stopped at HISTORY_SCAN_ROWS_MAX entries; `nextCursor` searches on. */
+  scanStopped: boolean;
+  /** Issue 24: the tenant's numbers, for the history's number filter and the holds list. */
+  numbers: NumberOption[];
   bounds: TopupBounds;
   presetsMinor: bigint[];
   autoTopup: AutoTopupFacts;
@@ -37,8 +41,9 @@ export interface BillingData {
   insight: UsageInsight;
   /** issue 21: the wallet's credit blocks with money left, in draw-down order. */
   credits: CreditLine[];
-  /** Issue 24: the open holds behind "Reserved", soonest to lapse first (read only when something is held). */
+  /** Issue 24: the holds in the state the page filters by (open by default); `hasHolds` false when there never were any. */
   holds: HoldLine[];
+  hasHolds: boolean;
   /** Issue 24: top-ups paid by a delayed method (bank transfer, voucher) that the bank has not confirmed yet. */
   pendingTopups: PendingTopup[];
 }
@@ -62,25 +67,6 @@ async function readPendingTopups(ctx: Ctx, tenantId: string): Promise<PendingTop
   return rows.map((r) => ({ id: r.id, amountMinor: BigInt(r.amount_minor ?? 0n), createdAtMs: Number(r.created_at_ms) }));
 }
 
-export interface HoldLine {
-  id: string;
-  amountMinor: bigint;
-  description: string | null;
-  createdAtMs: number;
-  expiresAtMs: number;
-}
-
-/** The page lists this many open holds; the total reserved is always in the wallet figures. */
-export const HOLD_LINES_MAX = 20;
-
-async function readHolds(ctx: Ctx, tenantId: string, heldMinor: bigint): Promise<HoldLine[]> {
-  if (heldMinor <= 0n) return [];
-  // (tenant_id, state, expires_at_ms) index: one range scan, already in expiry order.
-  const rows = await ctx.store.db.selectFrom('holds').select(['id', 'amount_minor', 'captured_minor', 'description', 'created_at_ms', 'expires_at_ms'])
-    .where('tenant_id', '=', tenantId).where('state', '=', 'held').orderBy('expires_at_ms').limit(HOLD_LINES_MAX).execute();
-  return rows.map((r) => ({ id: r.id, amountMinor: BigInt(r.amount_minor), description: r.description, createdAtMs: Number(r.created_at_ms), expiresAtMs: Number(r.expires_at_ms) }));
-}
-
 export interface CreditLine {
   id: string;
   category: string;
@@ -88,18 +74,29 @@ export interface CreditLine {
   expiresAtMs: number | null;
 }
 
-export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: string | undefined): Promise<BillingData> {
+/** What the page's query asks of the history and holds (history-filter.ts has already checked it). */
+export interface BillingDataQuery {
+  cursor: string | undefined;
+  filter: HistoryFilter;
+  holdState: HoldState;
+}
+
+export async function readBillingData(ctx: Ctx, session: PortalSession, q: BillingDataQuery): Promise<BillingData> {
   const wallet = await readWalletMinor(ctx, session.tenantId);
   const currency = wallet.currency;
-  const [cards, page, autoTopup, lowBalanceMinor, credits, insight, holds, pendingTopups] = await Promise.all([
+  // Nothing held now and the open ones asked for: no hold read unless the tenant ever held (one index probe).
+  const readHoldsNow = wallet.heldMinor > 0n || q.holdState !== 'held';
+  const [cards, page, autoTopup, lowBalanceMinor, credits, insight, holds, pendingTopups, numbers, everHeld] = await Promise.all([
     listPaymentMethods(ctx.store.db, session.tenantId),
-    readHistory(ctx, session.tenantId, cursor),
+    readHistory(ctx, session.tenantId, q.filter, q.cursor),
     readAutoTopupFacts(ctx, session.tenantId),
     readLowBalanceMinor(ctx, session.tenantId),
     readCredits(ctx, session.tenantId),
     readUsageInsight(ctx, session.tenantId),
-    readHolds(ctx, session.tenantId, wallet.heldMinor),
+    readHoldsNow ? readHolds(ctx, session.tenantId, q.holdState) : Promise.resolve([]),
     readPendingTopups(ctx, session.tenantId),
+    readNumbers(ctx, session.tenantId),
+    readHoldsNow ? Promise.resolve(true) : hasHolds(ctx, session.tenantId),
   ]);
   const [receipts, tenant] = await Promise.all([
     ctx.store.db.selectFrom('receipts').selectAll().where('tenant_id', '=', session.tenantId).orderBy('serial', 'desc').limit(PAGE_RECEIPTS_MAX).execute(),
@@ -114,6 +111,8 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     history: page.data,
     nextCursor: page.nextCursor,
     isFirstPage: page.isFirstPage,
+    scanStopped: page.scanStopped,
+    numbers,
     bounds,
     presetsMinor: presets(currency, bounds),
     receipts,
@@ -123,6 +122,7 @@ export async function readBillingData(ctx: Ctx, session: PortalSession, cursor: 
     credits,
     insight,
     holds,
+    hasHolds: everHeld,
     pendingTopups,
   };
 }
@@ -136,17 +136,6 @@ async function readCredits(ctx: Ctx, tenantId: string): Promise<CreditLine[]> {
     .orderBy('priority').orderBy('created_at_ms').limit(CREDIT_LINES_MAX).execute();
   const lines = rows.map((r) => ({ id: r.id, category: r.category, remainingMinor: BigInt(r.remaining_minor), expiresAtMs: r.expires_at_ms === null ? null : Number(r.expires_at_ms) }));
   return lines.sort((a, b) => (a.expiresAtMs ?? Infinity) - (b.expiresAtMs ?? Infinity));
-}
-
-/** Newest first, keyset-paged on (tenant_id, seq): the first page is one index range scan. A bad cursor shows the first page. */
-async function readHistory(ctx: Ctx, tenantId: string, cursor: string | undefined) {
-  const limit = String(HISTORY_PAGE_SIZE);
-  try {
-    return { ...(await listLedgerTransactions(ctx, tenantId, { limit, cursor })), isFirstPage: cursor === undefined };
-  } catch (err) {
-    if (!(err instanceof PurseError) || err.code !== 'CURSOR_INVALID') throw err;
-    return { ...(await listLedgerTransactions(ctx, tenantId, { limit })), isFirstPage: true };
-  }
 }
 
 function presets(currency: string, bounds: TopupBounds): bigint[] {

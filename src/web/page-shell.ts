@@ -48,6 +48,10 @@ table{width:100%;border-collapse:collapse;font-size:.95rem}
 th,td{text-align:left;padding:.45rem .4rem;border-bottom:1px solid #e6e9ee;vertical-align:top}
 td.num,th.num{text-align:right;white-space:nowrap}
 .pager{display:flex;gap:1rem;margin-top:.75rem}
+.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end;margin:0 0 1rem}.filters div{min-width:0;max-width:100%}
+.filter-actions{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}.banner h3{margin:0 0 .25rem;font-size:1rem}.banner ul{margin:.25rem 0;padding-left:1.25rem}
+select,input[type=date]{font:inherit;padding:.45rem .5rem;border:1px solid #8a939f;border-radius:6px;background:#fff;color:#1b1f24;max-width:100%;min-height:2.75rem}
+select[aria-invalid=true],input[type=date][aria-invalid=true]{border-color:#b42318;border-width:2px}
 code,td{overflow-wrap:anywhere}
 .chart{margin:.75rem 0 0}.chart svg{display:block;max-width:100%}details summary{cursor:pointer;color:#1d4ed8;margin:.5rem 0;min-height:1.5rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}

@@ -1,5 +1,4 @@
 import type { PaymentMethodView } from '../customers/payment-method-view.ts';
-import type { LedgerTransaction } from '../ledger/post-transaction.ts';
 import type { PortalSession } from '../portal/open-portal-session.ts';
 import type { Banner } from './billing-banners.ts';
 import type { BillingData } from './billing-view.ts';
@@ -7,6 +6,8 @@ import { type Html, html } from './html.ts';
 import type { Catalog } from '../i18n/en.ts';
 import { formatDate, formatMoney, inputAmount } from '../i18n/locale.ts';
 import { layout } from './page-shell.ts';
+import type { PageFilters } from './history-filter.ts';
+import { type HistoryModel, historySection, holdsSection } from './render-history.ts';
 import { insightSection } from './render-insight.ts';
 import { type AlertAttempt, type AutoTopupAttempt, type SettingsModel, alertSection, autoTopupSection } from './render-settings.ts';
 
@@ -30,6 +31,8 @@ export interface PageModel {
   alertAttempt?: AlertAttempt | undefined;
   /** The card the customer asked to remove: its item asks "Remove …?" with the confirming form. */
   confirmRemove?: string | undefined;
+  /** Issue 24: the history and holds filters from the query, with what was wrong with them. */
+  filters: PageFilters;
   /** Back from a paused auto top-up's recovery Checkout with the payment still confirming: no second "Confirm the payment". */
   recoveryConfirming?: boolean | undefined;
 }
@@ -48,7 +51,7 @@ ${autoTopupSection(settings)}
 ${alertSection(settings)}
 ${insightSection({ t, locale: m.locale, currency: m.data.currency, insight: m.data.insight })}
 ${documentsSection(m)}
-${historySection(m)}`;
+${historySection(historyModel(m))}`;
   return layout({ lang: t.lang, title: `${t.title} · ${m.session.tenantName}`, nonce: m.nonce, header, body, script: m.banner?.poll !== undefined });
 }
 
@@ -58,6 +61,10 @@ function settingsModel(m: PageModel): SettingsModel {
     t: m.t, locale: m.locale, currency: data.currency, csrf: csrfField(m), hasCard: data.cards.length > 0, bounds: data.bounds,
     recoveryConfirming: m.recoveryConfirming ?? false, autoTopup: data.autoTopup, lowBalanceMinor: data.lowBalanceMinor, autoTopupAttempt: m.autoTopupAttempt, alertAttempt: m.alertAttempt,
   };
+}
+
+function historyModel(m: PageModel): HistoryModel {
+  return { t: m.t, locale: m.locale, timeZone: m.timeZone, data: m.data, filters: m.filters };
 }
 
 function csrfField(m: PageModel): Html {
@@ -85,7 +92,7 @@ function walletSection(m: PageModel): Html {
 <div><dt>${t.available}</dt><dd id="available">${money(m, data.balanceMinor - data.heldMinor)}</dd></div>
 <div><dt>${t.balance}</dt><dd id="balance">${money(m, data.balanceMinor)}</dd></div>
 <div><dt>${t.held}</dt><dd id="held">${money(m, data.heldMinor)}</dd></div>
-</dl>${data.heldMinor > 0n ? html`<p class="hint">${t.heldHint}</p>` : ''}${holdsTable(m)}${pendingList(m)}</section>`;
+</dl>${data.heldMinor > 0n ? html`<p class="hint">${t.heldHint}</p>` : ''}${holdsSection(historyModel(m))}${pendingList(m)}</section>`;
 }
 
 /** Issue 24: a delayed payment stays in view after the page stops asking about it, until the bank settles it. */
@@ -94,16 +101,6 @@ function pendingList(m: PageModel): Html | string {
   if (data.pendingTopups.length === 0) return '';
   const items = data.pendingTopups.map((p) => html`<li data-pending="${p.id}">${t.pendingLine(money(m, p.amountMinor), formatDate(p.createdAtMs, m.locale, m.timeZone))}</li>`);
   return html`<h3 id="pending-h">${t.pendingHeading}</h3><ul aria-labelledby="pending-h">${items}</ul><p class="hint">${t.pendingHint}</p>`;
-}
-
-/** Issue 24: what is reserved, for what, until when: the open holds, soonest to lapse first. */
-function holdsTable(m: PageModel): Html | string {
-  const { t, data } = m;
-  if (data.holds.length === 0) return '';
-  const rows = data.holds.map((h) => html`<tr data-hold="${h.id}"><td data-label="${t.colDescription}">${h.description ?? t.holdNoDescription}</td>
-<td class="num" data-label="${t.colAmount}">${money(m, h.amountMinor)}</td><td data-label="${t.holdSince}">${formatDate(h.createdAtMs, m.locale, m.timeZone)}</td><td data-label="${t.holdUntil}">${formatDate(h.expiresAtMs, m.locale, m.timeZone)}</td></tr>`);
-  return html`<h3 id="holds-h">${t.holdsHeading}</h3><table id="holds" aria-labelledby="holds-h"><thead><tr><th scope="col">${t.colDescription}</th><th scope="col" class="num">${t.colAmount}</th>
-<th scope="col">${t.holdSince}</th><th scope="col">${t.holdUntil}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** issue 21: what the wallet's credit is made of, and what expires when. Shown once there is promotional or expiring credit. */
@@ -177,30 +174,4 @@ function documentsSection(m: PageModel): Html {
 <h3>${t.receiptsHeading}</h3>${receipts.length ? html`<ul class="cards">${receipts}</ul>` : html`<p>${t.noReceipts}</p>`}
 <h3>${t.statementsHeading}</h3><ul>${months}</ul>
 <p><a href="/billing/transactions.csv" download>${t.exportCsv}</a></p></section>`;
-}
-
-function historySection(m: PageModel): Html {
-  const { t, data } = m;
-  const rows = data.history.map((tx) => historyRow(m, tx));
-  const pager = html`<nav class="pager" aria-label="${t.historyHeading}">${data.isFirstPage ? '' : html`<a href="/billing">${t.newer}</a>`}${data.nextCursor ? html`<a href="/billing?cursor=${data.nextCursor}" rel="next">${t.older}</a>` : ''}</nav>`;
-  const table = html`<table><thead><tr><th scope="col">${t.colDate}</th><th scope="col">${t.colKind}</th><th scope="col">${t.colDescription}</th>
-<th scope="col" class="num">${t.colAmount}</th><th scope="col" class="num">${t.colBalanceAfter}</th></tr></thead><tbody>${rows}</tbody></table>`;
-  return html`<section aria-labelledby="history-h"><h2 id="history-h">${t.historyHeading}</h2>
-${rows.length ? table : html`<p>${t.noHistory}</p>`}${data.isFirstPage && !data.nextCursor ? '' : pager}</section>`;
-}
-
-// Kinds whose description Purse writes itself; every other description is the tenant's or an operator's words, shown as written.
-const SYSTEM_KINDS: readonly string[] = ['topup', 'auto_topup', 'refund_clawback', 'dispute_hold', 'dispute_release', 'dispute_loss'];
-
-function describe(t: Catalog, tx: LedgerTransaction): string {
-  const text = tx.description ?? '';
-  return SYSTEM_KINDS.includes(tx.kind) ? (t.systemDescriptions[text] ?? text) : text;
-}
-
-function historyRow(m: PageModel, tx: LedgerTransaction): Html {
-  const { t } = m;
-  const amount = money(m, tx.walletAmountMinor);
-  const after = tx.walletBalanceAfterMinor === null ? '—' : money(m, tx.walletBalanceAfterMinor);
-  return html`<tr><td data-label="${t.colDate}">${formatDate(tx.createdAtMs, m.locale, m.timeZone)}</td><td data-label="${t.colKind}">${t.kinds[tx.kind] ?? tx.kind}</td>
-<td data-label="${t.colDescription}">${describe(t, tx)}</td><td class="num" data-label="${t.colAmount}">${amount}</td><td class="num" data-label="${t.colBalanceAfter}">${after}</td></tr>`;
 }
