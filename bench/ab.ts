@@ -6,12 +6,12 @@ import type { BenchOptions } from './options.ts';
 import { BENCH_ADMIN_KEY, type PurseProcess, startBareServer, startPurse } from './processes.ts';
 import { type Spread, processCpuUs, spread } from './rounds.ts';
 import {
-  type CheckoutCalls, type Scene, bareRoute, bareSequential, checkoutCalls, holdThenCapture, readGet, usageDebit, webhookIngest,
+  type CheckoutCalls, type Scene, bareGet, bareRoute, bareSequential, checkoutCalls, healthz, holdThenCapture, readGet, usageDebit, webhookIngest,
 } from './scenarios.ts';
 import { type SignedEvent, creditedAmong, openCheckoutOrders, openOrders, signEvents } from './webhooks.ts';
 
 /**
- * `node --import tsx bench/ab.ts --base DIR [--db sqlite|postgres] [--scenario hot|many|holds|read|history|webhook|checkout]
+ * `node --import tsx bench/ab.ts --base DIR [--db sqlite|postgres] [--scenario hot|many|holds|read|history|webhook|checkout|healthz]
  * [--rounds N] [--seconds S] [--wallets N] [--events N] [--samples N] [--blocks N]`: one scenario against two builds of Purse side by side — the
  * checkout in DIR (A, say the commit before a change) and this one (B) — each on its own fresh database,
  * measured alternately with the bare route (bare, A, B, bare, B, A, …) so every ratio comes from the same
@@ -22,6 +22,7 @@ import { type SignedEvent, creditedAmong, openCheckoutOrders, openOrders, signEv
  * and B's interleaved request by request, each next to the same Stripe call made straight to that side's
  * sandbox (Purse p50 − sandbox p50), and the bare route one request at a time (what the extra loopback hop
  * of the Purse path costs).
+ * `healthz`: GET /healthz on both sides, next to the bare route's GET (issue 26: within 10 % of it).
  */
 const CURRENCY = 'BRL';
 const FUNDS_MAJOR = '100000000';
@@ -33,7 +34,7 @@ const DEFAULT_SAMPLES = 300;
 const DEFAULT_EVENTS = 2_000;
 // Top-up orders come from a few tenants: ingest, not one wallet's row, is what is measured.
 const WEBHOOK_TENANTS = 20;
-const SCENARIOS = ['hot', 'many', 'holds', 'read', 'history', 'webhook', 'checkout'] as const;
+const SCENARIOS = ['hot', 'many', 'holds', 'read', 'history', 'webhook', 'checkout', 'healthz'] as const;
 
 interface AbOptions {
   base: string;
@@ -133,6 +134,7 @@ async function seedHistory(scene: Scene, tenant: BenchTenant | undefined): Promi
 
 function load(side: Side, scenario: AbOptions['scenario'], round: number): Promise<LoadResult> {
   if (scenario === 'webhook') return webhookIngest(side.scene, side.webhooks[round + 1] ?? []);
+  if (scenario === 'healthz') return healthz(side.scene);
   const first = side.tenants[0];
   if (!first) throw new Error('no tenant');
   if (scenario === 'read') return readGet(side.scene, first, '/v1/billing/wallet');
@@ -226,20 +228,22 @@ async function main(): Promise<void> {
     return;
   }
   if (opts.scenario === 'webhook') for (const side of [a, b]) await webhookIngest(side.scene, side.webhooks[0] ?? []);
-  const rows: Array<{ bare: number; a: number; b: number; aCpu: number; bCpu: number; aP99: number; bP99: number; failed: number }> = [];
+  const rows: Array<{ bare: number; bareCpu: number; a: number; b: number; aCpu: number; bCpu: number; aP99: number; bP99: number; failed: number }> = [];
   try {
     for (let round = 0; round < opts.rounds; round += 1) {
-      const bareRun = await bareRoute(a.scene, bare.url);
+      const bareBefore = processCpuUs(bare.pid);
+      const bareRun = opts.scenario === 'healthz' ? await bareGet(a.scene, bare.url) : await bareRoute(a.scene, bare.url);
+      const bareCpu = (processCpuUs(bare.pid) - bareBefore) / Math.max(bareRun.ok, 1);
       // Alternate which side goes first, so neither always runs on the warmer machine.
       const [first, second] = round % 2 === 0 ? [a, b] : [b, a];
       const r1 = await measure(first, opts.scenario, round);
       const r2 = await measure(second, opts.scenario, round);
       const [ra, rb] = first === a ? [r1, r2] : [r2, r1];
       rows.push({
-        bare: bareRun.okPerSecond, a: ra.run.okPerSecond, b: rb.run.okPerSecond, aCpu: ra.cpuUsPerRequest, bCpu: rb.cpuUsPerRequest,
+        bare: bareRun.okPerSecond, bareCpu, a: ra.run.okPerSecond, b: rb.run.okPerSecond, aCpu: ra.cpuUsPerRequest, bCpu: rb.cpuUsPerRequest,
         aP99: ra.run.p99Ms, bP99: rb.run.p99Ms, failed: ra.run.failed + rb.run.failed,
       });
-      console.log(`round ${round + 1}: bare ${bareRun.okPerSecond.toFixed(0)}/s, A ${ra.run.okPerSecond.toFixed(0)}/s (p99 ${ra.run.p99Ms} ms, ${ra.cpuUsPerRequest.toFixed(0)} µs CPU), B ${rb.run.okPerSecond.toFixed(0)}/s (p99 ${rb.run.p99Ms} ms, ${rb.cpuUsPerRequest.toFixed(0)} µs CPU), failed ${ra.run.failed + rb.run.failed}`);
+      console.log(`round ${round + 1}: bare ${bareRun.okPerSecond.toFixed(0)}/s (${bareCpu.toFixed(0)} µs CPU), A ${ra.run.okPerSecond.toFixed(0)}/s (p99 ${ra.run.p99Ms} ms, ${ra.cpuUsPerRequest.toFixed(0)} µs CPU), B ${rb.run.okPerSecond.toFixed(0)}/s (p99 ${rb.run.p99Ms} ms, ${rb.cpuUsPerRequest.toFixed(0)} µs CPU), failed ${ra.run.failed + rb.run.failed}`);
     }
     if (opts.scenario === 'webhook') for (const side of [a, b]) await checkCredited(side);
     for (const side of [a, b]) {
@@ -256,7 +260,8 @@ async function main(): Promise<void> {
   console.log(`  ${show('A ÷ bare', spread(rows.map((r) => r.a / r.bare)), 3)};  ${show('B ÷ bare', spread(rows.map((r) => r.b / r.bare)), 3)}`);
   console.log(`  ${show('A /s', spread(rows.map((r) => r.a)), 0)};  ${show('B /s', spread(rows.map((r) => r.b)), 0)}`);
   console.log(`  ${show('A p99 ms', spread(rows.map((r) => r.aP99)), 1)};  ${show('B p99 ms', spread(rows.map((r) => r.bP99)), 1)}`);
-  console.log(`  ${show('A CPU µs/req', spread(rows.map((r) => r.aCpu)), 0)};  ${show('B CPU µs/req', spread(rows.map((r) => r.bCpu)), 0)}`);
+  console.log(`  ${show('A CPU µs/req', spread(rows.map((r) => r.aCpu)), 0)};  ${show('B CPU µs/req', spread(rows.map((r) => r.bCpu)), 0)};  ${show('bare CPU µs/req', spread(rows.map((r) => r.bareCpu)), 0)}`);
+  console.log(`  ${show('B CPU ÷ A CPU', spread(rows.map((r) => r.bCpu / r.aCpu)))};  ${show('bare CPU ÷ B CPU', spread(rows.map((r) => r.bareCpu / r.bCpu)))}`);
   console.log(`  failed: ${rows.reduce((s, r) => s + r.failed, 0)}`);
 }
 

@@ -40,6 +40,17 @@ export function bareRoute(scene: Scene, bareUrl: string): Promise<LoadResult> {
   return runLoad({ url: bareUrl, connections, durationSeconds, warmupSeconds, requests });
 }
 
+/** GET /healthz (no key): what a route that pays none of the per-request tax costs (issue 26). */
+export function healthz(scene: Scene): Promise<LoadResult> {
+  return load(scene, [{ method: 'GET', path: '/healthz' }]);
+}
+
+/** The bare route's GET, the baseline for `healthz`. */
+export function bareGet(scene: Scene, bareUrl: string): Promise<LoadResult> {
+  const { durationSeconds, warmupSeconds, connections } = scene.options;
+  return runLoad({ url: bareUrl, connections, durationSeconds, warmupSeconds, requests: [{ method: 'GET', path: '/bare' }] });
+}
+
 /** POST /v1/billing/usage, a fresh Idempotency-Key each time, from one wallet or many. */
 export function usageDebit(scene: Scene, tenants: BenchTenant[], connections = scene.options.connections): Promise<LoadResult> {
   const body = JSON.stringify({ amount: DEBIT_AMOUNT });

@@ -57,8 +57,8 @@ describe('error model', () => {
     expect(purse.logs()).toContain(String(res.headers['x-request-id']));
   });
 
-  it('puts an x-request-id on every response, success or failure', async () => {
-    const ids = await Promise.all(['/healthz', '/nope', '/v1/billing/wallet'].map(async (url) => (await call(purse, 'GET', url)).headers['x-request-id']));
+  it('puts an x-request-id on every response, success or failure, but the liveness probe\'s', async () => {
+    const ids = await Promise.all(['/readyz', '/nope', '/v1/billing/wallet'].map(async (url) => (await call(purse, 'GET', url)).headers['x-request-id']));
     for (const id of ids) expect(id).toMatch(/^req_[A-Za-z0-9_-]{16}$/);
     expect(new Set(ids).size).toBe(ids.length);
   });
@@ -68,6 +68,21 @@ describe('health', () => {
   it('reports liveness and database readiness', async () => {
     expect((await call(purse, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
     expect((await call(purse, 'GET', '/readyz')).body).toEqual({ status: 'ready' });
+  });
+
+  // Issue 26: the liveness probe pays none of the per-request tax (http/request-tax.ts).
+  it('answers /healthz with no request id, no log line and no metrics sample, while /readyz has all three', async () => {
+    const logsBefore = purse.logs().length;
+    const live = await call(purse, 'GET', '/healthz');
+    expect(live.status).toBe(200);
+    expect(live.headers['x-request-id']).toBeUndefined();
+    expect(purse.logs().length).toBe(logsBefore);
+    const ready = await call(purse, 'GET', '/readyz');
+    expect(ready.headers['x-request-id']).toMatch(/^req_/);
+    expect(purse.logs().slice(logsBefore)).toContain(String(ready.headers['x-request-id']));
+    const metrics = String((await call(purse, 'GET', '/metrics')).body);
+    expect(metrics).toContain('route="/readyz"');
+    expect(metrics).not.toContain('route="/healthz"');
   });
 });
 

@@ -1,6 +1,6 @@
 import { pooledRandomBytes } from '../ids/ids.ts';
 import type { Writable } from 'node:stream';
-import Fastify, { type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ErrorSchema, type App, type RouteRegistrar } from '../api/kit.ts';
 import { PurseError } from '../errors/purse-error.ts';
@@ -13,6 +13,8 @@ import { clientErrorHandler, onRouterError } from './edge-errors.ts';
 import { checkRequestText } from './text-guard.ts';
 import { parseJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
+import { type RequestTax, chargeTax, emptyTax, requestIdFor } from './request-tax.ts';
+import { observeRequestEnd, observeRequestStart } from '../metrics/metrics.ts';
 import type { Ctx } from '../context.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -58,7 +60,7 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
     },
     bodyLimit: BODY_LIMIT_BYTES,
     keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
-    genReqId: newRequestId,
+    genReqId: requestIdFor(newRequestId),
     frameworkErrors: onRouterError,
     clientErrorHandler: clientErrorHandler(newRequestId, (fields, message) => ctx.log.info(fields, message)),
     requestIdHeader: false,
@@ -69,16 +71,10 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
   registerJsonParser(app);
   // Loaded only when configured: without OTEL_EXPORTER_OTLP_ENDPOINT no OpenTelemetry code is imported.
   if (ctx.config.otel) (await import('../tracing/tracing.ts')).registerTracing(app, ctx.config.otel);
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
-  app.addHook('preValidation', authHook(ctx, opts.limiter));
-  app.addHook('preValidation', checkRequestText);
-  // Issue 23: the admin key's writes land in the audit log as actor `api-key`, in the write's own commit.
-  app.addHook('preHandler', carryAdminAudit(ctx));
-  app.addHook('onSend', auditAdminWrites(ctx));
+  const tax = requestTax(ctx, opts.limiter);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error as Error));
-  app.setNotFoundHandler((request, reply) => sendError(request, reply, new PurseError('NOT_FOUND')));
+  // Fastify runs every lifecycle hook given here for the not-found answer too (only two are in its types).
+  app.setNotFoundHandler({ ...tax } as unknown as Record<string, never>, (request, reply) => sendError(request, reply, new PurseError('NOT_FOUND')));
   const registered: string[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -87,13 +83,28 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
       route.schema.operationId = operationIdOf(route.method, route.url);
     }
     declareImpliedErrors(route);
+    chargeTax(route, tax);
   });
-  // Tests only: an error code a route answers but does not document fails the test that provoked it.
-  if (ctx.config.env === 'test') app.addHook('onSend', refuseUndeclaredError);
   app.decorate('registeredRoutes', registered);
   await registerOpenApi(app);
   for (const register of opts.routes) register(app, ctx);
   return app;
+}
+
+/** What every route but the plain ones pays per request (request-tax.ts), in the order the hooks run. */
+function requestTax(ctx: Ctx, limiter: RateLimiter): RequestTax {
+  const tax = emptyTax();
+  tax.onRequest.push(async (request: FastifyRequest, reply: FastifyReply) => {
+    void reply.header('x-request-id', request.id);
+  }, observeRequestStart);
+  tax.preValidation.push(authHook(ctx, limiter), checkRequestText);
+  // Issue 23: the admin key's writes land in the audit log as actor `api-key`, in the write's own commit.
+  tax.preHandler.push(carryAdminAudit(ctx));
+  tax.onSend.push(auditAdminWrites(ctx));
+  // Tests only: an error code a route answers but does not document fails the test that provoked it.
+  if (ctx.config.env === 'test') tax.onSend.push(refuseUndeclaredError);
+  tax.onResponse.push(observeRequestEnd);
+  return tax;
 }
 
 /** JSON only: Fastify's default text/plain parser would hand a string to routes that expect an object. */

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { sql } from 'kysely';
-import type { App, RouteRegistrar } from '../api/kit.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RouteRegistrar } from '../api/kit.ts';
 import type { Ctx } from '../context.ts';
 
 /**
@@ -36,27 +37,27 @@ const MS_PER_SECOND = 1000;
 const BATCH_SIZE_BUCKETS = [1, 2, 4, 8, 16, 32, 48, 64, 128, 256];
 
 export const registerMetrics: RouteRegistrar = (app, ctx) => {
-  observeRequests(app);
   const registry = Registry.merge([PROCESS_REGISTRY, liveGauges(ctx)]);
   app.get('/metrics', { config: { auth: { kind: 'public' } }, schema: { hide: true } }, async (_request, reply) => {
     return reply.type(registry.contentType).send(await registry.metrics());
   });
 };
 
-function observeRequests(app: App): void {
-  app.addHook('onRequest', async (request) => {
-    request.metricsStartNs = process.hrtime.bigint();
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    // Unmatched URLs share one label, so a scan cannot blow up the series count.
-    const route = request.routeOptions.url ?? 'unmatched';
-    if (route === '/metrics') return;
-    const labels = { method: request.method, route, status: String(reply.statusCode) };
-    requests.inc(labels);
-    if (request.metricsStartNs !== undefined) latency.observe(labels, Number(process.hrtime.bigint() - request.metricsStartNs) / NANOSECONDS_PER_SECOND);
-    const operation = OPERATIONS[`${request.method} ${route}`];
-    if (operation && reply.statusCode >= HTTP_OK_MIN && reply.statusCode <= HTTP_OK_MAX) operations.inc({ operation });
-  });
+/** onRequest, on every route but the plain ones (http/request-tax.ts): when the request arrived. */
+export async function observeRequestStart(request: FastifyRequest): Promise<void> {
+  request.metricsStartNs = process.hrtime.bigint();
+}
+
+/** onResponse, on the same routes: the request counted and timed, by route and status. */
+export async function observeRequestEnd(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  // Unmatched URLs share one label, so a scan cannot blow up the series count.
+  const route = request.routeOptions.url ?? 'unmatched';
+  if (route === '/metrics') return;
+  const labels = { method: request.method, route, status: String(reply.statusCode) };
+  requests.inc(labels);
+  if (request.metricsStartNs !== undefined) latency.observe(labels, Number(process.hrtime.bigint() - request.metricsStartNs) / NANOSECONDS_PER_SECOND);
+  const operation = OPERATIONS[`${request.method} ${route}`];
+  if (operation && reply.statusCode >= HTTP_OK_MIN && reply.statusCode <= HTTP_OK_MAX) operations.inc({ operation });
 }
 
 /** Gauges computed at scrape time from this instance's store, and its group-commit batch sizes. */
