@@ -18,7 +18,7 @@ async function transactionsCount(): Promise<number> {
   return (await asKey(rig.purse, rig.tenant.tenantKey, 'GET', '/v1/billing/transactions')).body.data.length;
 }
 
-describe('top-up through the sandbox', () => {
+describe('top-up through the sandbox: card payments', () => {
   it('credits the wallet once when the customer pays with 4242', async () => {
     const before = await walletOf(rig);
     const checkout = await createTopup(rig, 50);
@@ -57,6 +57,9 @@ describe('top-up through the sandbox', () => {
     expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 20));
   });
 
+});
+
+describe('top-up through the sandbox: delayed and expired sessions', () => {
   it('moves a delayed payment to processing, then credits it when it settles', async () => {
     const before = await walletOf(rig);
     const checkout = await createTopup(rig, 30);
@@ -92,6 +95,9 @@ describe('top-up through the sandbox', () => {
     expect((await walletOf(rig)).balance).toBe(before.balance);
   });
 
+});
+
+describe('top-up through the sandbox: replayed events', () => {
   it('replays of the completed event (sandbox resends) never credit twice', async () => {
     const checkout = await createTopup(rig, 15);
     rig.sandbox.paySession(sessionIdOf(checkout.url), { card: VISA });

@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => purse.close());
 
-describe('console pages', () => {
+describe('console pages: tenant search, tenant page and overview', () => {
   it('finds a tenant by name in any case or by id, and filters by currency', async () => {
     for (const q of ['lobe', 'GLOBEX', 'globex corp']) {
       const byName = String((await support.get(`/admin/tenants?q=${encodeURIComponent(q)}`)).body);
@@ -54,6 +54,9 @@ describe('console pages', () => {
     expect(state.last_seq).toBe(txns.seq);
   });
 
+});
+
+describe('console pages: replaying deliveries and retrying Stripe events', () => {
   it('replays a failed delivery (support) and audits it', async () => {
     const db = purse.ctx.store.db;
     await db.insertInto('events').values({ id: 'evt_console_1', type: 'wallet.credited', tenant_id: acme.tenantId, data: '{}', created_at_ms: BigInt(nowMs), dispatched_at_ms: BigInt(nowMs) }).execute();
@@ -88,6 +91,9 @@ describe('console pages', () => {
     expect(row.processed_at_ms).not.toBeNull();
   });
 
+});
+
+describe('console pages: operators and language', () => {
   it('lets an owner create an operator with a one-time link, and refuses support', async () => {
     const refused = await support.post('/admin/operators', { csrf: await support.csrf(), email: 'new@example.com', role: 'viewer' });
     expect(refused.status).toBe(403);

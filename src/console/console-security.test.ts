@@ -26,7 +26,7 @@ async function auditCount(): Promise<number> {
   return (await purse.ctx.store.db.selectFrom('audit_log').select('id').execute()).length;
 }
 
-describe('operator console security', () => {
+describe('operator console security: no session, login cookies and CSRF', () => {
   it('serves no page and runs no action without a session', async () => {
     for (const path of ['/admin', '/admin/tenants', `/admin/tenants/${tenant.tenantId}`, '/admin/deliveries', '/admin/inbox', '/admin/audit', '/admin/operators']) {
       const res = await call(purse, 'GET', path);
@@ -72,6 +72,9 @@ describe('operator console security', () => {
     expect(await auditCount()).toBe(audits);
   });
 
+});
+
+describe('operator console security: roles and owner adjustments', () => {
   it('lets support and viewer read but refuses them an adjustment (403 FORBIDDEN_ROLE, nothing moved)', async () => {
     for (const role of ['viewer', 'support'] as const) {
       const b = await consoleBrowser(purse, role);
@@ -107,6 +110,9 @@ describe('operator console security', () => {
     expect(audit.body.data[0]).toMatchObject({ role: 'owner', target: tenant.tenantId, before: { balanceMinor: String(before) } });
   });
 
+});
+
+describe('operator console security: lockout, idle sessions, CSP and logs', () => {
   it('locks an account after 10 wrong passwords (429 LOGIN_LOCKED even with the right one) until 15 minutes pass', async () => {
     const email = await createTestOperator(purse, 'viewer');
     for (let i = 0; i < LOGIN_FAILURES_MAX; i += 1) expect((await postLogin(purse, email, `wrong password ${i}`)).status).toBe(401);

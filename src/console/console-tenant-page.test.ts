@@ -59,7 +59,7 @@ async function auditOf(target: string) {
   return (await admin(purse, 'GET', `/v1/admin/audit?target=${target}`)).body.data as Array<{ action: string; actor: string }>;
 }
 
-describe("a tenant's console page", () => {
+describe("a tenant's console page: history, orders, credit blocks and receipts", () => {
   it('filters the history by kind and dates, and exports the same filter as CSV', async () => {
     const all = historyOf(await page(viewer));
     expect(all).toContain('goodwill adjustment');
@@ -96,6 +96,9 @@ describe("a tenant's console page", () => {
     expect((await purse.app.inject({ method: 'GET', url: `/admin/tenants/${acme.tenantId}/receipts/${receipt.id}.pdf` })).statusCode).toBe(303);
   });
 
+});
+
+describe("a tenant's console page: support actions (delivery replay, auto top-up resume) and pt-BR", () => {
   it("shows each endpoint's deliveries; a viewer is refused the replay, support replays one delivery and it is audited", async () => {
     expect(await page(viewer)).toContain('HTTP 500 from acme');
     const path = `/admin/tenants/${acme.tenantId}/deliveries/whd_tp_1/replay`;
