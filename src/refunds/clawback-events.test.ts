@@ -46,7 +46,7 @@ async function walletOf(tenant: TestTenant) {
   return (await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/wallet')).body;
 }
 
-describe(`clawbacks through the money seam (${testDatabaseKind()})`, () => {
+describe(`clawbacks through the money seam, refunds (${testDatabaseKind()})`, () => {
   it('a refund crossing the low-balance alert sends exactly one wallet.low_balance (duplicates included) and starts no auto top-up', async () => {
     const { tenant, chargeId } = await tenantWithPaidTopup();
     rig.sandbox.refundCharge(chargeId);
@@ -73,7 +73,9 @@ describe(`clawbacks through the money seam (${testDatabaseKind()})`, () => {
     expect(await attemptsOf(rig, tenant)).toEqual([expect.objectContaining({ state: 'pending', amount: 20 })]);
     expect(await eventsOf(rig, tenant, 'wallet.low_balance')).toHaveLength(1);
   });
+});
 
+describe(`clawbacks through the money seam, disputes (${testDatabaseKind()})`, () => {
   it('a dispute opened for the whole charge takes available to zero: one wallet.depleted, no auto top-up; lost, nothing more; balance follows', async () => {
     const { tenant, chargeId } = await tenantWithPaidTopup();
     const dispute = rig.sandbox.disputeCharge(chargeId);

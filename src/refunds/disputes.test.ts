@@ -50,7 +50,7 @@ async function walletMinor() {
   return { balance: Math.round(w.balance * 100), held: Math.round(w.held * 100), available: Math.round(w.available * 100) };
 }
 
-describe('charge.dispute.created / closed', () => {
+describe('charge.dispute.created / closed: won and lost', () => {
   it('holds the disputed share (available drops, balance unchanged) and releases it when won', async () => {
     const topup = await creditedTopup(50);
     const before = await walletMinor();
@@ -87,7 +87,9 @@ describe('charge.dispute.created / closed', () => {
     const losses = await rig.purse.ctx.store.db.selectFrom('ledger_transactions').selectAll().where('reference', '=', `dispute:${disputeId}:lost`).execute();
     expect(losses.map((t) => [t.kind, t.wallet_amount_minor])).toEqual([['dispute_loss', -BigInt(topup.creditedMinor)]]);
   });
+});
 
+describe('charge.dispute.created / closed: late and out-of-order events', () => {
   it('a lost dispute after the money was spent takes the balance below zero', async () => {
     const topup = await creditedTopup(20);
     const { disputeId, created } = dispute(topup.chargeId);

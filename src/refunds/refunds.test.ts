@@ -102,7 +102,9 @@ describe('charge.refunded claws back the credited share', () => {
     for (const event of redeliveredUnderNewIds) await deliver(rig, JSON.stringify(event));
     expect(await balanceMinor()).toBe(start);
   });
+});
 
+describe('charge.refunded under concurrent deliveries', () => {
   it('claws back once when the same refund event is delivered 20 times concurrently', async () => {
     const start = await balanceMinor();
     const topup = await creditedTopup(40);
@@ -128,7 +130,9 @@ describe('charge.refunded claws back the credited share', () => {
     expect(await balanceMinor()).toBe(start + topup.creditedMinor - clawedMinor);
     expect((await clawbacksOf(topup.chargeId)).reduce((sum, r) => sum + r.clawed_back_minor, 0n)).toBe(BigInt(clawedMinor));
   });
+});
 
+describe('charge.refunded against a spent or not yet credited top-up', () => {
   it('takes the balance below zero after spending, then refuses debits and holds until it is positive again', async () => {
     const topup = await creditedTopup(30);
     const debit = (amount: number | string, key: string) => asKey(rig.purse, rig.tenant.tenantKey, 'POST', '/v1/billing/usage', { amount }, { 'idempotency-key': key });
