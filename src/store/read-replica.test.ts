@@ -38,46 +38,48 @@ async function until(purse: Purse, ready: () => boolean | Promise<boolean>): Pro
   }
 }
 
+// One lab for the whole file: the tests run in order and the later ones read what the earlier ones wrote.
+let lab: PgLab;
+let loose: Purse;
+let tight: Purse;
+let tenantKey: Record<string, string>;
+const admin = { authorization: `Bearer ${TEST_SECRETS.adminKey}` };
+
+const open = (maxLagMs: number) => createPurse(parseConfig({
+  PURSE_ENV: 'test', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://localhost:8080',
+  DATABASE_URL: lab.primaryUrl('purse'), DATABASE_READ_URL: lab.standbyUrl('purse'), READ_REPLICA_MAX_LAG_MS: String(maxLagMs),
+}), { secrets: TEST_SECRETS, logStream: new PassThrough(), jobs: false });
+const debit = async (purse: Purse, key: string) => {
+  expect((await request(purse, 'POST', '/v1/billing/usage', { ...tenantKey, 'idempotency-key': key }, { amount: '1.00', description: key })).status).toBe(201);
+};
+const historyHas = async (purse: Purse, key: string) => {
+  const page = await request(purse, 'GET', '/v1/billing/transactions?limit=100', tenantKey);
+  return page.body.data.some((t: { reference: string }) => t.reference.endsWith(`:${key}`));
+};
+const setApplyDelay = (ms: number) => {
+  lab.psql('standby', `alter system set recovery_min_apply_delay = '${ms}ms'`);
+  lab.psql('standby', 'select pg_reload_conf()');
+};
+
+beforeAll(async () => {
+  if (!runLab) return;
+  lab = startPgLab({ primaryPort: LAB_PRIMARY_PORT, standbyPort: LAB_STANDBY_PORT, synchronous: false, databases: ['purse'] });
+  loose = await open(LOOSE_LAG_MS);
+  tight = await open(TIGHT_LAG_MS);
+  const tenant = (await request(loose, 'POST', '/v1/admin/tenants', admin, { name: 'Replica Reads', currency: 'BRL' })).body;
+  const key = (await request(loose, 'POST', `/v1/admin/tenants/${tenant.id}/keys`, admin, { scope: 'tenant' })).body;
+  tenantKey = { 'x-api-key': key.secret };
+  expect((await request(loose, 'POST', `/v1/admin/tenants/${tenant.id}/adjustments`, admin, { amount: 1_000, reason: 'funding' })).status).toBe(201);
+  await until(loose, () => loose.ctx.store.replica?.state().used === true);
+}, 120_000);
+
+afterAll(async () => {
+  await loose?.close();
+  await tight?.close();
+  lab?.stop();
+});
+
 describe.skipIf(!runLab)('reads on a streaming replica within a lag bound [postgres-only]', () => {
-  let lab: PgLab;
-  let loose: Purse;
-  let tight: Purse;
-  let tenantKey: Record<string, string>;
-  const admin = { authorization: `Bearer ${TEST_SECRETS.adminKey}` };
-
-  const open = (maxLagMs: number) => createPurse(parseConfig({
-    PURSE_ENV: 'test', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://localhost:8080',
-    DATABASE_URL: lab.primaryUrl('purse'), DATABASE_READ_URL: lab.standbyUrl('purse'), READ_REPLICA_MAX_LAG_MS: String(maxLagMs),
-  }), { secrets: TEST_SECRETS, logStream: new PassThrough(), jobs: false });
-  const debit = async (purse: Purse, key: string) => {
-    expect((await request(purse, 'POST', '/v1/billing/usage', { ...tenantKey, 'idempotency-key': key }, { amount: '1.00', description: key })).status).toBe(201);
-  };
-  const historyHas = async (purse: Purse, key: string) => {
-    const page = await request(purse, 'GET', '/v1/billing/transactions?limit=100', tenantKey);
-    return page.body.data.some((t: { reference: string }) => t.reference.endsWith(`:${key}`));
-  };
-  const setApplyDelay = (ms: number) => {
-    lab.psql('standby', `alter system set recovery_min_apply_delay = '${ms}ms'`);
-    lab.psql('standby', 'select pg_reload_conf()');
-  };
-
-  beforeAll(async () => {
-    lab = startPgLab({ primaryPort: LAB_PRIMARY_PORT, standbyPort: LAB_STANDBY_PORT, synchronous: false, databases: ['purse'] });
-    loose = await open(LOOSE_LAG_MS);
-    tight = await open(TIGHT_LAG_MS);
-    const tenant = (await request(loose, 'POST', '/v1/admin/tenants', admin, { name: 'Replica Reads', currency: 'BRL' })).body;
-    const key = (await request(loose, 'POST', `/v1/admin/tenants/${tenant.id}/keys`, admin, { scope: 'tenant' })).body;
-    tenantKey = { 'x-api-key': key.secret };
-    expect((await request(loose, 'POST', `/v1/admin/tenants/${tenant.id}/adjustments`, admin, { amount: 1_000, reason: 'funding' })).status).toBe(201);
-    await until(loose, () => loose.ctx.store.replica?.state().used === true);
-  }, 120_000);
-
-  afterAll(async () => {
-    await loose?.close();
-    await tight?.close();
-    lab?.stop();
-  });
-
   it('sends a history read to the replica (proved by a lagging one) while the balance comes from the primary', async () => {
     const port = await sql<{ port: number }>`select inet_server_port() as port`.execute(loose.ctx.store.reader());
     expect(port.rows[0]?.port).toBe(LAB_STANDBY_PORT);
@@ -97,7 +99,9 @@ describe.skipIf(!runLab)('reads on a streaming replica within a lag bound [postg
     const port = await sql<{ port: number }>`select inet_server_port() as port`.execute(tight.ctx.store.reader());
     expect(port.rows[0]?.port).toBe(LAB_PRIMARY_PORT);
   });
+});
 
+describe.skipIf(!runLab)('a paused replica, as reads and purse doctor see it [postgres-only]', () => {
   it('skips a replica whose replay is paused with pg_wal_replay_pause(), however loose the bound, and uses it again once resumed', async () => {
     setApplyDelay(0);
     await until(loose, () => historyHas(loose, 'while-lagging'));

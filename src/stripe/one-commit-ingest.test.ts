@@ -36,7 +36,7 @@ async function creditsOf(orderId: string): Promise<number> {
   return rows.length;
 }
 
-describe('one-commit ingest of a paid top-up', () => {
+describe('one-commit ingest of a paid top-up: the credit and its duplicates', () => {
   it('credits, records the outcome as processed, and answers a redelivery as a duplicate without effect', async () => {
     const before = await walletOf(rig);
     const { orderId, completed } = await paidButUndelivered(40);
@@ -62,7 +62,9 @@ describe('one-commit ingest of a paid top-up', () => {
     expect((await orderOf(rig, orderId)).state).toBe('paid');
     await expectLedgerSound(rig.purse);
   });
+});
 
+describe('one-commit ingest of a paid top-up: a disagreeing amount and a failing handler', () => {
   it('records an amount that disagrees with the order as its outcome, credits nothing, and is not retried', async () => {
     const before = await walletOf(rig);
     const { orderId, completed } = await paidButUndelivered(30);

@@ -62,7 +62,7 @@ describe('POST /v1/admin/tenants', () => {
   });
 });
 
-describe('numbers and keys', () => {
+describe('numbers, and the keys created for them', () => {
   it('creates a number under a tenant and 404s for an unknown tenant', async () => {
     const t = await setupTenant(purse);
     const ok = await admin(purse, 'POST', `/v1/admin/tenants/${t.tenantId}/numbers`, { name: 'support line' });
@@ -90,7 +90,9 @@ describe('numbers and keys', () => {
     const key = await admin(purse, 'POST', `/v1/admin/tenants/${t.tenantId}/keys`, { scope: 'number', numberId: t.numberId });
     expect(key.body).toMatchObject({ scope: 'number', numberId: t.numberId, permissions: ['usage:write'] });
   });
+});
 
+describe('key validation and revocation', () => {
   it.each([
     ['a number key without numberId', { scope: 'number' }],
     ['a tenant key with a numberId', { scope: 'tenant', numberId: 'num_x' }],
