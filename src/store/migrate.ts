@@ -20,6 +20,8 @@ import * as m0014 from './migrations/0014_usage_rollup.ts';
 import * as m0015 from './migrations/0015_i21_credit_blocks_set_draw.ts';
 // Issue 24: a card saved twice keeps one live copy (unique per tenant and fingerprint).
 import * as m0016 from './migrations/0016_i24_card_duplicates.ts';
+// Issue 23: the console's search column and indexes.
+import * as m0018 from './migrations/0018_i23_console_indexes.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -44,6 +46,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0015_i21_credit_blocks_set_draw', m0015.up],
   // Issue 24.
   ['0016_i24_card_duplicates', m0016.up],
+  // Issue 23 (0017 is another branch's).
+  ['0018_i23_console_indexes', m0018.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {
