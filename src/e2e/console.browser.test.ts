@@ -33,7 +33,7 @@ describe.skipIf(!hasBrowser)('operator console in a real browser', { timeout: E2
     purse = await startTestPurse({ PUBLIC_URL: base });
     await purse.app.listen({ port, host: '127.0.0.1' });
     tenant = await setupTenant(purse);
-    await purse.ctx.store.db.updateTable('tenants').set({ name: 'Bluebird Telecom' }).where('id', '=', tenant.tenantId).execute();
+    await purse.ctx.store.db.updateTable('tenants').set({ name: 'Bluebird Telecom', search_name: 'bluebird telecom' }).where('id', '=', tenant.tenantId).execute();
     await admin(purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '80', reason: 'welcome credit' });
     await seedFailedDelivery(purse, tenant.tenantId);
     browser = await launchChromium();

@@ -22,6 +22,8 @@ import * as m0015 from './migrations/0015_i21_credit_blocks_set_draw.ts';
 import * as m0016 from './migrations/0016_i24_card_duplicates.ts';
 // Issue 21: SQLite's usage debit takes the first block in two statements when it covers the debit.
 import * as m0017 from './migrations/0017_i21_credit_blocks_first_block.ts';
+// Issue 23: the console's search column and indexes.
+import * as m0018 from './migrations/0018_i23_console_indexes.ts';
 
 type Up = (db: Kysely<unknown>, dialect: MigrationDialect) => Promise<void>;
 
@@ -48,6 +50,8 @@ const MIGRATIONS: ReadonlyArray<readonly [string, Up]> = [
   ['0016_i24_card_duplicates', m0016.up],
   // Issue 21.
   ['0017_i21_credit_blocks_first_block', m0017.up],
+  // Issue 23.
+  ['0018_i23_console_indexes', m0018.up],
 ];
 
 export async function migrateToLatest(store: Store): Promise<string[]> {

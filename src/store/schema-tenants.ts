@@ -4,6 +4,8 @@ import type { Generated } from 'kysely';
 export interface TenantRow {
   id: string;
   name: string;
+  /** The name as the console's search compares it (tenants/search-name.ts); null only for rows written around createTenant. */
+  search_name: string | null;
   currency: string;
   status: string;
   stripe_customer_id: string | null;

@@ -5,6 +5,7 @@ import { isCurrency } from '../money/currencies.ts';
 import type { Ctx } from '../context.ts';
 import type { TenantRow } from '../store/schema.ts';
 import { refreshDebitedSubscriptions } from '../webhooks/endpoints-store.ts';
+import { searchNameOf } from './search-name.ts';
 
 export interface Tenant {
   id: string;
@@ -32,7 +33,7 @@ export async function createTenant(ctx: Ctx, input: { name: string; currency: st
   await ctx.store.transact(async (trx) => {
     await trx
       .insertInto('tenants')
-      .values({ id, name, currency, status: 'active', stripe_customer_id: null, created_at_ms: BigInt(nowMs) })
+      .values({ id, name, search_name: searchNameOf(name), currency, status: 'active', stripe_customer_id: null, created_at_ms: BigInt(nowMs) })
       .execute();
     await openWallet(trx, id, currency, nowMs);
     // wallet.debited is sent only where the wallet row says someone listens: an endpoint registered before
