@@ -13,6 +13,8 @@ import { clientErrorHandler, onRouterError } from './edge-errors.ts';
 import { checkRequestText } from './text-guard.ts';
 import { parseJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
+import { compressResponse } from './compression.ts';
+import { registerAssetRoute } from './static-assets.ts';
 import type { Ctx } from '../context.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -90,8 +92,11 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
   });
   // Tests only: an error code a route answers but does not document fails the test that provoked it.
   if (ctx.config.env === 'test') app.addHook('onSend', refuseUndeclaredError);
+  // Last of the onSend hooks: the ones above read the body as the route wrote it.
+  app.addHook('onSend', compressResponse);
   app.decorate('registeredRoutes', registered);
   await registerOpenApi(app);
+  registerAssetRoute(app);
   for (const register of opts.routes) register(app, ctx);
   return app;
 }
