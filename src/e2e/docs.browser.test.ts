@@ -1,24 +1,30 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousA11yViolations } from '../testing/axe.ts';
 import { browserAvailable, launchChromium } from '../testing/browser.ts';
+import { DOCS_RENDER_TIMEOUT_MS, firstOperationSelector, horizontalOverflowPx, openDocs } from '../testing/docs-browser.ts';
 import { type TestPurse, startTestPurse } from '../testing/harness.ts';
 
-const E2E_TIMEOUT_MS = 60_000;
+const E2E_TIMEOUT_MS = 120_000;
+const WIDTHS = [1280, 390];
 const hasBrowser = browserAvailable();
 
 /**
- * The API reference renders in a real browser with nothing but this server: every request the page makes
- * goes to Purse's own origin (anything else is aborted and recorded), and the operations appear.
+ * The API reference (Scalar, issue 24) in a real browser with nothing but this server: every request the
+ * page makes goes to Purse's own origin (anything else is aborted and recorded), at a desktop's and a
+ * phone's width.
  */
 describe.skipIf(!hasBrowser)('/docs in a real browser', { timeout: E2E_TIMEOUT_MS }, () => {
   let purse: TestPurse;
   let browser: Browser;
   let origin: string;
+  let doc: { paths: Record<string, Record<string, { summary?: string }>> };
 
   beforeAll(async () => {
     purse = await startTestPurse();
     origin = await purse.app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
+    doc = (await purse.app.inject({ method: 'GET', url: '/openapi.json' })).json();
   }, E2E_TIMEOUT_MS);
 
   afterAll(async () => {
@@ -26,32 +32,33 @@ describe.skipIf(!hasBrowser)('/docs in a real browser', { timeout: E2E_TIMEOUT_M
     await purse?.close();
   });
 
-  it('renders every operation from this origin alone, with no CSP violation', async () => {
-    const page = await browser.newPage();
-    const foreign: string[] = [];
-    const problems: string[] = [];
-    await page.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${origin}/`) || url.startsWith('data:')) return route.continue();
-      foreign.push(url);
-      return route.abort();
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
+  for (const width of WIDTHS) {
+    it(`shows the first operation at ${width} px from this origin alone, axe-clean, without sideways scrolling`, async () => {
+      const { page, foreign, problems } = await openDocs(browser, origin, width);
+      const first = page.locator(firstOperationSelector(doc));
+      await first.waitFor({ state: 'visible', timeout: DOCS_RENDER_TIMEOUT_MS });
+      const summary = Object.values(Object.values(doc.paths)[0] ?? {})[0]?.summary ?? '';
+      await expect(first.getByText(summary).first().isVisible()).resolves.toBe(true);
 
-    await page.goto(`${origin}/docs`);
-    await page.locator('.opblock').first().waitFor();
-    const operationIds = await page.locator('.opblock-summary-operation-id').allTextContents();
-    const doc = (await purse.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { operationId: string }>> };
-    const expected = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
-    // Every API operation, then the outgoing events (webhooks) after them.
-    expect(operationIds).toEqual(expect.arrayContaining(expected));
-    expect(operationIds.length).toBeGreaterThan(expected.length);
-    expect(await page.title()).toBe('Purse API reference');
-    expect(foreign).toEqual([]);
-    expect(problems).toEqual([]);
-    await page.close();
+      expect(await page.title()).toBe('Purse API reference');
+      expect(await page.locator('meta[name=viewport]').getAttribute('content')).toContain('width=device-width');
+      expect(await horizontalOverflowPx(page)).toBeLessThanOrEqual(0);
+      expect(await page.getByText('Explore', { exact: true }).count()).toBe(0);
+      expect(await page.locator('img[alt*="Fastify" i], img[src*="logo" i]').count()).toBe(0);
+      expect(await seriousA11yViolations(page)).toEqual([]);
+      expect(foreign).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    });
+  }
+
+  it('lists every tag of the document in its navigation', async () => {
+    const { page } = await openDocs(browser, origin, WIDTHS[0] ?? 1280);
+    await page.locator(firstOperationSelector(doc)).waitFor({ state: 'visible', timeout: DOCS_RENDER_TIMEOUT_MS });
+    const nav = page.getByRole('navigation').first();
+    const tags = [...new Set(Object.values(doc.paths).flatMap((item) => Object.values(item).flatMap((op) => (op as { tags?: string[] }).tags ?? [])))];
+    expect(tags.length).toBeGreaterThan(1);
+    for (const tag of tags) expect(await nav.getByText(tag, { exact: true }).count(), tag).toBeGreaterThan(0);
+    await page.context().close();
   });
 });

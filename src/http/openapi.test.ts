@@ -50,16 +50,18 @@ describe('/openapi.json', () => {
 });
 
 describe('/docs', () => {
-  it('serves Swagger UI whose every asset comes from this server, and a CSP that allows no other origin', async () => {
+  it('serves the Scalar reference page, every asset from this server, and a CSP that allows no other origin', async () => {
     const res = await call(purse, 'GET', '/docs');
     expect(res.status).toBe(200);
     expect(String(res.headers['content-type'])).toContain('text/html');
-    expect(res.body).toContain('<div id="swagger-ui">');
+    expect(res.body).toContain('<meta name="viewport" content="width=device-width,initial-scale=1">');
+    expect(res.body).toContain('<title>Purse API reference</title>');
+    expect(res.body).not.toMatch(/swagger/i);
     expect(res.body).not.toMatch(/(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}/i);
-    const assets = [...(res.body as string).matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1] ?? '');
-    expect(assets).toContain('/docs/static/swagger-ui-bundle.js');
+    const assets = [...(res.body as string).matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1] ?? '');
+    expect(assets.some((a) => /^\/assets\/scalar-[0-9a-f]{16}\.js$/.test(a))).toBe(true);
     for (const asset of assets) {
-      expect(asset, asset).toMatch(/^\/docs\/static\//);
+      expect(asset, asset).toMatch(/^\/assets\/[a-z-]+-[0-9a-f]{16}\.(js|css)$/);
       expect((await purse.app.inject({ method: 'GET', url: asset })).statusCode, asset).toBe(200);
     }
     const csp = String(res.headers['content-security-policy']);
@@ -67,13 +69,13 @@ describe('/docs', () => {
     expect(csp).not.toMatch(/https?:|\*/);
   });
 
-  it('points Swagger UI at the same document as /openapi.json, webhooks included', async () => {
-    const initializer = await call(purse, 'GET', '/docs/static/swagger-initializer.js');
-    expect(initializer.status).toBe(200);
-    expect(initializer.body).toContain("resolveUrl('./json')");
-    expect(initializer.body).toContain('validatorUrl: null');
-    const shown = await call(purse, 'GET', '/docs/json');
-    expect(shown.body).toEqual(doc);
+  it('points Scalar at /openapi.json, read-only, with no font, telemetry or proxy from elsewhere', async () => {
+    const res = await call(purse, 'GET', '/docs');
+    const attribute = /data-configuration="([^"]*)"/.exec(res.body as string)?.[1] ?? '';
+    const configuration = JSON.parse(attribute.replaceAll('&quot;', '"').replaceAll('&lt;', '<').replaceAll('&amp;', '&'));
+    expect(configuration).toMatchObject({ url: '/openapi.json', withDefaultFonts: false, telemetry: false, hideClientButton: true });
+    expect(configuration.proxyUrl).toBeUndefined();
+    expect((await call(purse, 'GET', '/docs/')).body).toBe(res.body);
   });
 });
 

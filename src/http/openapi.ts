@@ -1,7 +1,8 @@
 import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import type { App } from '../api/kit.ts';
 import { openApiWebhooks } from '../events/event-schemas.ts';
+import { registerDocsPage } from './docs-page.ts';
+import { FixedFile } from './static-assets.ts';
 
 export const API_TITLE = 'Purse API';
 export const API_VERSION = '0.1.0';
@@ -34,22 +35,12 @@ export async function registerOpenApi(app: App): Promise<void> {
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
 
-  // Outgoing events (SPEC §8.3) as OpenAPI 3.1 webhooks: what Purse POSTs to your endpoints.
-  const webhooks = openApiWebhooks();
-  app.get('/openapi.json', { schema: { hide: true }, config: { auth: { kind: 'public' } } }, async () => ({ ...app.swagger(), webhooks }));
-  await app.register(swaggerUi, {
-    routePrefix: DOCS_PREFIX,
-    // Swagger UI's own files, served from the package: the page works with no network beyond this server.
-    staticCSP: DOCS_CSP,
-    theme: { title: `${API_TITLE} reference` },
-    uiConfig: { deepLinking: true, displayOperationId: true, defaultModelsExpandDepth: 0, tryItOutEnabled: false },
-    transformSpecification: (spec) => ({ ...spec, webhooks }),
+  // Outgoing events (SPEC §8.3) as OpenAPI 3.1 webhooks: what Purse POSTs to your endpoints. The document is
+  // fixed once the routes are registered: serialised and compressed once, then answered from memory.
+  let document: FixedFile | undefined;
+  app.get('/openapi.json', { schema: { hide: true }, config: { auth: { kind: 'public' } } }, async (request, reply) => {
+    document ??= new FixedFile('application/json; charset=utf-8', () => JSON.stringify({ ...app.swagger(), webhooks: openApiWebhooks() }));
+    return document.send(request, reply, 'no-cache');
   });
+  registerDocsPage(app);
 }
-
-/** Where the API reference lives: `/docs` (Swagger UI), its assets under `/docs/static/`. */
-export const DOCS_PREFIX = '/docs';
-
-/** Everything the reference page loads comes from this origin; nothing reaches out. */
-const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
-  "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'";

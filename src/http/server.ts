@@ -15,6 +15,8 @@ import { parseJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
 import { type RequestTax, chargeTax, emptyTax, requestIdFor } from './request-tax.ts';
 import { observeRequestEnd, observeRequestStart } from '../metrics/metrics.ts';
+import { compressResponse } from './compression.ts';
+import { registerAssetRoute } from './static-assets.ts';
 import type { Ctx } from '../context.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
@@ -87,6 +89,7 @@ export async function buildServer(ctx: Ctx, opts: ServerOptions): Promise<App> {
   });
   app.decorate('registeredRoutes', registered);
   await registerOpenApi(app);
+  registerAssetRoute(app);
   for (const register of opts.routes) register(app, ctx);
   return app;
 }
@@ -103,6 +106,8 @@ function requestTax(ctx: Ctx, limiter: RateLimiter): RequestTax {
   tax.onSend.push(auditAdminWrites(ctx));
   // Tests only: an error code a route answers but does not document fails the test that provoked it.
   if (ctx.config.env === 'test') tax.onSend.push(refuseUndeclaredError);
+  // Last of the onSend hooks: the ones above read the body as the route wrote it.
+  tax.onSend.push(compressResponse);
   tax.onResponse.push(observeRequestEnd);
   return tax;
 }

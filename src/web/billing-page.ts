@@ -3,7 +3,6 @@ import { registerBillingActions } from './billing-actions.ts';
 import { registerBillingDocuments } from './billing-documents.ts';
 import { registerBillingHome } from './billing-home-route.ts';
 import { registerBillingStatus } from './billing-status-route.ts';
-import { compressHtml } from './compress-page.ts';
 
 /**
  * `/billing`: the customer's billing page, opened through a portal link (`?session=…`, traded once for a
@@ -18,7 +17,6 @@ export const registerBillingPage: RouteRegistrar = (app, ctx) => {
     pages.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT_BYTES }, (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(String(body))));
     });
-    pages.addHook('onSend', compressHtml);
     registerBillingHome(pages, ctx, hidden);
     registerBillingStatus(pages, ctx, hidden);
     registerBillingActions(pages, ctx, hidden);
