@@ -25,7 +25,7 @@ async function walletOf(tenant: TestTenant) {
   return balances;
 }
 
-describe('POST /v1/admin/tenants/{tenantId}/adjustments', () => {
+describe('POST /v1/admin/tenants/{tenantId}/adjustments — moving money', () => {
   it('credits the wallet and answers 201 with the transaction and the wallet after it', async () => {
     const tenant = await setupTenant(purse);
     const res = await adjust(tenant.tenantId, { amount: '12.34', reason: 'goodwill credit' });
@@ -60,7 +60,9 @@ describe('POST /v1/admin/tenants/{tenantId}/adjustments', () => {
     expect(res.status).toBe(201);
     expect(res.body.wallet).toEqual({ currency: 'BRL', balance: -3, held: 0, available: -3 });
   });
+});
 
+describe('POST /v1/admin/tenants/{tenantId}/adjustments — references', () => {
   it('answers the first result with 200 when the same reference comes again, moving money once', async () => {
     const tenant = await setupTenant(purse);
     const body = { amount: 5, reason: 'promo', reference: 'promo-2024' };
@@ -94,7 +96,9 @@ describe('POST /v1/admin/tenants/{tenantId}/adjustments', () => {
     expect(res.status).toBe(409);
     expect(res.body).toMatchObject({ code: 'CONFLICT', details: [{ field: 'reference' }] });
   });
+});
 
+describe('POST /v1/admin/tenants/{tenantId}/adjustments — refusals', () => {
   it.each([
     ['zero', 0, 'AMOUNT_INVALID'],
     ['minus zero', '-0', 'AMOUNT_INVALID'],

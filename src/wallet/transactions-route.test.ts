@@ -28,7 +28,7 @@ function cursorOf(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64url');
 }
 
-describe('GET /v1/billing/transactions', () => {
+describe('GET /v1/billing/transactions — paging', () => {
   it('lists the newest first, page by page, until nextCursor is null', async () => {
     const amounts: number[] = [];
     let query = '?limit=2';
@@ -54,7 +54,9 @@ describe('GET /v1/billing/transactions', () => {
     expect(first.body.data.map((t: { amount: number }) => t.amount)).toEqual([3, 2]);
     expect(second.body).toMatchObject({ data: [{ amount: 1 }], nextCursor: null });
   });
+});
 
+describe('GET /v1/billing/transactions — what a transaction shows, and the page size', () => {
   it('describes each transaction with signed major amounts, balance after, number and metadata', async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, '10.5');
@@ -98,7 +100,9 @@ describe('GET /v1/billing/transactions', () => {
     expect(all.body).toMatchObject({ nextCursor: null });
     expect(all.body.data).toHaveLength(51);
   });
+});
 
+describe('GET /v1/billing/transactions — query validation', () => {
   it.each([['0'], ['201'], ['-1'], ['abc'], ['1.5'], [''], ['99999999']])('refuses limit=%s with 400 VALIDATION_ERROR', async (limit) => {
     const res = await list(acme, `?limit=${limit}`);
     expect(res.status).toBe(400);
@@ -127,7 +131,9 @@ describe('GET /v1/billing/transactions', () => {
   it('refuses an unknown query parameter', async () => {
     expect((await list(acme, '?offset=10')).status).toBe(400);
   });
+});
 
+describe('GET /v1/billing/transactions — who may read', () => {
   it("never shows another tenant's transactions, even with that tenant's cursor", async () => {
     const own = await list(stranger);
     expect(own.body).toEqual({ data: [], nextCursor: null });

@@ -35,7 +35,7 @@ async function debitAt(tenant: TestTenant, atMs: number, body: Record<string, un
   expect(res.status).toBe(201);
 }
 
-describe('GET /v1/billing/usage/summary', () => {
+describe('GET /v1/billing/usage/summary — sums by day, number and description', () => {
   it('sums debits per day, number and description, zero-filling days without spending, with totals equal to the history', async () => {
     const t = await setupTenant(purse);
     const start = Date.UTC(2026, 10, 1, 0, 0, 0);
@@ -74,7 +74,9 @@ describe('GET /v1/billing/usage/summary', () => {
     const saoPaulo = await summary(t.tenantKey, '?from=2026-11-09&to=2026-11-11&timeZone=America/Sao_Paulo');
     expect(saoPaulo.body.data.find((d: { count: number }) => d.count > 0).key).toBe('2026-11-09');
   });
+});
 
+describe('GET /v1/billing/usage/summary — projection and who may read', () => {
   it('projects runsOutAt from the available balance at the last 30 days\' pace, and null when nothing was spent', async () => {
     const t = await setupTenant(purse);
     nowMs = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -97,7 +99,9 @@ describe('GET /v1/billing/usage/summary', () => {
     expect((await summary(t.numberKey, '')).status).toBe(403);
     expect((await summary(other.tenantKey, '')).body).toMatchObject({ total: 0, count: 0, runsOutAt: null });
   });
+});
 
+describe('GET /v1/billing/usage/summary — validation', () => {
   it.each([
     ['from after to', '?from=2026-11-05&to=2026-11-01', 'from'],
     ['a range over 366 days', '?from=2024-01-01&to=2026-01-01', 'from'],

@@ -21,7 +21,7 @@ async function credit(tenant: TestTenant, amount: string): Promise<void> {
   if (res.status !== 201 && res.status !== 200) throw new Error(`adjustment failed ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-describe('the page', () => {
+describe('the page: credit blocks and amounts', () => {
   it('shows the credit blocks, what expires when, in English and in Portuguese (issue 21)', async () => {
     const tenant = await setupTenant(rig.purse, 'BRL');
     await credit(tenant, '20');
@@ -56,7 +56,9 @@ describe('the page', () => {
     expect(page.body).toContain('No alert set.');
     expect(page.body).toContain('data-label="Amount">-R$0.05<');
   });
+});
 
+describe('the page: currencies, languages and the history', () => {
   it('writes US dollars as US$ in English too, so a bare $ never stands for them', async () => {
     const tenant = await setupTenant(rig.purse, 'USD');
     await credit(tenant, '1234.5');
@@ -90,7 +92,9 @@ describe('the page', () => {
     expect(second).toContain('>Newest</a>');
     expect((await b.get('/billing?cursor=garbage')).status).toBe(200);
   });
+});
 
+describe('the page without a session', () => {
   it('without a session asks for a link; a return from Checkout without one never says credited', async () => {
     const bare = await call(rig.purse, 'GET', '/billing');
     expect(bare.status).toBe(401);

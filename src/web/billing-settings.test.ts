@@ -32,7 +32,7 @@ async function alertsOf(tenant: TestTenant) {
 const HOUR_SECONDS = 60 * 60;
 const NEVER_CONFIGURED = { enabled: false, state: 'off', threshold: null, amount: null, targetBalance: null, monthlyCap: null };
 
-describe('auto top-up from the page', () => {
+describe('auto top-up from the page: saving', () => {
   it('saves through the API\'s service: pt-BR text in minor units, GET /v1/billing/auto-topup agrees, the page shows it', async () => {
     const tenant = await tenantWithCard('BRL');
     const b = await browserFor(tenant);
@@ -74,7 +74,9 @@ describe('auto top-up from the page', () => {
     expect(res.body).toContain('value="20"');
     expect(await autoTopupOf(rig, tenant)).toMatchObject(NEVER_CONFIGURED);
   });
+});
 
+describe('auto top-up from the page: refusing a bad value', () => {
   it.each([
     ['threshold', { threshold: '', amount: '20' }, 'Threshold: enter an amount.'],
     ['threshold', { threshold: '0', amount: '20' }, 'Threshold: must be more than zero.'],
@@ -99,7 +101,9 @@ describe('auto top-up from the page', () => {
     expect(res.body).toMatch(new RegExp(`id="${id}" name="${field}"[^>]*aria-describedby="${id}-error ${id}-hint" aria-invalid="true"`));
     expect(await autoTopupOf(rig, tenant)).toMatchObject(NEVER_CONFIGURED);
   });
+});
 
+describe('auto top-up from the page: paused or turned off', () => {
   it('when paused for authentication shows why and links to the payment that recovers it', async () => {
     const tenant = await tenantWithAutoTopup(rig, { fund: 60, card: '4000002760003184' });
     await debit(rig, tenant, 20);
