@@ -98,7 +98,6 @@ describe(`auto top-up charge: confirm response and webhook in either order (${te
     expect(await autoTopupCredits(rig, tenant)).toBe(1);
     expect(await balanceOf(rig, tenant)).toBe(60);
   });
-
 });
 
 describe(`auto top-up charge: declines retried then disabled (${testDatabaseKind()})`, () => {
@@ -126,7 +125,6 @@ describe(`auto top-up charge: declines retried then disabled (${testDatabaseKind
     const resumed = await asKey(rig.purse, tenant.tenantKey, 'PUT', '/v1/billing/auto-topup', { enabled: true, threshold: 50, amount: 20 });
     expect(resumed.body).toMatchObject({ state: 'active', pausedReason: null });
   });
-
 });
 
 describe(`auto top-up charge: pauses and resumes (${testDatabaseKind()})`, () => {
@@ -174,7 +172,6 @@ describe(`auto top-up charge: pauses and resumes (${testDatabaseKind()})`, () =>
     await debit(rig, tenant, 1);
     expect(Object.values((await runAutoTopups(rig.purse.ctx)).charged)).toEqual(['credited']);
   });
-
 });
 
 describe(`auto top-up charge: slow and unavailable Stripe (${testDatabaseKind()})`, () => {

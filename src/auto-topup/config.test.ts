@@ -58,7 +58,6 @@ describe('auto top-up settings: reading, enabling and turning off', () => {
     expect(res).toMatchObject({ status: 409, body: { code: 'NO_PAYMENT_METHOD' } });
     expect((await asKey(rig.purse, tenant.tenantKey, 'GET', '/v1/billing/auto-topup')).body.state).toBe('off');
   });
-
 });
 
 describe('auto top-up settings: refused input and keys', () => {
@@ -97,7 +96,6 @@ describe('auto top-up settings: refused input and keys', () => {
     const res = await asKey(rig.purse, withCard.numberKey, 'PUT', '/v1/billing/auto-topup', { enabled: true, threshold: 10, amount: 20 });
     expect(res.body.code).toBe('NUMBER_SCOPE_NOT_ALLOWED');
   });
-
 });
 
 describe('auto top-up attempts list', () => {

@@ -72,7 +72,6 @@ describe(`auto top-up trigger: which movements start a charge and for how much (
     expect((await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: -20, reason: 'correction' })).status).toBe(201);
     expect((await attemptsOf(rig, tenant))[0]).toMatchObject({ state: 'pending' });
   });
-
 });
 
 describe(`auto top-up trigger: monthly cap (${testDatabaseKind()})`, () => {

@@ -56,7 +56,6 @@ describe('top-up through the sandbox: card payments', () => {
     expect((await orderOf(rig, checkout.orderId)).state).toBe('paid');
     expect((await walletOf(rig)).balance).toBe(plusMajor(before.balance, 20));
   });
-
 });
 
 describe('top-up through the sandbox: delayed and expired sessions', () => {
@@ -94,7 +93,6 @@ describe('top-up through the sandbox: delayed and expired sessions', () => {
     expect((await orderOf(rig, checkout.orderId)).state).toBe('expired');
     expect((await walletOf(rig)).balance).toBe(before.balance);
   });
-
 });
 
 describe('top-up through the sandbox: replayed events', () => {

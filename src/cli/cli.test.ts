@@ -59,7 +59,6 @@ describe('purse CLI: tenants, numbers, keys and adjustments', { timeout: PROCESS
     expect(JSON.parse((await purseCli(['tenants', 'get', t.id, '--json'], env)).stdout).status).toBe('disabled');
     expect(JSON.parse((await purseCli(['tenants', 'enable', t.id, '--json'], env)).stdout).status).toBe('active');
   });
-
 });
 
 describe('purse CLI: credits and the billing page link', { timeout: PROCESS_TESTS_TIMEOUT_MS }, () => {

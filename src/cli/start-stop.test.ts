@@ -88,13 +88,14 @@ describe('purse serve start-up failures: one line naming what and where, a non-z
   });
 });
 
-describe('purse serve stops cleanly on a signal', () => {
-  let purse: TestPurse;
-  beforeAll(async () => {
-    purse = await startTestPurse();
-  });
-  afterAll(() => purse.close());
+// One Purse's database for every signal describe below; each test starts its own `purse serve` process on it.
+let purse: TestPurse;
+beforeAll(async () => {
+  purse = await startTestPurse();
+});
+afterAll(() => purse.close());
 
+describe('purse serve stops cleanly on a signal', () => {
   it.each(['SIGTERM', 'SIGINT'] as const)('%s: exits 0 within the grace period', async (signal) => {
     const proc = startPurseProcess(['serve'], await servingEnv(purse.cliDatabaseUrl));
     await proc.waitFor(/Purse is listening/);
@@ -116,7 +117,9 @@ describe('purse serve stops cleanly on a signal', () => {
     expect(proc.output()).toMatch(/"msg":"stopped"/);
     await expect(fetch(`${env.PUBLIC_URL}/healthz`)).rejects.toThrow();
   });
+});
 
+describe('`npm start`: Ctrl-C and its stdout', () => {
   it('Ctrl-C on `npm start` (SIGINT to the whole process group, which npm forwards again) exits 0 and keeps the checkout the sandbox just opened', async () => {
     const tenant = await setupTenant(purse);
     for (let attempt = 0; attempt < CTRL_C_TRIES; attempt += 1) {
@@ -163,7 +166,9 @@ describe('purse serve stops cleanly on a signal', () => {
     expect(parsed.some((l) => l.msg === 'Purse is listening')).toBe(true);
     expect(proc.stdout()).not.toContain(tenant.tenantKey);
   });
+});
 
+describe('purse serve drains a burst of debits on SIGTERM', () => {
   it('SIGTERM during a burst of debits: every acknowledged debit is committed, nothing else is', async () => {
     const tenant = await setupTenant(purse);
     const credit = await admin(purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '100', reason: 'test funds' });

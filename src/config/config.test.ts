@@ -54,7 +54,6 @@ describe('parseConfig: defaults, accepted and rejected values', () => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(message);
   });
-
 });
 
 describe('parseConfig: read replica', () => {
@@ -73,7 +72,6 @@ describe('parseConfig: read replica', () => {
     expect(config.databaseReadUrl).toBe('postgres://u@r:5433/purse?sslmode=disable');
     expect(config.readReplicaMaxLagMs).toBe(750);
   });
-
 });
 
 describe('parseConfig: secrets, production requirements and error reporting', () => {
@@ -118,7 +116,6 @@ describe('parseConfig: secrets, production requirements and error reporting', ()
     expect(error!.message).toContain('PUBLIC_URL must be an absolute http(s) URL');
     expect(error!.message).not.toContain('PUBLIC_URL is required');
   });
-
 });
 
 describe('parseConfig: tracing and webhook secret rotation', () => {

@@ -53,7 +53,6 @@ describe('console pages: tenant search, tenant page and overview', () => {
     const txns = await purse.ctx.store.db.selectFrom('ledger_transactions').select('seq').orderBy('seq', 'desc').executeTakeFirstOrThrow();
     expect(state.last_seq).toBe(txns.seq);
   });
-
 });
 
 describe('console pages: replaying deliveries and retrying Stripe events', () => {
@@ -90,7 +89,6 @@ describe('console pages: replaying deliveries and retrying Stripe events', () =>
     expect(row.failed_at_ms).toBeNull();
     expect(row.processed_at_ms).not.toBeNull();
   });
-
 });
 
 describe('console pages: operators and language', () => {

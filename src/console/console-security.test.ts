@@ -71,7 +71,6 @@ describe('operator console security: no session, login cookies and CSRF', () => 
     expect(await balanceMinor()).toBe(before);
     expect(await auditCount()).toBe(audits);
   });
-
 });
 
 describe('operator console security: roles and owner adjustments', () => {
@@ -109,7 +108,6 @@ describe('operator console security: roles and owner adjustments', () => {
     expect(audit.body.data.filter((e: { action: string }) => e.action === 'wallet.adjust')).toHaveLength(1);
     expect(audit.body.data[0]).toMatchObject({ role: 'owner', target: tenant.tenantId, before: { balanceMinor: String(before) } });
   });
-
 });
 
 describe('operator console security: lockout, idle sessions, CSP and logs', () => {

@@ -95,7 +95,6 @@ describe("a tenant's console page: history, orders, credit blocks and receipts",
     expect((await viewer.get(`/admin/tenants/${other}/receipts/${receipt.id}.pdf`)).status).toBe(404);
     expect((await purse.app.inject({ method: 'GET', url: `/admin/tenants/${acme.tenantId}/receipts/${receipt.id}.pdf` })).statusCode).toBe(303);
   });
-
 });
 
 describe("a tenant's console page: support actions (delivery replay, auto top-up resume) and pt-BR", () => {

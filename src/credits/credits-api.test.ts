@@ -61,7 +61,7 @@ describe('POST /v1/admin/tenants/{id}/credits', () => {
   });
 });
 
-describe('void and expiry', () => {
+describe('credit block void and expiry', () => {
   it('a void takes the remainder out in one transaction; voiding it again answers the voided block; an expired one is refused 409', async () => {
     const t = await setupTenant(purse);
     const block = await grant(t.tenantId, { amount: '4', reason: 'oops' });
@@ -100,7 +100,9 @@ describe('void and expiry', () => {
     const expiries = await purse.ctx.store.db.selectFrom('ledger_transactions').select('id').where('reference', '=', `credit_expiry:${block.body.id}`).execute();
     expect(expiries).toHaveLength(1);
   });
+});
 
+describe('credit block expiry racing another instance and a debit', () => {
   it('two instances running the expiry job at once expire each block exactly once', async () => {
     const t = await setupTenant(purse);
     const ids: string[] = [];
@@ -146,7 +148,9 @@ describe('void and expiry', () => {
       expect(moves.map((r) => [r.kind, Number(r.amount_minor)])).toEqual([['credit_grant', 100], ['credit_expiry', -100]]);
     }
   });
+});
 
+describe('credit blocks under concurrent debits', () => {
   it('2,000 concurrent debits over 20 blocks never overdraw and drain every block exactly', async () => {
     const t = await setupTenant(purse);
     for (let i = 0; i < 20; i += 1) await grant(t.tenantId, { amount: '1', reason: `c${i}`, priority: i % 3, ...(i % 2 ? { expiresAt: inDays(i + 1) } : {}) });

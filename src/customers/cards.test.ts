@@ -19,7 +19,7 @@ function call(tenant: TestTenant, method: 'GET' | 'POST' | 'DELETE', url: string
   return asKey(rig.purse, tenant.tenantKey, method, url);
 }
 
-describe('cards on file', () => {
+describe('cards on file: saving and duplicates', () => {
   it('keeps the real brand, last4 and expiry Stripe reports', async () => {
     const tenant = await setupTenant(rig.purse);
     await saveCard(rig, tenant, '5555555555554444');
@@ -59,7 +59,9 @@ describe('cards on file', () => {
     const copy = rig.purse.ctx.store.db.insertInto('payment_methods').values({ ...row, id: 'pm_copy_of_the_same_card', is_default: 0n }).execute();
     await expect(copy).rejects.toThrow();
   });
+});
 
+describe('cards on file: default and removal', () => {
   it('makes another card the default, leaving exactly one default', async () => {
     const tenant = await setupTenant(rig.purse);
     const first = await saveCard(rig, tenant, '4242424242424242');
@@ -89,7 +91,9 @@ describe('cards on file', () => {
     expect((await call(tenant, 'DELETE', `/v1/billing/payment-methods/${second}`)).status).toBe(200);
     expect((await cardsOf(rig, tenant)).map((c) => [c.id, c.isDefault])).toEqual([[first, true]]);
   });
+});
 
+describe('cards on file: isolation, scopes and the single default', () => {
   it("answers 404 for another tenant's card and changes nothing", async () => {
     const owner = await setupTenant(rig.purse);
     const stranger = await setupTenant(rig.purse);

@@ -56,7 +56,7 @@ async function setHeldMinor(tenant: TestTenant, heldMinor: bigint): Promise<void
   await purse.ctx.store.db.updateTable('wallets').set({ held_minor: heldMinor }).where('tenant_id', '=', tenant.tenantId).execute();
 }
 
-describe('postTransaction', () => {
+describe('postTransaction: a balanced debit and malformed input', () => {
   it('a balanced debit moves the wallet and records the amount, balance after, number and metadata', async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, 10);
@@ -90,7 +90,9 @@ describe('postTransaction', () => {
     expect(await findTransaction(purse.ctx.store.db, input.reference)).toBeUndefined();
     expect(await balanceOf(acme)).toEqual(before);
   });
+});
 
+describe('postTransaction: repeated references and concurrent posts', () => {
   it('a repeated reference returns the first transaction and moves money once', async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, 5);
@@ -120,7 +122,9 @@ describe('postTransaction', () => {
     expect(refused.every((o) => (o as PromiseRejectedResult).reason.code === 'INSUFFICIENT_FUNDS')).toBe(true);
     expect(await balanceOf(tenant)).toMatchObject({ balance: 0, available: 0 });
   });
+});
 
+describe('postTransaction: available funds, holds and overdraft', () => {
   it('a debit beyond the available balance is refused with INSUFFICIENT_FUNDS and writes nothing', async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, 1);
@@ -170,7 +174,9 @@ describe('postTransaction', () => {
     expect(result.transaction.walletBalanceAfterMinor).toBe(-200n);
     expect(await balanceOf(tenant)).toMatchObject({ balance: -2, available: -2 });
   });
+});
 
+describe('postTransaction: replays, system-only transactions and a caller’s transaction', () => {
   it('a replay after the first post spent the funds is still a replay, not insufficient funds', async () => {
     const tenant = await setupTenant(purse);
     await fundWallet(purse, tenant.tenantId, 1);
@@ -213,7 +219,9 @@ describe('postTransaction', () => {
     expect(row.name).toBe('Acme');
     expect((await balanceOf(tenant)).balance).toBe(4);
   });
+});
 
+describe('postTransaction: the ledger afterwards', () => {
   it('leaves a ledger that verifies', async () => {
     const report = await verifyLedger(purse.ctx.store.db);
     expect(report.checks.filter((c) => !c.ok)).toEqual([]);

@@ -22,15 +22,16 @@ async function scrape(purse: TestPurse): Promise<string> {
   return res.body;
 }
 
-describe('GET /metrics', () => {
-  let purse: TestPurse;
-  let tenant: TestTenant;
-  beforeAll(async () => {
-    purse = await startTestPurse();
-    tenant = await setupTenant(purse);
-  });
-  afterAll(() => purse.close());
+// One Purse for the two `GET /metrics: …` describes that scrape a plain instance; the inbox describe has its own rig.
+let purse: TestPurse;
+let tenant: TestTenant;
+beforeAll(async () => {
+  purse = await startTestPurse();
+  tenant = await setupTenant(purse);
+});
+afterAll(() => purse.close());
 
+describe('GET /metrics: requests, wallet operations and the outbox', () => {
   it('counts requests per route and status, and debits, credits and holds that were acknowledged', async () => {
     const before = await scrape(purse);
     expect((await admin(purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '10', reason: 'metrics' })).status).toBe(201);
@@ -70,7 +71,9 @@ describe('GET /metrics', () => {
     expect(sample(fannedOut, 'purse_outbox_backlog{kind="events"}')).toBe(0);
     expect(sample(fannedOut, 'purse_outbox_backlog{kind="deliveries"}') - sample(before, 'purse_outbox_backlog{kind="deliveries"}')).toBe(1);
   });
+});
 
+describe('GET /metrics: database pool, Stripe inbox on a quiet instance and unknown URLs', () => {
   it.runIf(testDatabaseKind() === 'postgres')('reports the PostgreSQL pool\'s connections [postgres-only]', async () => {
     const text = await scrape(purse);
     expect(sample(text, 'purse_db_pool_connections{state="total"}')).toBeGreaterThan(0);
