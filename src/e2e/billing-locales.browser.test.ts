@@ -1,13 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { runAutoTopups } from '../auto-topup/run-auto-topups.ts';
-import { admin, asKey, setupTenant, type TestTenant } from '../testing/api.ts';
+import { admin, setupTenant } from '../testing/api.ts';
 import { autoTopupOf, debit, tenantWithAutoTopup } from '../testing/auto-topup.ts';
 import { seriousA11yViolations } from '../testing/axe.ts';
-import { browserAvailable, launchChromium } from '../testing/browser.ts';
+import { browserAvailable } from '../testing/browser.ts';
+import { useBrowserRig } from '../testing/browser-rig.ts';
 import { saveCard } from '../testing/cards.ts';
-import { freePort } from '../testing/process.ts';
-import { type Rig, startRig } from '../testing/stripe-rig.ts';
 
 const E2E_TIMEOUT_MS = 180_000;
 const WAIT_MS = 20_000;
@@ -29,42 +28,62 @@ const VIEWPORTS = [['1280', DESKTOP], ['390', MOBILE]] as const;
 /**
  * Issue 24's rough edges, each checked where a customer meets it: en-US, pt-BR and de-DE, at 1280 and 390 px,
  * axe on every state (serious and critical count as failures).
+ * One Purse + sandbox and one Chromium for the whole file.
  */
-describe.skipIf(!hasBrowser)('billing page rough edges in a real browser', { timeout: E2E_TIMEOUT_MS }, () => {
-  let rig: Rig;
-  let browser: Browser;
+const e2e = useBrowserRig({
+  enabled: hasBrowser,
+  timeoutMs: E2E_TIMEOUT_MS,
+  env: { ALLOWED_REDIRECT_ORIGINS: 'https://app.acme.test', STRIPE_AUTOMATIC_TAX: 'false' },
+});
 
-  beforeAll(async () => {
-    const port = await freePort();
-    rig = await startRig({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, ALLOWED_REDIRECT_ORIGINS: 'https://app.acme.test', STRIPE_AUTOMATIC_TAX: 'false' } });
-    browser = await launchChromium();
-  }, E2E_TIMEOUT_MS);
-  afterAll(async () => {
-    await browser?.close();
-    await rig?.close();
+function contextFor(locale: string, viewport: { width: number; height: number }): Promise<BrowserContext> {
+  return e2e.browser.newContext({ locale, viewport, bypassCSP: true });
+}
+
+async function expectAccessible(page: Page, state: string): Promise<void> {
+  expect({ state, violations: await seriousA11yViolations(page) }).toEqual({ state, violations: [] });
+}
+
+/** A refused top-up lands on a GET: reloading it shows the same message and posts nothing. */
+async function refusalSurvivesReload(page: Page, label: string, button: string, typed: string, says: string): Promise<void> {
+  await page.getByLabel(label, { exact: true }).fill(typed);
+  await page.getByRole('button', { name: button, exact: true }).click();
+  await page.getByText(says).waitFor();
+  expect(new URL(page.url()).pathname).toBe('/billing');
+  const methods: string[] = [];
+  page.on('request', (request) => methods.push(request.method()));
+  await page.reload();
+  await page.getByText(says).waitFor();
+  expect(methods).toEqual(['GET']);
+  expect(await page.getByLabel(label, { exact: true }).inputValue()).toBe(typed);
+}
+
+/** The ring's colour against the page around it: WCAG 1.4.11 asks 3:1. */
+async function expectFocusRing(page: Page): Promise<void> {
+  await page.locator('#amount').focus();
+  await page.keyboard.press('Tab');
+  const ring = await page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { activeElement: unknown; body: unknown } }).document;
+    const style = (globalThis as unknown as { getComputedStyle(e: unknown): { outlineColor: string; outlineWidth: string; outlineStyle: string; backgroundColor: string } }).getComputedStyle;
+    const active = style(doc.activeElement);
+    return { color: active.outlineColor, width: active.outlineWidth, style: active.outlineStyle, around: style(doc.body).backgroundColor };
   });
+  expect(ring.style).toBe('solid');
+  expect(ring.width).toBe('3px');
+  expect(contrast(ring.color, ring.around)).toBeGreaterThanOrEqual(FOCUS_CONTRAST_MIN);
+  expect(contrast(ring.color, 'rgb(255, 255, 255)')).toBeGreaterThanOrEqual(FOCUS_CONTRAST_MIN);
+}
 
-  async function linkFor(tenant: TestTenant, body: Record<string, unknown> = {}): Promise<string> {
-    return (await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/portal-sessions', body)).body.url as string;
-  }
-
-  function contextFor(locale: string, viewport: { width: number; height: number }): Promise<BrowserContext> {
-    return browser.newContext({ locale, viewport, bypassCSP: true });
-  }
-
-  async function expectAccessible(page: Page, state: string): Promise<void> {
-    expect({ state, violations: await seriousA11yViolations(page) }).toEqual({ state, violations: [] });
-  }
-
+describe.skipIf(!hasBrowser)('billing page rough edges in a real browser, per locale and width', { timeout: E2E_TIMEOUT_MS }, () => {
   for (const l of LOCALES) {
     for (const [width, viewport] of VIEWPORTS) {
       it(`${l.locale} at ${width} px: money, refusals without re-posting, a visible focus ring, remove asks first`, async () => {
-        const tenant = await setupTenant(rig.purse, 'BRL');
-        await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '1234.5', reason: 'Welcome credit' });
-        await saveCard(rig, tenant, '4242424242424242');
+        const tenant = await setupTenant(e2e.rig.purse, 'BRL');
+        await admin(e2e.rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '1234.5', reason: 'Welcome credit' });
+        await saveCard(e2e.rig, tenant, '4242424242424242');
         const context = await contextFor(l.locale, viewport);
         const page = await context.newPage();
-        await page.goto(await linkFor(tenant));
+        await page.goto(await e2e.linkFor(tenant));
         expect(await page.locator('#balance').textContent({ timeout: WAIT_MS })).toBe(l.balance);
         await expectAccessible(page, 'page');
         const badge = await page.locator('li[data-card="4242"] .badge').boundingBox();
@@ -91,43 +110,15 @@ describe.skipIf(!hasBrowser)('billing page rough edges in a real browser', { tim
       });
     }
   }
+});
 
-  /** A refused top-up lands on a GET: reloading it shows the same message and posts nothing. */
-  async function refusalSurvivesReload(page: Page, label: string, button: string, typed: string, says: string): Promise<void> {
-    await page.getByLabel(label, { exact: true }).fill(typed);
-    await page.getByRole('button', { name: button, exact: true }).click();
-    await page.getByText(says).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/billing');
-    const methods: string[] = [];
-    page.on('request', (request) => methods.push(request.method()));
-    await page.reload();
-    await page.getByText(says).waitFor();
-    expect(methods).toEqual(['GET']);
-    expect(await page.getByLabel(label, { exact: true }).inputValue()).toBe(typed);
-  }
-
-  /** The ring's colour against the page around it: WCAG 1.4.11 asks 3:1. */
-  async function expectFocusRing(page: Page): Promise<void> {
-    await page.locator('#amount').focus();
-    await page.keyboard.press('Tab');
-    const ring = await page.evaluate(() => {
-      const doc = (globalThis as unknown as { document: { activeElement: unknown; body: unknown } }).document;
-      const style = (globalThis as unknown as { getComputedStyle(e: unknown): { outlineColor: string; outlineWidth: string; outlineStyle: string; backgroundColor: string } }).getComputedStyle;
-      const active = style(doc.activeElement);
-      return { color: active.outlineColor, width: active.outlineWidth, style: active.outlineStyle, around: style(doc.body).backgroundColor };
-    });
-    expect(ring.style).toBe('solid');
-    expect(ring.width).toBe('3px');
-    expect(contrast(ring.color, ring.around)).toBeGreaterThanOrEqual(FOCUS_CONTRAST_MIN);
-    expect(contrast(ring.color, 'rgb(255, 255, 255)')).toBeGreaterThanOrEqual(FOCUS_CONTRAST_MIN);
-  }
-
+describe.skipIf(!hasBrowser)('billing page rough edges in a real browser: time zones and used links', { timeout: E2E_TIMEOUT_MS }, () => {
   it('de-DE in Berlin: after the first page the dates are in the browser\'s time zone', async () => {
-    const tenant = await setupTenant(rig.purse, 'BRL');
-    await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '10', reason: 'Welcome credit' });
-    const context = await browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin', viewport: MOBILE, bypassCSP: true });
+    const tenant = await setupTenant(e2e.rig.purse, 'BRL');
+    await admin(e2e.rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '10', reason: 'Welcome credit' });
+    const context = await e2e.browser.newContext({ locale: 'de-DE', timezoneId: 'Europe/Berlin', viewport: MOBILE, bypassCSP: true });
     const page = await context.newPage();
-    await page.goto(await linkFor(tenant));
+    await page.goto(await e2e.linkFor(tenant));
     expect(await page.locator('td[data-label="Date"]').first().textContent()).toMatch(/ UTC$/);
     await page.reload();
     expect(await page.locator('td[data-label="Date"]').first().textContent()).toMatch(/ MEZ$/);
@@ -136,9 +127,9 @@ describe.skipIf(!hasBrowser)('billing page rough edges in a real browser', { tim
   });
 
   it('a used link and an ended session lead back to the service, in each language, accessibly', async () => {
-    const tenant = await setupTenant(rig.purse, 'BRL');
+    const tenant = await setupTenant(e2e.rig.purse, 'BRL');
     for (const { locale } of LOCALES) {
-      const link = await linkFor(tenant, { returnUrl: RETURN_URL });
+      const link = await e2e.linkFor(tenant, { returnUrl: RETURN_URL });
       const context = await contextFor(locale, MOBILE);
       const page = await context.newPage();
       await page.goto(link);
@@ -149,15 +140,17 @@ describe.skipIf(!hasBrowser)('billing page rough edges in a real browser', { tim
       await context.close();
     }
   });
+});
 
+describe.skipIf(!hasBrowser)('billing page rough edges in a real browser: paused auto top-up recovery', { timeout: E2E_TIMEOUT_MS }, () => {
   it('confirming a paused auto top-up lands on "confirmed": new balance, auto top-up on, no second payment offered', async () => {
-    const tenant = await tenantWithAutoTopup(rig, { fund: 60, card: '4000002760003184' });
-    await debit(rig, tenant, 20);
-    await runAutoTopups(rig.purse.ctx);
-    expect(await autoTopupOf(rig, tenant)).toMatchObject({ state: 'paused', pausedReason: 'authentication_required' });
+    const tenant = await tenantWithAutoTopup(e2e.rig, { fund: 60, card: '4000002760003184' });
+    await debit(e2e.rig, tenant, 20);
+    await runAutoTopups(e2e.rig.purse.ctx);
+    expect(await autoTopupOf(e2e.rig, tenant)).toMatchObject({ state: 'paused', pausedReason: 'authentication_required' });
     const context = await contextFor('en-US', DESKTOP);
     const page = await context.newPage();
-    await page.goto(await linkFor(tenant));
+    await page.goto(await e2e.linkFor(tenant));
     await page.locator('#atu-recovery').click();
     await page.waitForURL(/\/c\/pay\/cs_test_/);
     // The recovery page asks for the card only (no address: it is not a first purchase).
