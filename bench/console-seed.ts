@@ -7,8 +7,8 @@ import type { BenchDatabase } from './fixtures.ts';
 /**
  * The console bench's tenants, written set-based: the first tenant of each currency through createTenant
  * (which opens the currency's system accounts), the rest as multi-row inserts of what createTenant writes —
- * the tenant, its wallet account and its wallet at zero — a thousand rows a statement. Every 50th wallet
- * has a low-balance alert above its balance, so the "low balance" filter finds a few among many.
+ * the tenant, its wallet account and its wallet at zero — a thousand rows a statement. Two wallets in 50 (one
+ * of each currency) have a low-balance alert above their balance, so the "low balance" filter finds a few among many.
  */
 const ROWS_PER_STATEMENT = 1_000;
 const LOW_ALERT_EVERY = 50;
@@ -37,7 +37,7 @@ export async function seedTenants(ctx: Ctx, db: BenchDatabase, count: number, cu
     await db.query(`insert into ledger_accounts (id, tenant_id, kind, currency, created_at_ms) values ${rows.map((r) =>
       `(${quote(`wallet:${r.id}`)}, ${quote(r.id)}, 'wallet', ${quote(r.currency)}, ${nowMs})`).join(', ')}`);
     await db.query(`insert into wallets (tenant_id, account_id, currency, balance_minor, held_minor, updated_at_ms, low_balance_minor) values ${rows.map((r) =>
-      `(${quote(r.id)}, ${quote(`wallet:${r.id}`)}, ${quote(r.currency)}, 0, 0, ${nowMs}, ${r.i % LOW_ALERT_EVERY === 0 ? LOW_ALERT_MINOR : 'null'})`).join(', ')}`);
+      `(${quote(r.id)}, ${quote(`wallet:${r.id}`)}, ${quote(r.currency)}, 0, 0, ${nowMs}, ${r.i % LOW_ALERT_EVERY < 2 ? LOW_ALERT_MINOR : 'null'})`).join(', ')}`);
   }
   return ids;
 }

@@ -15,6 +15,13 @@ export const AUDIT_FILTER_LENGTH_MAX = 200;
 const SNAPSHOT_CHARS_MAX = 4_000;
 /** The admin key's actor name (SPEC §9.3). */
 export const API_KEY_ACTOR = 'api-key';
+const SECRET_FIELD = /secret|password|token|key$/i;
+
+/** A request body or a command's options as an entry keeps them: anything secret-looking left out. */
+export function redactSecrets(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body ?? null;
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '[redacted]' : v]));
+}
 
 export interface AuditActor {
   actor: string;

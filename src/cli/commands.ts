@@ -13,6 +13,8 @@ import type { CommandKit } from './kit.ts';
  *
  * - A handler is `(ctx, opts, args) => Promise<number | void>` (exit code, 0 when void) for `withCtx`
  *   (configuration parsed, database opened and migrated, closed afterwards), or `(opts, args)` for `plain`.
+ *   A command that changes anything (moves money, changes a tenant, key, endpoint…) uses `audited` instead
+ *   of `withCtx`: the same, plus an audit log entry as actor `cli:<os user>` in its first commit (cli-audit.ts).
  *   Print with `output(opts, data, humanText)` from ./output.ts; throw PurseError (exit 1, its JSON on
  *   stderr) or UsageError (exit 64, with the usage).
  * - Load the handler with `import()` as above, never a static import of service code: only this table
@@ -52,20 +54,20 @@ function registerTenantCommands(program: Command, kit: CommandKit): void {
   kit.group(program, 'tenants', 'create, list, show, disable and enable tenants');
   kit.command(program, 'tenants create').description('create a tenant')
     .requiredOption('--name <name>', 'display name').requiredOption('--currency <code>', 'ISO 4217 wallet currency, e.g. BRL')
-    .action(kit.withCtx(() => admin().then((m) => m.tenantsCreate)));
+    .action(kit.audited(() => admin().then((m) => m.tenantsCreate)));
   kit.command(program, 'tenants list').description('list tenants')
     .action(kit.withCtx(() => admin().then((m) => m.tenantsList)));
   kit.command(program, 'tenants get').description('show one tenant').argument('<tenantId>')
     .action(kit.withCtx(() => admin().then((m) => m.tenantsGet)));
   kit.command(program, 'tenants disable').description('disable a tenant (its keys stop working)').argument('<tenantId>')
-    .action(kit.withCtx(() => admin().then((m) => m.tenantsDisable)));
+    .action(kit.audited(() => admin().then((m) => m.tenantsDisable)));
   kit.command(program, 'tenants enable').description('enable a disabled tenant again').argument('<tenantId>')
-    .action(kit.withCtx(() => admin().then((m) => m.tenantsEnable)));
+    .action(kit.audited(() => admin().then((m) => m.tenantsEnable)));
   program.command('adjust').description("adjust a tenant's wallet by hand: a ledger transaction with a reason (negative takes money out)")
     .requiredOption('--tenant <id>', 'tenant id').requiredOption('--amount <amount>', 'major units, e.g. 10.50 or -5')
     .requiredOption('--reason <text>', 'why; shown in the tenant history').option('--reference <ref>', 'makes a retry safe: the same reference adjusts once')
     .option('--allow-negative', 'let a negative adjustment take the available balance below zero')
-    .action(kit.withCtx(() => admin().then((m) => m.walletAdjust)));
+    .action(kit.audited(() => admin().then((m) => m.walletAdjust)));
 
   // issue 21: credit blocks
   const credits = () => import('./credits.ts');
@@ -74,28 +76,28 @@ function registerTenantCommands(program: Command, kit: CommandKit): void {
     .requiredOption('--tenant <id>', 'tenant id').requiredOption('--amount <amount>', 'major units, e.g. 10.00')
     .requiredOption('--reason <text>', 'why').option('--expires-at <iso>', 'ISO 8601 date-time in the future')
     .option('--priority <n>', 'lower draws first (default 10)').option('--reference <ref>', 'makes a retry safe: the same reference grants once')
-    .action(kit.withCtx(() => credits().then((m) => m.creditsGrant)));
+    .action(kit.audited(() => credits().then((m) => m.creditsGrant)));
   kit.command(program, 'credits list').description("list a tenant's credit blocks").requiredOption('--tenant <id>', 'tenant id')
     .option('--status <status>', 'active, expired, depleted or voided')
     .action(kit.withCtx(() => credits().then((m) => m.creditsList)));
   kit.command(program, 'credits void').description('void a credit block: its remainder leaves the wallet').argument('<blockId>')
     .requiredOption('--reason <text>', 'why')
-    .action(kit.withCtx(() => credits().then((m) => m.creditsVoid)));
+    .action(kit.audited(() => credits().then((m) => m.creditsVoid)));
 
   kit.group(program, 'numbers', 'create numbers (sub-accounts of a tenant)');
   kit.command(program, 'numbers create').description('create a number')
     .requiredOption('--tenant <id>', 'tenant id').requiredOption('--name <name>', 'display name')
-    .action(kit.withCtx(() => admin().then((m) => m.numbersCreate)));
+    .action(kit.audited(() => admin().then((m) => m.numbersCreate)));
 
   kit.group(program, 'keys', 'create, list and revoke API keys');
   kit.command(program, 'keys create').description('create an API key (the secret is shown once)')
     .requiredOption('--tenant <id>', 'tenant id').option('--scope <scope>', 'tenant or number', 'tenant')
     .option('--number <id>', 'number id (scope number)').option('--permissions <list>', `comma-separated, any of ${PERMISSIONS.join(', ')} (a number-scoped key: usage:write only; default: all its scope allows)`)
-    .action(kit.withCtx(() => admin().then((m) => m.keysCreate)));
+    .action(kit.audited(() => admin().then((m) => m.keysCreate)));
   kit.command(program, 'keys list').description("list a tenant's keys (never their secrets)").requiredOption('--tenant <id>', 'tenant id')
     .action(kit.withCtx(() => admin().then((m) => m.keysList)));
   kit.command(program, 'keys revoke').description('revoke a key').argument('<keyId>')
-    .action(kit.withCtx(() => admin().then((m) => m.keysRevoke)));
+    .action(kit.audited(() => admin().then((m) => m.keysRevoke)));
 }
 
 /** Proving and repairing: ledger verify, reconcile, the inbox's dead letters. */
@@ -106,7 +108,7 @@ function registerOperationsCommands(program: Command, kit: CommandKit): void {
 
   program.command('reconcile').description('catch up Stripe events, paid sessions and refunds that never arrived')
     .option('--hours <n>', 'how far back to look (default 72)')
-    .action(kit.withCtx(() => import('./reconcile.ts').then((m) => m.reconcileCommand)));
+    .action(kit.audited(() => import('./reconcile.ts').then((m) => m.reconcileCommand)));
 
   kit.group(program, 'events', 'inspect the Stripe webhook inbox');
   kit.command(program, 'events failed').description('list Stripe events that failed every attempt (dead letters)')
@@ -120,24 +122,24 @@ function registerWebhookCommands(program: Command, kit: CommandKit): void {
   kit.command(program, 'webhooks create').description('register an endpoint (its secret is shown once)')
     .requiredOption('--url <url>', 'where events are POSTed').option('--events <list>', 'comma-separated event types (default: all but wallet.debited)')
     .option('--tenant <id>', "only this tenant's events").option('--description <text>', 'a note for operators')
-    .action(kit.withCtx(() => hooks().then((m) => m.webhooksCreate)));
+    .action(kit.audited(() => hooks().then((m) => m.webhooksCreate)));
   kit.command(program, 'webhooks list').description('list endpoints').option('--tenant <id>', "only this tenant's endpoints")
     .action(kit.withCtx(() => hooks().then((m) => m.webhooksList)));
   kit.command(program, 'webhooks get').description('show one endpoint').argument('<endpointId>')
     .action(kit.withCtx(() => hooks().then((m) => m.webhooksGet)));
   kit.command(program, 'webhooks update').description('change url, events or enabled').argument('<endpointId>')
     .option('--url <url>', 'new url').option('--events <list>', 'comma-separated event types').option('--enable', 'enable').option('--disable', 'disable')
-    .action(kit.withCtx(() => hooks().then((m) => m.webhooksUpdate)));
+    .action(kit.audited(() => hooks().then((m) => m.webhooksUpdate)));
   kit.command(program, 'webhooks delete').description('delete an endpoint').argument('<endpointId>')
-    .action(kit.withCtx(() => hooks().then((m) => m.webhooksDelete)));
+    .action(kit.audited(() => hooks().then((m) => m.webhooksDelete)));
   kit.command(program, 'webhooks rotate-secret').description('new signing secret (the old one still signs for 24 h)').argument('<endpointId>')
-    .action(kit.withCtx(() => hooks().then((m) => m.webhooksRotateSecret)));
+    .action(kit.audited(() => hooks().then((m) => m.webhooksRotateSecret)));
   kit.command(program, 'webhooks deliveries').description("an endpoint's recent deliveries").argument('<endpointId>')
     .action(kit.withCtx(() => hooks().then((m) => m.webhooksDeliveries)));
   kit.command(program, 'webhooks redeliver').description('queue an event again for every matching endpoint').argument('<eventId>')
-    .action(kit.withCtx(() => hooks().then((m) => m.webhooksRedeliver)));
+    .action(kit.audited(() => hooks().then((m) => m.webhooksRedeliver)));
   kit.command(program, 'webhooks test').description('send a webhook_endpoint.test event').argument('<endpointId>')
-    .action(kit.withCtx(() => hooks().then((m) => m.webhooksTest)));
+    .action(kit.audited(() => hooks().then((m) => m.webhooksTest)));
   kit.command(program, 'webhooks deliver').description('run the delivery worker once, now')
     .action(kit.withCtx(() => hooks().then((m) => m.webhooksDeliver)));
 }
@@ -153,7 +155,7 @@ function registerBillingCommands(program: Command, kit: CommandKit): void {
     .requiredOption('--tenant <id>', 'tenant id').requiredOption('--enabled <bool>', 'true or false').requiredOption('--threshold <amount>', 'charge when available falls below this')
     .option('--amount <amount>', 'a fixed amount per charge').option('--target-balance <amount>', 'or charge up to this balance')
     .option('--monthly-cap <amount>', 'most charged per calendar month (UTC)')
-    .action(kit.withCtx(() => autoTopup().then((m) => m.autoTopupSet)));
+    .action(kit.audited(() => autoTopup().then((m) => m.autoTopupSet)));
 
   // Issue 22.
   const receipts = () => import('./receipts.ts');
@@ -168,7 +170,7 @@ function registerBillingCommands(program: Command, kit: CommandKit): void {
 
   program.command('portal').description("print a single-use link to a tenant's billing page (valid 1 hour)")
     .requiredOption('--tenant <id>', 'tenant id').option('--return-url <url>', 'where the page links back to')
-    .action(kit.withCtx(() => import('./portal.ts').then((m) => m.portalCommand)));
+    .action(kit.audited(() => import('./portal.ts').then((m) => m.portalCommand)));
 }
 
 /** Issue 23: operator console accounts. */

@@ -10,6 +10,8 @@ export type Action = (...params: unknown[]) => Promise<void>;
 
 export interface CommandKit {
   withCtx(load: () => Promise<CtxHandler>): Action;
+  /** withCtx for a command that writes: audited as actor `cli:<os user>` (cli-audit.ts). */
+  audited(load: () => Promise<CtxHandler>): Action;
   plain(load: () => Promise<PlainHandler>): Action;
   group(program: Command, name: string, description: string): Command;
   /** `command(program, 'webhooks list')`: the subcommand `list` of group `webhooks` (created if new). */

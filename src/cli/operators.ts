@@ -1,9 +1,10 @@
 import { createOperator, disableOperator, listOperators, resetOperatorPassword } from '../operators/manage-operators.ts';
 import type { Ctx } from '../context.ts';
+import { cliActor } from './cli-audit.ts';
 import { type Options, output } from './output.ts';
 
-/** `purse operators …`: console accounts. Run from the server's shell, audited as actor `cli`. */
-const CLI_ACTOR = { actor: 'cli', role: 'owner' };
+/** `purse operators …`: console accounts. Run from the server's shell, audited as actor `cli:<os user>` (manage-operators.ts writes the entries). */
+const CLI_ACTOR = cliActor();
 
 export async function operatorsCreate(ctx: Ctx, opts: Options): Promise<number> {
   const link = await createOperator(ctx, CLI_ACTOR, { email: opts.email, role: opts.role });

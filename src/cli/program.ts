@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands.ts';
-import type { CommandKit } from './kit.ts';
+import type { Action, CommandKit, CtxHandler } from './kit.ts';
 import { UsageError } from './output.ts';
 import { describeDatabase, describeStartupError, startupStep } from './startup-errors.ts';
 
@@ -50,18 +50,21 @@ function purseVersion(): string {
 
 function commandKit(setExitCode: (code: number) => void): CommandKit {
   const finish = (code: number | void) => setExitCode(typeof code === 'number' ? code : 0);
+  const withCtx = (load: () => Promise<CtxHandler>, audited: boolean): Action => async (...params) => {
+    const command = params.at(-1) as Command;
+    const [handler, { parseConfig }, { openCtx }] = await Promise.all([load(), import('../config/config.ts'), import('../open-ctx.ts')]);
+    const config = parseConfig(process.env);
+    const ctx = await startupStep(`cannot open ${describeDatabase(config.databaseUrl)} (DATABASE_URL)`, () => openCtx(config));
+    try {
+      const run = () => handler(ctx, command.opts(), command.args);
+      finish(audited ? await (await import('./cli-audit.ts')).auditedCommand(ctx, command, run) : await run());
+    } finally {
+      await ctx.store.close();
+    }
+  };
   return {
-    withCtx: (load) => async (...params) => {
-      const command = params.at(-1) as Command;
-      const [handler, { parseConfig }, { openCtx }] = await Promise.all([load(), import('../config/config.ts'), import('../open-ctx.ts')]);
-      const config = parseConfig(process.env);
-      const ctx = await startupStep(`cannot open ${describeDatabase(config.databaseUrl)} (DATABASE_URL)`, () => openCtx(config));
-      try {
-        finish(await handler(ctx, command.opts(), command.args));
-      } finally {
-        await ctx.store.close();
-      }
-    },
+    withCtx: (load) => withCtx(load, false),
+    audited: (load) => withCtx(load, true),
     plain: (load) => async (...params) => {
       const command = params.at(-1) as Command;
       finish(await (await load())(command.opts(), command.args));

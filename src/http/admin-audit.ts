@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { API_KEY_ACTOR, type AuditActor, type AuditChange, appendAudit } from '../audit/audit-log.ts';
+import { API_KEY_ACTOR, type AuditActor, type AuditChange, appendAudit, redactSecrets } from '../audit/audit-log.ts';
 import type { Ctx } from '../context.ts';
 import { type CommitRider, newCommitRider, rideWithFirstCommit } from '../store/commit-rider.ts';
 
@@ -11,13 +11,7 @@ import { type CommitRider, newCommitRider, rideWithFirstCommit } from '../store/
  * its entry on the way out. The action is the route, the target its first path id, "after" the request
  * body with anything secret-looking left out; a secret a response shows once (a new key) is never copied.
  */
-const SECRET_FIELD = /secret|password|token|key$/i;
 const RIDERS = new WeakMap<FastifyRequest, { rider: CommitRider; who: AuditActor; change: AuditChange }>();
-
-function redacted(body: unknown): unknown {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return body ?? null;
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([k, v]) => [k, SECRET_FIELD.test(k) ? '[redacted]' : v]));
-}
 
 function isAdminWrite(request: FastifyRequest): boolean {
   return request.routeOptions.config.auth?.kind === 'admin' && request.method !== 'GET' && request.method !== 'HEAD';
@@ -29,7 +23,7 @@ export function carryAdminAudit(ctx: Ctx) {
     if (!isAdminWrite(request)) return done();
     const params = (request.params ?? {}) as Record<string, string>;
     const who: AuditActor = { actor: API_KEY_ACTOR, role: 'owner', requestId: request.id };
-    const change: AuditChange = { action: `${request.method} ${request.routeOptions.url ?? ''}`, target: Object.values(params)[0], after: { body: redacted(request.body) } };
+    const change: AuditChange = { action: `${request.method} ${request.routeOptions.url ?? ''}`, target: Object.values(params)[0], after: { body: redactSecrets(request.body) } };
     const rider = newCommitRider(async (trx) => {
       await appendAudit(trx, ctx.nowMs(), who, change);
     });
