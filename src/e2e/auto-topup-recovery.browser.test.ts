@@ -41,7 +41,7 @@ describe.skipIf(!hasBrowser)('auto top-up recovery page in a real browser', { ti
     await page.getByLabel('Card number').fill('4000 0025 0000 3155');
     await page.getByLabel('Expiry date (MM / YY)').fill('12 / 34');
     await page.getByLabel('Security code (CVC)').fill('123');
-    await page.getByRole('button', { name: /^Pay 20\.00 USD/ }).click();
+    await page.getByRole('button', { name: /^Pay US\$20\.00/ }).click();
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe("Confirm it's you");
     expect(await page.getByText('card ending in 3155').count()).toBe(1);
     expect(await autoTopupCredits(rig, tenant)).toBe(0);

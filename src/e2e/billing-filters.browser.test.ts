@@ -12,6 +12,9 @@ const WAIT_MS = 20_000;
 const MOBILE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 const hasBrowser = browserAvailable();
+const SCREENSHOTS_DIR = new URL('../../docs/screenshots/', import.meta.url).pathname;
+/** PURSE_SCREENSHOTS=1 also writes these (docs/screenshots/), taken with the filters applied. */
+const SCREENSHOT_OF: Record<string, string> = { 'en-US@1280': 'billing-history-filtered.png', 'pt-BR@390': 'billing-history-filtered-mobile-pt-BR.png' };
 
 /** The words each browser locale sees (de-DE reads the English catalog with German numbers). */
 const LOCALES = [
@@ -81,6 +84,9 @@ describe.skipIf(!hasBrowser)('billing history filters in a real browser', { time
         expect(await page.locator('#history tbody tr').count()).toBe(1);
         expect(await page.locator('#history td[data-label]').nth(3).textContent()).toBe(l.amount);
         await expectUsable(page, 'filtered', width);
+        if (process.env.PURSE_SCREENSHOTS === '1' && SCREENSHOT_OF[`${l.locale}@${width}`]) {
+          await page.screenshot({ path: `${SCREENSHOTS_DIR}${SCREENSHOT_OF[`${l.locale}@${width}`]}`, fullPage: true });
+        }
 
         const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: l.csv }).click()]);
         const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');

@@ -157,7 +157,7 @@ describe.skipIf(!hasBrowser)('billing page rough edges in a real browser: paused
     await page.getByLabel('Card number').fill('4242 4242 4242 4242');
     await page.getByLabel('Expiry date (MM / YY)').fill('12 / 34');
     await page.getByLabel('Security code (CVC)').fill('123');
-    await page.getByRole('button', { name: /^Pay 20\.00 USD/ }).click();
+    await page.getByRole('button', { name: /^Pay US\$20\.00/ }).click();
     await page.waitForURL(/\/billing\?topup=success&autoTopup=atu_/);
     await page.getByRole('heading', { name: 'Payment confirmed' }).waitFor({ timeout: WAIT_MS });
     expect(await page.locator('#atu-state').getAttribute('data-state')).toBe('active');

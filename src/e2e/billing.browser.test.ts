@@ -39,7 +39,7 @@ async function payOnCheckout(page: Page, card = '4242 4242 4242 4242'): Promise<
   await page.waitForURL(/\/c\/pay\/cs_test_/);
   await fillHostedCheckout(page, card);
   // The button shows the total with tax before it is pressed (BR: 10 % in the sandbox).
-  await page.getByRole('button', { name: 'Pay 55.00 BRL' }).click();
+  await page.getByRole('button', { name: 'Pay R$55.00' }).click();
 }
 
 async function saveCardOnCheckout(page: Page, card: string): Promise<void> {

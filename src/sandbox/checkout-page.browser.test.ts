@@ -88,12 +88,12 @@ describe.skipIf(!hasChromium)('hosted checkout page in Chromium', { timeout: bro
 
   it('pays with 4242 4242 4242 4242 and lands on the success URL', async () => {
     const { session, page } = await openCheckout(rig);
-    expect(await page.locator('#total-amount').textContent()).toBe('50.00 BRL');
+    expect(await page.locator('#total-amount').textContent()).toBe('R$50.00');
     expect(await page.locator('#tax-amount').textContent()).toBe('Calculated from your billing country');
     await fillCard(page, '4242 4242 4242 4242');
     // The button shows what will be charged, tax included, before it is pressed (no "Update total" needed).
-    expect(await page.locator('#submit').textContent()).toBe('Pay 55.00 BRL');
-    expect(await page.locator('#total-amount').textContent()).toBe('55.00 BRL');
+    expect(await page.locator('#submit').textContent()).toBe('Pay R$55.00');
+    expect(await page.locator('#total-amount').textContent()).toBe('R$55.00');
     await page.getByRole('button', { name: /^Pay / }).click();
     await page.waitForURL(`${rig.merchant.origin}/success?session_id=${session.id}`);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Top-up successful');
@@ -107,7 +107,7 @@ describe.skipIf(!hasChromium)('hosted checkout page in Chromium', { timeout: bro
     await page.getByRole('button', { name: /^Pay / }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor({ state: 'visible' });
-    expect(await alert.textContent()).toBe('Your card was declined. Nothing was charged. Try another card, or ask your bank why it declined the payment and try again.');
+    expect(await alert.textContent()).toBe('Your card was declined. Nothing was charged. Try another card, or ask your bank why it declined the payment and try again. Go back to the merchant without paying');
     expect(page.url()).toBe(session.url);
     expect((await rig.t.stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
     await page.close();

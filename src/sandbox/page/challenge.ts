@@ -1,7 +1,7 @@
 import type { SessionRecord } from '../checkout-types.ts';
-import { formatMinor } from '../money.ts';
 import { html, layout } from './html.ts';
-import type { FormValues } from './render.ts';
+import { type FormValues, money } from './render.ts';
+import { DEFAULT_PAGE_LOCALE, type PageLocale } from './words.ts';
 
 /** The form field whose value says what the shopper did on the challenge step. */
 export const challengeField = 'challenge';
@@ -18,25 +18,26 @@ export function challengeChoiceOf(values: FormValues): ChallengeChoice | null {
  * the shopper's bank asks them to confirm. The submitted form travels along in hidden fields, so the page
  * keeps no state; completing pays (or saves) exactly as the first submit would have, failing refuses it.
  */
-export function renderChallengePage(record: SessionRecord, values: FormValues): string {
+export function renderChallengePage(record: SessionRecord, values: FormValues, page: PageLocale = DEFAULT_PAGE_LOCALE): string {
   const { session } = record;
+  const { words } = page;
   const hidden = Object.entries(values)
     .filter(([name]) => name !== challengeField && name !== 'action')
     .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
   const what = session.mode === 'payment'
-    ? `a payment of ${formatMinor(session.amount_total ?? 0, session.currency ?? 'usd')}`
-    : 'saving your card for future payments';
+    ? words.challengeWhatPayment(money({ page }, session.amount_total ?? 0, session.currency ?? 'usd'))
+    : words.challengeWhatSetup;
   const last4 = (values.cardNumber ?? '').replace(/\D/g, '').slice(-4);
-  const body = html`<h1 id="challenge-heading">Confirm it's you</h1>
-<p>Your bank needs you to authenticate ${what} with the card ending in ${last4}.</p>
-<p class="note">Test mode: choose the outcome of the 3D Secure check.</p>
+  const body = html`<h1 id="challenge-heading">${words.challengeHeading}</h1>
+<p>${words.challengeText(what, last4)}</p>
+<p class="note">${words.challengeNote}</p>
 <form method="post" action="/c/pay/${session.id}">
   ${hidden}
   <input type="hidden" name="action" value="pay">
   <div class="actions">
-    <button type="submit" name="${challengeField}" value="complete" class="primary" id="challenge-complete">Complete authentication</button>
-    <button type="submit" name="${challengeField}" value="fail" class="secondary" id="challenge-fail">Fail authentication</button>
+    <button type="submit" name="${challengeField}" value="complete" class="primary" id="challenge-complete">${words.challengeComplete}</button>
+    <button type="submit" name="${challengeField}" value="fail" class="secondary" id="challenge-fail">${words.challengeFail}</button>
   </div>
 </form>`;
-  return layout('Authenticate · Stripe sandbox', body);
+  return layout(words.challengeTitle, body, words);
 }

@@ -58,9 +58,10 @@ const styles = `
   :focus-visible { outline: 3px solid #7a73ff; outline-offset: 2px; }
 `;
 
-export function layout(title: string, body: Html): string {
+/** The page around a hosted page's body, in the page's language (`words`: English when none is given). */
+export function layout(title: string, body: Html, words: { lang: string; testMode: string } = { lang: 'en', testMode: 'Test mode · Stripe sandbox' }): string {
   return html`<!doctype html>
-<html lang="en">
+<html lang="${words.lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -70,7 +71,7 @@ export function layout(title: string, body: Html): string {
 </head>
 <body>
 <main>
-<p class="badge">Test mode · Stripe sandbox</p>
+<p class="badge">${words.testMode}</p>
 ${body}
 </main>
 </body>

@@ -1,7 +1,8 @@
 import type { SessionRecord } from '../checkout-types.ts';
-import { canConvert, computeTaxMinor, convertMinor, formatMinor, presentmentCurrencies, taxRateBasisPoints } from '../money.ts';
+import { canConvert, computeTaxMinor, convertMinor, currencyExponent, presentmentCurrencies, taxRateBasisPoints } from '../money.ts';
 import { Html, html, layout } from './html.ts';
 import { LIVE_TOTALS_SCRIPT } from './live-totals-script.ts';
+import { DEFAULT_PAGE_LOCALE, type PageLocale, type Words, cardErrorText, countryName, formatMoney, percent } from './words.ts';
 
 export type FormValues = Record<string, string>;
 
@@ -15,14 +16,27 @@ export interface CheckoutView {
   errorCode?: string | null;
   /** The customer's name (Purse names its customers after the tenant), shown so the payer knows the account. */
   customerName?: string | null;
+  /** Stripe's decline code of a declined card, to say it in the page's words. */
+  declineCode?: string | null;
+  /** The browser's language and locale (Accept-Language); English with en numbers when absent. */
+  page?: PageLocale;
 }
 
+function pageOf(view: CheckoutView): PageLocale {
+  return view.page ?? DEFAULT_PAGE_LOCALE;
+}
+
+/** An amount in the page's locale (Intl), never ambiguous about the currency (words.ts). */
+export function money(view: Pick<CheckoutView, 'page'>, amountMinor: number, currency: string): string {
+  return formatMoney(amountMinor, currency, currencyExponent(currency), (view.page ?? DEFAULT_PAGE_LOCALE).locale);
+}
+
+/** Billing countries offered, shown by Intl in the page's language (the English name when Intl has none). */
 const countries: readonly (readonly [string, string])[] = [
   ['US', 'United States'], ['BR', 'Brazil'], ['GB', 'United Kingdom'], ['DE', 'Germany'], ['FR', 'France'],
   ['ES', 'Spain'], ['IT', 'Italy'], ['NL', 'Netherlands'], ['PT', 'Portugal'], ['IE', 'Ireland'],
   ['CA', 'Canada'], ['MX', 'Mexico'], ['JP', 'Japan'], ['AU', 'Australia'],
 ];
-const basisPointsPerPercent = 100;
 
 interface Totals {
   subtotal: number;
@@ -53,15 +67,17 @@ export interface PayFigures {
 
 export function payFigures(view: CheckoutView, country: string | null, payCurrency: string): PayFigures {
   const currency = view.record.session.currency ?? 'usd';
+  const { words } = pageOf(view);
   const totals = totalsFor(view, country);
   const payMinor = payCurrency === currency ? totals.total : convertMinor(totals.total, currency, payCurrency);
   const taxUnknown = totals.tax === null;
+  const pay = money(view, payMinor, payCurrency);
   return {
-    label: taxUnknown ? `Pay ${formatMinor(payMinor, payCurrency)} + tax` : `Pay ${formatMinor(payMinor, payCurrency)}`,
+    label: taxUnknown ? words.payPlusTax(pay) : words.pay(pay),
     token: taxUnknown ? 'tax-unknown' : `${payCurrency}:${payMinor}`,
-    tax: totals.tax === null ? 'Calculated from your billing country' : formatMinor(totals.tax, currency),
-    total: formatMinor(totals.total, currency),
-    presentment: formatMinor(payMinor, payCurrency),
+    tax: totals.tax === null ? words.taxUnknown : money(view, totals.tax, currency),
+    total: money(view, totals.total, currency),
+    presentment: pay,
   };
 }
 
@@ -78,80 +94,93 @@ export function offeredCurrencies(record: SessionRecord): string[] {
 
 function summary(view: CheckoutView, totals: Totals, payCurrency: string): Html {
   const currency = view.record.session.currency ?? 'usd';
+  const { words, locale } = pageOf(view);
   const items = view.record.lineItems.map((item) =>
-    html`<li><span>${item.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}</span><span>${formatMinor(item.unitAmountMinor * item.quantity, currency)}</span></li>`);
-  const taxLabel = totals.country ? `Tax (${taxRateBasisPoints(totals.country) / basisPointsPerPercent}% · ${totals.country})` : 'Tax';
+    html`<li><span>${item.name}${item.quantity > 1 ? ` × ${item.quantity}` : ''}</span><span>${money(view, item.unitAmountMinor * item.quantity, currency)}</span></li>`);
+  const taxLabel = totals.country ? words.taxFor(percent(taxRateBasisPoints(totals.country), locale), totals.country) : words.tax;
   const taxLine = view.record.session.automatic_tax.enabled
-    ? html`<div><dt>${taxLabel}</dt><dd id="tax-amount">${totals.tax === null ? 'Calculated from your billing country' : formatMinor(totals.tax, currency)}</dd></div>`
+    ? html`<div><dt>${taxLabel}</dt><dd id="tax-amount">${totals.tax === null ? words.taxUnknown : money(view, totals.tax, currency)}</dd></div>`
     : '';
   const converted = payCurrency !== currency
-    ? html`<div><dt>You pay in ${payCurrency.toUpperCase()}</dt><dd id="presentment-total">${formatMinor(convertMinor(totals.total, currency, payCurrency), payCurrency)}</dd></div>
-      <p class="note">The merchant is charged ${formatMinor(totals.total, currency)}; the conversion uses the sandbox's fixed rates.</p>`
+    ? html`<div><dt>${words.youPayIn(payCurrency.toUpperCase())}</dt><dd id="presentment-total">${money(view, convertMinor(totals.total, currency, payCurrency), payCurrency)}</dd></div>
+      <p class="note">${words.merchantCharged(money(view, totals.total, currency))}</p>`
     : '';
   return html`<section aria-labelledby="summary-heading">
-  <h2 id="summary-heading">Order summary</h2>
+  <h2 id="summary-heading">${words.orderSummary}</h2>
   <ul class="items">${items}</ul>
   <dl class="totals">
-    <div><dt>Subtotal</dt><dd id="subtotal-amount">${formatMinor(totals.subtotal, currency)}</dd></div>
+    <div><dt>${words.subtotal}</dt><dd id="subtotal-amount">${money(view, totals.subtotal, currency)}</dd></div>
     ${taxLine}
-    <div class="total"><dt>Total due</dt><dd id="total-amount">${formatMinor(totals.total, currency)}</dd></div>
+    <div class="total"><dt>${words.totalDue}</dt><dd id="total-amount">${money(view, totals.total, currency)}</dd></div>
     ${converted}
   </dl>
 </section>`;
 }
 
-function textField(id: string, label: string, values: FormValues, extra: { required?: boolean; autocomplete?: string; placeholder?: string; inputmode?: string; invalid?: boolean } = {}): Html {
-  return html`<label for="${id}">${label}${extra.required ? ' (required)' : ''}</label>
+interface FieldExtra { required?: string; autocomplete?: string; placeholder?: string; inputmode?: string; invalid?: boolean }
+
+/** A labelled text input; `required` is the page's "(required)" suffix when the field is. */
+function textField(id: string, label: string, values: FormValues, extra: FieldExtra = {}): Html {
+  return html`<label for="${id}">${label}${extra.required ?? ''}</label>
 <input type="text" id="${id}" name="${id}" value="${values[id] ?? ''}"${extra.invalid ? html` aria-invalid="true" aria-describedby="${id}-error"` : ''}${extra.required ? html` required` : ''}${extra.autocomplete ? html` autocomplete="${extra.autocomplete}"` : ''}${extra.placeholder ? html` placeholder="${extra.placeholder}"` : ''}${extra.inputmode ? html` inputmode="${extra.inputmode}"` : ''}>`;
 }
 
-function methodChoice(values: FormValues): Html {
+function methodChoice(words: Words, values: FormValues): Html {
   const delayed = values.method === 'delayed';
   return html`<fieldset>
-  <legend>Payment method</legend>
-  <label class="choice"><input type="radio" name="method" value="card"${delayed ? '' : html` checked`}> Card</label>
-  <label class="choice"><input type="radio" name="method" value="delayed"${delayed ? html` checked` : ''}> Delayed payment (bank transfer or voucher; settles later)</label>
+  <legend>${words.paymentMethod}</legend>
+  <label class="choice"><input type="radio" name="method" value="card"${delayed ? '' : html` checked`}> ${words.methodCard}</label>
+  <label class="choice"><input type="radio" name="method" value="delayed"${delayed ? html` checked` : ''}> ${words.methodDelayed}</label>
 </fieldset>`;
 }
 
 const CARD_NUMBER_ERROR_CODES = ['incorrect_number', 'incomplete_number', 'invalid_number'];
-/** What a declined payer can do next (issue 24): nothing was charged, another card or the bank may help. */
-const DECLINE_NEXT_STEP = 'Nothing was charged. Try another card, or ask your bank why it declined the payment and try again.';
 
-function cardFields(values: FormValues, hasError: boolean, numberError: string | null): Html {
+function cardFields(words: Words, values: FormValues, hasError: boolean, numberError: string | null): Html {
   return html`<fieldset${hasError && !numberError ? html` aria-describedby="payment-error"` : ''}>
-  <legend>Card details</legend>
-  ${textField('cardNumber', 'Card number', values, { autocomplete: 'cc-number', placeholder: '4242 4242 4242 4242', inputmode: 'numeric', invalid: numberError !== null })}
-  ${numberError ? html`<p class="field-error" id="cardNumber-error">Card number: ${numberError}</p>` : ''}
-  ${textField('cardExpiry', 'Expiry date (MM / YY)', values, { autocomplete: 'cc-exp', placeholder: 'MM / YY' })}
-  ${textField('cardCvc', 'Security code (CVC)', values, { autocomplete: 'cc-csc', placeholder: '123', inputmode: 'numeric' })}
-  ${textField('cardName', 'Name on card', values, { autocomplete: 'cc-name' })}
+  <legend>${words.cardDetails}</legend>
+  ${textField('cardNumber', words.cardNumber, values, { autocomplete: 'cc-number', placeholder: '4242 4242 4242 4242', inputmode: 'numeric', invalid: numberError !== null })}
+  ${numberError ? html`<p class="field-error" id="cardNumber-error">${words.cardNumber}: ${numberError}</p>` : ''}
+  ${textField('cardExpiry', words.cardExpiry, values, { autocomplete: 'cc-exp', placeholder: 'MM / YY' })}
+  ${textField('cardCvc', words.cardCvc, values, { autocomplete: 'cc-csc', placeholder: '123', inputmode: 'numeric' })}
+  ${textField('cardName', words.cardName, values, { autocomplete: 'cc-name' })}
 </fieldset>`;
 }
 
-function addressFields(values: FormValues, required: boolean): Html {
-  const options = countries.map(([code, name]) => html`<option value="${code}"${values.country === code ? html` selected` : ''}>${name}</option>`);
+function addressFields(page: PageLocale, values: FormValues): Html {
+  const { words, locale } = page;
+  const required = words.required;
+  const options = countries.map(([code, name]) => html`<option value="${code}"${values.country === code ? html` selected` : ''}>${countryName(code, name, locale)}</option>`);
   return html`<fieldset>
-  <legend>Billing address</legend>
-  ${textField('line1', 'Address line 1', values, { required, autocomplete: 'address-line1' })}
-  ${textField('line2', 'Address line 2', values, { autocomplete: 'address-line2' })}
-  ${textField('city', 'City', values, { required, autocomplete: 'address-level2' })}
-  ${textField('state', 'State or region', values, { autocomplete: 'address-level1' })}
-  ${textField('postalCode', 'Postal code', values, { required, autocomplete: 'postal-code' })}
-  <label for="country">Country (required)</label>
-  <select id="country" name="country" required autocomplete="country"><option value="">Select a country</option>${options}</select>
+  <legend>${words.billingAddress}</legend>
+  ${textField('line1', words.line1, values, { required, autocomplete: 'address-line1' })}
+  ${textField('line2', words.line2, values, { autocomplete: 'address-line2' })}
+  ${textField('city', words.city, values, { required, autocomplete: 'address-level2' })}
+  ${textField('state', words.state, values, { autocomplete: 'address-level1' })}
+  ${textField('postalCode', words.postalCode, values, { required, autocomplete: 'postal-code' })}
+  <label for="country">${words.country}${required}</label>
+  <select id="country" name="country" required autocomplete="country"><option value="">${words.selectCountry}</option>${options}</select>
 </fieldset>`;
 }
 
-function currencyChoice(record: SessionRecord, payCurrency: string): Html {
+function currencyChoice(words: Words, record: SessionRecord, payCurrency: string): Html {
   const options = offeredCurrencies(record).map((currency) =>
     html`<option value="${currency}"${currency === payCurrency ? html` selected` : ''}>${currency.toUpperCase()}</option>`);
-  return html`<label for="presentmentCurrency">Pay in currency</label>
+  return html`<label for="presentmentCurrency">${words.payInCurrency}</label>
 <select id="presentmentCurrency" name="presentmentCurrency">${options}</select>`;
+}
+
+/** The refusal at the top of the form; a declined card also says what to do next: another card, or back without paying. */
+function paymentError(view: CheckoutView, words: Words, text: string): Html {
+  const declined = view.errorCode === 'card_declined';
+  const back = view.record.session.cancel_url;
+  return html`<div class="error" role="alert" id="payment-error">${text}${declined ? html` <span id="decline-next">${words.declineNext}</span>` : ''}${declined && back ? html` <a href="${back}" id="decline-back">${words.declineBack}</a>` : ''}</div>`;
 }
 
 export function renderCheckoutPage(view: CheckoutView): string {
   const { session } = view.record;
+  const page = pageOf(view);
+  const { words } = page;
   const currency = session.currency ?? 'usd';
   const payCurrency = offeredCurrencies(view.record).includes(view.values.presentmentCurrency ?? '') ? (view.values.presentmentCurrency as string) : currency;
   const totals = totalsFor(view);
@@ -159,34 +188,30 @@ export function renderCheckoutPage(view: CheckoutView): string {
   const needsAddress = session.billing_address_collection === 'required' || session.automatic_tax.enabled;
   const canUpdate = isPayment && (session.automatic_tax.enabled || offeredCurrencies(view.record).length > 1);
   const figures = payFigures(view, view.values.country || view.fallbackCountry, payCurrency);
-  const numberError = view.error && CARD_NUMBER_ERROR_CODES.includes(view.errorCode ?? '') ? view.error : null;
-  const body = html`<h1>${isPayment ? 'Complete your payment' : 'Save a card for future payments'}</h1>
-${view.customerName ? html`<p class="account">Account: <strong id="account-name">${view.customerName}</strong></p>` : ''}
-${isPayment ? summary(view, totals, payCurrency) : html`<p>Your card will be saved for later payments. You are not charged now.</p>`}
+  const errorText = view.error === null ? null : cardErrorText(words, view.error, view.errorCode ?? null, view.declineCode ?? null);
+  const numberError = errorText && CARD_NUMBER_ERROR_CODES.includes(view.errorCode ?? '') ? errorText : null;
+  const body = html`<h1>${isPayment ? words.completePayment : words.saveCardHeading}</h1>
+${view.customerName ? html`<p class="account">${words.account} <strong id="account-name">${view.customerName}</strong></p>` : ''}
+${isPayment ? summary(view, totals, payCurrency) : html`<p>${words.setupIntro}</p>`}
 <form method="post" action="/c/pay/${session.id}">
-  ${view.error && !numberError ? html`<div class="error" role="alert" id="payment-error">${view.error}${view.errorCode === 'card_declined' ? html` <span id="decline-next">${DECLINE_NEXT_STEP}</span>` : ''}</div>` : ''}
-  ${numberError ? html`<div class="error" role="alert">Check the card number: ${numberError}</div>` : ''}
-  <label for="email">Email</label>
+  ${errorText && !numberError ? paymentError(view, words, errorText) : ''}
+  ${numberError ? html`<div class="error" role="alert">${words.checkCardNumber} ${numberError}</div>` : ''}
+  <label for="email">${words.email}</label>
   <input type="email" id="email" name="email" autocomplete="email" value="${view.values.email ?? session.customer_email ?? ''}">
-  ${isPayment ? methodChoice(view.values) : ''}
-  ${cardFields(view.values, view.error !== null, numberError)}
-  ${needsAddress ? addressFields(view.values, true) : ''}
-  ${isPayment && offeredCurrencies(view.record).length > 1 ? currencyChoice(view.record, payCurrency) : ''}
+  ${isPayment ? methodChoice(words, view.values) : ''}
+  ${cardFields(words, view.values, view.error !== null, numberError)}
+  ${needsAddress ? addressFields(page, view.values) : ''}
+  ${isPayment && offeredCurrencies(view.record).length > 1 ? currencyChoice(words, view.record, payCurrency) : ''}
   ${isPayment ? html`<input type="hidden" name="shownTotal" id="shownTotal" value="${figures.token}">` : ''}
   <div class="actions">
-    <button type="submit" name="action" value="pay" class="primary" id="submit">${isPayment ? figures.label : 'Save card'}</button>
-    ${canUpdate ? html`<button type="submit" name="action" value="update" class="secondary" formnovalidate>Update total</button>` : ''}
+    <button type="submit" name="action" value="pay" class="primary" id="submit">${isPayment ? figures.label : words.saveCard}</button>
+    ${canUpdate ? html`<button type="submit" name="action" value="update" class="secondary" formnovalidate>${words.updateTotal}</button>` : ''}
   </div>
 </form>
-${session.cancel_url ? html`<p><a href="${session.cancel_url}" id="cancel-link">Cancel and return to the merchant</a></p>` : ''}
-<details><summary>Test cards</summary><ul class="note">
-  <li>4242 4242 4242 4242: succeeds</li><li>4000 0000 0000 0002: declined</li>
-  <li>4000 0025 0000 3155: asks for authentication here; once saved, later off-session charges pass</li>
-  <li>4000 0027 6000 3184: asks for authentication every time</li>
-  <li>Any future expiry date and any 3-digit CVC.</li>
-</ul></details>
+${session.cancel_url ? html`<p><a href="${session.cancel_url}" id="cancel-link">${words.cancel}</a></p>` : ''}
+<details><summary>${words.testCards}</summary><ul class="note">${words.testCardLines.map((line) => html`<li>${line}</li>`)}</ul></details>
 ${canUpdate ? liveTotals(view) : ''}`;
-  return layout(isPayment ? 'Checkout · Stripe sandbox' : 'Save card · Stripe sandbox', body);
+  return layout(isPayment ? words.checkoutTitle : words.saveCardTitle, body, page.words);
 }
 
 /**
@@ -211,17 +236,19 @@ export function successUrlFor(record: SessionRecord): string | null {
 }
 
 /** Shown instead of the form once a session is complete or expired. */
-export function renderClosedPage(record: SessionRecord): string {
+export function renderClosedPage(record: SessionRecord, page: PageLocale = DEFAULT_PAGE_LOCALE): string {
   const { session } = record;
+  const { words } = page;
   const complete = session.status === 'complete';
-  const heading = complete ? (session.mode === 'setup' ? 'Card saved' : session.payment_status === 'paid' ? 'Payment complete' : 'Payment processing') : 'This checkout session has expired';
+  const heading = complete ? (session.mode === 'setup' ? words.closedCardSaved : session.payment_status === 'paid' ? words.closedPaid : words.closedProcessing) : words.closedExpired;
   const link = complete ? successUrlFor(record) : session.cancel_url;
   const body = html`<h1 id="closed-heading">${heading}</h1>
-<p>${complete ? 'This checkout session is complete; it cannot be paid again.' : 'The time to pay has run out. Start again from the merchant to get a new checkout link.'}</p>
-${link ? html`<p><a href="${link}">Return to the merchant</a></p>` : ''}`;
-  return layout(`${heading} · Stripe sandbox`, body);
+<p>${complete ? words.closedCompleteText : words.closedExpiredText}</p>
+${link ? html`<p><a href="${link}">${words.returnToMerchant}</a></p>` : ''}`;
+  return layout(`${heading} · Stripe sandbox`, body, words);
 }
 
-export function renderNotFoundPage(): string {
-  return layout('Not found · Stripe sandbox', html`<h1>Checkout session not found</h1><p>Check the link, or ask the merchant for a new one.</p>`);
+export function renderNotFoundPage(page: PageLocale = DEFAULT_PAGE_LOCALE): string {
+  const { words } = page;
+  return layout(words.notFoundTitle, html`<h1>${words.notFoundHeading}</h1><p>${words.notFoundText}</p>`, words);
 }

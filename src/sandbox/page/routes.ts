@@ -9,6 +9,7 @@ import type { CardExpiry } from '../objects.ts';
 import { challengeChoiceOf, renderChallengePage } from './challenge.ts';
 import { offeredCurrencies, payToken, renderCheckoutPage, renderClosedPage, renderNotFoundPage, successUrlFor } from './render.ts';
 import type { FormValues } from './render.ts';
+import { type PageLocale, pageLocaleOf } from './words.ts';
 
 const pageBodyLimitBytes = 16 * 1024;
 const pagePathPattern = /^\/c\/pay\/([A-Za-z0-9_]+)$/;
@@ -53,9 +54,18 @@ function payInputFromForm(values: FormValues, nowMs: number): PayInput {
   return input;
 }
 
-function checkoutView(core: SandboxCore, record: SessionRecord, values: FormValues, error: string | null, errorCode: string | null = null): string {
+interface PageError {
+  text: string;
+  code?: string | null;
+  declineCode?: string | null;
+}
+
+function checkoutView(core: SandboxCore, page: PageLocale, record: SessionRecord, values: FormValues, error: PageError | null): string {
   const customer = record.session.customer ? core.state.customers.get(record.session.customer) : undefined;
-  return renderCheckoutPage({ record, values, error, errorCode, fallbackCountry: customer?.address?.country ?? null, customerName: customer?.name ?? null });
+  return renderCheckoutPage({
+    record, values, error: error?.text ?? null, errorCode: error?.code ?? null, declineCode: error?.declineCode ?? null, page,
+    fallbackCountry: customer?.address?.country ?? null, customerName: customer?.name ?? null,
+  });
 }
 
 /**
@@ -71,26 +81,26 @@ function totalChanged(core: SandboxCore, record: SessionRecord, values: FormValu
   return payToken(view, payCurrency) !== values.shownTotal;
 }
 
-async function handlePost(core: SandboxCore, req: IncomingMessage, res: ServerResponse, record: SessionRecord): Promise<void> {
+async function handlePost(core: SandboxCore, req: IncomingMessage, res: ServerResponse, record: SessionRecord, page: PageLocale): Promise<void> {
   const values: FormValues = Object.fromEntries(new URLSearchParams(await readBody(req, pageBodyLimitBytes)));
   if (record.session.status !== 'open') {
-    sendHtml(res, 409, renderClosedPage(record));
+    sendHtml(res, 409, renderClosedPage(record, page));
     return;
   }
   if (values.action === 'update') {
-    sendHtml(res, 200, checkoutView(core, record, values, null));
+    sendHtml(res, 200, checkoutView(core, page, record, values, null));
     return;
   }
   if (totalChanged(core, record, values)) {
     const { cardNumber: _n, cardCvc: _c, ...kept } = values;
-    sendHtml(res, 409, checkoutView(core, record, kept, 'The total changed (tax for your billing country). Nothing was charged: check the new total and press Pay again.'));
+    sendHtml(res, 409, checkoutView(core, page, record, kept, { text: page.words.totalChanged }));
     return;
   }
   try {
     const input = payInputFromForm(values, core.clock.nowMs());
     const choice = challengeChoiceOf(values);
     if (input.cardNumber && choice === null && challengeNeeded(input.cardNumber)) {
-      sendHtml(res, 200, renderChallengePage(record, values));
+      sendHtml(res, 200, renderChallengePage(record, values, page));
       return;
     }
     if (choice !== null) input.authentication = choice;
@@ -98,7 +108,7 @@ async function handlePost(core: SandboxCore, req: IncomingMessage, res: ServerRe
   } catch (error) {
     if (!(error instanceof SandboxStripeError)) throw error;
     const { cardNumber: _cardNumber, cardCvc: _cardCvc, ...kept } = values;
-    sendHtml(res, error.status, checkoutView(core, record, kept, error.body.message, error.body.code ?? null));
+    sendHtml(res, error.status, checkoutView(core, page, record, kept, { text: error.body.message, code: error.body.code ?? null, declineCode: error.body.decline_code ?? null }));
     return;
   }
   redirect(res, successUrlFor(record) ?? record.pageUrl);
@@ -108,16 +118,20 @@ async function handlePost(core: SandboxCore, req: IncomingMessage, res: ServerRe
 export async function handlePageRequest(core: SandboxCore, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const id = pagePathPattern.exec(url.pathname)?.[1];
   const record = id ? core.state.sessions.get(id) : undefined;
+  // The browser's language, as Stripe's Checkout follows it (words.ts): en or pt-BR text, any locale's numbers.
+  // A session created with a fixed `locale` (not 'auto') speaks that one, as on Stripe.
+  const fixed = record?.session.locale && record.session.locale !== 'auto' ? record.session.locale : undefined;
+  const page = pageLocaleOf(fixed ?? req.headers['accept-language']);
   if (!record) {
-    sendHtml(res, 404, renderNotFoundPage());
+    sendHtml(res, 404, renderNotFoundPage(page));
     return;
   }
   try {
-    if (req.method === 'POST') await handlePost(core, req, res, record);
-    else if (record.session.status !== 'open') sendHtml(res, 200, renderClosedPage(record));
-    else sendHtml(res, 200, checkoutView(core, record, Object.fromEntries(url.searchParams), null));
+    if (req.method === 'POST') await handlePost(core, req, res, record, page);
+    else if (record.session.status !== 'open') sendHtml(res, 200, renderClosedPage(record, page));
+    else sendHtml(res, 200, checkoutView(core, page, record, Object.fromEntries(url.searchParams), null));
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
-    sendHtml(res, 413, renderNotFoundPage());
+    sendHtml(res, 413, renderNotFoundPage(page));
   }
 }
