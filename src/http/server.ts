@@ -13,8 +13,8 @@ import { clientErrorHandler, onRouterError } from './edge-errors.ts';
 import { checkRequestText } from './text-guard.ts';
 import { parseJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
-import { compressResponse } from './compression.ts';
-import { registerAssetRoute } from './static-assets.ts';
+import { compressResponse } from '../api/compression.ts';
+import { registerAssetRoute } from '../api/static-assets.ts';
 import type { Ctx } from '../context.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;
