@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from '../api/kit.ts';
-import { defineAsset } from './static-assets.ts';
+import { defineAsset } from '../api/static-assets.ts';
 
 /**
  * `/docs`: the API reference, rendered in the browser by Scalar's standalone bundle (shipped inside the

@@ -2,7 +2,7 @@ import swagger from '@fastify/swagger';
 import type { App } from '../api/kit.ts';
 import { openApiWebhooks } from '../events/event-schemas.ts';
 import { registerDocsPage } from './docs-page.ts';
-import { FixedFile } from './static-assets.ts';
+import { FixedFile } from '../api/static-assets.ts';
 
 export const API_TITLE = 'Purse API';
 export const API_VERSION = '0.1.0';

@@ -15,8 +15,8 @@ import { parseJsonBody } from './json-body.ts';
 import { registerOpenApi } from './openapi.ts';
 import { type RequestTax, chargeTax, emptyTax, requestIdFor } from './request-tax.ts';
 import { observeRequestEnd, observeRequestStart } from '../metrics/metrics.ts';
-import { compressResponse } from './compression.ts';
-import { registerAssetRoute } from './static-assets.ts';
+import { compressResponse } from '../api/compression.ts';
+import { registerAssetRoute } from '../api/static-assets.ts';
 import type { Ctx } from '../context.ts';
 
 export const BODY_LIMIT_BYTES = 64 * 1024;

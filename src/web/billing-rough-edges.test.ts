@@ -215,7 +215,8 @@ describe('times in the browser\'s time zone', () => {
     const b = await portalBrowser(rig.purse, tenant);
     const utc = String((await b.get('/billing')).body);
     expect(utc).toMatch(/<td data-label="Date">[^<]+ UTC<\/td>/);
-    expect(utc).toContain("document.cookie='purse_tz='");
+    const script = /<script src="(\/assets\/time-zone-[0-9a-f]+\.js)"/.exec(utc)?.[1] ?? 'no script tag';
+    expect((await rig.purse.app.inject({ method: 'GET', url: script })).body).toContain("document.cookie='purse_tz='");
     const sp = await b.get('/billing', { cookie: `${b.cookie}; purse_tz=America%2FSao_Paulo` });
     expect(sp.status).toBe(200);
     const saoPaulo = String(sp.body);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from '../api/kit.ts';
+import type { App } from './kit.ts';
 import { PurseError } from '../errors/purse-error.ts';
 import { COMPRESS_THRESHOLD_BYTES, type Encoding, encodingFor, varyOnEncoding } from './compression.ts';
 
@@ -18,6 +18,7 @@ const HASH_HEX_CHARS = 16;
 /** Compressed once per process, so worth more effort than a per-request body (quality 11 would take seconds on MBs). */
 const STATIC_BROTLI_QUALITY = 6;
 const STATIC_GZIP_LEVEL = 9;
+const WAIT_FOR_COMPRESSION_MAX_BYTES = 512 * 1024;
 
 const brotliAsync = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -51,23 +52,26 @@ export class FixedFile {
           ? brotliAsync(this.body, { params: { [constants.BROTLI_PARAM_QUALITY]: STATIC_BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: this.body.length } })
           : gzipAsync(this.body, { level: STATIC_GZIP_LEVEL });
         this.#variants.set(encoding, variant);
-        void variant.then((bytes) => this.#ready.set(encoding, bytes));
+        void variant.then((bytes) => this.#ready.set(encoding, bytes), () => this.#variants.delete(encoding));
       }
       return variant;
     };
+    // Each variant's own reaction (above) keeps its bytes before this one runs.
     return Promise.all([start('br'), start('gzip')]).then(() => undefined);
   }
 
   /**
-   * Answers with the best encoding the browser takes that is ready now: the first request after a start
-   * does not wait for compression (the bytes are the same file either way), later ones get it compressed.
+   * Answers with the best encoding the browser takes. A file up to WAIT_FOR_COMPRESSION_MAX_BYTES waits for
+   * its compression (milliseconds, once); a bigger one goes out as it is until its compressed copy is ready,
+   * so the first visitor after a start does not wait seconds for a bundle (the bytes are the same file).
    */
-  send(request: FastifyRequest, reply: FastifyReply, cacheControl: string): FastifyReply {
-    void this.prepare();
+  async send(request: FastifyRequest, reply: FastifyReply, cacheControl: string): Promise<FastifyReply> {
+    const preparing = this.prepare();
     void reply.header('content-type', this.contentType).header('cache-control', cacheControl).header('etag', `"${this.hash}"`);
     if (this.body.length >= COMPRESS_THRESHOLD_BYTES) varyOnEncoding(reply);
     if (request.headers['if-none-match'] === `"${this.hash}"`) return reply.code(304).send();
     const accepted = encodingFor(request.headers['accept-encoding']);
+    if (accepted && this.body.length <= WAIT_FOR_COMPRESSION_MAX_BYTES) await preparing;
     const preferred: Encoding[] = accepted === 'br' ? ['br', 'gzip'] : accepted === 'gzip' ? ['gzip'] : [];
     const encoding = preferred.find((e) => this.#ready.has(e));
     if (!encoding) return reply.send(this.body);
