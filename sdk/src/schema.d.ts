@@ -2739,7 +2739,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -2995,7 +2995,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -3206,7 +3206,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -3382,7 +3382,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -3616,7 +3616,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -3850,7 +3850,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -4087,7 +4087,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -4268,7 +4268,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -4516,7 +4516,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -4753,7 +4753,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -5126,7 +5126,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -5454,7 +5454,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -5766,7 +5766,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -5927,7 +5927,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -6151,7 +6151,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -6355,7 +6355,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -6587,7 +6587,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -6835,7 +6835,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -7118,7 +7118,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -7623,7 +7623,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -8148,7 +8148,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -8408,7 +8408,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -8842,7 +8842,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -9232,7 +9232,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -9477,7 +9477,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -9845,7 +9845,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -10122,7 +10122,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -10334,7 +10334,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -10627,7 +10627,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -10943,7 +10943,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -11215,7 +11215,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -11485,7 +11485,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -11682,7 +11682,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -11943,7 +11943,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -12101,7 +12101,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -12351,7 +12351,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -12533,7 +12533,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -12762,7 +12762,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -13011,7 +13011,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -13254,7 +13254,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -13441,7 +13441,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -13669,7 +13669,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -13897,7 +13897,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -14112,7 +14112,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -14390,7 +14390,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -14630,7 +14630,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -14917,7 +14917,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -15224,7 +15224,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -15525,7 +15525,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -15770,7 +15770,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -16056,7 +16056,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -16293,7 +16293,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -16630,7 +16630,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -16861,7 +16861,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -17095,7 +17095,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -17353,7 +17353,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -17582,7 +17582,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -17801,7 +17801,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -18000,7 +18000,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -18199,7 +18199,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -18402,7 +18402,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -18572,7 +18572,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */
@@ -18729,7 +18729,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "error": "Database unavailable (failover in progress); retry with the same Idempotency-Key",
+                     *       "error": "Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key",
                      *       "code": "DATABASE_UNAVAILABLE"
                      *     }
                      */

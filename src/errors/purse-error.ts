@@ -52,7 +52,7 @@ export const ERROR_CODES = {
   CSRF_INVALID: { status: 403, message: 'The form expired or did not come from this console; reload and try again' },
   LOGIN_LOCKED: { status: 429, message: 'Too many failed logins: this account is locked for a while' },
   // Issue 25 (PostgreSQL failover): no writable host right now, or a COMMIT whose outcome was lost.
-  DATABASE_UNAVAILABLE: { status: 503, message: 'Database unavailable (failover in progress); retry with the same Idempotency-Key' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'Database unavailable (failover in progress, or no connection free in time); retry with the same Idempotency-Key' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { type FieldError, PurseError } from '../errors/purse-error.ts';
-import { RETRY_AFTER_SECONDS, isConnectionLoss } from '../store/pg-failover.ts';
+import { RETRY_AFTER_SECONDS, isConnectionLoss, isPoolCheckoutTimeout } from '../store/pg-failover.ts';
 
 /** Fastify's own error codes, translated into ours. Anything unmapped below 500 is a validation error. */
 const FASTIFY_CODE_MAP: Record<string, PurseError['code']> = {
@@ -18,8 +18,9 @@ export function toPurseError(error: FastifyError | PurseError | Error): PurseErr
   const mapped = fastifyError.code ? FASTIFY_CODE_MAP[fastifyError.code] : undefined;
   if (mapped) return new PurseError(mapped);
   if (error instanceof SyntaxError) return new PurseError('INVALID_JSON');
-  // The database went away mid-request (a failover): nothing acknowledged, the client retries with its key.
-  if (isConnectionLoss(error)) return new PurseError('DATABASE_UNAVAILABLE', { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
+  // The database went away mid-request (a failover), or no pooled connection came free in time (overload):
+  // nothing acknowledged, the client retries with its key.
+  if (isConnectionLoss(error) || isPoolCheckoutTimeout(error)) return new PurseError('DATABASE_UNAVAILABLE', { headers: { 'retry-after': String(RETRY_AFTER_SECONDS) } });
   const status = fastifyError.statusCode;
   if (status !== undefined && status >= 400 && status < 500) return new PurseError('VALIDATION_ERROR');
   return undefined;

@@ -42,6 +42,21 @@ export function isConnectionLoss(error: unknown): boolean {
   return typeof message === 'string' && /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(message);
 }
 
+/** pg-pool's own words when no pooled connection came free within the pool's connection timeout. */
+const POOL_CHECKOUT_TIMEOUT_MESSAGE = 'timeout exceeded when trying to connect';
+
+/**
+ * Every pooled connection stayed busy past the pool's connection timeout (overload, not a failover): no
+ * statement of the request ran, so it is answered like an unavailable database (503 with Retry-After) and
+ * the client retries with its key. Never a reason to drop the pool, so `noteError` does not look at it.
+ */
+export function isPoolCheckoutTimeout(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 3; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { message?: unknown }).message === POOL_CHECKOUT_TIMEOUT_MESSAGE) return true;
+  }
+  return false;
+}
+
 /** The host answers but no longer takes writes: it was demoted. */
 export function isReadOnly(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
