@@ -42,72 +42,77 @@ describe.skipIf(!hasBrowser)('billing history filters in a real browser', { time
     await rig?.close();
   });
 
-  async function tenantWithHistory(): Promise<TestTenant> {
-    const tenant = await setupTenant(rig.purse, 'BRL');
-    await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '100', reason: 'Welcome credit' });
-    const spend = async (secret: string, amount: string, description: string, key: string) => {
-      expect((await asKey(rig.purse, secret, 'POST', '/v1/billing/usage', { amount, description }, { 'idempotency-key': `${tenant.tenantId}-${key}` })).status).toBe(201);
-    };
-    await spend(tenant.numberKey, '1.50', 'Call to Lisbon, 3 min', 'call');
-    await spend(tenant.tenantKey, '2.00', 'Monthly "pro" plan, November', 'plan');
-    await asKey(rig.purse, tenant.numberKey, 'POST', '/v1/billing/holds', { amount: '4', expiresInSeconds: 3600, description: 'Call in progress' });
-    const voided = await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/holds', { amount: '1', expiresInSeconds: 3600, description: 'Cancelled render' });
-    await asKey(rig.purse, tenant.tenantKey, 'POST', `/v1/billing/holds/${voided.body.hold.id}/void`, {});
-    return tenant;
-  }
-
-  async function expectUsable(page: Page, state: string, width: string): Promise<void> {
-    expect({ state, violations: await seriousA11yViolations(page) }).toEqual({ state, violations: [] });
-    if (width !== '390') return;
-    const overflow = await page.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    });
-    expect({ state, overflow }).toEqual({ state, overflow: 0 });
-  }
-
   for (const l of LOCALES) {
     for (const [width, viewport] of VIEWPORTS) {
       it(`${l.locale} at ${width} px: filter by kind and number, download that CSV, list cancelled holds, a bad date explained`, async () => {
-        const tenant = await tenantWithHistory();
-        const link = (await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/portal-sessions', {})).body.url as string;
-        const context = await browser.newContext({ locale: l.locale, viewport, bypassCSP: true, acceptDownloads: true });
-        const page = await context.newPage();
-        await page.goto(link);
-        await page.locator('#history tbody tr').first().waitFor({ timeout: WAIT_MS });
-        expect(await page.locator('#history tbody tr').count()).toBe(3);
-
-        await page.getByLabel(l.kind, { exact: true }).selectOption({ label: l.usage });
-        await page.getByLabel(l.number, { exact: true }).selectOption({ label: '+5511999990000' });
-        await page.getByRole('button', { name: l.apply }).click();
-        await page.waitForURL(/kind=usage&number=num_/);
-        expect(await page.locator('#history tbody tr').count()).toBe(1);
-        expect(await page.locator('#history td[data-label]').nth(3).textContent()).toBe(l.amount);
-        await expectUsable(page, 'filtered', width);
-        if (process.env.PURSE_SCREENSHOTS === '1' && SCREENSHOT_OF[`${l.locale}@${width}`]) {
-          await page.screenshot({ path: `${SCREENSHOTS_DIR}${SCREENSHOT_OF[`${l.locale}@${width}`]}`, fullPage: true });
-        }
-
-        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: l.csv }).click()]);
-        const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
-        expect(csv[0]).toBe('date_utc,kind,kind_label,description,number,amount,currency,balance_after,transaction_id');
-        expect(csv[1]).toMatch(new RegExp(`^[0-9T:.Z-]+,usage,${l.usage},"?Call to Lisbon, 3 min"?,'\\+5511999990000,-1\\.50,BRL,98\\.50,txn_`));
-        expect(csv.filter((line) => line !== '')).toHaveLength(2);
-
-        await page.getByLabel(l.holds, { exact: true }).selectOption('voided');
-        await page.getByRole('button', { name: l.show, exact: true }).click();
-        await page.waitForURL(/holds=voided/);
-        expect(new URL(page.url()).searchParams.get('kind')).toBe('usage');
-        expect(await page.locator('#holds tbody tr').count()).toBe(1);
-        expect(await page.locator('#holds').textContent()).toContain('Cancelled render');
-        await expectUsable(page, 'holds voided', width);
-
-        await page.goto(`${new URL(page.url()).origin}/billing?from=2026-02-30`);
-        expect(await page.locator('#filter-problems').textContent()).toContain(l.bad);
-        expect(await page.getByLabel(l.from, { exact: true }).getAttribute('aria-invalid')).toBe('true');
-        await expectUsable(page, 'bad date', width);
-        await context.close();
+        await filterJourney(rig, browser, l, width, viewport);
       });
     }
   }
 });
+
+async function tenantWithHistory(rig: Rig): Promise<TestTenant> {
+  const tenant = await setupTenant(rig.purse, 'BRL');
+  await admin(rig.purse, 'POST', `/v1/admin/tenants/${tenant.tenantId}/adjustments`, { amount: '100', reason: 'Welcome credit' });
+  const spend = async (secret: string, amount: string, description: string, key: string) => {
+    expect((await asKey(rig.purse, secret, 'POST', '/v1/billing/usage', { amount, description }, { 'idempotency-key': `${tenant.tenantId}-${key}` })).status).toBe(201);
+  };
+  await spend(tenant.numberKey, '1.50', 'Call to Lisbon, 3 min', 'call');
+  await spend(tenant.tenantKey, '2.00', 'Monthly "pro" plan, November', 'plan');
+  await asKey(rig.purse, tenant.numberKey, 'POST', '/v1/billing/holds', { amount: '4', expiresInSeconds: 3600, description: 'Call in progress' });
+  const voided = await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/holds', { amount: '1', expiresInSeconds: 3600, description: 'Cancelled render' });
+  await asKey(rig.purse, tenant.tenantKey, 'POST', `/v1/billing/holds/${voided.body.hold.id}/void`, {});
+  return tenant;
+}
+
+async function expectUsable(page: Page, state: string, width: string): Promise<void> {
+  expect({ state, violations: await seriousA11yViolations(page) }).toEqual({ state, violations: [] });
+  if (width !== '390') return;
+  const overflow = await page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return root.scrollWidth - root.clientWidth;
+  });
+  expect({ state, overflow }).toEqual({ state, overflow: 0 });
+}
+
+/** One customer's visit: filter, download, holds by state, a bad date; axe and the 390 px width checked at each step. */
+async function filterJourney(rig: Rig, browser: Browser, l: (typeof LOCALES)[number], width: string, viewport: { width: number; height: number }): Promise<void> {
+  const tenant = await tenantWithHistory(rig);
+  const link = (await asKey(rig.purse, tenant.tenantKey, 'POST', '/v1/billing/portal-sessions', {})).body.url as string;
+  const context = await browser.newContext({ locale: l.locale, viewport, bypassCSP: true, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.locator('#history tbody tr').first().waitFor({ timeout: WAIT_MS });
+  expect(await page.locator('#history tbody tr').count()).toBe(3);
+
+  await page.getByLabel(l.kind, { exact: true }).selectOption({ label: l.usage });
+  await page.getByLabel(l.number, { exact: true }).selectOption({ label: '+5511999990000' });
+  await page.getByRole('button', { name: l.apply }).click();
+  await page.waitForURL(/kind=usage&number=num_/);
+  expect(await page.locator('#history tbody tr').count()).toBe(1);
+  expect(await page.locator('#history td[data-label]').nth(3).textContent()).toBe(l.amount);
+  await expectUsable(page, 'filtered', width);
+  if (process.env.PURSE_SCREENSHOTS === '1' && SCREENSHOT_OF[`${l.locale}@${width}`]) {
+    await page.screenshot({ path: `${SCREENSHOTS_DIR}${SCREENSHOT_OF[`${l.locale}@${width}`]}`, fullPage: true });
+  }
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: l.csv }).click()]);
+  const csv = readFileSync((await download.path())!, 'utf8').split('\r\n');
+  expect(csv[0]).toBe('date_utc,kind,kind_label,description,number,amount,currency,balance_after,transaction_id');
+  expect(csv[1]).toMatch(new RegExp(`^[0-9T:.Z-]+,usage,${l.usage},"?Call to Lisbon, 3 min"?,'\\+5511999990000,-1\\.50,BRL,98\\.50,txn_`));
+  expect(csv.filter((line) => line !== '')).toHaveLength(2);
+
+  await page.getByLabel(l.holds, { exact: true }).selectOption('voided');
+  await page.getByRole('button', { name: l.show, exact: true }).click();
+  await page.waitForURL(/holds=voided/);
+  expect(new URL(page.url()).searchParams.get('kind')).toBe('usage');
+  expect(await page.locator('#holds tbody tr').count()).toBe(1);
+  expect(await page.locator('#holds').textContent()).toContain('Cancelled render');
+  await expectUsable(page, 'holds voided', width);
+
+  await page.goto(`${new URL(page.url()).origin}/billing?from=2026-02-30`);
+  expect(await page.locator('#filter-problems').textContent()).toContain(l.bad);
+  expect(await page.getByLabel(l.from, { exact: true }).getAttribute('aria-invalid')).toBe('true');
+  await expectUsable(page, 'bad date', width);
+  await context.close();
+}
