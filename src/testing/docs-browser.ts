@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 
 /** How long Scalar may take to show an operation on a loaded 2-core machine before a test gives up. */
-export const DOCS_RENDER_TIMEOUT_MS = 45_000;
+export const DOCS_RENDER_TIMEOUT_MS = 90_000;
 
 export interface OpenedDocs {
   page: Page;
