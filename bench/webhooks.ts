@@ -21,15 +21,24 @@ interface OpenOrder {
   stripe_session_id: string;
 }
 
+const CHECKOUT_ATTEMPTS_MAX = 3;
+
 /** `count` wallet top-up orders through POST /v1/billing/checkout (each opens a page on Purse's sandbox), spread over `tenants`. */
 export async function openCheckoutOrders(purseUrl: string, tenants: BenchTenant[], count: number): Promise<void> {
   const body = JSON.stringify({ purpose: 'wallet_topup', amount: TOPUP_AMOUNT_MAJOR });
   await inParallel(count, async (i) => {
     const tenant = tenants[i % tenants.length];
     if (!tenant) throw new Error('no tenant');
-    const res = await fetch(`${purseUrl}/v1/billing/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': tenant.apiKey }, body });
-    if (res.status !== 200) throw new Error(`checkout → ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
+    // A loaded machine can time out the sandbox call (502): that order never gets a session, so open another.
+    for (let attempt = 1; ; attempt += 1) {
+      const res = await fetch(`${purseUrl}/v1/billing/checkout`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': tenant.apiKey }, body });
+      if (res.status !== 502 || attempt >= CHECKOUT_ATTEMPTS_MAX) {
+        if (res.status !== 200) throw new Error(`checkout → ${res.status}: ${await res.text()}`);
+        await res.arrayBuffer();
+        return;
+      }
+      await res.arrayBuffer();
+    }
   });
 }
 

@@ -9,7 +9,7 @@ import type { Database } from '../store/schema.ts';
 import { lockOrder, moveOrder, type Order, type OrderPatch, recordOrderAttempt } from './orders-store.ts';
 import { type OrderState, judgeTransition } from './order-states.ts';
 import type { Ctx } from '../context.ts';
-import { type ChargeFacts, attachChargeFacts } from '../receipts/charge-facts.ts';
+import { type ChargeFacts, noteChargeFacts } from '../receipts/charge-facts.ts';
 
 export type FulfilOutcome = 'credited' | 'already_credited' | 'unknown_order' | 'refused';
 
@@ -41,8 +41,10 @@ export async function fulfilOrder(ctx: Ctx, orderId: string, patch: OrderPatch, 
  */
 export async function creditLockedOrder(ctx: Ctx, m: MoneyTrx, order: Order, patch: OrderPatch, charge?: ChargeFacts): Promise<'credited' | 'already_credited'> {
   if (order.state === 'paid') return 'already_credited';
-  const { transaction } = await m.post(creditInput(order));
-  if (charge) await attachChargeFacts(m.db, transaction.id, charge);
+  const input = creditInput(order);
+  // The receipt (written by the receipt hook inside m.post) carries the charge's facts from its insert.
+  if (charge) noteChargeFacts(m, input.reference, charge);
+  const { transaction } = await m.post(input);
   const moved = await moveOrder(m.db, ctx.log, order, 'paid', m.nowMs, { ...patch, ledger_transaction_id: transaction.id, completed_at_ms: BigInt(m.nowMs) });
   if (!moved) throw new RefusedMove();
   await m.emit({ type: 'topup.succeeded', tenantId: order.tenant_id, data: { ...topupData(order), transactionId: transaction.id } });

@@ -1,7 +1,7 @@
 import { assert } from '../errors/purse-error.ts';
 import { newId } from '../ids/ids.ts';
 import type { Db } from '../store/db.ts';
-import { executePrepared } from '../store/precompiled.ts';
+import { precompiled, runPrecompiled } from '../store/precompiled.ts';
 import { type EventType, isEventType } from './catalog.ts';
 
 export interface EventInput {
@@ -30,8 +30,8 @@ export interface PurseEvent {
 export async function emit(trx: Db, event: EventInput, nowMs: number): Promise<PurseEvent> {
   assert(isEventType(event.type), `event type ${event.type} is in the catalog`);
   const id = newId('evt');
-  await executePrepared(trx, trx.insertInto('events').values({
-    id, type: event.type, tenant_id: event.tenantId, data: JSON.stringify(event.data), created_at_ms: BigInt(nowMs), dispatched_at_ms: null,
-  }));
+  // Written once per dialect: every money path that tells the tenant something runs it (a top-up runs it twice).
+  const text = precompiled(trx, 'events:insert', () => 'insert into events (id, type, tenant_id, data, created_at_ms, dispatched_at_ms) values (?, ?, ?, ?, ?, null)');
+  await runPrecompiled(trx, text, [id, event.type, event.tenantId, JSON.stringify(event.data), BigInt(nowMs)]);
   return { id, type: event.type, createdAt: new Date(nowMs).toISOString(), tenantId: event.tenantId, data: event.data };
 }

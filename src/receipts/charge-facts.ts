@@ -1,4 +1,4 @@
-import type { Db } from '../store/db.ts';
+import type { MoneyTrx } from '../events/money-moved.ts';
 
 /**
  * What the payment provider says about the charge behind a credit (issue 22): the total with tax, the tax,
@@ -12,11 +12,27 @@ export interface ChargeFacts {
   billingAddress: Record<string, string | null> | null;
 }
 
-/** Written onto the credit's receipt in the crediting transaction itself (the receipt hook ran in m.post). */
-export async function attachChargeFacts(db: Db, transactionId: string, facts: ChargeFacts): Promise<void> {
-  await db.updateTable('receipts').set({
-    total_minor: facts.totalMinor, tax_minor: facts.taxMinor,
-    presentment_amount_minor: facts.presentment?.amountMinor ?? null, presentment_currency: facts.presentment?.currency ?? null,
-    billing_address: facts.billingAddress === null ? null : JSON.stringify(facts.billingAddress),
-  }).where('transaction_id', '=', transactionId).execute();
+/** Facts noted for credits about to be posted, per money transaction, by ledger reference. */
+const NOTED = new WeakMap<MoneyTrx, Map<string, ChargeFacts>>();
+
+/**
+ * The charge behind the credit `reference` that `m` is about to post: the receipt the credit issues (the
+ * receipt hook runs inside m.post) is written with them, in the same statement, so the crediting
+ * transaction never goes back to update it.
+ */
+export function noteChargeFacts(m: MoneyTrx, reference: string, facts: ChargeFacts): void {
+  let noted = NOTED.get(m);
+  if (!noted) {
+    noted = new Map();
+    NOTED.set(m, noted);
+  }
+  noted.set(reference, facts);
+}
+
+/** The facts noted for `reference` in `m`, once. */
+export function takeChargeFacts(m: MoneyTrx, reference: string): ChargeFacts | undefined {
+  const noted = NOTED.get(m);
+  const facts = noted?.get(reference);
+  noted?.delete(reference);
+  return facts;
 }

@@ -5,6 +5,9 @@ import type { LedgerTransaction, TransactionKind } from '../ledger/post-transact
 import { toMajorNumber } from '../money/money.ts';
 import type { ReceiptRow } from '../store/schema.ts';
 import { crashPoint } from '../store/crash-points.ts';
+import { assert } from '../errors/purse-error.ts';
+import { precompiled, runPrecompiled } from '../store/precompiled.ts';
+import { type ChargeFacts, takeChargeFacts } from './charge-facts.ts';
 import { receiptPdfUrl } from './receipt-view.ts';
 
 export type ReceiptKind = 'receipt' | 'credit_note';
@@ -45,7 +48,9 @@ async function issueReceipt(m: MoneyTrx, config: { receipts: ReceiptConfig; publ
   const serial = await nextSerial(m);
   const row = receiptRow(transaction, kind, serial, config.receipts.prefix, m.nowMs);
   if (row.attempt_id !== null && kind === 'receipt') Object.assign(row, await autoTopupCharge(m, row.attempt_id));
-  await m.db.insertInto('receipts').values(row).execute();
+  const charge = takeChargeFacts(m, transaction.reference);
+  if (charge) Object.assign(row, chargeColumns(charge));
+  await insertReceipt(m.db, row);
   crashPoint('receipt:after-issue');
   await m.emit({
     type: 'receipt.issued', tenantId: row.tenant_id,
@@ -71,12 +76,31 @@ async function autoTopupCharge(m: MoneyTrx, attemptId: string): Promise<Partial<
 
 /** The next number: a conditional UPDATE of the scope's counter row, locked until this transaction ends. */
 export async function nextSerial(m: Pick<MoneyTrx, 'db'>): Promise<bigint> {
-  const row = await m.db.updateTable('receipt_counters')
-    .set((eb) => ({ last_number: eb('last_number', '+', 1n) }))
-    .where('scope', '=', OPERATOR_SCOPE)
-    .returning('last_number')
-    .executeTakeFirstOrThrow();
+  const text = precompiled(m.db, 'receipt_counters:next', () => 'update receipt_counters set last_number = last_number + 1 where scope = ? returning last_number');
+  const row = (await runPrecompiled<{ last_number: bigint | number }>(m.db, text, [OPERATOR_SCOPE])).rows[0];
+  assert(row !== undefined, `the receipt counter row '${OPERATOR_SCOPE}' exists`);
   return BigInt(row.last_number);
+}
+
+/** Every column, in the precompiled insert's order; `satisfies` makes a column added to the row type a compile error here. */
+const RECEIPT_COLUMNS = Object.keys({
+  id: 1, serial: 1, number: 1, kind: 1, tenant_id: 1, transaction_id: 1, order_id: 1, attempt_id: 1, refund_id: 1, currency: 1,
+  credited_minor: 1, tax_minor: 1, total_minor: 1, presentment_amount_minor: 1, presentment_currency: 1, card_brand: 1, card_last4: 1,
+  billing_address: 1, stripe_receipt_url: 1, issued_at_ms: 1,
+} satisfies Record<keyof ReceiptRow, 1>) as Array<keyof ReceiptRow>;
+
+async function insertReceipt(db: MoneyTrx['db'], row: ReceiptRow): Promise<void> {
+  const text = precompiled(db, 'receipts:insert', () => `insert into receipts (${RECEIPT_COLUMNS.join(', ')}) values (${RECEIPT_COLUMNS.map(() => '?').join(', ')})`);
+  await runPrecompiled(db, text, RECEIPT_COLUMNS.map((column) => row[column]));
+}
+
+/** What the payment provider said about the charge (charge-facts.ts), as receipt columns. */
+function chargeColumns(facts: ChargeFacts): Partial<ReceiptRow> {
+  return {
+    total_minor: facts.totalMinor, tax_minor: facts.taxMinor,
+    presentment_amount_minor: facts.presentment?.amountMinor ?? null, presentment_currency: facts.presentment?.currency ?? null,
+    billing_address: facts.billingAddress === null ? null : JSON.stringify(facts.billingAddress),
+  };
 }
 
 function receiptRow(t: LedgerTransaction, kind: ReceiptKind, serial: bigint, prefix: string, nowMs: number): ReceiptRow {

@@ -3,7 +3,7 @@ import { WaitingFor } from '../errors/waiting-for.ts';
 import { moneyTrx } from '../events/money-transaction.ts';
 import { crashPoint } from '../store/crash-points.ts';
 import { type Db, transact } from '../store/db.ts';
-import { executePrepared } from '../store/precompiled.ts';
+import { precompiled, runPrecompiled } from '../store/precompiled.ts';
 import { type EventHandler, type EventHandlerWithin, handlerOf, handlerWithinOf } from './event-table.ts';
 import { WAITING_OUTCOME, parkEvent } from './waiting-events.ts';
 import type { Ctx } from '../context.ts';
@@ -66,11 +66,10 @@ export async function recordEvent(ctx: Ctx, event: Stripe.Event, payload: string
 }
 
 async function insertEvent(db: Db, event: Stripe.Event, payload: string, nowMs: number): Promise<boolean> {
-  const result = await executePrepared(db, db.insertInto('stripe_events').values({
-    id: event.id, type: event.type, payload, received_at_ms: BigInt(nowMs), processed_at_ms: null,
-    // Claimed by the receiving instance while it processes inline; the retry job waits the claim out.
-    claimed_until_ms: BigInt(nowMs + INBOX_CLAIM_MS), attempts: 0n, outcome: null, last_error: null, failed_at_ms: null,
-  }).onConflict((oc) => oc.column('id').doNothing()));
+  // Claimed by the receiving instance while it processes inline; the retry job waits the claim out.
+  const text = precompiled(db, 'stripe_events:insert', () => `insert into stripe_events (id, type, payload, received_at_ms, processed_at_ms, claimed_until_ms,
+    attempts, outcome, last_error, failed_at_ms) values (?, ?, ?, ?, null, ?, 0, null, null, null) on conflict (id) do nothing`);
+  const result = await runPrecompiled(db, text, [event.id, event.type, payload, BigInt(nowMs), BigInt(nowMs + INBOX_CLAIM_MS)]);
   return result.numAffectedRows === 1n;
 }
 
@@ -116,9 +115,9 @@ async function finish(ctx: Ctx, event: Stripe.Event, outcome: string): Promise<s
 }
 
 async function markProcessed(db: Db, eventId: string, outcome: string, nowMs: number): Promise<void> {
-  await executePrepared(db, db.updateTable('stripe_events')
-    .set((eb) => ({ processed_at_ms: BigInt(nowMs), outcome, attempts: eb('attempts', '+', 1n), claimed_until_ms: null, waiting_for: null }))
-    .where('id', '=', eventId));
+  const text = precompiled(db, 'stripe_events:processed', () =>
+    'update stripe_events set processed_at_ms = ?, outcome = ?, attempts = attempts + 1, claimed_until_ms = null, waiting_for = null where id = ?');
+  await runPrecompiled(db, text, [BigInt(nowMs), outcome, eventId]);
 }
 
 async function recordFailure(ctx: Ctx, event: Stripe.Event, err: Error): Promise<void> {

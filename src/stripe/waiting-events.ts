@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { MoneyTrx, WalletHook, WalletMoved } from '../events/money-moved.ts';
 import type { TransactionKind } from '../ledger/post-transaction.ts';
 import type { Db } from '../store/db.ts';
+import { precompiled, runPrecompiled } from '../store/precompiled.ts';
 import type { Ctx } from '../context.ts';
 
 /**
@@ -31,8 +32,8 @@ export async function parkEvent(db: Db, eventId: string, key: string, nowMs: num
 export const wakeEventsWaitingOnCredit: WalletHook = Object.assign(async (m: MoneyTrx, moved: WalletMoved) => {
   const transaction = moved.transaction;
   if (!transaction || !CREDIT_KINDS.includes(transaction.kind)) return;
-  await m.db.updateTable('stripe_events').set({ waiting_for: null, claimed_until_ms: null })
-    .where('waiting_for', '=', transaction.reference).execute();
+  const text = precompiled(m.db, 'stripe_events:wake', () => 'update stripe_events set waiting_for = null, claimed_until_ms = null where waiting_for = ?');
+  await runPrecompiled(m.db, text, [transaction.reference]);
 }, { leavesWalletRow: () => true });
 
 /**
