@@ -65,8 +65,26 @@ async function tenantWithHistory(rig: Rig): Promise<TestTenant> {
   return tenant;
 }
 
+/** The one-word cells of the history table that wrap inside their word (as "Usag e" did with overflow-wrap:anywhere). */
+async function wordsBrokenInHistory(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    interface Cell { textContent: string | null }
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): Iterable<Cell>; createRange(): { selectNodeContents(n: Cell): void; getClientRects(): Iterable<{ top: number }> } } }).document;
+    const broken: string[] = [];
+    for (const td of Array.from(doc.querySelectorAll('#history td'))) {
+      const text = (td.textContent ?? '').trim();
+      if (text === '' || /\s/.test(text)) continue;
+      const range = doc.createRange();
+      range.selectNodeContents(td);
+      if (new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top))).size > 1) broken.push(text);
+    }
+    return broken;
+  });
+}
+
 async function expectUsable(page: Page, state: string, width: string): Promise<void> {
   expect({ state, violations: await seriousA11yViolations(page) }).toEqual({ state, violations: [] });
+  expect({ state, broken: await wordsBrokenInHistory(page) }).toEqual({ state, broken: [] });
   if (width !== '390') return;
   const overflow = await page.evaluate(() => {
     const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
