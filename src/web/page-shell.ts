@@ -55,7 +55,8 @@ td.num,th.num{text-align:right;white-space:nowrap}
 .filter-actions{display:flex;gap:1rem;align-items:center;flex-wrap:wrap}.banner h3{margin:0 0 .25rem;font-size:1rem}.banner ul{margin:.25rem 0;padding-left:1.25rem}
 select,input[type=date]{font:inherit;padding:.45rem .5rem;border:1px solid #8a939f;border-radius:6px;background:#fff;color:#1b1f24;max-width:100%;min-height:2.75rem}
 select[aria-invalid=true],input[type=date][aria-invalid=true]{border-color:#b42318;border-width:2px}
-code{overflow-wrap:anywhere}td{overflow-wrap:break-word}
+code,td{overflow-wrap:anywhere}
+@media (min-width:601px){#history td:not(:nth-child(3)){overflow-wrap:normal}}
 .chart{margin:.75rem 0 0}.chart svg{display:block;max-width:100%}details summary{cursor:pointer;color:#1d4ed8;margin:.5rem 0;min-height:1.5rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:600px){
