@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { admin, asKey, setupTenant, type TestTenant } from '../testing/api.ts';
 import { seriousA11yViolations } from '../testing/axe.ts';
-import { browserAvailable, launchChromium } from '../testing/browser.ts';
-import { freePort } from '../testing/process.ts';
-import { type Rig, startRig } from '../testing/stripe-rig.ts';
+import { browserAvailable } from '../testing/browser.ts';
+import { useBrowserRig } from '../testing/browser-rig.ts';
+import type { Rig } from '../testing/stripe-rig.ts';
 
 const E2E_TIMEOUT_MS = 180_000;
 const WAIT_MS = 20_000;
@@ -28,24 +28,13 @@ const VIEWPORTS = [['1280', DESKTOP], ['390', MOBILE]] as const;
  * Issue 24: the history filters, the holds' state filter and the filtered CSV as a customer uses them, in
  * en-US, pt-BR and de-DE at 1280 and 390 px; axe on each state, no sideways scrolling on a phone.
  */
+const e2e = useBrowserRig({ enabled: hasBrowser, timeoutMs: E2E_TIMEOUT_MS, env: { STRIPE_AUTOMATIC_TAX: 'false' } });
+
 describe.skipIf(!hasBrowser)('billing history filters in a real browser', { timeout: E2E_TIMEOUT_MS }, () => {
-  let rig: Rig;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    const port = await freePort();
-    rig = await startRig({ port, env: { PUBLIC_URL: `http://127.0.0.1:${port}`, STRIPE_AUTOMATIC_TAX: 'false' } });
-    browser = await launchChromium();
-  }, E2E_TIMEOUT_MS);
-  afterAll(async () => {
-    await browser?.close();
-    await rig?.close();
-  });
-
   for (const l of LOCALES) {
     for (const [width, viewport] of VIEWPORTS) {
       it(`${l.locale} at ${width} px: filter by kind and number, download that CSV, list cancelled holds, a bad date explained`, async () => {
-        await filterJourney(rig, browser, l, width, viewport);
+        await filterJourney(e2e.rig, e2e.browser, l, width, viewport);
       });
     }
   }
