@@ -46,6 +46,15 @@ export function compressSync(body: string | Buffer, encoding: Encoding, brotliQu
     : gzipSync(body);
 }
 
+/** Replies whose body is sent exactly as given (a fixed file whose compressed copy is not ready yet). */
+const AS_IS = new WeakSet<FastifyReply>();
+
+/** The onSend hook below leaves this reply's body alone: its sender decided the encoding already. */
+export function sendAsIs(reply: FastifyReply): FastifyReply {
+  AS_IS.add(reply);
+  return reply;
+}
+
 /**
  * An onSend hook for the whole server: a string or Buffer body of a compressible type, at least
  * COMPRESS_THRESHOLD_BYTES long and not already encoded, leaves compressed. Streams pass through untouched
@@ -55,7 +64,7 @@ export function compressResponse(request: FastifyRequest, reply: FastifyReply, p
   if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return done(null, payload);
   const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
   if (size < COMPRESS_THRESHOLD_BYTES) return done(null, payload);
-  if (reply.hasHeader('content-encoding') || !isCompressible(reply.getHeader('content-type'))) return done(null, payload);
+  if (AS_IS.has(reply) || reply.hasHeader('content-encoding') || !isCompressible(reply.getHeader('content-type'))) return done(null, payload);
   varyOnEncoding(reply);
   const encoding = encodingFor(request.headers['accept-encoding']);
   if (!encoding) return done(null, payload);

@@ -73,6 +73,18 @@ describe('/assets/<name>-<hash>.<ext>', () => {
   });
 });
 
+describe('a big asset before its compressed copy is ready', () => {
+  it('sends a big asset as it is, not compressed per request, while its compressed copy is not ready', async () => {
+    const bundle = `/* bundle */\n${Array.from({ length: 40_000 }, (_, i) => `var v${i} = ${i};`).join('\n')}`;
+    const big = defineAsset('test-bundle', 'js', 'text/javascript; charset=utf-8', () => bundle);
+    expect(big.body.length).toBeGreaterThan(512 * 1024);
+    const first = await get(`/assets/${big.fileName}`, { 'accept-encoding': 'br' });
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-encoding']).toBeUndefined();
+    expect(first.body).toBe(bundle);
+  });
+});
+
 describe('/openapi.json', () => {
   it('is compressed once and sent brotli to a browser that takes it, the same document, revalidated by ETag', async () => {
     const plain = await get('/openapi.json');

@@ -4,7 +4,7 @@ import { brotliCompress, constants, gzip } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { App } from './kit.ts';
 import { PurseError } from '../errors/purse-error.ts';
-import { COMPRESS_THRESHOLD_BYTES, type Encoding, encodingFor, varyOnEncoding } from './compression.ts';
+import { COMPRESS_THRESHOLD_BYTES, type Encoding, encodingFor, sendAsIs, varyOnEncoding } from './compression.ts';
 
 /**
  * Files the pages load (stylesheets, scripts, the API reference's bundle), served from this server at
@@ -74,7 +74,8 @@ export class FixedFile {
     if (accepted && this.body.length <= WAIT_FOR_COMPRESSION_MAX_BYTES) await preparing;
     const preferred: Encoding[] = accepted === 'br' ? ['br', 'gzip'] : accepted === 'gzip' ? ['gzip'] : [];
     const encoding = preferred.find((e) => this.#ready.has(e));
-    if (!encoding) return reply.send(this.body);
+    // Not compressed per request either: a multi-MB bundle compressed on the event loop would stall every request.
+    if (!encoding) return sendAsIs(reply).send(this.body);
     return reply.header('content-encoding', encoding).send(this.#ready.get(encoding));
   }
 }
